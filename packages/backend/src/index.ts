@@ -1,0 +1,48 @@
+/*
+ * The demo/development backend of CNPG Backups.
+ *
+ * With `cnpgBackups.demo.enabled: true` (app-config.yaml) the cnpg-backups plugin also starts an
+ * embedded Kubernetes stand-in and an s3rver seeded with Barman archives, so the portal shows
+ * live-looking data with nothing else installed.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// scaffolder, with the CNPG recovery actions
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-notifications'));
+backend.add(import('@cnpg-backups/plugin-scaffolder-backend-module-cnpg-backups'));
+
+// auth: guest sign-in for the demo
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// permissions (allow-all in the demo; the plugin checks its permissions on every route)
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+
+// search (in-memory lunr engine)
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+// kubernetes: its cluster config is the one the cnpg-backups plugin reads too
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+// CNPG Backups
+backend.add(import('@cnpg-backups/plugin-cnpg-backups-backend'));
+
+backend.start();

@@ -1,0 +1,4 @@
+export interface Config {
+  /** Configuration for the CNPG Backups plugin. */
+  cnpgBackups?: {};
+}

@@ -1,0 +1,6 @@
+/**
+ * Backend for CNPG Backups.
+ *
+ * @packageDocumentation
+ */
+export { cnpgBackupsPlugin as default } from './plugin';

@@ -1,0 +1,12 @@
+/**
+ * Backup cards and a backups tab for CNPG databases on Backstage entity pages.
+ *
+ * @packageDocumentation
+ */
+export { cnpgBackupsPlugin } from './plugin';
+export { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
+export type { CnpgBackupsApi } from './api';
+export {
+  isCnpgBackupsAvailable,
+  ANNOTATION_CNPG_CLUSTER,
+} from '@cnpg-backups/plugin-cnpg-backups-common';

@@ -1,0 +1,6 @@
+/**
+ * Scaffolder actions for CNPG recovery.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleCnpgBackups as default } from './module';
