@@ -52,10 +52,13 @@ STAMP_FILE="$ROOT/node_modules/.cnpg-install-stamp"
 if [ ! -f "$STAMP_FILE" ] || [ "$(cat "$STAMP_FILE")" != "$(install_stamp)" ]; then
   log "Installing dependencies with yarn $(yarn --version) on node $(node --version) (cold: about 5 min)"
   start=$(date +%s)
-  if [ -n "${CI:-}" ]; then
-    (cd "$ROOT" && yarn install --immutable) >&2
+  install_args=()
+  if [ -n "${CI:-}" ]; then install_args+=(--immutable); fi
+  # Serialise with any other install on this machine (parallel shells, helper scripts).
+  if command -v flock >/dev/null 2>&1; then
+    (cd "$ROOT" && flock /tmp/cnpg-yarn.lock yarn install "${install_args[@]}") >&2
   else
-    (cd "$ROOT" && yarn install) >&2
+    (cd "$ROOT" && yarn install "${install_args[@]}") >&2
   fi
   install_stamp > "$STAMP_FILE"
   log "Dependencies installed in $(( $(date +%s) - start )) s"
