@@ -1,0 +1,6 @@
+export * from './types';
+export * from './errors';
+export { HttpCnpgKubernetesClient } from './HttpCnpgKubernetesClient';
+export type { HttpCnpgKubernetesClientOptions } from './HttpCnpgKubernetesClient';
+export { readKubernetesClusters, KubernetesConfigError } from './KubernetesClusterConfig';
+export type { KubernetesClusterConnection } from './KubernetesClusterConfig';
