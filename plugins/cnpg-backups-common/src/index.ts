@@ -5,5 +5,8 @@
  */
 export * from './annotations';
 export * from './permissions';
-export * from './catalog/types';
+export * from './catalog';
 export * from './status/types';
+export * from './recovery';
+export * from './schedule';
+export * from './diagnoses';

@@ -79,6 +79,8 @@ export interface CatalogBackup {
   error?: string;
   /** `annotations/keep` content (`full` | `standalone`), if present. */
   keep?: 'full' | 'standalone';
+  /** True when `annotations/keep` exists (its content is only known when it was read). */
+  keepAnnotationPresent?: boolean;
   /** Newest LastModified among the backup's objects (ISO-8601). */
   lastModified?: string;
 }

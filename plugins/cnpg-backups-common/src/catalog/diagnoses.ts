@@ -1,0 +1,274 @@
+/*
+ * The findings `buildCatalog` can make from the bucket alone, each with its evidence and a
+ * fix that says exactly what to do.
+ */
+import type { CatalogBackup, Diagnosis, ScanError, WalGap } from './types';
+import { historyFileName } from './wal';
+
+/** What fixes need to name concrete things. @internal */
+export interface FixContext {
+  serverName: string;
+  /** The Cluster whose archive this is (CNPG defaults serverName to it). */
+  clusterName: string;
+  destination: string;
+}
+
+const PLUGIN_NAME = 'barman-cloud.cloudnative-pg.io';
+const MAX_EVIDENCE = 20;
+
+function walsUrl(ctx: FixContext, file = ''): string {
+  return `${ctx.destination.replace(/\/+$/, '')}/${ctx.serverName}/wals/${file}`;
+}
+
+/** The command and Backup manifest that take a new base backup with the plugin. @internal */
+export function newBackupFix(ctx: FixContext): { command: string; snippet: string } {
+  const command = `kubectl cnpg backup ${ctx.clusterName} --method=plugin`;
+  const snippet = [
+    `# ${command}`,
+    '# or apply this Backup in the cluster\'s namespace:',
+    'apiVersion: postgresql.cnpg.io/v1',
+    'kind: Backup',
+    'metadata:',
+    `  name: ${ctx.clusterName}-manual`,
+    'spec:',
+    '  cluster:',
+    `    name: ${ctx.clusterName}`,
+    '  method: plugin',
+    '  pluginConfiguration:',
+    `    name: ${PLUGIN_NAME}`,
+    '',
+  ].join('\n');
+  return { command, snippet };
+}
+
+function capped(lines: string[]): string[] {
+  if (lines.length <= MAX_EVIDENCE) return lines;
+  return [...lines.slice(0, MAX_EVIDENCE), `… and ${lines.length - MAX_EVIDENCE} more`];
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** @internal */
+export function walGapDiagnosis(
+  ctx: FixContext,
+  timeline: number,
+  gaps: WalGap[],
+  severity: 'error' | 'warning',
+  newestDoneBackupId: string | undefined,
+): Diagnosis {
+  const missing = gaps.reduce((n, g) => n + g.count, 0);
+  const evidence = capped(
+    gaps.map(g =>
+      g.count === 1
+        ? `missing ${g.firstMissing}`
+        : `missing ${g.firstMissing} … ${g.lastMissing} (${g.count} segments)`,
+    ),
+  );
+  const { command, snippet } = newBackupFix(ctx);
+  if (severity === 'error') {
+    return {
+      id: 'wal-gap',
+      severity,
+      subject: ctx.serverName,
+      message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(gaps.length, 'gap')} (${plural(missing, 'segment')} missing) after the start of the newest completed backup${newestDoneBackupId ? ` ${newestDoneBackupId}` : ''}: point-in-time recovery cannot go past the first gap.`,
+      evidence,
+      fix: `The missing WAL cannot be recreated. Take a new base backup now (${command}) so that points after the gap become recoverable again, then find why archiving skipped segments (the ContinuousArchiving condition and the barman-cloud sidecar logs).`,
+      fixSnippet: snippet,
+    };
+  }
+  return {
+    id: 'wal-gap',
+    severity,
+    subject: ctx.serverName,
+    message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(gaps.length, 'gap')} (${plural(missing, 'segment')} missing) before the newest completed backup: recovery to points inside or just after a gap needs a base backup taken after it.`,
+    evidence,
+    fix: 'Nothing to do for recovery to recent points: newer backups do not need these segments. If you need points in time before the gap, recover from a backup taken after the gap instead; retention will drop these old segments with their backups.',
+  };
+}
+
+/** @internal */
+export function missingHistoryFileDiagnosis(
+  ctx: FixContext,
+  timeline: number,
+  walObjects: number,
+): Diagnosis {
+  const file = historyFileName(timeline);
+  return {
+    id: 'missing-history-file',
+    severity: 'error',
+    subject: ctx.serverName,
+    message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(walObjects, 'WAL object')} but no ${file}: recovery cannot follow the switch to timeline ${timeline}.`,
+    evidence: [`no ${walsUrl(ctx, file)}[.gz|.bz2|…]`],
+    fix: `Upload the history file again from the current primary (it is still in pg_wal/), e.g. with kubectl cp and an S3 client; barman-cloud-wal-restore accepts it uncompressed. Then take a new base backup so recovery does not depend on the switch.`,
+    fixSnippet: [
+      `kubectl exec <primary-pod> -c postgres -- cat /var/lib/postgresql/data/pgdata/pg_wal/${file} > ${file}`,
+      `aws s3 cp ${file} ${walsUrl(ctx, file)}`,
+      newBackupFix(ctx).command,
+      '',
+    ].join('\n'),
+  };
+}
+
+/** @internal */
+export function invalidHistoryFileDiagnosis(
+  ctx: FixContext,
+  timeline: number,
+  error: string,
+): Diagnosis {
+  const file = historyFileName(timeline);
+  return {
+    id: 'invalid-history-file',
+    severity: 'error',
+    subject: ctx.serverName,
+    message: `${file} of "${ctx.serverName}" is not a valid timeline history file: recovery cannot follow timeline ${timeline}.`,
+    evidence: [walsUrl(ctx, file), error],
+    fix: `Replace ${file} in the archive with the copy in the primary's pg_wal/ directory, then take a new base backup (${newBackupFix(ctx).command}).`,
+  };
+}
+
+/** @internal */
+export function backupFailedDiagnosis(
+  ctx: FixContext,
+  backup: CatalogBackup,
+  olderFailures = 0,
+): Diagnosis {
+  const evidence = [`base/${backup.id}/backup.info: status=FAILED`];
+  if (backup.error) evidence.push(`error=${backup.error}`);
+  if (olderFailures > 0) evidence.push(`${olderFailures} older failed backups are not listed`);
+  return {
+    id: 'backup-failed',
+    severity: 'warning',
+    subject: ctx.serverName,
+    message: `Backup ${backup.id} of "${ctx.serverName}" failed${backup.error ? `: ${backup.error}` : ''}.`,
+    evidence,
+    fix: `Read the error above and the barman-cloud sidecar log of the instance that ran it, fix the cause (credentials, bucket, endpoint, checksum settings), then run a new backup: ${newBackupFix(ctx).command}. Failed backups are never removed by retention; delete base/${backup.id}/ when no longer useful.`,
+    fixSnippet: newBackupFix(ctx).snippet,
+  };
+}
+
+/** @internal */
+export function backupIncompleteDiagnosis(
+  ctx: FixContext,
+  backup: CatalogBackup,
+  probablyRunning: boolean,
+): Diagnosis {
+  const evidence = [
+    backup.status === 'STARTED'
+      ? `base/${backup.id}/backup.info: status is not final`
+      : `base/${backup.id}/ has no backup.info`,
+    `${plural(backup.objectCount, 'object')}, ${backup.storedBytes} bytes, newest ${backup.lastModified ?? 'unknown'}`,
+  ];
+  if (probablyRunning) {
+    return {
+      id: 'backup-incomplete',
+      severity: 'info',
+      subject: ctx.serverName,
+      message: `Backup ${backup.id} of "${ctx.serverName}" is not finished yet (barman writes backup.info last).`,
+      evidence,
+      fix: 'Nothing to do while the backup is running; check the Backup resource phase if it does not finish.',
+    };
+  }
+  return {
+    id: 'backup-incomplete',
+    severity: 'warning',
+    subject: ctx.serverName,
+    message: `Backup ${backup.id} of "${ctx.serverName}" never finished: it was most likely killed (pod restart, eviction, timeout). It cannot be restored.`,
+    evidence,
+    fix: `Take a new backup (${newBackupFix(ctx).command}) and delete the leftover objects under base/${backup.id}/; retention does not remove them.`,
+    fixSnippet: newBackupFix(ctx).snippet,
+  };
+}
+
+/** @internal */
+export function backupNotRestorableDiagnosis(
+  ctx: FixContext,
+  backup: CatalogBackup,
+  reason: string,
+  missing: string[],
+): Diagnosis {
+  const evidence = [
+    `base/${backup.id}/backup.info: status=DONE, begin_wal=${backup.beginWal ?? 'None'}, end_wal=${backup.endWal ?? 'None'}`,
+    ...missing.map(m => `missing ${walsUrl(ctx, `${m.slice(0, 16)}/${m}`)}`),
+  ];
+  return {
+    id: 'backup-not-restorable',
+    severity: 'error',
+    subject: ctx.serverName,
+    message: `Backup ${backup.id} of "${ctx.serverName}" completed but cannot be restored: ${reason}.`,
+    evidence,
+    fix: `Do not rely on this backup. Take a new base backup (${newBackupFix(ctx).command}) and check that WAL archiving works (ContinuousArchiving condition).`,
+    fixSnippet: newBackupFix(ctx).snippet,
+  };
+}
+
+/** @internal */
+export function noDoneBackupDiagnosis(ctx: FixContext, backupCount: number): Diagnosis {
+  const { command, snippet } = newBackupFix(ctx);
+  return {
+    id: 'no-done-backup',
+    severity: 'error',
+    subject: ctx.serverName,
+    message:
+      backupCount === 0
+        ? `"${ctx.serverName}" has no base backup at all: nothing can be restored.`
+        : `None of the ${plural(backupCount, 'backup')} of "${ctx.serverName}" completed: nothing can be restored.`,
+    evidence: [`${ctx.destination.replace(/\/+$/, '')}/${ctx.serverName}/base/: ${plural(backupCount, 'backup folder')}, none with status=DONE`],
+    fix: `Take a base backup now: ${command}, and add a ScheduledBackup (method: plugin) so one runs every day.`,
+    fixSnippet: snippet,
+  };
+}
+
+/** @internal */
+export function segmentSizeMismatchDiagnosis(
+  ctx: FixContext,
+  sizes: Map<number, string[]>,
+  used: number,
+  outOfRange: string[],
+): Diagnosis {
+  const evidence = [...sizes.entries()].map(
+    ([size, ids]) => `xlog_segment_size=${size}: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` (+${ids.length - 5})` : ''}`,
+  );
+  for (const key of outOfRange) evidence.push(`${key}: segment number too large for ${used}-byte segments`);
+  return {
+    id: 'segment-size-mismatch',
+    severity: 'warning',
+    subject: ctx.serverName,
+    message: `"${ctx.serverName}" mixes WAL segment sizes; WAL arithmetic uses ${used} bytes, so gaps and restorability may be wrong for the others. Different clusters probably archived to the same serverName.`,
+    evidence,
+    fix: 'Give every cluster its own serverName (plugin parameter serverName, e.g. a versioned name like <cluster>-v2) and take a new base backup into it.',
+  };
+}
+
+/** @internal */
+export function invalidBackupInfoDiagnosis(
+  ctx: FixContext,
+  id: string,
+  key: string,
+  error: string,
+): Diagnosis {
+  return {
+    id: 'invalid-backup-info',
+    severity: 'error',
+    subject: ctx.serverName,
+    message: `The backup.info of backup ${id} in "${ctx.serverName}" cannot be read, so the backup cannot be used.`,
+    evidence: [key, error],
+    fix: `Do not restore from ${id}. Take a new base backup (${newBackupFix(ctx).command}); remove base/${id}/ once a newer backup is DONE.`,
+    fixSnippet: newBackupFix(ctx).snippet,
+  };
+}
+
+/** @internal */
+export function scanIncompleteDiagnosis(ctx: FixContext, errors: ScanError[]): Diagnosis {
+  return {
+    id: 'scan-incomplete',
+    severity: 'error',
+    subject: ctx.serverName,
+    message: `Part of the archive of "${ctx.serverName}" could not be read: this catalog is partial, and missing backups or WAL may only be unread.`,
+    evidence: capped(
+      errors.map(e => `${e.name}: ${e.message}${e.key ? ` (${e.key})` : ''}`),
+    ),
+    fix: 'Fix the errors listed (credentials, permissions on the bucket/prefix, endpoint reachability) and scan again.',
+  };
+}
