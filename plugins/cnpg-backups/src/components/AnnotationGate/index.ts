@@ -1,0 +1,2 @@
+export { AnnotationGate } from './AnnotationGate';
+export type { AnnotationGateProps } from './AnnotationGate';

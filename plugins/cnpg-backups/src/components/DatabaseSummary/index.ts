@@ -1,0 +1,2 @@
+export { DatabaseSummary, findLastBackup } from './DatabaseSummary';
+export type { DatabaseSummaryProps } from './DatabaseSummary';

@@ -1,0 +1,2 @@
+export { DiagnosisList, SeverityChip } from './DiagnosisList';
+export type { DiagnosisListProps } from './DiagnosisList';

@@ -1,0 +1,77 @@
+import { Fragment } from 'react';
+import Divider from '@material-ui/core/Divider';
+import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { useEntityBackupStatus } from '../../hooks';
+import { AnnotationGate } from '../AnnotationGate';
+import { DatabaseSummary } from '../DatabaseSummary';
+import { SourceErrors } from '../SourceErrors';
+
+/** Path of the Backups tab under the entity page (both frontend systems). */
+export const BACKUPS_TAB_PATH = 'cnpg-backups';
+
+/** Props of {@link EntityCnpgBackupsCard}. */
+export interface EntityCnpgBackupsCardProps {
+  /** Card title; defaults to "Backups". */
+  title?: string;
+}
+
+function useTabLink(): string | undefined {
+  const { entity } = useEntity();
+  const entityRoute = useRouteRef(entityRouteRef);
+  try {
+    const { kind, namespace, name } = getCompoundEntityRef(entity);
+    return `${entityRoute({ kind: kind.toLocaleLowerCase('en-US'), namespace, name })}/${BACKUPS_TAB_PATH}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function CardBody() {
+  const { response, loading, error } = useEntityBackupStatus();
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return <ResponseErrorPanel error={error} />;
+  }
+  if (!response || (response.databases.length === 0 && response.errors.length === 0)) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No CNPG cluster found"
+        description="The clusters named by the entity's annotation were not found in any configured Kubernetes cluster."
+      />
+    );
+  }
+  return (
+    <>
+      <SourceErrors errors={response.errors} />
+      {response.databases.map((database, index) => (
+        <Fragment key={database.id}>
+          {index > 0 && <Divider />}
+          <DatabaseSummary database={database} />
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+/** The entity overview card: one section per CNPG database of the entity. */
+export function EntityCnpgBackupsCard(props: EntityCnpgBackupsCardProps) {
+  const { title = 'Backups' } = props;
+  const tabLink = useTabLink();
+  return (
+    <InfoCard
+      title={title}
+      subheader="CloudNativePG · Barman Cloud"
+      deepLink={tabLink ? { title: 'View backups', link: tabLink } : undefined}
+    >
+      <AnnotationGate>
+        <CardBody />
+      </AnnotationGate>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,2 @@
+export { HealthIndicator } from './HealthIndicator';
+export type { HealthIndicatorProps } from './HealthIndicator';

@@ -1,0 +1,2 @@
+export { RecoveryWindowSummary } from './RecoveryWindowSummary';
+export type { RecoveryWindowSummaryProps } from './RecoveryWindowSummary';

@@ -1,0 +1,2 @@
+export { SourceErrors } from './SourceErrors';
+export type { SourceErrorsProps } from './SourceErrors';

@@ -1,0 +1,2 @@
+export { useEntityBackupStatus } from './useEntityBackupStatus';
+export type { EntityBackupStatusState } from './useEntityBackupStatus';
