@@ -224,6 +224,13 @@ export interface DatabaseStatus {
   };
   /** True when served by the demo environment (simulated operator). */
   demo?: boolean;
+  /**
+   * The Cluster's `spec` as read from Kubernetes (a Cluster spec holds Secret names, never
+   * Secret values). The recovery manifest builder copies instances, storage, image, parameters
+   * and the archive settings from it. Optional: without it the scaffolder derives a minimal
+   * spec from `cluster` and `archive`.
+   */
+  clusterSpec?: Record<string, unknown>;
 }
 
 /** GET /entities/:kind/:namespace/:name/status. @public */

@@ -1,0 +1,249 @@
+import { parse, parseAllDocuments } from 'yaml';
+import {
+  InvalidRecoveryInputError,
+  RecoveryTargetAfterWindowError,
+  RecoveryTargetBeforeWindowError,
+  ServerNameConflictError,
+  UnsupportedSourceClusterError,
+} from './errors';
+import { buildRecoveryManifests } from './buildRecoveryManifests';
+import { applyJsonPatch } from './jsonPatch';
+import { validateRecoveryTarget } from './target';
+import type { RecoveryTargetRequest, SourceCluster } from './types';
+import { checkClusterWebhookRules } from './webhookRules';
+import { legacySource, pluginSource } from './__fixtures__/recoveryFixtures';
+
+const BACKUP = '20250601T020000';
+const TARGETS: RecoveryTargetRequest[] = [
+  { kind: 'latest' },
+  { kind: 'latest', backupId: BACKUP },
+  { kind: 'time', targetTime: '2025-06-01T11:15:00+02:00', backupId: BACKUP },
+  { kind: 'lsn', targetLSN: '0/3000060', backupId: BACKUP },
+  { kind: 'backup', backupId: BACKUP },
+  { kind: 'name', targetName: `barman_${BACKUP}`, backupId: BACKUP },
+  { kind: 'xid', targetXID: '1234', backupId: BACKUP, exclusive: true },
+];
+const SOURCES: Array<[string, SourceCluster, string]> = [
+  ['plugin', pluginSource, 'postgres-cluster'],
+  ['legacy', legacySource, 'immich-database-v1'],
+];
+
+function build(source: SourceCluster, serverName: string, request: RecoveryTargetRequest, extra = {}) {
+  return buildRecoveryManifests({
+    source,
+    newClusterName: `${source.name}-restore`,
+    target: validateRecoveryTarget(request),
+    sourceServerName: serverName,
+    targetServerName: `${serverName.replace(/-v\d+$/, '')}-v2`,
+    ...extra,
+  });
+}
+
+describe.each(SOURCES)('buildRecoveryManifests (%s form)', (form, source, serverName) => {
+  it.each(TARGETS.map(t => [t.kind, t] as const))('target %s: every output passes the webhook rules', (_kind, request) => {
+    const result = build(source, serverName, request);
+    expect(result.form).toBe(form);
+
+    // kubectl manifest: parse the rendered YAML back; it must equal the object.
+    const recovery = parse(result.files.recovery.content);
+    expect(recovery).toEqual(result.recoveryCluster);
+    expect(checkClusterWebhookRules(recovery, { requireRecovery: true })).toEqual([]);
+    expect(recovery.spec.bootstrap.initdb).toBeUndefined();
+    expect(Object.keys(recovery.spec.bootstrap)).toEqual(['recovery']);
+    expect(recovery.metadata.uid).toBeUndefined();
+
+    // after-recovery manifest: no bootstrap, same archive serverName.
+    const after = parse(result.files.afterRecovery.content);
+    expect(checkClusterWebhookRules(after, { forbidBootstrap: true })).toEqual([]);
+    expect(after.spec.bootstrap).toBeUndefined();
+    expect(after.spec.externalClusters).toBeUndefined();
+
+    // kustomize: the overlay applied to the source base gives exactly the recovery spec.
+    const kustomization = parse(result.files.kustomization.content);
+    expect(kustomization.kind).toBe('Kustomization');
+    expect(kustomization.resources).toEqual(['../../base']);
+    const patchOps = parse(kustomization.patches[0].patch);
+    expect(patchOps).toEqual(result.kustomizePatch);
+    const base = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: source.name, namespace: source.namespace },
+      spec: source.spec,
+    };
+    const patched = applyJsonPatch(base, patchOps);
+    expect(patched.metadata.name).toBe(`${source.name}-restore`);
+    expect(patched.spec).toEqual(recovery.spec);
+    expect(checkClusterWebhookRules(patched, { requireRecovery: true })).toEqual([]);
+  });
+
+  it('copies the operational spec and never initdb', () => {
+    const { recoveryCluster } = build(source, serverName, { kind: 'latest' });
+    const spec = recoveryCluster.spec as any;
+    for (const key of ['instances', 'imageName', 'storage', 'postgresql']) {
+      expect(spec[key]).toEqual(source.spec[key]);
+    }
+    expect(JSON.stringify(recoveryCluster)).not.toContain('initdb');
+  });
+
+  it('has the kubectl create header', () => {
+    const { files } = build(source, serverName, { kind: 'latest' });
+    expect(files.recovery.content).toMatch(/^# CNPG recovery: /);
+    expect(files.recovery.content).toContain('kubectl create -f cluster-recovery.yaml');
+    expect(files.recovery.content).toContain('Never kubectl apply');
+  });
+});
+
+describe('plugin form details', () => {
+  it('writes the source serverName explicitly and archives to the next generation', () => {
+    const { recoveryCluster, afterRecoveryCluster } = build(pluginSource, 'postgres-cluster', {
+      kind: 'time',
+      targetTime: '2025-06-01T09:15:00Z',
+    });
+    const spec = recoveryCluster.spec as any;
+    expect(spec.bootstrap.recovery).toEqual({
+      source: 'origin',
+      recoveryTarget: { targetTime: '2025-06-01T09:15:00Z' },
+    });
+    expect(spec.externalClusters).toEqual([
+      {
+        name: 'origin',
+        plugin: {
+          name: 'barman-cloud.cloudnative-pg.io',
+          parameters: { barmanObjectName: 'hetzner-s3-store', serverName: 'postgres-cluster' },
+        },
+      },
+    ]);
+    expect(spec.plugins).toEqual([
+      {
+        name: 'barman-cloud.cloudnative-pg.io',
+        isWALArchiver: true,
+        parameters: { barmanObjectName: 'hetzner-s3-store', serverName: 'postgres-cluster-v2' },
+      },
+    ]);
+    expect((afterRecoveryCluster.spec as any).plugins).toEqual(spec.plugins);
+  });
+
+  it('keeps other plugins and drops duplicate/disabled barman entries', () => {
+    const source: SourceCluster = {
+      ...pluginSource,
+      spec: {
+        ...pluginSource.spec,
+        plugins: [
+          { name: 'barman-cloud.cloudnative-pg.io', enabled: false, parameters: { barmanObjectName: 'old' } },
+          { name: 'other.example.com', parameters: { a: 'b' } },
+          { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'store', serverName: 'pc-v3' } },
+        ],
+      },
+    };
+    const { recoveryCluster } = build(source, 'pc-v3', { kind: 'latest' });
+    expect((recoveryCluster.spec as any).plugins).toEqual([
+      { name: 'other.example.com', parameters: { a: 'b' } },
+      { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'store', serverName: 'pc-v2' } },
+    ]);
+  });
+
+  it('drops replica, old externalClusters and managed services with warnings', () => {
+    const source: SourceCluster = {
+      ...pluginSource,
+      spec: {
+        ...pluginSource.spec,
+        replica: { enabled: false, source: 'old' },
+        externalClusters: [{ name: 'old', plugin: { name: 'x' } }],
+        managed: { services: { additional: [{ serviceTemplate: { metadata: { name: 'pc-lb' } } }] } },
+      },
+    };
+    const result = build(source, 'postgres-cluster', { kind: 'latest' });
+    const spec = result.recoveryCluster.spec as any;
+    expect(spec.replica).toBeUndefined();
+    expect(spec.managed).toBeUndefined();
+    expect(spec.externalClusters.map((e: any) => e.name)).toEqual(['origin']);
+    expect(result.warnings.join('\n')).toMatch(/externalClusters.*\n.*replica.*\n.*managed.services/s);
+    const patched = applyJsonPatch(
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: source.name }, spec: source.spec },
+      result.kustomizePatch,
+    );
+    expect(patched.spec).toEqual(spec);
+  });
+});
+
+describe('legacy form details', () => {
+  it('copies the store with explicit serverNames on both sides', () => {
+    const { recoveryCluster, afterRecoveryCluster } = build(legacySource, 'immich-database-v1', { kind: 'backup', backupId: BACKUP });
+    const spec = recoveryCluster.spec as any;
+    expect(spec.externalClusters[0].barmanObjectStore).toEqual({
+      ...(legacySource.spec.backup as any).barmanObjectStore,
+      serverName: 'immich-database-v1',
+    });
+    expect(spec.backup.barmanObjectStore.serverName).toBe('immich-database-v2');
+    expect(spec.backup.retentionPolicy).toBe('30d');
+    expect(spec.bootstrap.recovery.recoveryTarget).toEqual({ backupID: BACKUP, targetImmediate: true });
+    expect((afterRecoveryCluster.spec as any).backup.barmanObjectStore.serverName).toBe('immich-database-v2');
+  });
+});
+
+describe('refusals', () => {
+  const target = validateRecoveryTarget({ kind: 'latest' });
+  const base = {
+    source: pluginSource,
+    newClusterName: 'pc-restore',
+    target,
+    sourceServerName: 'postgres-cluster',
+    targetServerName: 'postgres-cluster-v2',
+  };
+
+  it.each([
+    [{ newClusterName: 'x'.repeat(51) }, InvalidRecoveryInputError, /at most 50/],
+    [{ newClusterName: 'pc\nkind: Secret' }, InvalidRecoveryInputError, /DNS-1035/],
+    [{ newClusterName: 'pc: x' }, InvalidRecoveryInputError, /DNS-1035/],
+    [{ targetServerName: '../other' }, InvalidRecoveryInputError, /serverName/],
+    [{ targetServerName: 'a/b' }, InvalidRecoveryInputError, /serverName/],
+    [{ targetServerName: 'a b' }, InvalidRecoveryInputError, /serverName/],
+    [{ sourceServerName: 'x#y' }, InvalidRecoveryInputError, /serverName/],
+    [{ targetServerName: 'postgres-cluster' }, ServerNameConflictError, /Expected empty archive/],
+    [{ externalClusterName: 'Origin' }, InvalidRecoveryInputError, /externalClusterName/],
+    [{ kustomizeBase: '../base\nresources: [x]' }, InvalidRecoveryInputError, /kustomizeBase/],
+    [{ kustomizeBase: '/etc' }, InvalidRecoveryInputError, /kustomizeBase/],
+    [{ source: { ...pluginSource, spec: { instances: 1 } } }, UnsupportedSourceClusterError, /neither/],
+    [{ source: { ...pluginSource, namespace: 'Bad NS' } }, InvalidRecoveryInputError, /namespace/],
+  ])('%j', (override, errorClass, message) => {
+    expect(() => buildRecoveryManifests({ ...base, ...override } as any)).toThrow(errorClass);
+    expect(() => buildRecoveryManifests({ ...base, ...override } as any)).toThrow(message);
+  });
+
+  it('refuses time targets outside the given window', () => {
+    const window = { from: '2025-06-01T02:00:10Z', to: '2025-06-02T12:00:00Z' };
+    expect(() =>
+      buildRecoveryManifests({ ...base, window, target: validateRecoveryTarget({ kind: 'time', targetTime: '2030-01-01T00:00:00Z' }) }),
+    ).toThrow(RecoveryTargetAfterWindowError);
+    expect(() =>
+      buildRecoveryManifests({ ...base, window, target: validateRecoveryTarget({ kind: 'time', targetTime: '1999-01-01T00:00:00Z' }) }),
+    ).toThrow(RecoveryTargetBeforeWindowError);
+  });
+
+  it('keeps hostile-looking but valid data as data', () => {
+    const source: SourceCluster = {
+      ...pluginSource,
+      spec: {
+        ...pluginSource.spec,
+        postgresql: { parameters: { application_name: 'x\nkind: Secret', search_path: '"$user", public # c' } },
+      },
+    };
+    const { files } = buildRecoveryManifests({ ...base, source });
+    const docs = parseAllDocuments(files.recovery.content);
+    expect(docs).toHaveLength(1);
+    expect(docs[0].toJS().kind).toBe('Cluster');
+    expect(docs[0].toJS().spec.postgresql.parameters.application_name).toBe('x\nkind: Secret');
+  });
+});
+
+describe('rendering for YAML 1.1 readers (kubectl)', () => {
+  it('quotes timestamps and other ambiguous scalars', () => {
+    const { files } = build(pluginSource, 'postgres-cluster', {
+      kind: 'time',
+      targetTime: '2025-06-01T09:15:00Z',
+    });
+    expect(files.recovery.content).toContain('targetTime: "2025-06-01T09:15:00Z"');
+    expect(files.recovery.content).toContain('max_connections: "200"');
+    expect(files.recovery.content).not.toMatch(/^%YAML/m);
+  });
+});

@@ -1,0 +1,353 @@
+/*
+ * The recovery manifest builder (pure). From the source Cluster's spec it produces:
+ *  - a NEW Cluster bootstrapped with `bootstrap.recovery` from the source's Barman archive,
+ *    archiving to the next (empty) serverName generation, to create with `kubectl create -f`;
+ *  - the "after recovery" Cluster (no bootstrap) to keep in Git once the restore finished;
+ *  - a kustomize overlay (seed-002 style) producing the same Cluster from the source base.
+ * Every output is checked against the CNPG webhook rules before it is returned.
+ */
+import {
+  InvalidRecoveryInputError,
+  RecoveryManifestInvalidError,
+  RecoveryTargetAfterWindowError,
+  RecoveryTargetBeforeWindowError,
+  ServerNameConflictError,
+  UnsupportedSourceClusterError,
+} from './errors';
+import { renderYamlDocument } from './render';
+import { describeRecoveryTarget, toCnpgRecoveryTarget } from './target';
+import {
+  BARMAN_CLOUD_PLUGIN_NAME,
+  type BuildRecoveryManifestsOptions,
+  type JsonPatchOperation,
+  type KubernetesObject,
+  type RecoveryManifests,
+} from './types';
+import {
+  assertClusterName,
+  assertNamespace,
+  assertObjectName,
+  assertServerName,
+  parseTargetTime,
+} from './validation';
+import { checkClusterWebhookRules } from './webhookRules';
+
+type Json = Record<string, any>;
+
+/** Annotation on the recovery Cluster naming where it was recovered from. @public */
+export const ANNOTATION_RECOVERED_FROM = 'cnpg-backups.io/recovered-from';
+/** Annotation on the recovery Cluster describing the recovery target. @public */
+export const ANNOTATION_RECOVERY_TARGET = 'cnpg-backups.io/recovery-target';
+
+/** File names of the rendered manifests. @public */
+export const RECOVERY_FILE_NAMES = {
+  recovery: 'cluster-recovery.yaml',
+  afterRecovery: 'cluster-after-recovery.yaml',
+  kustomization: 'kustomize/kustomization.yaml',
+} as const;
+
+// Spec keys never carried over: bootstrap and sources are rebuilt, `replica` would make the
+// new cluster a replica of something else, archive settings get the next serverName.
+const DROPPED_SPEC_KEYS = ['bootstrap', 'externalClusters', 'replica'];
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Which archive form the source uses, and its settings. */
+interface SourceArchive {
+  form: 'plugin' | 'legacy';
+  pluginIndex?: number;
+  pluginEntry?: Json;
+  barmanObjectName?: string;
+  legacyStore?: Json;
+}
+
+function findSourceArchive(spec: Json, clusterName: string): SourceArchive {
+  const plugins: unknown[] = Array.isArray(spec.plugins) ? spec.plugins : [];
+  // The plugin reads the LAST matching entry, so do we.
+  let pluginIndex = -1;
+  plugins.forEach((entry, index) => {
+    if (isObject(entry) && entry.name === BARMAN_CLOUD_PLUGIN_NAME && entry.enabled !== false) {
+      pluginIndex = index;
+    }
+  });
+  if (pluginIndex >= 0) {
+    const pluginEntry = plugins[pluginIndex] as Json;
+    const barmanObjectName = pluginEntry.parameters?.barmanObjectName;
+    if (!barmanObjectName) {
+      throw new UnsupportedSourceClusterError(
+        `Cluster "${clusterName}" uses ${BARMAN_CLOUD_PLUGIN_NAME} without parameters.barmanObjectName`,
+      );
+    }
+    return {
+      form: 'plugin',
+      pluginIndex,
+      pluginEntry,
+      barmanObjectName: assertObjectName(barmanObjectName, 'barmanObjectName'),
+    };
+  }
+  if (isObject(spec.backup?.barmanObjectStore)) {
+    const legacyStore = spec.backup.barmanObjectStore as Json;
+    if (typeof legacyStore.destinationPath !== 'string' || !legacyStore.destinationPath) {
+      throw new UnsupportedSourceClusterError(
+        `Cluster "${clusterName}" has spec.backup.barmanObjectStore without destinationPath`,
+      );
+    }
+    return { form: 'legacy', legacyStore };
+  }
+  throw new UnsupportedSourceClusterError(
+    `Cluster "${clusterName}" archives with neither the ${BARMAN_CLOUD_PLUGIN_NAME} plugin nor spec.backup.barmanObjectStore: there is no Barman archive to recover from`,
+  );
+}
+
+function checkWindow(options: BuildRecoveryManifestsOptions): void {
+  const { target, window } = options;
+  if (target.kind !== 'time' || !window) {
+    return;
+  }
+  const at = parseTargetTime(target.targetTime).epochMs;
+  if (window.from && at < Date.parse(window.from)) {
+    throw new RecoveryTargetBeforeWindowError(
+      `targetTime ${target.targetTime} is before the first recoverability point ${window.from}`,
+    );
+  }
+  if (window.to && at > Date.parse(window.to)) {
+    throw new RecoveryTargetAfterWindowError(
+      `targetTime ${target.targetTime} is after the last recoverable point ${window.to}`,
+    );
+  }
+}
+
+const KUSTOMIZE_PATH = /^(\.{1,2}\/)*[A-Za-z0-9_-][A-Za-z0-9._/-]*$/;
+
+/**
+ * Builds the recovery manifests. Pure: no I/O, no clock.
+ * @throws InvalidRecoveryInputError, UnsupportedSourceClusterError, ServerNameConflictError,
+ *   RecoveryTarget*Error, RecoveryManifestInvalidError.
+ * @public
+ */
+export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): RecoveryManifests {
+  const sourceName = assertClusterName(options.source?.name, 'source.name');
+  const namespace = assertNamespace(options.source?.namespace, 'source.namespace');
+  const newName = assertClusterName(options.newClusterName, 'newClusterName');
+  const sourceServerName = assertServerName(options.sourceServerName, 'sourceServerName');
+  const targetServerName = assertServerName(options.targetServerName, 'targetServerName');
+  const externalName = options.externalClusterName ?? 'origin';
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(externalName)) {
+    throw new InvalidRecoveryInputError(
+      'externalClusterName',
+      `${JSON.stringify(externalName)} is not a DNS-1123 label`,
+    );
+  }
+  const kustomizeBase = options.kustomizeBase ?? '../../base';
+  if (!KUSTOMIZE_PATH.test(kustomizeBase) || kustomizeBase.split('/').some(p => p === '')) {
+    throw new InvalidRecoveryInputError(
+      'kustomizeBase',
+      `${JSON.stringify(kustomizeBase)} is not a relative path`,
+    );
+  }
+  if (!isObject(options.source.spec)) {
+    throw new InvalidRecoveryInputError('source.spec', 'the source Cluster spec is required');
+  }
+  if (sourceServerName === targetServerName) {
+    throw new ServerNameConflictError(
+      `The new cluster cannot archive to "${targetServerName}": that is the serverName it recovers from (CNPG would fail with "Expected empty archive")`,
+    );
+  }
+  checkWindow(options);
+
+  const sourceSpec = clone(options.source.spec) as Json;
+  const archive = findSourceArchive(sourceSpec, sourceName);
+  const warnings: string[] = [];
+  if (newName === sourceName) {
+    warnings.push(
+      `The new Cluster has the source's name "${sourceName}": kubectl create fails with AlreadyExists until the old Cluster and its PVCs are completely gone`,
+    );
+  }
+
+  // ---- the spec of the new cluster -------------------------------------------------------
+  const spec: Json = {};
+  for (const [key, value] of Object.entries(sourceSpec)) {
+    if (DROPPED_SPEC_KEYS.includes(key)) {
+      continue;
+    }
+    spec[key] = value;
+  }
+  if (Array.isArray(sourceSpec.externalClusters) && sourceSpec.externalClusters.length > 0) {
+    const names = sourceSpec.externalClusters.map((e: Json) => e?.name).join(', ');
+    warnings.push(`Dropped the source's externalClusters (${names}); the new cluster only needs "${externalName}"`);
+  }
+  if (sourceSpec.replica !== undefined) {
+    warnings.push('Dropped spec.replica: the recovered cluster is a primary cluster');
+  }
+  if (isObject(sourceSpec.managed) && sourceSpec.managed.services !== undefined) {
+    // Managed services carry fixed names that would collide with the source's Services.
+    const managed = { ...sourceSpec.managed };
+    delete managed.services;
+    if (Object.keys(managed).length > 0) spec.managed = managed;
+    else delete spec.managed;
+    warnings.push('Dropped spec.managed.services: their Service names would collide with the source cluster');
+  }
+
+  let externalCluster: Json;
+  if (archive.form === 'plugin') {
+    const parameters = { ...(archive.pluginEntry!.parameters ?? {}) };
+    externalCluster = {
+      name: externalName,
+      plugin: {
+        name: BARMAN_CLOUD_PLUGIN_NAME,
+        parameters: {
+          barmanObjectName: archive.barmanObjectName,
+          // ALWAYS explicit: the plugin would default it to the NEW cluster's name.
+          serverName: sourceServerName,
+        },
+      },
+    };
+    const newEntry: Json = {
+      ...clone(archive.pluginEntry!),
+      isWALArchiver: true,
+      parameters: { ...parameters, serverName: targetServerName },
+    };
+    delete newEntry.enabled;
+    // Replace the archiving entry; drop other (disabled or duplicate) Barman entries.
+    spec.plugins = (sourceSpec.plugins as unknown[]).flatMap((entry, index) => {
+      if (index === archive.pluginIndex) return [newEntry];
+      if (isObject(entry) && entry.name === BARMAN_CLOUD_PLUGIN_NAME) return [];
+      return [entry];
+    });
+  } else {
+    const store = clone(archive.legacyStore!);
+    externalCluster = {
+      name: externalName,
+      barmanObjectStore: { ...clone(store), serverName: sourceServerName },
+    };
+    spec.backup = { ...clone(sourceSpec.backup), barmanObjectStore: { ...store, serverName: targetServerName } };
+  }
+
+  const recoveryTarget = toCnpgRecoveryTarget(options.target);
+  const bootstrap = {
+    recovery: {
+      source: externalName,
+      ...(recoveryTarget ? { recoveryTarget } : {}),
+    },
+  };
+  const recoverySpec: Json = { ...spec, bootstrap, externalClusters: [externalCluster] };
+  const targetText = describeRecoveryTarget(options.target);
+  const recoveryCluster: KubernetesObject = {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Cluster',
+    metadata: {
+      name: newName,
+      namespace,
+      annotations: {
+        [ANNOTATION_RECOVERED_FROM]: `${namespace}/${sourceName} serverName=${sourceServerName}`,
+        [ANNOTATION_RECOVERY_TARGET]: targetText,
+      },
+    },
+    spec: recoverySpec,
+  };
+  const afterRecoveryCluster: KubernetesObject = {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Cluster',
+    metadata: { name: newName, namespace },
+    spec: clone(spec),
+  };
+
+  // ---- kustomize overlay over the source base -------------------------------------------
+  const kustomizePatch: JsonPatchOperation[] = [];
+  if (newName !== sourceName) {
+    kustomizePatch.push({ op: 'replace', path: '/metadata/name', value: newName });
+  }
+  if (sourceSpec.replica !== undefined) {
+    kustomizePatch.push({ op: 'remove', path: '/spec/replica' });
+  }
+  if (isObject(sourceSpec.managed) && sourceSpec.managed.services !== undefined) {
+    kustomizePatch.push(
+      spec.managed === undefined
+        ? { op: 'remove', path: '/spec/managed' }
+        : { op: 'remove', path: '/spec/managed/services' },
+    );
+  }
+  // `add` replaces an existing member, so this also swaps out a base `initdb`.
+  kustomizePatch.push({ op: 'add', path: '/spec/bootstrap', value: bootstrap });
+  kustomizePatch.push({ op: 'add', path: '/spec/externalClusters', value: [externalCluster] });
+  if (archive.form === 'plugin') {
+    kustomizePatch.push({ op: 'add', path: '/spec/plugins', value: spec.plugins });
+  } else {
+    kustomizePatch.push({
+      op: 'add',
+      path: '/spec/backup/barmanObjectStore/serverName',
+      value: targetServerName,
+    });
+  }
+  const kustomization: KubernetesObject = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace,
+    resources: [kustomizeBase],
+    patches: [
+      {
+        target: { group: 'postgresql.cnpg.io', version: 'v1', kind: 'Cluster', name: sourceName },
+        patch: renderYamlDocument(kustomizePatch),
+      },
+    ],
+  };
+
+  // ---- checks ----------------------------------------------------------------------------
+  const problems = [
+    ...checkClusterWebhookRules(recoveryCluster, { requireRecovery: true }).map(p => `recovery manifest: ${p}`),
+    ...checkClusterWebhookRules(afterRecoveryCluster, { forbidBootstrap: true }).map(p => `after-recovery manifest: ${p}`),
+  ];
+  if (problems.length > 0) {
+    throw new RecoveryManifestInvalidError(problems);
+  }
+
+  const what = `${namespace}/${sourceName} (serverName ${sourceServerName}) → Cluster ${newName}, target: ${targetText}`;
+  const recoveryHeader = [
+    `CNPG recovery: ${what}`,
+    `The new cluster archives to serverName ${targetServerName} (must be an empty folder).`,
+    `Create with: kubectl create -f ${RECOVERY_FILE_NAMES.recovery}`,
+    'Never kubectl apply / GitOps-sync this file: CNPG\'s mutating webhook would merge',
+    'bootstrap.initdb into a server-side apply ("Only one bootstrap method can be specified at a time").',
+    `After the restore, keep ${RECOVERY_FILE_NAMES.afterRecovery} in Git instead (no bootstrap).`,
+  ];
+  const afterHeader = [
+    `Cluster ${newName} after its recovery from ${namespace}/${sourceName}: commit this to Git once the restore finished.`,
+    'No bootstrap section: CNPG ignores bootstrap on an existing cluster, and keeping',
+    'bootstrap.recovery in Git would silently re-restore old data if the Cluster were ever re-created.',
+    `Archives to serverName ${targetServerName}; recover next time from that serverName.`,
+  ];
+  const kustomizeHeader = [
+    `Recovery overlay: ${what}`,
+    'Only for a Cluster that does NOT exist yet (the first sync creates it with bootstrap.recovery).',
+    'Never switch an existing Cluster to this overlay: the webhook-added initdb stays and every sync fails.',
+    `After the restore, go back to an overlay without bootstrap (see ${RECOVERY_FILE_NAMES.afterRecovery}).`,
+  ];
+  return {
+    form: archive.form,
+    recoveryCluster,
+    afterRecoveryCluster,
+    kustomization,
+    kustomizePatch,
+    files: {
+      recovery: {
+        path: RECOVERY_FILE_NAMES.recovery,
+        content: renderYamlDocument(recoveryCluster, recoveryHeader),
+      },
+      afterRecovery: {
+        path: RECOVERY_FILE_NAMES.afterRecovery,
+        content: renderYamlDocument(afterRecoveryCluster, afterHeader),
+      },
+      kustomization: {
+        path: RECOVERY_FILE_NAMES.kustomization,
+        content: renderYamlDocument(kustomization, kustomizeHeader),
+      },
+    },
+    warnings,
+  };
+}
