@@ -1,0 +1,8 @@
+export type {
+  ArchiveConnection,
+  ArchiveCredentials,
+  ArchiveReader,
+  ArchiveReaderFactory,
+} from './types';
+export { S3EndpointPolicy, EndpointNotAllowedError } from './S3EndpointPolicy';
+export type { S3EndpointDecision, S3EndpointSettings } from './S3EndpointPolicy';
