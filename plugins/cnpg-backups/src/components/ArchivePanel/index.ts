@@ -1,0 +1,2 @@
+export { ArchivePanel } from './ArchivePanel';
+export type { ArchivePanelProps } from './ArchivePanel';

@@ -1,0 +1,2 @@
+export { BackupTimelineChart } from './BackupTimelineChart';
+export type { BackupTimelineChartProps } from './BackupTimelineChart';

@@ -1,0 +1,55 @@
+import { renderInTestApp } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { obotStatus, paymentsStatus } from '../../__fixtures__/statuses';
+import { BackupsTable, toBackupRows } from './BackupsTable';
+
+describe('toBackupRows', () => {
+  it('flattens bucket and CR facts, newest first', () => {
+    const rows = toBackupRows(obotStatus.backups, 'obot-db-manual-1');
+    expect(rows.map(r => [r.status, r.presence, r.highlighted])).toEqual([
+      ['CR failed', 'cr-only', true],
+      ['FAILED', 'both', false],
+      ['DONE', 'both', false],
+    ]);
+    expect(rows[2]).toMatchObject({
+      walRange: '000000010000000000000002 → 000000010000000000000003',
+      lsnRange: '0/2000028 → 0/3000100',
+      size: '48.2 MB',
+      compression: 'gzip',
+      restorable: true,
+      timeline: 1,
+      duration: '12m',
+    });
+  });
+});
+
+describe('BackupsTable', () => {
+  it('shows every backup with status, presence and the note', async () => {
+    await renderInTestApp(<BackupsTable backups={obotStatus.backups} />);
+    expect(screen.getByText(obotStatus.backups[0].id)).toBeInTheDocument();
+    expect(screen.getByText('CR only')).toBeInTheDocument();
+    expect(screen.getByText(/the upload failed before writing anything/)).toBeInTheDocument();
+    expect(screen.getAllByText('FAILED').length).toBeGreaterThan(0);
+  });
+
+  it('offers "Restore…" on restorable rows only', async () => {
+    const onRestore = jest.fn();
+    await renderInTestApp(<BackupsTable backups={obotStatus.backups} onRestore={onRestore} />);
+    const buttons = screen.getAllByRole('button', { name: /Restore from/ });
+    expect(buttons).toHaveLength(1);
+    await userEvent.click(buttons[0]);
+    expect(onRestore).toHaveBeenCalledWith(obotStatus.backups[0].id);
+  });
+
+  it('says so when there is no backup', async () => {
+    await renderInTestApp(<BackupsTable backups={[]} />);
+    expect(screen.getByText(/No base backup/)).toBeInTheDocument();
+  });
+
+  it('renders a row per backup', async () => {
+    await renderInTestApp(<BackupsTable backups={paymentsStatus.backups} />);
+    const table = screen.getByRole('table');
+    expect(within(table).getAllByText('DONE')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,199 @@
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusRunning,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import type { ReconciledBackup } from '@cnpg-backups/plugin-cnpg-backups-common';
+import { formatBytes, formatDuration } from '../../lib/time';
+import { Timestamp } from '../Timestamp';
+
+/** Props of {@link BackupsTable}. */
+export interface BackupsTableProps {
+  backups: ReconciledBackup[];
+  /** Called with the backup id when "Restore…" is chosen on a row. */
+  onRestore?: (backupId: string) => void;
+  /** Name of a Backup CR to highlight (e.g. one just created). */
+  highlightName?: string;
+}
+
+/** One flattened row: bucket facts first, the CR's where the bucket has none. */
+export interface BackupRow {
+  id: string;
+  name?: string;
+  status: string;
+  begin?: string;
+  end?: string;
+  duration?: string;
+  walRange?: string;
+  lsnRange?: string;
+  timeline?: number;
+  size?: string;
+  compression?: string;
+  restorable: boolean;
+  presence: ReconciledBackup['presence'];
+  note?: string;
+  error?: string;
+  highlighted: boolean;
+}
+
+/** Flattens reconciled backups into table rows, newest first. */
+export function toBackupRows(backups: ReconciledBackup[], highlightName?: string): BackupRow[] {
+  const rows = backups.map(backup => {
+    const { bucket, resource } = backup;
+    const begin = bucket?.beginTime ?? resource?.startedAt ?? resource?.creationTimestamp;
+    const end = bucket?.endTime ?? resource?.stoppedAt;
+    const beginWal = bucket?.beginWal ?? resource?.beginWal;
+    const endWal = bucket?.endWal ?? resource?.endWal;
+    const beginLsn = bucket?.beginLsn ?? resource?.beginLSN;
+    const endLsn = bucket?.endLsn ?? resource?.endLSN;
+    return {
+      id: backup.id,
+      name: resource?.name ?? bucket?.name,
+      status: bucket?.status ?? (resource?.phase ? `CR ${resource.phase}` : 'unknown'),
+      begin,
+      end,
+      duration: formatDuration(begin, end),
+      walRange: beginWal ? `${beginWal} → ${endWal ?? '…'}` : undefined,
+      lsnRange: beginLsn ? `${beginLsn} → ${endLsn ?? '…'}` : undefined,
+      timeline: bucket?.timeline,
+      size: formatBytes(bucket?.storedBytes),
+      compression: bucket?.dataCompression,
+      restorable: bucket?.restorable ?? false,
+      presence: backup.presence,
+      note: backup.note,
+      error: bucket?.error ?? resource?.error,
+      highlighted: Boolean(highlightName && resource?.name === highlightName),
+    };
+  });
+  return rows.sort((a, b) => Date.parse(b.begin ?? '0') - Date.parse(a.begin ?? '0'));
+}
+
+function StatusCell(props: { row: BackupRow }) {
+  const { row } = props;
+  const text = row.error ? `${row.status}: ${row.error}` : row.status;
+  if (row.status === 'DONE' || row.status === 'CR completed') {
+    return <StatusOK>{row.status}</StatusOK>;
+  }
+  if (row.status === 'FAILED' || row.status === 'CR failed') {
+    return (
+      <Tooltip title={text}>
+        <span>
+          <StatusError>{row.status}</StatusError>
+        </span>
+      </Tooltip>
+    );
+  }
+  if (row.status === 'STARTED' || /running|started|pending/.test(row.status)) {
+    return <StatusRunning>{row.status}</StatusRunning>;
+  }
+  return <StatusPending>{text}</StatusPending>;
+}
+
+const PRESENCE_LABEL: Record<ReconciledBackup['presence'], string> = {
+  both: 'CR + bucket',
+  'bucket-only': 'bucket only',
+  'cr-only': 'CR only',
+};
+
+/** The reconciled base backups of a database. */
+export function BackupsTable(props: BackupsTableProps) {
+  const { backups, onRestore, highlightName } = props;
+  const rows = toBackupRows(backups, highlightName);
+  const columns: TableColumn<BackupRow>[] = [
+    {
+      title: 'Backup',
+      field: 'id',
+      render: row => (
+        <>
+          <Typography variant="body2" style={{ fontWeight: row.highlighted ? 700 : undefined }}>
+            {row.id}
+          </Typography>
+          {row.name && row.name !== row.id && (
+            <Typography variant="caption" color="textSecondary">
+              {row.name}
+            </Typography>
+          )}
+        </>
+      ),
+    },
+    { title: 'Status', field: 'status', render: row => <StatusCell row={row} /> },
+    { title: 'Started', field: 'begin', render: row => <Timestamp value={row.begin} /> },
+    { title: 'Ended', field: 'end', render: row => <Timestamp value={row.end} variant="relative" /> },
+    { title: 'Duration', field: 'duration' },
+    {
+      title: 'WAL / LSN',
+      field: 'walRange',
+      render: row => (
+        <>
+          <Typography variant="caption" component="div" style={{ fontFamily: 'monospace' }}>
+            {row.walRange ?? '—'}
+          </Typography>
+          {row.lsnRange && (
+            <Typography variant="caption" color="textSecondary" style={{ fontFamily: 'monospace' }}>
+              {row.lsnRange}
+            </Typography>
+          )}
+        </>
+      ),
+    },
+    { title: 'TL', field: 'timeline' },
+    { title: 'Size', field: 'size' },
+    { title: 'Compression', field: 'compression' },
+    {
+      title: 'Restorable',
+      field: 'restorable',
+      render: row => (row.restorable ? 'yes' : 'no'),
+    },
+    {
+      title: 'Where',
+      field: 'presence',
+      render: row => (
+        <>
+          <Chip
+            size="small"
+            variant="outlined"
+            label={PRESENCE_LABEL[row.presence]}
+            color={row.presence === 'both' ? 'default' : 'secondary'}
+          />
+          {row.note && (
+            <Typography variant="caption" component="div" color="textSecondary">
+              {row.note}
+            </Typography>
+          )}
+        </>
+      ),
+    },
+  ];
+  if (onRestore) {
+    columns.push({
+      title: '',
+      field: 'restore',
+      render: row =>
+        row.restorable ? (
+          <Button size="small" variant="outlined" onClick={() => onRestore(row.id)} aria-label={`Restore from ${row.id}`}>
+            Restore…
+          </Button>
+        ) : null,
+    });
+  }
+  return (
+    <Table<BackupRow>
+      title="Base backups"
+      options={{ paging: rows.length > 20, pageSize: 20, search: false, padding: 'dense' }}
+      columns={columns}
+      data={rows}
+      emptyContent={
+        <Typography variant="body2" style={{ padding: 16 }}>
+          No base backup, neither in the bucket nor as a Backup CR.
+        </Typography>
+      }
+    />
+  );
+}

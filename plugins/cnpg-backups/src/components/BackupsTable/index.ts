@@ -1,0 +1,2 @@
+export { BackupsTable, toBackupRows } from './BackupsTable';
+export type { BackupsTableProps, BackupRow } from './BackupsTable';

@@ -1,0 +1,2 @@
+export { LineagePanel } from './LineagePanel';
+export type { LineagePanelProps } from './LineagePanel';

@@ -1,0 +1,2 @@
+export { SchedulesPanel } from './SchedulesPanel';
+export type { SchedulesPanelProps } from './SchedulesPanel';

@@ -1,0 +1,2 @@
+export { WalContinuity } from './WalContinuity';
+export type { WalContinuityProps } from './WalContinuity';
