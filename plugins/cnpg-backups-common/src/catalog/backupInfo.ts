@@ -111,13 +111,22 @@ export function parseBarmanTime(
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     return undefined;
   }
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day > daysInMonth || year < 1) return undefined;
   const micros = frac ? Number(frac.padEnd(6, '0')) : 0;
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second) + Math.ceil(micros / 1000);
+  let ms =
+    Date.UTC(year, month - 1, day, hour, minute, second) +
+    Math.ceil(micros / 1000);
   // Date.UTC maps years 0-99 to 1900-1999; fix it explicitly.
   if (year < 100) {
     const date = new Date(ms);
@@ -166,10 +175,14 @@ function integer(
   ctx: FieldContext,
   limits: { min: number; max: number },
 ): number {
-  if (!/^[-+]?\d{1,20}$/.test(value)) fail(`expected an integer, got ${preview(value)}`, ctx);
+  if (!/^[-+]?\d{1,20}$/.test(value))
+    fail(`expected an integer, got ${preview(value)}`, ctx);
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < limits.min || n > limits.max) {
-    fail(`integer ${preview(value)} is out of range ${limits.min}..${limits.max}`, ctx);
+    fail(
+      `integer ${preview(value)} is out of range ${limits.min}..${limits.max}`,
+      ctx,
+    );
   }
   return n;
 }
@@ -220,12 +233,16 @@ export function parseBackupInfo(text: string): BackupInfo {
     const line = text.slice(pos, end);
     pos = end + 1;
     if (line.length > MAX_LINE_LENGTH) {
-      throw new InvalidBackupInfoError(`line is longer than ${MAX_LINE_LENGTH} characters`, {
-        line: lineNo,
-      });
+      throw new InvalidBackupInfoError(
+        `line is longer than ${MAX_LINE_LENGTH} characters`,
+        {
+          line: lineNo,
+        },
+      );
     }
     // eslint-disable-next-line no-control-regex
-    const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.exec(line);
+    const control =
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/.exec(line);
     if (control) {
       throw new InvalidBackupInfoError(
         `binary content (character U+${control[0]
@@ -240,9 +257,12 @@ export function parseBackupInfo(text: string): BackupInfo {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const eq = trimmed.indexOf('=');
     if (eq < 0) {
-      throw new InvalidBackupInfoError(`expected key=value, got ${preview(trimmed)}`, {
-        line: lineNo,
-      });
+      throw new InvalidBackupInfoError(
+        `expected key=value, got ${preview(trimmed)}`,
+        {
+          line: lineNo,
+        },
+      );
     }
     const key = trimmed.slice(0, eq).trim();
     const value = trimmed.slice(eq + 1).trim();
@@ -253,10 +273,13 @@ export function parseBackupInfo(text: string): BackupInfo {
       });
     }
     if (key in raw) {
-      throw new InvalidBackupInfoError(`duplicate key (first on line ${lines[key]})`, {
-        line: lineNo,
-        key,
-      });
+      throw new InvalidBackupInfoError(
+        `duplicate key (first on line ${lines[key]})`,
+        {
+          line: lineNo,
+          key,
+        },
+      );
     }
     raw[key] = value === 'None' ? null : value;
     lines[key] = lineNo;
@@ -281,7 +304,13 @@ export function parseBackupInfo(text: string): BackupInfo {
     const v = get(key);
     if (v === null) return null;
     const parsed = parseBarmanTime(v);
-    if (!parsed) fail(`expected a time like 2025-06-01 02:00:08.552103+00:00, got ${preview(v)}`, ctx(key));
+    if (!parsed)
+      fail(
+        `expected a time like 2025-06-01 02:00:08.552103+00:00, got ${preview(
+          v,
+        )}`,
+        ctx(key),
+      );
     if (!parsed.hadOffset) {
       warnings.push(`${key} ${preview(v)} has no UTC offset; read as UTC`);
     }
@@ -290,13 +319,15 @@ export function parseBackupInfo(text: string): BackupInfo {
   const wal = (key: string): string | null => {
     const v = get(key);
     if (v === null) return null;
-    if (!isWalName(v)) fail(`expected a 24-hex WAL name, got ${preview(v)}`, ctx(key));
+    if (!isWalName(v))
+      fail(`expected a 24-hex WAL name, got ${preview(v)}`, ctx(key));
     return v.toUpperCase();
   };
   const lsn = (key: string): string | null => {
     const v = get(key);
     if (v === null) return null;
-    if (!isLsn(v)) fail(`expected an LSN like 0/C000028, got ${preview(v)}`, ctx(key));
+    if (!isLsn(v))
+      fail(`expected an LSN like 0/C000028, got ${preview(v)}`, ctx(key));
     return normalizeLsn(v);
   };
   const int = (key: string, limits = INT_LIMIT): number | null => {
@@ -323,14 +354,18 @@ export function parseBackupInfo(text: string): BackupInfo {
 
   const systemId = get('systemid');
   if (systemId !== null && !/^\d{1,20}$/.test(systemId)) {
-    fail(`expected a numeric system identifier, got ${preview(systemId)}`, ctx('systemid'));
+    fail(
+      `expected a numeric system identifier, got ${preview(systemId)}`,
+      ctx('systemid'),
+    );
   }
 
   let tablespaces: BackupInfoTablespace[] | null = null;
   const tablespacesText = get('tablespaces');
   if (tablespacesText !== null) {
     const value = literal(tablespacesText, ctx('tablespaces'));
-    if (!Array.isArray(value)) fail('expected a list of (name, oid, location)', ctx('tablespaces'));
+    if (!Array.isArray(value))
+      fail('expected a list of (name, oid, location)', ctx('tablespaces'));
     tablespaces = value.map(item => {
       if (
         !Array.isArray(item) ||
@@ -339,7 +374,10 @@ export function parseBackupInfo(text: string): BackupInfo {
         typeof item[1] !== 'number' ||
         typeof item[2] !== 'string'
       ) {
-        return fail('expected a list of (name, oid, location)', ctx('tablespaces'));
+        return fail(
+          'expected a list of (name, oid, location)',
+          ctx('tablespaces'),
+        );
       }
       return { name: item[0], oid: item[1], location: item[2] };
     });

@@ -1,9 +1,15 @@
 import { buildCatalog } from './buildCatalog';
 import { InvalidCatalogInputError } from './errors';
-import { ArchiveBuilder, barmanSampleInput, cleanScan, wal } from './__fixtures__/archive';
+import {
+  ArchiveBuilder,
+  barmanSampleInput,
+  cleanScan,
+  wal,
+} from './__fixtures__/archive';
 import type { BarmanCatalog } from './types';
 
-const ids = (catalog: BarmanCatalog) => catalog.diagnoses.map(d => `${d.severity}:${d.id}`);
+const ids = (catalog: BarmanCatalog) =>
+  catalog.diagnoses.map(d => `${d.severity}:${d.id}`);
 
 describe('buildCatalog on the real barman 3.4 sample', () => {
   const catalog = buildCatalog(barmanSampleInput());
@@ -137,7 +143,9 @@ describe('buildCatalog: backups', () => {
       scan: cleanScan(),
       now: '2026-01-01T00:00:00.000Z',
     });
-    expect(catalog.backups.map(b => b.dataCompression)).toEqual(exts.map(([, c]) => c));
+    expect(catalog.backups.map(b => b.dataCompression)).toEqual(
+      exts.map(([, c]) => c),
+    );
   });
 
   it('prefers data.tar* over data_0001 parts and counts tablespace tarballs in the size', () => {
@@ -146,27 +154,55 @@ describe('buildCatalog: backups', () => {
       destination: 's3://b',
       serverName: 's',
       objects: [
-        { key: 'base/20260101T000000/data_0001.tar.bz2', size: 5, lastModified: lm },
+        {
+          key: 'base/20260101T000000/data_0001.tar.bz2',
+          size: 5,
+          lastModified: lm,
+        },
         { key: 'base/20260101T000000/data.tar.gz', size: 7, lastModified: lm },
-        { key: 'base/20260101T000000/16394.tar.gz', size: 11, lastModified: lm },
+        {
+          key: 'base/20260101T000000/16394.tar.gz',
+          size: 11,
+          lastModified: lm,
+        },
       ],
       backupInfos: {},
       scan: cleanScan(),
       now: lm,
     });
-    expect(catalog.backups[0]).toMatchObject({ dataCompression: 'gzip', storedBytes: 23, objectCount: 3 });
+    expect(catalog.backups[0]).toMatchObject({
+      dataCompression: 'gzip',
+      storedBytes: 23,
+      objectCount: 3,
+    });
   });
 
   it('marks keep annotations: presence from the listing, content when given', () => {
-    const a = new ArchiveBuilder().segments(1, 1, 5).backup('20260101T020000').backup('20260102T020000');
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 5)
+      .backup('20260101T020000')
+      .backup('20260102T020000');
     a.objects.push(
-      { key: 'base/20260101T020000/annotations/keep', size: 4, lastModified: '2026-01-01T00:00:00.000Z' },
-      { key: 'base/20260102T020000/annotations/keep', size: 10, lastModified: '2026-01-01T00:00:00.000Z' },
+      {
+        key: 'base/20260101T020000/annotations/keep',
+        size: 4,
+        lastModified: '2026-01-01T00:00:00.000Z',
+      },
+      {
+        key: 'base/20260102T020000/annotations/keep',
+        size: 10,
+        lastModified: '2026-01-01T00:00:00.000Z',
+      },
     );
-    const catalog = buildCatalog(a.input({ keepAnnotations: { '20260102T020000': 'standalone\n' } }));
+    const catalog = buildCatalog(
+      a.input({ keepAnnotations: { '20260102T020000': 'standalone\n' } }),
+    );
     expect(catalog.backups[0]).toMatchObject({ keepAnnotationPresent: true });
     expect(catalog.backups[0].keep).toBeUndefined();
-    expect(catalog.backups[1]).toMatchObject({ keepAnnotationPresent: true, keep: 'standalone' });
+    expect(catalog.backups[1]).toMatchObject({
+      keepAnnotationPresent: true,
+      keep: 'standalone',
+    });
   });
 
   it('ignores folders that are not backup ids and objects outside base/ and wals/', () => {
@@ -190,27 +226,43 @@ describe('buildCatalog: backups', () => {
   });
 
   it('marks a DONE backup with missing WAL not restorable, with the missing names', () => {
-    const a = new ArchiveBuilder().segments(1, 1, 10, [5, 6]).backup('20260101T020000', { begin: 4, end: 7 });
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 10, [5, 6])
+      .backup('20260101T020000', { begin: 4, end: 7 });
     const catalog = buildCatalog(a.input());
     expect(catalog.backups[0].restorable).toBe(false);
     expect(catalog.backups[0].error).toMatch(/000000010000000000000005/);
     const d = catalog.diagnoses.find(x => x.id === 'backup-not-restorable')!;
     expect(d.severity).toBe('error');
-    expect(d.evidence.join('\n')).toContain('wals/0000000100000000/000000010000000000000006');
+    expect(d.evidence.join('\n')).toContain(
+      'wals/0000000100000000/000000010000000000000006',
+    );
     expect(d.fix).toContain('kubectl cnpg backup orders-db --method=plugin');
     expect(catalog.recoveryWindow.ranges).toEqual([]);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBeUndefined();
     // The CNPG rule does not look at WAL: the first point is still the DONE backup's end.
-    expect(catalog.recoveryWindow.firstRecoverabilityPoint).toBe('2026-01-01T02:00:00.250Z');
+    expect(catalog.recoveryWindow.firstRecoverabilityPoint).toBe(
+      '2026-01-01T02:00:00.250Z',
+    );
   });
 
-  it('reports a FAILED backup with barman\'s error, and no-done-backup', () => {
+  it("reports a FAILED backup with barman's error, and no-done-backup", () => {
     const a = new ArchiveBuilder()
       .segments(1, 1, 3)
-      .backup('20260101T020000', { status: 'FAILED', error: 'failure uploading data (AccessDenied)' });
+      .backup('20260101T020000', {
+        status: 'FAILED',
+        error: 'failure uploading data (AccessDenied)',
+      });
     const catalog = buildCatalog(a.input({ clusterName: 'orders' }));
-    expect(catalog.backups[0]).toMatchObject({ status: 'FAILED', error: 'failure uploading data (AccessDenied)', restorable: false });
-    expect(ids(catalog)).toEqual(['error:no-done-backup', 'warning:backup-failed']);
+    expect(catalog.backups[0]).toMatchObject({
+      status: 'FAILED',
+      error: 'failure uploading data (AccessDenied)',
+      restorable: false,
+    });
+    expect(ids(catalog)).toEqual([
+      'error:no-done-backup',
+      'warning:backup-failed',
+    ]);
     const failed = catalog.diagnoses[1];
     expect(failed.message).toContain('failure uploading data (AccessDenied)');
     expect(failed.fixSnippet).toContain('method: plugin');
@@ -218,41 +270,67 @@ describe('buildCatalog: backups', () => {
   });
 
   it('makes an incomplete backup info when newest and recent, warning when old or superseded', () => {
-    const a = new ArchiveBuilder().segments(1, 1, 5).backup('20260101T020000', { begin: 2 });
-    a.backup('20260101T030000', { status: 'none', lastModified: '2026-01-01T03:00:00.000Z' });
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 5)
+      .backup('20260101T020000', { begin: 2 });
+    a.backup('20260101T030000', {
+      status: 'none',
+      lastModified: '2026-01-01T03:00:00.000Z',
+    });
     const recent = buildCatalog(a.input({ now: '2026-01-01T04:00:00.000Z' }));
     expect(ids(recent)).toEqual(['info:backup-incomplete']);
     const old = buildCatalog(a.input({ now: '2026-01-01T10:00:00.000Z' }));
     expect(ids(old)).toEqual(['warning:backup-incomplete']);
     expect(old.diagnoses[0].message).toMatch(/killed/);
     a.backup('20260101T040000', { begin: 3 });
-    const superseded = buildCatalog(a.input({ now: '2026-01-01T04:00:00.000Z' }));
+    const superseded = buildCatalog(
+      a.input({ now: '2026-01-01T04:00:00.000Z' }),
+    );
     expect(ids(superseded)).toEqual(['warning:backup-incomplete']);
   });
 
   it('turns an invalid backup.info into a named scan error and an error diagnosis', () => {
-    const a = new ArchiveBuilder().segments(1, 1, 5).backup('20260101T020000', { begin: 2 });
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 5)
+      .backup('20260101T020000', { begin: 2 });
     a.backupInfos['20260101T020000'] = 'status=DONE\ntimeline=abc\n';
     const catalog = buildCatalog(a.input());
     expect(catalog.backups[0].status).toBe('INCOMPLETE');
     expect(catalog.backups[0].error).toMatch(/line 2, key "timeline"/);
     expect(catalog.scan.errors).toEqual([
-      expect.objectContaining({ name: 'InvalidBackupInfo', key: 'base/20260101T020000/backup.info' }),
+      expect.objectContaining({
+        name: 'InvalidBackupInfo',
+        key: 'base/20260101T020000/backup.info',
+      }),
     ]);
     expect(catalog.scan.complete).toBe(true);
-    expect(ids(catalog)).toEqual(['error:invalid-backup-info', 'error:no-done-backup']);
+    expect(ids(catalog)).toEqual([
+      'error:invalid-backup-info',
+      'error:no-done-backup',
+    ]);
   });
 
   it('does not call a backup.info that was listed but not read "incomplete"', () => {
-    const a = new ArchiveBuilder().segments(1, 1, 5).backup('20260101T020000', { begin: 2 });
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 5)
+      .backup('20260101T020000', { begin: 2 });
     delete a.backupInfos['20260101T020000'];
     const scan = cleanScan({
       complete: false,
-      errors: [{ name: 'AccessDenied', message: 'denied', key: 'base/20260101T020000/backup.info' }],
+      errors: [
+        {
+          name: 'AccessDenied',
+          message: 'denied',
+          key: 'base/20260101T020000/backup.info',
+        },
+      ],
     });
     const catalog = buildCatalog(a.input({ scan }));
     expect(catalog.backups[0].error).toMatch(/not read/);
-    expect(ids(catalog)).toEqual(['error:no-done-backup', 'error:scan-incomplete']);
+    expect(ids(catalog)).toEqual([
+      'error:no-done-backup',
+      'error:scan-incomplete',
+    ]);
     expect(catalog.scan.complete).toBe(false);
     expect(catalog.diagnoses[1].evidence).toEqual([
       'AccessDenied: denied (base/20260101T020000/backup.info)',
@@ -265,17 +343,29 @@ describe('buildCatalog: backups', () => {
     const a = new ArchiveBuilder().segments(1, 1, 3);
     a.backup('20260101T020000', { begin: 1, segmentSize: 64 * 1024 * 1024 });
     a.backup('20260101T030000', { begin: 1, segmentSize: 16 * 1024 * 1024 });
-    a.objects.push({ key: 'wals/0000000100000000/0000000100000000000000F0.gz', size: 1, lastModified: '2026-01-01T00:00:00.000Z' });
+    a.objects.push({
+      key: 'wals/0000000100000000/0000000100000000000000F0.gz',
+      size: 1,
+      lastModified: '2026-01-01T00:00:00.000Z',
+    });
     const catalog = buildCatalog(a.input());
     expect(catalog.wal.segmentSize).toBe(16 * 1024 * 1024);
     const d = catalog.diagnoses.find(x => x.id === 'segment-size-mismatch')!;
     expect(d.severity).toBe('warning');
-    expect(d.evidence.join('\n')).toContain('xlog_segment_size=67108864: 20260101T020000');
+    expect(d.evidence.join('\n')).toContain(
+      'xlog_segment_size=67108864: 20260101T020000',
+    );
     expect(catalog.backups[0].restorable).toBe(false);
     expect(catalog.backups[1].restorable).toBe(true);
 
-    const b = new ArchiveBuilder(64).segments(1, 1, 3).backup('20260101T020000', { begin: 1 });
-    b.objects.push({ key: 'wals/0000000100000000/000000010000000000000040.gz', size: 1, lastModified: '2026-01-01T00:00:00.000Z' });
+    const b = new ArchiveBuilder(64)
+      .segments(1, 1, 3)
+      .backup('20260101T020000', { begin: 1 });
+    b.objects.push({
+      key: 'wals/0000000100000000/000000010000000000000040.gz',
+      size: 1,
+      lastModified: '2026-01-01T00:00:00.000Z',
+    });
     const c2 = buildCatalog(b.input());
     expect(c2.wal.segmentSize).toBe(64 * 1024 * 1024);
     expect(c2.diagnoses.map(x => x.id)).toEqual(['segment-size-mismatch']);
@@ -297,16 +387,22 @@ describe('buildCatalog: WAL inventory and gaps', () => {
     expect(catalog.wal.timelines[0].segmentCount).toBe(26);
     expect(ids(catalog)).toEqual(['error:wal-gap', 'warning:wal-gap']);
     expect(catalog.diagnoses[0].evidence).toEqual([`missing ${wal(1, 20)}`]);
-    expect(catalog.diagnoses[1].evidence).toEqual([`missing ${wal(1, 5)} … ${wal(1, 7)} (3 segments)`]);
+    expect(catalog.diagnoses[1].evidence).toEqual([
+      `missing ${wal(1, 5)} … ${wal(1, 7)} (3 segments)`,
+    ]);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBe(wal(1, 19));
-    expect(catalog.recoveryWindow.ranges.map(r => [r.baseBackupId, r.toWal])).toEqual([
+    expect(
+      catalog.recoveryWindow.ranges.map(r => [r.baseBackupId, r.toWal]),
+    ).toEqual([
       ['20260101T020000', wal(1, 4)],
       ['20260102T020000', wal(1, 19)],
     ]);
   });
 
   it('crosses log boundaries (…FF → next log 00) without a gap', () => {
-    const a = new ArchiveBuilder().segments(1, 250, 260).backup('20260101T020000', { begin: 250, end: 251 });
+    const a = new ArchiveBuilder()
+      .segments(1, 250, 260)
+      .backup('20260101T020000', { begin: 250, end: 251 });
     const catalog = buildCatalog(a.input());
     expect(catalog.wal.timelines[0]).toMatchObject({
       firstSegment: '0000000100000000000000FA',
@@ -314,25 +410,46 @@ describe('buildCatalog: WAL inventory and gaps', () => {
       gaps: [],
       segmentCount: 11,
     });
-    expect(catalog.recoveryWindow.lastRecoverableWal).toBe('000000010000000100000004');
+    expect(catalog.recoveryWindow.lastRecoverableWal).toBe(
+      '000000010000000100000004',
+    );
   });
 
   it('sorts listings that are not in WAL order and drops duplicate compressions', () => {
-    const a = new ArchiveBuilder().segments(1, 1, 6).backup('20260101T020000', { begin: 1 });
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 6)
+      .backup('20260101T020000', { begin: 1 });
     a.objects.reverse();
-    a.objects.push({ key: `wals/0000000100000000/${wal(1, 3)}.bz2`, size: 1, lastModified: '2030-01-01T00:00:00.000Z' });
+    a.objects.push({
+      key: `wals/0000000100000000/${wal(1, 3)}.bz2`,
+      size: 1,
+      lastModified: '2030-01-01T00:00:00.000Z',
+    });
     const catalog = buildCatalog(a.input());
-    expect(catalog.wal.timelines[0]).toMatchObject({ segmentCount: 6, gaps: [] });
+    expect(catalog.wal.timelines[0]).toMatchObject({
+      segmentCount: 6,
+      gaps: [],
+    });
     expect(catalog.wal.compressions).toEqual(['gzip', 'bzip2']);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBe(wal(1, 6));
   });
 
   it('lower-case hex keys are the same segments', () => {
-    const a = new ArchiveBuilder().segments(1, 10, 12).backup('20260101T020000', { begin: 10 });
-    a.objects.push({ key: 'wals/0000000100000000/00000001000000000000000d.gz', size: 1, lastModified: '2026-02-01T00:00:00.000Z' });
+    const a = new ArchiveBuilder()
+      .segments(1, 10, 12)
+      .backup('20260101T020000', { begin: 10 });
+    a.objects.push({
+      key: 'wals/0000000100000000/00000001000000000000000d.gz',
+      size: 1,
+      lastModified: '2026-02-01T00:00:00.000Z',
+    });
     const catalog = buildCatalog(a.input());
-    expect(catalog.wal.timelines[0].lastSegment).toBe('00000001000000000000000D');
-    expect(catalog.recoveryWindow.lastRecoverablePoint).toBe('2026-02-01T00:00:00.000Z');
+    expect(catalog.wal.timelines[0].lastSegment).toBe(
+      '00000001000000000000000D',
+    );
+    expect(catalog.recoveryWindow.lastRecoverablePoint).toBe(
+      '2026-02-01T00:00:00.000Z',
+    );
   });
 });
 
@@ -349,7 +466,12 @@ describe('buildCatalog: timelines', () => {
   it('follows the switch from timeline 1 to 2 through the history file', () => {
     const catalog = buildCatalog(promoted().input());
     expect(catalog.wal.timelines).toEqual([
-      expect.objectContaining({ timeline: 1, gaps: [], historyFile: true, partialSegments: [wal(1, 10)] }),
+      expect.objectContaining({
+        timeline: 1,
+        gaps: [],
+        historyFile: true,
+        partialSegments: [wal(1, 10)],
+      }),
       expect.objectContaining({
         timeline: 2,
         gaps: [],
@@ -361,19 +483,29 @@ describe('buildCatalog: timelines', () => {
     ]);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBe(wal(2, 14));
     expect(catalog.recoveryWindow.ranges).toEqual([
-      expect.objectContaining({ timeline: 2, baseBackupId: '20260101T020000', fromWal: wal(1, 2), toWal: wal(2, 14) }),
+      expect.objectContaining({
+        timeline: 2,
+        baseBackupId: '20260101T020000',
+        fromWal: wal(1, 2),
+        toWal: wal(2, 14),
+      }),
     ]);
     expect(catalog.diagnoses).toEqual([]);
   });
 
   it('flags a missing history file for timeline 2 and stops the chain there', () => {
     const a = promoted();
-    a.objects.splice(a.objects.findIndex(o => o.key.endsWith('.history.gz')), 1);
+    a.objects.splice(
+      a.objects.findIndex(o => o.key.endsWith('.history.gz')),
+      1,
+    );
     delete a.historyFiles[2];
     const catalog = buildCatalog(a.input());
     expect(ids(catalog)).toEqual(['error:missing-history-file']);
     expect(catalog.diagnoses[0].message).toContain('00000002.history');
-    expect(catalog.diagnoses[0].fixSnippet).toContain('s3://bucket/prefix/orders-db/wals/00000002.history');
+    expect(catalog.diagnoses[0].fixSnippet).toContain(
+      's3://bucket/prefix/orders-db/wals/00000002.history',
+    );
     expect(catalog.wal.timelines[1].historyFile).toBe(false);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBe(wal(1, 9));
   });
@@ -385,7 +517,9 @@ describe('buildCatalog: timelines', () => {
       .history(2, [[1, '0/A000100']])
       .segments(2, 12, 14);
     const catalog = buildCatalog(a.input());
-    expect(catalog.wal.timelines[1].gaps).toEqual([{ firstMissing: wal(2, 10), lastMissing: wal(2, 11), count: 2 }]);
+    expect(catalog.wal.timelines[1].gaps).toEqual([
+      { firstMissing: wal(2, 10), lastMissing: wal(2, 11), count: 2 },
+    ]);
     expect(ids(catalog)).toEqual(['error:wal-gap']);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBe(wal(1, 9));
   });
@@ -398,7 +532,9 @@ describe('buildCatalog: timelines', () => {
       .history(2, [[1, '0/A000100']])
       .segments(2, 10, 11);
     const catalog = buildCatalog(a.input());
-    expect(catalog.wal.timelines[0].gaps).toEqual([{ firstMissing: wal(1, 7), lastMissing: wal(1, 9), count: 3 }]);
+    expect(catalog.wal.timelines[0].gaps).toEqual([
+      { firstMissing: wal(1, 7), lastMissing: wal(1, 9), count: 3 },
+    ]);
     expect(ids(catalog)).toEqual(['error:wal-gap']);
   });
 
@@ -423,9 +559,19 @@ describe('buildCatalog: timelines', () => {
       ])
       .segments(3, 8, 9);
     // Timeline 2's history file is listed but not readable.
-    a.objects.push({ key: 'wals/00000002.history.gz', size: 1, lastModified: '2026-01-01T00:00:00.000Z' });
+    a.objects.push({
+      key: 'wals/00000002.history.gz',
+      size: 1,
+      lastModified: '2026-01-01T00:00:00.000Z',
+    });
     const catalog = buildCatalog(a.input());
-    expect(catalog.wal.timelines.map(t => [t.timeline, t.parentTimeline, t.switchLsn])).toEqual([
+    expect(
+      catalog.wal.timelines.map(t => [
+        t.timeline,
+        t.parentTimeline,
+        t.switchLsn,
+      ]),
+    ).toEqual([
       [1, undefined, undefined],
       [2, 1, '0/5000000'],
       [3, 2, '0/8000000'],
@@ -447,11 +593,52 @@ describe('buildCatalog: input', () => {
   it.each([
     [null],
     [{}],
-    [{ destination: 's3://b', serverName: '', objects: [], backupInfos: {}, scan: cleanScan() }],
-    [{ destination: 's3://b', serverName: 's', objects: 'x', backupInfos: {}, scan: cleanScan() }],
-    [{ destination: 's3://b', serverName: 's', objects: [], backupInfos: null, scan: cleanScan() }],
-    [{ destination: 's3://b', serverName: 's', objects: [], backupInfos: {}, scan: {} }],
-    [{ destination: 's3://b', serverName: 's', objects: [], backupInfos: {}, scan: cleanScan(), now: 'soon' }],
+    [
+      {
+        destination: 's3://b',
+        serverName: '',
+        objects: [],
+        backupInfos: {},
+        scan: cleanScan(),
+      },
+    ],
+    [
+      {
+        destination: 's3://b',
+        serverName: 's',
+        objects: 'x',
+        backupInfos: {},
+        scan: cleanScan(),
+      },
+    ],
+    [
+      {
+        destination: 's3://b',
+        serverName: 's',
+        objects: [],
+        backupInfos: null,
+        scan: cleanScan(),
+      },
+    ],
+    [
+      {
+        destination: 's3://b',
+        serverName: 's',
+        objects: [],
+        backupInfos: {},
+        scan: {},
+      },
+    ],
+    [
+      {
+        destination: 's3://b',
+        serverName: 's',
+        objects: [],
+        backupInfos: {},
+        scan: cleanScan(),
+        now: 'soon',
+      },
+    ],
   ])('rejects malformed input %# with InvalidCatalogInputError', bad => {
     expect(() => buildCatalog(bad as any)).toThrow(InvalidCatalogInputError);
   });
@@ -460,13 +647,22 @@ describe('buildCatalog: input', () => {
     const catalog = buildCatalog({
       destination: 's3://b',
       serverName: 's',
-      objects: [null, { key: 5 }, { key: 'base/20260101T000000/x', size: NaN, lastModified: 7 }] as any,
+      objects: [
+        null,
+        { key: 5 },
+        { key: 'base/20260101T000000/x', size: NaN, lastModified: 7 },
+      ] as any,
       backupInfos: {},
       scan: cleanScan(),
       now: '2026-01-01T00:00:00.000Z',
     });
     expect(catalog.backups).toEqual([
-      expect.objectContaining({ id: '20260101T000000', storedBytes: 0, objectCount: 1, status: 'INCOMPLETE' }),
+      expect.objectContaining({
+        id: '20260101T000000',
+        storedBytes: 0,
+        objectCount: 1,
+        status: 'INCOMPLETE',
+      }),
     ]);
   });
 });

@@ -21,7 +21,11 @@ import type {
 } from './types';
 import { BackupInfo, parseBackupInfo } from './backupInfo';
 import { parseHistoryFile, TimelineHistory } from './history';
-import { InvalidBackupInfoError, InvalidCatalogInputError, InvalidHistoryFileError } from './errors';
+import {
+  InvalidBackupInfoError,
+  InvalidCatalogInputError,
+  InvalidHistoryFileError,
+} from './errors';
 import {
   ArchiveFileScratch,
   classifyArchiveFileInto,
@@ -85,7 +89,15 @@ const DATA_COMPRESSION: Record<string, CompressionName> = {
   snappy: 'snappy',
   lz4: 'lz4',
 };
-const COMPRESSION_ORDER: CompressionName[] = ['none', 'gzip', 'bzip2', 'xz', 'snappy', 'zstd', 'lz4'];
+const COMPRESSION_ORDER: CompressionName[] = [
+  'none',
+  'gzip',
+  'bzip2',
+  'xz',
+  'snappy',
+  'zstd',
+  'lz4',
+];
 /** A backup folder younger than this without backup.info is probably still uploading. */
 const INCOMPLETE_GRACE_MS = 6 * 3600 * 1000;
 const MAX_FAILED_DIAGNOSES = 20;
@@ -130,7 +142,9 @@ interface Parentage {
 }
 
 function sizeOf(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+    ? value
+    : 0;
 }
 
 function laterOf(a: string | undefined, b: unknown): string | undefined {
@@ -185,11 +199,19 @@ function validateInput(input: BuildCatalogInput): void {
   if (input.backupInfos === null || typeof input.backupInfos !== 'object') {
     throw new InvalidCatalogInputError('backupInfos must be an object');
   }
-  if (input.scan === null || typeof input.scan !== 'object' || !Array.isArray(input.scan.errors)) {
-    throw new InvalidCatalogInputError('scan must be a ScanInfo with an errors array');
+  if (
+    input.scan === null ||
+    typeof input.scan !== 'object' ||
+    !Array.isArray(input.scan.errors)
+  ) {
+    throw new InvalidCatalogInputError(
+      'scan must be a ScanInfo with an errors array',
+    );
   }
   if (input.now !== undefined && Number.isNaN(Date.parse(input.now))) {
-    throw new InvalidCatalogInputError(`now "${String(input.now)}" is not an ISO time`);
+    throw new InvalidCatalogInputError(
+      `now "${String(input.now)}" is not an ISO time`,
+    );
   }
 }
 
@@ -267,7 +289,9 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     else {
       const m = DATA_TARBALL.exec(rest);
       if (m && !folder.dataFromMain) {
-        folder.dataCompression = m[1] ? DATA_COMPRESSION[m[1].toLowerCase()] : 'none';
+        folder.dataCompression = m[1]
+          ? DATA_COMPRESSION[m[1].toLowerCase()]
+          : 'none';
         folder.dataFromMain = rest.toLowerCase().startsWith('data.tar');
       }
     }
@@ -359,7 +383,8 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     }
   }
   const sorted = new Map<number, SortedTimeline>();
-  for (const acc of timelines.values()) sorted.set(acc.timeline, sortTimeline(acc, objects));
+  for (const acc of timelines.values())
+    sorted.set(acc.timeline, sortTimeline(acc, objects));
 
   // ---- timeline parentage from history files (own file first, else derived from a descendant's).
   const histories = new Map<number, TimelineHistory>();
@@ -375,7 +400,12 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     }
   }
   const parentage = new Map<number, Parentage>();
-  const setParent = (child: number, parent: number, switchLsn: string, own: boolean) => {
+  const setParent = (
+    child: number,
+    parent: number,
+    switchLsn: string,
+    own: boolean,
+  ) => {
     if (parent >= child) return;
     const existing = parentage.get(child);
     if (existing && (existing.fromOwnHistory || !own)) return;
@@ -386,11 +416,19 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
       fromOwnHistory: own,
     });
   };
-  for (const [tli, history] of [...histories.entries()].sort((a, b) => b[0] - a[0])) {
+  for (const [tli, history] of [...histories.entries()].sort(
+    (a, b) => b[0] - a[0],
+  )) {
     const { entries } = history;
     for (let j = 0; j < entries.length; j++) {
-      const child = j + 1 < entries.length ? entries[j + 1].parentTimeline : tli;
-      setParent(child, entries[j].parentTimeline, entries[j].switchLsn, child === tli);
+      const child =
+        j + 1 < entries.length ? entries[j + 1].parentTimeline : tli;
+      setParent(
+        child,
+        entries[j].parentTimeline,
+        entries[j].switchLsn,
+        child === tli,
+      );
     }
   }
   const children = new Map<number, number[]>();
@@ -433,7 +471,10 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   // ---- backups.
   const keepText = input.keepAnnotations ?? {};
   const backups: CatalogBackup[] = [];
-  const backupIndex = new Map<string, { begin: number; end: number; timeline: number }>();
+  const backupIndex = new Map<
+    string,
+    { begin: number; end: number; timeline: number }
+  >();
   for (const id of ids) {
     const folder = folders.get(id);
     const info = infos.get(id);
@@ -445,10 +486,12 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
       walSegmentSize: info?.xlogSegmentSize ?? segmentSize,
       restorable: false,
     };
-    if (folder?.dataCompression) backup.dataCompression = folder.dataCompression;
+    if (folder?.dataCompression)
+      backup.dataCompression = folder.dataCompression;
     if (folder?.lastModified) backup.lastModified = folder.lastModified;
     if (folder?.hasKeep) backup.keepAnnotationPresent = true;
-    const keep = typeof keepText[id] === 'string' ? keepText[id].trim() : undefined;
+    const keep =
+      typeof keepText[id] === 'string' ? keepText[id].trim() : undefined;
     if (keep === 'full' || keep === 'standalone') backup.keep = keep;
     if (info) {
       if (info.backupName !== null) backup.name = info.backupName;
@@ -467,20 +510,31 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
         const check = checkRestorable(info, segmentSize, perLog, sorted);
         if (check.ok) {
           backup.restorable = true;
-          backupIndex.set(id, { begin: check.begin, end: check.end, timeline: check.timeline });
+          backupIndex.set(id, {
+            begin: check.begin,
+            end: check.end,
+            timeline: check.timeline,
+          });
         } else {
           backup.error = check.reason;
           diagnoses.push(
-            backupNotRestorableDiagnosis(fix, backup, check.reason, check.missing ?? []),
+            backupNotRestorableDiagnosis(
+              fix,
+              backup,
+              check.reason,
+              check.missing ?? [],
+            ),
           );
         }
       }
     } else if (infoErrors.has(id)) {
       backup.error = `backup.info is invalid: ${infoErrors.get(id)}`;
     } else if (folder?.hasBackupInfo) {
-      backup.error = 'backup.info exists but was not read (see the scan errors)';
+      backup.error =
+        'backup.info exists but was not read (see the scan errors)';
     } else {
-      backup.error = 'no backup.info: the backup is still running or was killed';
+      backup.error =
+        'no backup.info: the backup is still running or was killed';
     }
     backups.push(backup);
   }
@@ -491,10 +545,16 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   let lastSuccessfulBackupTime: string | undefined;
   for (const b of doneBackups) {
     if (b.endTime === undefined) continue;
-    if (firstRecoverabilityPoint === undefined || b.endTime < firstRecoverabilityPoint) {
+    if (
+      firstRecoverabilityPoint === undefined ||
+      b.endTime < firstRecoverabilityPoint
+    ) {
       firstRecoverabilityPoint = b.endTime;
     }
-    if (lastSuccessfulBackupTime === undefined || b.endTime > lastSuccessfulBackupTime) {
+    if (
+      lastSuccessfulBackupTime === undefined ||
+      b.endTime > lastSuccessfulBackupTime
+    ) {
       lastSuccessfulBackupTime = b.endTime;
     }
   }
@@ -525,7 +585,8 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
         }
       }
       const candidate = chainEnd(child, p.switchIdx, undefined, depth + 1);
-      if (candidate && (!best || candidate.timeline > best.timeline)) best = candidate;
+      if (candidate && (!best || candidate.timeline > best.timeline))
+        best = candidate;
     }
     return best;
   };
@@ -535,7 +596,12 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   for (const b of doneBackups) {
     const pos = backupIndex.get(b.id);
     if (!pos) continue;
-    const end = chainEnd(pos.timeline, pos.begin, { idx: pos.end, lsn: b.endLsn }, 0);
+    const end = chainEnd(
+      pos.timeline,
+      pos.begin,
+      { idx: pos.end, lsn: b.endLsn },
+      0,
+    );
     if (!end) continue;
     if (
       !lastWal ||
@@ -558,11 +624,21 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   }
   const ranges = mergeRanges(rawRanges);
   const recoveryWindow: BarmanCatalog['recoveryWindow'] = { ranges };
-  if (firstRecoverabilityPoint) recoveryWindow.firstRecoverabilityPoint = firstRecoverabilityPoint;
-  if (lastSuccessfulBackupTime) recoveryWindow.lastSuccessfulBackupTime = lastSuccessfulBackupTime;
+  if (firstRecoverabilityPoint)
+    recoveryWindow.firstRecoverabilityPoint = firstRecoverabilityPoint;
+  if (lastSuccessfulBackupTime)
+    recoveryWindow.lastSuccessfulBackupTime = lastSuccessfulBackupTime;
   if (lastWal) {
-    recoveryWindow.lastRecoverableWal = nameOf(lastWal.timeline, lastWal.idx, perLog);
-    const lm = lastModifiedOf(sorted.get(lastWal.timeline)!, lastWal.idx, objects);
+    recoveryWindow.lastRecoverableWal = nameOf(
+      lastWal.timeline,
+      lastWal.idx,
+      perLog,
+    );
+    const lm = lastModifiedOf(
+      sorted.get(lastWal.timeline)!,
+      lastWal.idx,
+      objects,
+    );
     if (lm) recoveryWindow.lastRecoverablePoint = lm;
   }
 
@@ -597,10 +673,14 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
       else older.push(gap);
     }
     if (breaking.length) {
-      diagnoses.push(walGapDiagnosis(fix, t.timeline, breaking, 'error', newestDone?.id));
+      diagnoses.push(
+        walGapDiagnosis(fix, t.timeline, breaking, 'error', newestDone?.id),
+      );
     }
     if (older.length) {
-      diagnoses.push(walGapDiagnosis(fix, t.timeline, older, 'warning', newestDone?.id));
+      diagnoses.push(
+        walGapDiagnosis(fix, t.timeline, older, 'warning', newestDone?.id),
+      );
     }
   }
 
@@ -608,7 +688,10 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   const failed = backups.filter(b => b.status === 'FAILED').reverse();
   const listedFailures = failed.slice(0, MAX_FAILED_DIAGNOSES);
   listedFailures.forEach((b, i) => {
-    const unlisted = i === listedFailures.length - 1 ? failed.length - listedFailures.length : 0;
+    const unlisted =
+      i === listedFailures.length - 1
+        ? failed.length - listedFailures.length
+        : 0;
     diagnoses.push(backupFailedDiagnosis(fix, b, unlisted));
   });
   const newestId = ids[ids.length - 1];
@@ -619,19 +702,26 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     const activity = b.lastModified ? Date.parse(b.lastModified) : NaN;
     const since = Number.isNaN(activity) ? idTime(b.id) : activity;
     const recent = nowMs - since < INCOMPLETE_GRACE_MS;
-    diagnoses.push(backupIncompleteDiagnosis(fix, b, b.id === newestId && recent));
+    diagnoses.push(
+      backupIncompleteDiagnosis(fix, b, b.id === newestId && recent),
+    );
   }
-  if (doneBackups.length === 0) diagnoses.push(noDoneBackupDiagnosis(fix, backups.length));
+  if (doneBackups.length === 0)
+    diagnoses.push(noDoneBackupDiagnosis(fix, backups.length));
 
   // ---- segment sizes.
   const outOfRange = [...timelines.values()].flatMap(a => a.outOfRange);
   if (sizesSeen.size > 1 || outOfRange.length > 0) {
-    diagnoses.push(segmentSizeMismatchDiagnosis(fix, sizesSeen, segmentSize, outOfRange));
+    diagnoses.push(
+      segmentSizeMismatchDiagnosis(fix, sizesSeen, segmentSize, outOfRange),
+    );
   }
 
   if (!scan.complete) diagnoses.push(scanIncompleteDiagnosis(fix, scan.errors));
 
-  const compressions = COMPRESSION_ORDER.filter((_, i) => compressionMask & (1 << i));
+  const compressions = COMPRESSION_ORDER.filter(
+    (_, i) => compressionMask & (1 << i),
+  );
 
   return {
     schemaVersion: 1,
@@ -647,7 +737,9 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
 
 function nameOf(timeline: number, index: number, perLog: number): string {
   return (
-    formatHex8(timeline) + formatHex8(Math.floor(index / perLog)) + formatHex8(index % perLog)
+    formatHex8(timeline) +
+    formatHex8(Math.floor(index / perLog)) +
+    formatHex8(index % perLog)
   );
 }
 
@@ -659,7 +751,8 @@ function safePosition(
   const tli = parseInt(name.slice(0, 8), 16);
   const log = parseInt(name.slice(8, 16), 16);
   const seg = parseInt(name.slice(16, 24), 16);
-  if (![tli, log, seg].every(Number.isFinite) || seg >= perLog) return undefined;
+  if (![tli, log, seg].every(Number.isFinite) || seg >= perLog)
+    return undefined;
   return { timeline: tli, index: log * perLog + seg };
 }
 
@@ -679,7 +772,10 @@ function lastModifiedOf(
  * and drops duplicates (the same segment stored with two compressions), keeping the newest
  * object.
  */
-function sortTimeline(acc: TimelineAcc, objects: ArchiveObject[]): SortedTimeline {
+function sortTimeline(
+  acc: TimelineAcc,
+  objects: ArchiveObject[],
+): SortedTimeline {
   let { seg, obj } = acc;
   let inOrder = true;
   for (let i = 1; i < seg.length; i++) {
@@ -701,7 +797,10 @@ function sortTimeline(acc: TimelineAcc, objects: ArchiveObject[]): SortedTimelin
       if (idx.length > 0 && idx[idx.length - 1] === s) {
         const previous = objects[ob[ob.length - 1]].lastModified;
         const current = objects[o].lastModified;
-        if (typeof current === 'string' && (typeof previous !== 'string' || current > previous)) {
+        if (
+          typeof current === 'string' &&
+          (typeof previous !== 'string' || current > previous)
+        ) {
           ob[ob.length - 1] = o;
         }
         continue;
@@ -720,7 +819,11 @@ function sortTimeline(acc: TimelineAcc, objects: ArchiveObject[]): SortedTimelin
  * Runs of missing segments. A `.partial` counts as present (it closes a parent timeline at
  * the switch point), and a child timeline should start at its switch segment.
  */
-function findGaps(t: SortedTimeline, switchIdx: number | undefined, perLog: number): WalGap[] {
+function findGaps(
+  t: SortedTimeline,
+  switchIdx: number | undefined,
+  perLog: number,
+): WalGap[] {
   const gaps: WalGap[] = [];
   const { idx, partialIdx, timeline } = t;
   const push = (first: number, last: number) => {
@@ -737,7 +840,11 @@ function findGaps(t: SortedTimeline, switchIdx: number | undefined, perLog: numb
     idx.length ? idx[0] : Infinity,
     partialIdx.length ? partialIdx[0] : Infinity,
   );
-  if (switchIdx !== undefined && firstPresent !== Infinity && firstPresent > switchIdx) {
+  if (
+    switchIdx !== undefined &&
+    firstPresent !== Infinity &&
+    firstPresent > switchIdx
+  ) {
     push(switchIdx, firstPresent - 1);
   }
   while (i < idx.length || j < partialIdx.length) {
@@ -747,19 +854,29 @@ function findGaps(t: SortedTimeline, switchIdx: number | undefined, perLog: numb
     } else {
       current = partialIdx[j++];
     }
-    if (previous !== undefined && current > previous + 1) push(previous + 1, current - 1);
+    if (previous !== undefined && current > previous + 1)
+      push(previous + 1, current - 1);
     if (previous === undefined || current > previous) previous = current;
   }
   return gaps;
 }
 
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 function mergeRanges(ranges: RecoverableRange[]): RecoverableRange[] {
-  const byStart = [...ranges].sort((a, b) =>
-    a.from < b.from ? -1 : a.from > b.from ? 1 : a.baseBackupId < b.baseBackupId ? -1 : 1,
+  const byStart = [...ranges].sort(
+    (a, b) =>
+      compareText(a.from, b.from) ||
+      compareText(a.baseBackupId, b.baseBackupId),
   );
   const merged: RecoverableRange[] = [];
   for (const r of byStart) {
-    const overlapping = merged.find(m => m.timeline === r.timeline && r.from <= m.to);
+    const overlapping = merged.find(
+      m => m.timeline === r.timeline && r.from <= m.to,
+    );
     if (!overlapping) {
       merged.push({ ...r });
       continue;
@@ -795,7 +912,8 @@ function checkRestorable(
     end: 0,
     timeline: 0,
   });
-  if (!info.beginWal || !info.endWal) return no('backup.info has no begin_wal/end_wal');
+  if (!info.beginWal || !info.endWal)
+    return no('backup.info has no begin_wal/end_wal');
   if (!info.endTime) return no('backup.info has no end_time');
   if (info.xlogSegmentSize !== segmentSize) {
     return no(
@@ -804,14 +922,22 @@ function checkRestorable(
   }
   const begin = safePosition(info.beginWal, perLog);
   const end = safePosition(info.endWal, perLog);
-  if (!begin || !end) return no(`begin_wal/end_wal do not exist with ${segmentSize}-byte segments`);
+  if (!begin || !end)
+    return no(
+      `begin_wal/end_wal do not exist with ${segmentSize}-byte segments`,
+    );
   if (begin.timeline !== end.timeline) {
-    return no(`begin_wal ${info.beginWal} and end_wal ${info.endWal} are on different timelines`);
+    return no(
+      `begin_wal ${info.beginWal} and end_wal ${info.endWal} are on different timelines`,
+    );
   }
   if (info.timeline !== null && info.timeline !== begin.timeline) {
-    return no(`timeline ${info.timeline} does not match begin_wal ${info.beginWal}`);
+    return no(
+      `timeline ${info.timeline} does not match begin_wal ${info.beginWal}`,
+    );
   }
-  if (end.index < begin.index) return no(`end_wal ${info.endWal} is before begin_wal ${info.beginWal}`);
+  if (end.index < begin.index)
+    return no(`end_wal ${info.endWal} is before begin_wal ${info.beginWal}`);
   const t = sorted.get(begin.timeline);
   const idx = t?.idx ?? [];
   const reach = contiguousEnd(idx, begin.index);
@@ -824,11 +950,21 @@ function checkRestorable(
     }
     const total = end.index - begin.index + 1;
     return no(
-      `WAL needed to make it consistent is missing from the archive (${missing[0]}${missing.length > 1 ? ` and more` : ''}; ${total} segment${total > 1 ? 's' : ''} needed from ${info.beginWal} to ${info.endWal})`,
+      `WAL needed to make it consistent is missing from the archive (${
+        missing[0]
+      }${missing.length > 1 ? ` and more` : ''}; ${total} segment${
+        total > 1 ? 's' : ''
+      } needed from ${info.beginWal} to ${info.endWal})`,
       missing,
     );
   }
-  return { ok: true, reason: '', begin: begin.index, end: end.index, timeline: begin.timeline };
+  return {
+    ok: true,
+    reason: '',
+    begin: begin.index,
+    end: end.index,
+    timeline: begin.timeline,
+  };
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
@@ -836,6 +972,10 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 function sortDiagnoses(list: Diagnosis[]): Diagnosis[] {
   return list
     .map((d, i) => ({ d, i }))
-    .sort((a, b) => SEVERITY_ORDER[a.d.severity] - SEVERITY_ORDER[b.d.severity] || a.i - b.i)
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER[a.d.severity] - SEVERITY_ORDER[b.d.severity] ||
+        a.i - b.i,
+    )
     .map(x => x.d);
 }

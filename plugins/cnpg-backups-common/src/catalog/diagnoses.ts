@@ -17,15 +17,20 @@ const PLUGIN_NAME = 'barman-cloud.cloudnative-pg.io';
 const MAX_EVIDENCE = 20;
 
 function walsUrl(ctx: FixContext, file = ''): string {
-  return `${ctx.destination.replace(/\/+$/, '')}/${ctx.serverName}/wals/${file}`;
+  return `${ctx.destination.replace(/\/+$/, '')}/${
+    ctx.serverName
+  }/wals/${file}`;
 }
 
 /** The command and Backup manifest that take a new base backup with the plugin. @internal */
-export function newBackupFix(ctx: FixContext): { command: string; snippet: string } {
+export function newBackupFix(ctx: FixContext): {
+  command: string;
+  snippet: string;
+} {
   const command = `kubectl cnpg backup ${ctx.clusterName} --method=plugin`;
   const snippet = [
     `# ${command}`,
-    '# or apply this Backup in the cluster\'s namespace:',
+    "# or apply this Backup in the cluster's namespace:",
     'apiVersion: postgresql.cnpg.io/v1',
     'kind: Backup',
     'metadata:',
@@ -43,7 +48,10 @@ export function newBackupFix(ctx: FixContext): { command: string; snippet: strin
 
 function capped(lines: string[]): string[] {
   if (lines.length <= MAX_EVIDENCE) return lines;
-  return [...lines.slice(0, MAX_EVIDENCE), `… and ${lines.length - MAX_EVIDENCE} more`];
+  return [
+    ...lines.slice(0, MAX_EVIDENCE),
+    `… and ${lines.length - MAX_EVIDENCE} more`,
+  ];
 }
 
 function plural(n: number, word: string): string {
@@ -72,7 +80,15 @@ export function walGapDiagnosis(
       id: 'wal-gap',
       severity,
       subject: ctx.serverName,
-      message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(gaps.length, 'gap')} (${plural(missing, 'segment')} missing) after the start of the newest completed backup${newestDoneBackupId ? ` ${newestDoneBackupId}` : ''}: point-in-time recovery cannot go past the first gap.`,
+      message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(
+        gaps.length,
+        'gap',
+      )} (${plural(
+        missing,
+        'segment',
+      )} missing) after the start of the newest completed backup${
+        newestDoneBackupId ? ` ${newestDoneBackupId}` : ''
+      }: point-in-time recovery cannot go past the first gap.`,
       evidence,
       fix: `The missing WAL cannot be recreated. Take a new base backup now (${command}) so that points after the gap become recoverable again, then find why archiving skipped segments (the ContinuousArchiving condition and the barman-cloud sidecar logs).`,
       fixSnippet: snippet,
@@ -82,7 +98,13 @@ export function walGapDiagnosis(
     id: 'wal-gap',
     severity,
     subject: ctx.serverName,
-    message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(gaps.length, 'gap')} (${plural(missing, 'segment')} missing) before the newest completed backup: recovery to points inside or just after a gap needs a base backup taken after it.`,
+    message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(
+      gaps.length,
+      'gap',
+    )} (${plural(
+      missing,
+      'segment',
+    )} missing) before the newest completed backup: recovery to points inside or just after a gap needs a base backup taken after it.`,
     evidence,
     fix: 'Nothing to do for recovery to recent points: newer backups do not need these segments. If you need points in time before the gap, recover from a backup taken after the gap instead; retention will drop these old segments with their backups.',
   };
@@ -99,7 +121,10 @@ export function missingHistoryFileDiagnosis(
     id: 'missing-history-file',
     severity: 'error',
     subject: ctx.serverName,
-    message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(walObjects, 'WAL object')} but no ${file}: recovery cannot follow the switch to timeline ${timeline}.`,
+    message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(
+      walObjects,
+      'WAL object',
+    )} but no ${file}: recovery cannot follow the switch to timeline ${timeline}.`,
     evidence: [`no ${walsUrl(ctx, file)}[.gz|.bz2|…]`],
     fix: `Upload the history file again from the current primary (it is still in pg_wal/), e.g. with kubectl cp and an S3 client; barman-cloud-wal-restore accepts it uncompressed. Then take a new base backup so recovery does not depend on the switch.`,
     fixSnippet: [
@@ -124,7 +149,9 @@ export function invalidHistoryFileDiagnosis(
     subject: ctx.serverName,
     message: `${file} of "${ctx.serverName}" is not a valid timeline history file: recovery cannot follow timeline ${timeline}.`,
     evidence: [walsUrl(ctx, file), error],
-    fix: `Replace ${file} in the archive with the copy in the primary's pg_wal/ directory, then take a new base backup (${newBackupFix(ctx).command}).`,
+    fix: `Replace ${file} in the archive with the copy in the primary's pg_wal/ directory, then take a new base backup (${
+      newBackupFix(ctx).command
+    }).`,
   };
 }
 
@@ -136,14 +163,21 @@ export function backupFailedDiagnosis(
 ): Diagnosis {
   const evidence = [`base/${backup.id}/backup.info: status=FAILED`];
   if (backup.error) evidence.push(`error=${backup.error}`);
-  if (olderFailures > 0) evidence.push(`${olderFailures} older failed backups are not listed`);
+  if (olderFailures > 0)
+    evidence.push(`${olderFailures} older failed backups are not listed`);
   return {
     id: 'backup-failed',
     severity: 'warning',
     subject: ctx.serverName,
-    message: `Backup ${backup.id} of "${ctx.serverName}" failed${backup.error ? `: ${backup.error}` : ''}.`,
+    message: `Backup ${backup.id} of "${ctx.serverName}" failed${
+      backup.error ? `: ${backup.error}` : ''
+    }.`,
     evidence,
-    fix: `Read the error above and the barman-cloud sidecar log of the instance that ran it, fix the cause (credentials, bucket, endpoint, checksum settings), then run a new backup: ${newBackupFix(ctx).command}. Failed backups are never removed by retention; delete base/${backup.id}/ when no longer useful.`,
+    fix: `Read the error above and the barman-cloud sidecar log of the instance that ran it, fix the cause (credentials, bucket, endpoint, checksum settings), then run a new backup: ${
+      newBackupFix(ctx).command
+    }. Failed backups are never removed by retention; delete base/${
+      backup.id
+    }/ when no longer useful.`,
     fixSnippet: newBackupFix(ctx).snippet,
   };
 }
@@ -158,7 +192,9 @@ export function backupIncompleteDiagnosis(
     backup.status === 'STARTED'
       ? `base/${backup.id}/backup.info: status is not final`
       : `base/${backup.id}/ has no backup.info`,
-    `${plural(backup.objectCount, 'object')}, ${backup.storedBytes} bytes, newest ${backup.lastModified ?? 'unknown'}`,
+    `${plural(backup.objectCount, 'object')}, ${
+      backup.storedBytes
+    } bytes, newest ${backup.lastModified ?? 'unknown'}`,
   ];
   if (probablyRunning) {
     return {
@@ -176,7 +212,11 @@ export function backupIncompleteDiagnosis(
     subject: ctx.serverName,
     message: `Backup ${backup.id} of "${ctx.serverName}" never finished: it was most likely killed (pod restart, eviction, timeout). It cannot be restored.`,
     evidence,
-    fix: `Take a new backup (${newBackupFix(ctx).command}) and delete the leftover objects under base/${backup.id}/; retention does not remove them.`,
+    fix: `Take a new backup (${
+      newBackupFix(ctx).command
+    }) and delete the leftover objects under base/${
+      backup.id
+    }/; retention does not remove them.`,
     fixSnippet: newBackupFix(ctx).snippet,
   };
 }
@@ -189,7 +229,9 @@ export function backupNotRestorableDiagnosis(
   missing: string[],
 ): Diagnosis {
   const evidence = [
-    `base/${backup.id}/backup.info: status=DONE, begin_wal=${backup.beginWal ?? 'None'}, end_wal=${backup.endWal ?? 'None'}`,
+    `base/${backup.id}/backup.info: status=DONE, begin_wal=${
+      backup.beginWal ?? 'None'
+    }, end_wal=${backup.endWal ?? 'None'}`,
     ...missing.map(m => `missing ${walsUrl(ctx, `${m.slice(0, 16)}/${m}`)}`),
   ];
   return {
@@ -198,13 +240,18 @@ export function backupNotRestorableDiagnosis(
     subject: ctx.serverName,
     message: `Backup ${backup.id} of "${ctx.serverName}" completed but cannot be restored: ${reason}.`,
     evidence,
-    fix: `Do not rely on this backup. Take a new base backup (${newBackupFix(ctx).command}) and check that WAL archiving works (ContinuousArchiving condition).`,
+    fix: `Do not rely on this backup. Take a new base backup (${
+      newBackupFix(ctx).command
+    }) and check that WAL archiving works (ContinuousArchiving condition).`,
     fixSnippet: newBackupFix(ctx).snippet,
   };
 }
 
 /** @internal */
-export function noDoneBackupDiagnosis(ctx: FixContext, backupCount: number): Diagnosis {
+export function noDoneBackupDiagnosis(
+  ctx: FixContext,
+  backupCount: number,
+): Diagnosis {
   const { command, snippet } = newBackupFix(ctx);
   return {
     id: 'no-done-backup',
@@ -213,8 +260,15 @@ export function noDoneBackupDiagnosis(ctx: FixContext, backupCount: number): Dia
     message:
       backupCount === 0
         ? `"${ctx.serverName}" has no base backup at all: nothing can be restored.`
-        : `None of the ${plural(backupCount, 'backup')} of "${ctx.serverName}" completed: nothing can be restored.`,
-    evidence: [`${ctx.destination.replace(/\/+$/, '')}/${ctx.serverName}/base/: ${plural(backupCount, 'backup folder')}, none with status=DONE`],
+        : `None of the ${plural(backupCount, 'backup')} of "${
+            ctx.serverName
+          }" completed: nothing can be restored.`,
+    evidence: [
+      `${ctx.destination.replace(/\/+$/, '')}/${ctx.serverName}/base/: ${plural(
+        backupCount,
+        'backup folder',
+      )}, none with status=DONE`,
+    ],
     fix: `Take a base backup now: ${command}, and add a ScheduledBackup (method: plugin) so one runs every day.`,
     fixSnippet: snippet,
   };
@@ -228,9 +282,13 @@ export function segmentSizeMismatchDiagnosis(
   outOfRange: string[],
 ): Diagnosis {
   const evidence = [...sizes.entries()].map(
-    ([size, ids]) => `xlog_segment_size=${size}: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` (+${ids.length - 5})` : ''}`,
+    ([size, ids]) =>
+      `xlog_segment_size=${size}: ${ids.slice(0, 5).join(', ')}${
+        ids.length > 5 ? ` (+${ids.length - 5})` : ''
+      }`,
   );
-  for (const key of outOfRange) evidence.push(`${key}: segment number too large for ${used}-byte segments`);
+  for (const key of outOfRange)
+    evidence.push(`${key}: segment number too large for ${used}-byte segments`);
   return {
     id: 'segment-size-mismatch',
     severity: 'warning',
@@ -254,13 +312,18 @@ export function invalidBackupInfoDiagnosis(
     subject: ctx.serverName,
     message: `The backup.info of backup ${id} in "${ctx.serverName}" cannot be read, so the backup cannot be used.`,
     evidence: [key, error],
-    fix: `Do not restore from ${id}. Take a new base backup (${newBackupFix(ctx).command}); remove base/${id}/ once a newer backup is DONE.`,
+    fix: `Do not restore from ${id}. Take a new base backup (${
+      newBackupFix(ctx).command
+    }); remove base/${id}/ once a newer backup is DONE.`,
     fixSnippet: newBackupFix(ctx).snippet,
   };
 }
 
 /** @internal */
-export function scanIncompleteDiagnosis(ctx: FixContext, errors: ScanError[]): Diagnosis {
+export function scanIncompleteDiagnosis(
+  ctx: FixContext,
+  errors: ScanError[],
+): Diagnosis {
   return {
     id: 'scan-incomplete',
     severity: 'error',

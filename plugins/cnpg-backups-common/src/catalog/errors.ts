@@ -50,7 +50,9 @@ export class InvalidBackupInfoError extends Error {
     ]
       .filter(Boolean)
       .join(', ');
-    super(where ? `backup.info ${where}: ${message}` : `backup.info: ${message}`);
+    super(
+      where ? `backup.info ${where}: ${message}` : `backup.info: ${message}`,
+    );
     this.name = 'InvalidBackupInfoError';
     this.line = details.line;
     this.key = details.key;

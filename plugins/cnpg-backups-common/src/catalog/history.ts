@@ -38,8 +38,12 @@ export interface TimelineHistory {
  * that do not strictly increase, switch points that go backwards, or junk lines.
  * @public
  */
-export function parseHistoryFile(text: string, timeline?: number): TimelineHistory {
-  if (typeof text !== 'string') throw new InvalidHistoryFileError('content is not text');
+export function parseHistoryFile(
+  text: string,
+  timeline?: number,
+): TimelineHistory {
+  if (typeof text !== 'string')
+    throw new InvalidHistoryFileError('content is not text');
   if (text.length > MAX_HISTORY_FILE_LENGTH) {
     throw new InvalidHistoryFileError(
       `file is ${text.length} characters, over the ${MAX_HISTORY_FILE_LENGTH} limit`,
@@ -49,7 +53,9 @@ export function parseHistoryFile(text: string, timeline?: number): TimelineHisto
     timeline !== undefined &&
     (!Number.isInteger(timeline) || timeline < 1 || timeline > 0xffffffff)
   ) {
-    throw new InvalidHistoryFileError(`timeline ${String(timeline)} is not a valid timeline`);
+    throw new InvalidHistoryFileError(
+      `timeline ${String(timeline)} is not a valid timeline`,
+    );
   }
   const entries: TimelineHistoryEntry[] = [];
   let previousLsn: bigint | undefined;
@@ -59,7 +65,7 @@ export function parseHistoryFile(text: string, timeline?: number): TimelineHisto
     const line = lines[i].trim();
     if (line === '' || line.startsWith('#')) continue;
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/.test(line)) {
+    if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/.test(line)) {
       throw new InvalidHistoryFileError('binary content', lineNo);
     }
     const fields = line.split(/\s+/);
@@ -67,17 +73,24 @@ export function parseHistoryFile(text: string, timeline?: number): TimelineHisto
     const lsnText: string | undefined = fields[1];
     if (!/^\d{1,10}$/.test(tliText)) {
       throw new InvalidHistoryFileError(
-        `expected a parent timeline number, got ${JSON.stringify(tliText.slice(0, 40))}`,
+        `expected a parent timeline number, got ${JSON.stringify(
+          tliText.slice(0, 40),
+        )}`,
         lineNo,
       );
     }
     const parentTimeline = Number(tliText);
     if (parentTimeline < 1 || parentTimeline > 0xffffffff) {
-      throw new InvalidHistoryFileError(`timeline ${parentTimeline} is out of range`, lineNo);
+      throw new InvalidHistoryFileError(
+        `timeline ${parentTimeline} is out of range`,
+        lineNo,
+      );
     }
     if (lsnText === undefined || !isLsn(lsnText)) {
       throw new InvalidHistoryFileError(
-        `expected a switch LSN like 0/12000000, got ${JSON.stringify(String(lsnText ?? '').slice(0, 40))}`,
+        `expected a switch LSN like 0/12000000, got ${JSON.stringify(
+          String(lsnText ?? '').slice(0, 40),
+        )}`,
         lineNo,
       );
     }
@@ -96,7 +109,10 @@ export function parseHistoryFile(text: string, timeline?: number): TimelineHisto
     }
     const lsnValue = parseLsn(lsnText);
     if (previousLsn !== undefined && lsnValue < previousLsn) {
-      throw new InvalidHistoryFileError(`switch point ${lsnText} goes backwards`, lineNo);
+      throw new InvalidHistoryFileError(
+        `switch point ${lsnText} goes backwards`,
+        lineNo,
+      );
     }
     previousLsn = lsnValue;
     // The reason is the rest of the line after the LSN, tabs and all.

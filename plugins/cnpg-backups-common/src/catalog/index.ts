@@ -37,7 +37,11 @@ export type {
 export { parsePythonLiteral } from './pythonLiteral';
 export type { PythonValue } from './pythonLiteral';
 export { MAX_BACKUP_INFO_LENGTH, parseBackupInfo } from './backupInfo';
-export type { BackupInfo, BackupInfoStatus, BackupInfoTablespace } from './backupInfo';
+export type {
+  BackupInfo,
+  BackupInfoStatus,
+  BackupInfoTablespace,
+} from './backupInfo';
 export { MAX_HISTORY_FILE_LENGTH, parseHistoryFile } from './history';
 export type { TimelineHistory, TimelineHistoryEntry } from './history';
 export { buildCatalog } from './buildCatalog';

@@ -35,7 +35,7 @@ class Reader {
   }
 
   value(depth: number): PythonValue {
-    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
     this.skipSpaces();
     const t = this.text;
     if (this.pos >= t.length) this.fail('unexpected end of literal');
@@ -44,7 +44,8 @@ class Reader {
     if (c === '[') return this.sequence(']', depth);
     if (c === '(') return this.sequence(')', depth);
     if (c === '{') return this.dict(depth);
-    if (c === '-' || c === '+' || c === '.' || (c >= '0' && c <= '9')) return this.number();
+    if (c === '-' || c === '+' || c === '.' || (c >= '0' && c <= '9'))
+      return this.number();
     if (t.startsWith('None', this.pos)) return this.word('None', null);
     if (t.startsWith('True', this.pos)) return this.word('True', true);
     if (t.startsWith('False', this.pos)) return this.word('False', false);
@@ -55,7 +56,7 @@ class Reader {
     const after = this.pos + word.length;
     const next = this.text.charCodeAt(after);
     // `Nonesuch` is a name, not None.
-    if (after < this.text.length && (isIdentChar(next))) {
+    if (after < this.text.length && isIdentChar(next)) {
       this.fail('names other than None/True/False are not literals');
     }
     this.pos = after;
@@ -72,7 +73,10 @@ class Reader {
     if (!match) return this.fail('malformed number');
     const raw = match[0];
     this.pos = start + raw.length;
-    if (this.pos < t.length && (isIdentChar(t.charCodeAt(this.pos)) || t[this.pos] === '.')) {
+    if (
+      this.pos < t.length &&
+      (isIdentChar(t.charCodeAt(this.pos)) || t[this.pos] === '.')
+    ) {
       this.fail('malformed number', start);
     }
     const isInteger = /^[-+]?\d+$/.test(raw);
@@ -91,12 +95,13 @@ class Reader {
     const t = this.text;
     const quote = t[this.pos];
     // Triple-quoted strings never come out of repr(); reject them rather than misread.
-    if (t.startsWith(quote.repeat(3), this.pos)) this.fail('triple-quoted strings are not supported');
+    if (t.startsWith(quote.repeat(3), this.pos))
+      this.fail('triple-quoted strings are not supported');
     const start = this.pos;
     this.pos++;
     let out = '';
     let chunkStart = this.pos;
-    while (true) {
+    for (;;) {
       if (this.pos >= t.length) this.fail('unterminated string', start);
       const c = t[this.pos];
       if (c === quote) {
@@ -104,7 +109,8 @@ class Reader {
         this.pos++;
         return out;
       }
-      if (c === '\n' || c === '\r') this.fail('line break inside a string', this.pos);
+      if (c === '\n' || c === '\r')
+        this.fail('line break inside a string', this.pos);
       if (c !== '\\') {
         this.pos++;
         continue;
@@ -156,7 +162,12 @@ class Reader {
     }
     if (e >= '0' && e <= '7') {
       let digits = e;
-      while (digits.length < 3 && this.pos < t.length && t[this.pos] >= '0' && t[this.pos] <= '7') {
+      while (
+        digits.length < 3 &&
+        this.pos < t.length &&
+        t[this.pos] >= '0' &&
+        t[this.pos] <= '7'
+      ) {
         digits += t[this.pos];
         this.pos++;
       }
@@ -181,9 +192,10 @@ class Reader {
     const items: PythonValue[] = [];
     const open = this.pos;
     this.pos++;
-    while (true) {
+    for (;;) {
       this.skipSpaces();
-      if (this.pos >= this.text.length) this.fail(`unclosed ${this.text[open]}`, open);
+      if (this.pos >= this.text.length)
+        this.fail(`unclosed ${this.text[open]}`, open);
       if (this.text[this.pos] === close) {
         this.pos++;
         return items;
@@ -194,7 +206,8 @@ class Reader {
       if (c === ',') {
         this.pos++;
       } else if (c !== close) {
-        if (this.pos >= this.text.length) this.fail(`unclosed ${this.text[open]}`, open);
+        if (this.pos >= this.text.length)
+          this.fail(`unclosed ${this.text[open]}`, open);
         this.fail(`expected "," or "${close}"`);
       }
     }
@@ -204,7 +217,7 @@ class Reader {
     const out: { [key: string]: PythonValue } = Object.create(null);
     const open = this.pos;
     this.pos++;
-    while (true) {
+    for (;;) {
       this.skipSpaces();
       if (this.pos >= this.text.length) this.fail('unclosed {', open);
       if (this.text[this.pos] === '}') {
@@ -215,12 +228,15 @@ class Reader {
       const keyAt = this.pos;
       const key = this.value(depth + 1);
       if (key !== null && typeof key === 'object') {
-        this.fail('dict keys must be strings, numbers, booleans or None', keyAt);
+        this.fail(
+          'dict keys must be strings, numbers, booleans or None',
+          keyAt,
+        );
       }
       this.skipSpaces();
       if (this.text[this.pos] !== ':') this.fail('expected ":"');
       this.pos++;
-      out[String(key)] = this.value(depth + 1);
+      out[keyString(key)] = this.value(depth + 1);
       this.skipSpaces();
       const c = this.text[this.pos];
       if (c === ',') this.pos++;
@@ -230,6 +246,14 @@ class Reader {
       }
     }
   }
+}
+
+/** Dict keys as Python's str() spells them (None, True, False, 12). */
+function keyString(key: null | boolean | number | string): string {
+  if (key === null) return 'None';
+  if (key === true) return 'True';
+  if (key === false) return 'False';
+  return String(key);
 }
 
 function isIdentChar(code: number): boolean {
@@ -247,10 +271,12 @@ function isIdentChar(code: number): boolean {
  * @public
  */
 export function parsePythonLiteral(text: string): PythonValue {
-  if (typeof text !== 'string') throw new InvalidPythonLiteralError('not a string', 0);
+  if (typeof text !== 'string')
+    throw new InvalidPythonLiteralError('not a string', 0);
   const reader = new Reader(text);
   const value = reader.value(0);
   reader.skipSpaces();
-  if (reader.pos !== text.length) reader.fail('unexpected text after the literal');
+  if (reader.pos !== text.length)
+    reader.fail('unexpected text after the literal');
   return value;
 }

@@ -75,10 +75,14 @@ export function isValidSegmentSize(size: unknown): size is number {
  * Throws `InvalidSegmentSizeError` for anything but a power of two in 1 MiB..1 GiB.
  * @public
  */
-export function segmentsPerLog(segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE): number {
+export function segmentsPerLog(
+  segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE,
+): number {
   if (!isValidSegmentSize(segmentSize)) {
     throw new InvalidSegmentSizeError(
-      `WAL segment size ${String(segmentSize)} is not a power of two between 1 MiB and 1 GiB`,
+      `WAL segment size ${String(
+        segmentSize,
+      )} is not a power of two between 1 MiB and 1 GiB`,
     );
   }
   return TWO_POW_32 / segmentSize;
@@ -92,7 +96,10 @@ export function segmentsPerLog(segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE): 
 export function parseWalName(name: string): WalSegmentParts {
   if (typeof name !== 'string' || name.length !== 24) {
     throw new InvalidWalNameError(
-      `"${String(name).slice(0, 64)}" is not a WAL segment name: expected 24 hex digits`,
+      `"${String(name).slice(
+        0,
+        64,
+      )}" is not a WAL segment name: expected 24 hex digits`,
     );
   }
   const timeline = hex8(name, 0);
@@ -104,7 +111,9 @@ export function parseWalName(name: string): WalSegmentParts {
     );
   }
   if (timeline === 0) {
-    throw new InvalidWalNameError(`"${name}" has timeline 0, which PostgreSQL never uses`);
+    throw new InvalidWalNameError(
+      `"${name}" has timeline 0, which PostgreSQL never uses`,
+    );
   }
   return { timeline, log, segment };
 }
@@ -118,7 +127,9 @@ export function isWalName(name: unknown): name is string {
 
 function assertUint32(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 0 || value >= TWO_POW_32) {
-    throw new InvalidWalNameError(`${what} ${String(value)} is not an unsigned 32-bit integer`);
+    throw new InvalidWalNameError(
+      `${what} ${String(value)} is not an unsigned 32-bit integer`,
+    );
   }
 }
 
@@ -130,7 +141,11 @@ export function formatWalName(parts: WalSegmentParts): string {
   if (parts.timeline === 0) {
     throw new InvalidWalNameError('timeline 0 is not a PostgreSQL timeline');
   }
-  return hex8String(parts.timeline) + hex8String(parts.log) + hex8String(parts.segment);
+  return (
+    hex8String(parts.timeline) +
+    hex8String(parts.log) +
+    hex8String(parts.segment)
+  );
 }
 
 /** Upper-cases a valid WAL name; throws `InvalidWalNameError` otherwise. @public */
@@ -153,10 +168,15 @@ export function walPosition(
   const parts = parseWalName(name);
   if (parts.segment >= perLog) {
     throw new InvalidWalNameError(
-      `"${name}" has segment ${hex8String(parts.segment)}, but ${segmentSize}-byte segments stop at ${hex8String(perLog - 1)}`,
+      `"${name}" has segment ${hex8String(
+        parts.segment,
+      )}, but ${segmentSize}-byte segments stop at ${hex8String(perLog - 1)}`,
     );
   }
-  return { timeline: parts.timeline, index: parts.log * perLog + parts.segment };
+  return {
+    timeline: parts.timeline,
+    index: parts.log * perLog + parts.segment,
+  };
 }
 
 /** WAL name of segment `index` (log*segsPerLog+seg) on `timeline`. @public */
@@ -166,8 +186,14 @@ export function walNameFromPosition(
 ): string {
   const perLog = segmentsPerLog(segmentSize);
   const { index, timeline } = position;
-  if (!Number.isSafeInteger(index) || index < 0 || index >= TWO_POW_32 * perLog) {
-    throw new InvalidWalNameError(`segment index ${String(index)} is out of range`);
+  if (
+    !Number.isSafeInteger(index) ||
+    index < 0 ||
+    index >= TWO_POW_32 * perLog
+  ) {
+    throw new InvalidWalNameError(
+      `segment index ${String(index)} is out of range`,
+    );
   }
   return formatWalName({
     timeline,
@@ -177,18 +203,32 @@ export function walNameFromPosition(
 }
 
 /** The segment after `name` on the same timeline (`…000000FF` → next log `…00000000`). @public */
-export function nextWalName(name: string, segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE): string {
+export function nextWalName(
+  name: string,
+  segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE,
+): string {
   const pos = walPosition(name, segmentSize);
-  return walNameFromPosition({ timeline: pos.timeline, index: pos.index + 1 }, segmentSize);
+  return walNameFromPosition(
+    { timeline: pos.timeline, index: pos.index + 1 },
+    segmentSize,
+  );
 }
 
 /** The segment before `name` on the same timeline; throws for the very first segment. @public */
-export function prevWalName(name: string, segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE): string {
+export function prevWalName(
+  name: string,
+  segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE,
+): string {
   const pos = walPosition(name, segmentSize);
   if (pos.index === 0) {
-    throw new InvalidWalNameError(`"${name}" is the first segment; it has no predecessor`);
+    throw new InvalidWalNameError(
+      `"${name}" is the first segment; it has no predecessor`,
+    );
   }
-  return walNameFromPosition({ timeline: pos.timeline, index: pos.index - 1 }, segmentSize);
+  return walNameFromPosition(
+    { timeline: pos.timeline, index: pos.index - 1 },
+    segmentSize,
+  );
 }
 
 /** Number of segments from `from` to `to` inclusive on one timeline (0 if `to` < `from`). @public */
@@ -200,7 +240,9 @@ export function walDistance(
   const a = walPosition(from, segmentSize);
   const b = walPosition(to, segmentSize);
   if (a.timeline !== b.timeline) {
-    throw new InvalidWalNameError(`"${from}" and "${to}" are on different timelines`);
+    throw new InvalidWalNameError(
+      `"${from}" and "${to}" are on different timelines`,
+    );
   }
   return Math.max(0, b.index - a.index + 1);
 }
@@ -237,7 +279,10 @@ export function parseLsn(text: string): bigint {
   const parts = typeof text === 'string' ? splitLsn(text) : undefined;
   if (!parts) {
     throw new InvalidLsnError(
-      `"${String(text).slice(0, 64)}" is not an LSN: expected X/X with 1-8 hex digits on each side`,
+      `"${String(text).slice(
+        0,
+        64,
+      )}" is not an LSN: expected X/X with 1-8 hex digits on each side`,
     );
   }
   return (BigInt(parts.hi) << 32n) | BigInt(parts.lo);
@@ -315,7 +360,12 @@ export function segmentLsnRange(
 // ---------------------------------------------------------------------- classification
 
 /** What kind of file an archive object is. @public */
-export type ArchiveFileKind = 'segment' | 'partial' | 'backup' | 'history' | 'unknown';
+export type ArchiveFileKind =
+  | 'segment'
+  | 'partial'
+  | 'backup'
+  | 'history'
+  | 'unknown';
 
 /** Result of classifying a file name found under `wals/`. @public */
 export interface ClassifiedArchiveFile {
@@ -348,7 +398,14 @@ export interface ArchiveFileScratch {
 
 /** @internal */
 export function newArchiveFileScratch(): ArchiveFileScratch {
-  return { kind: 'unknown', compression: 'none', timeline: 0, log: 0, segment: 0, backupOffset: 0 };
+  return {
+    kind: 'unknown',
+    compression: 'none',
+    timeline: 0,
+    log: 0,
+    segment: 0,
+    backupOffset: 0,
+  };
 }
 
 function lowerCode(code: number): number {
@@ -364,14 +421,15 @@ function matchesAt(text: string, at: number, word: string): boolean {
   return true;
 }
 
-const COMPRESSION_SUFFIXES: ReadonlyArray<readonly [string, CompressionName]> = [
-  ['.gz', 'gzip'],
-  ['.bz2', 'bzip2'],
-  ['.xz', 'xz'],
-  ['.snappy', 'snappy'],
-  ['.zst', 'zstd'],
-  ['.lz4', 'lz4'],
-];
+const COMPRESSION_SUFFIXES: ReadonlyArray<readonly [string, CompressionName]> =
+  [
+    ['.gz', 'gzip'],
+    ['.bz2', 'bzip2'],
+    ['.xz', 'xz'],
+    ['.snappy', 'snappy'],
+    ['.zst', 'zstd'],
+    ['.lz4', 'lz4'],
+  ];
 
 /**
  * @internal Classifies `text.slice(start, end)` into `out` without allocating.
@@ -441,13 +499,28 @@ export function classifyArchiveFileInto(
  */
 export function classifyArchiveFile(fileName: string): ClassifiedArchiveFile {
   if (typeof fileName !== 'string') {
-    return { kind: 'unknown', name: String(fileName), compression: 'none', timeline: 0 };
+    return {
+      kind: 'unknown',
+      name: String(fileName),
+      compression: 'none',
+      timeline: 0,
+    };
   }
   const slash = fileName.lastIndexOf('/');
   const start = slash + 1;
-  const scratch = classifyArchiveFileInto(fileName, start, fileName.length, newArchiveFileScratch());
+  const scratch = classifyArchiveFileInto(
+    fileName,
+    start,
+    fileName.length,
+    newArchiveFileScratch(),
+  );
   if (scratch.kind === 'unknown') {
-    return { kind: 'unknown', name: fileName, compression: 'none', timeline: 0 };
+    return {
+      kind: 'unknown',
+      name: fileName,
+      compression: 'none',
+      timeline: 0,
+    };
   }
   if (scratch.kind === 'history') {
     return {
@@ -458,7 +531,9 @@ export function classifyArchiveFile(fileName: string): ClassifiedArchiveFile {
     };
   }
   const segmentName =
-    hex8String(scratch.timeline) + hex8String(scratch.log) + hex8String(scratch.segment);
+    hex8String(scratch.timeline) +
+    hex8String(scratch.log) +
+    hex8String(scratch.segment);
   let name = segmentName;
   if (scratch.kind === 'partial') name = `${segmentName}.partial`;
   if (scratch.kind === 'backup') {

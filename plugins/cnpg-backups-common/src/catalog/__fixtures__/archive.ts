@@ -58,7 +58,9 @@ const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
 
 /** WAL name of segment `index` on `timeline` for 16 MiB segments. */
 export function wal(timeline: number, index: number, perLog = 256): string {
-  return hex8(timeline) + hex8(Math.floor(index / perLog)) + hex8(index % perLog);
+  return (
+    hex8(timeline) + hex8(Math.floor(index / perLog)) + hex8(index % perLog)
+  );
 }
 
 /** Builds listings of synthetic archives: WAL minute by minute, backups with backup.info. */
@@ -68,7 +70,10 @@ export class ArchiveBuilder {
   readonly historyFiles: Record<number, string> = {};
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
 
-  constructor(private readonly perLog = 256, private readonly compression = '.gz') {}
+  constructor(
+    private readonly perLog = 256,
+    private readonly compression = '.gz',
+  ) {}
 
   private tick(): string {
     this.clock += 60_000;
@@ -76,7 +81,12 @@ export class ArchiveBuilder {
   }
 
   /** Archives segments [from..to] of `timeline`, skipping `except`. */
-  segments(timeline: number, from: number, to: number, except: number[] = []): this {
+  segments(
+    timeline: number,
+    from: number,
+    to: number,
+    except: number[] = [],
+  ): this {
     for (let i = from; i <= to; i++) {
       if (except.includes(i)) continue;
       const name = wal(timeline, i, this.perLog);
@@ -100,7 +110,12 @@ export class ArchiveBuilder {
   }
 
   /** Adds `wals/<TLI>.history` and its text (parent, switch LSN). */
-  history(timeline: number, lines: Array<[number, string]>, listed = true, readable = true): this {
+  history(
+    timeline: number,
+    lines: Array<[number, string]>,
+    listed = true,
+    readable = true,
+  ): this {
     if (listed) {
       this.objects.push({
         key: `wals/${hex8(timeline)}.history${this.compression}`,
@@ -134,16 +149,31 @@ export class ArchiveBuilder {
     const begin = opts.begin ?? 1;
     const end = opts.end ?? begin;
     const lastModified = opts.lastModified ?? this.tick();
-    this.objects.push({ key: `base/${id}/data.tar.gz`, size: 10_000, lastModified });
+    this.objects.push({
+      key: `base/${id}/data.tar.gz`,
+      size: 10_000,
+      lastModified,
+    });
     if (opts.status === 'none') return this;
-    this.objects.push({ key: `base/${id}/backup.info`, size: 1000, lastModified });
+    this.objects.push({
+      key: `base/${id}/backup.info`,
+      size: 1000,
+      lastModified,
+    });
     const endTime =
       opts.endTime ??
-      `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)} ${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)}.250000+00:00`;
+      `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)} ${id.slice(
+        9,
+        11,
+      )}:${id.slice(11, 13)}:${id.slice(13, 15)}.250000+00:00`;
     const segSize = opts.segmentSize ?? 2 ** 32 / this.perLog;
     const lsnOf = (index: number) => {
       const bytes = BigInt(index) * BigInt(segSize) + 0x28n;
-      return `${(bytes >> 32n).toString(16).toUpperCase()}/${(bytes & 0xffffffffn).toString(16).toUpperCase()}`;
+      return `${(bytes >> 32n).toString(16).toUpperCase()}/${(
+        bytes & 0xffffffffn
+      )
+        .toString(16)
+        .toUpperCase()}`;
     };
     this.backupInfos[id] = [
       `backup_name=backup-${id.replace('T', '')}`,
