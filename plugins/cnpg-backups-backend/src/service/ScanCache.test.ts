@@ -48,7 +48,7 @@ describe('ScanCache', () => {
 
   it('refresh=true rescans incrementally from the previous state', async () => {
     const cache = ScanCache.create({ ttlSeconds: 60 });
-    const scan = jest.fn(async (previous?: unknown) => ({ catalog: fakeCatalog('a'), state: 'state-1' }));
+    const scan = jest.fn(async (_previous?: unknown) => ({ catalog: fakeCatalog('a'), state: 'state-1' }));
     await cache.getCatalog({ key: 'k', scan });
     await cache.getCatalog({ key: 'k', scan, refresh: true });
     expect(scan).toHaveBeenCalledTimes(2);
