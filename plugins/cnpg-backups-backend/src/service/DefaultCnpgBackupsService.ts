@@ -1,0 +1,921 @@
+/*
+ * One status per database: Kubernetes (intent + operator view) and the bucket (truth),
+ * reconciled, diagnosed, with errors as data.
+ */
+import crypto from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  type ArchiveTarget,
+  type BarmanCatalog,
+  type CnpgClusterRef,
+  type CreateBackupResponse,
+  type DatabaseStatus,
+  type EntityBackupStatusResponse,
+  type LineageEntry,
+  type ServerNameSummary,
+  type SourceError,
+  diagnoseDatabase,
+  getCnpgEntitySelector,
+  InvalidAnnotationError,
+  objectStoreCrdHasSidecarEnv,
+  summarizeScheduledBackup,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import {
+  type ArchiveReader,
+  type ArchiveReaderFactory,
+  EndpointNotAllowedError,
+  type S3EndpointPolicy,
+} from '../archive';
+import {
+  type CnpgBackup,
+  type CnpgCluster,
+  type CnpgKubernetesClient,
+  type CnpgObjectStore,
+  CrdNotInstalledError,
+  KubernetesClientError,
+  KubernetesObjectNotFoundError,
+} from '../kubernetes';
+import { ArchiveConfigurationError, toHttpError, toSourceError, uniqueErrors } from './errors';
+import type { KubernetesClientRegistry } from './KubernetesClientRegistry';
+import {
+  computeHealth,
+  reconcileBackups,
+  reconcileRecoveryWindow,
+  summarizeBackup,
+  summarizeCluster,
+} from './reconcile';
+import {
+  archiveFolderKey,
+  BARMAN_CLOUD_PLUGIN,
+  declaredArchive,
+  findPluginEntry,
+  resolveArchiveTarget,
+  resolveRecoverySources,
+} from './resolveArchive';
+import type { ScanCache } from './ScanCache';
+import type {
+  CnpgBackupsService,
+  CreateClusterResponse,
+  DatabaseRef,
+  ServerNameEmptinessResponse,
+} from './types';
+
+const OBJECTSTORE_CRD = 'objectstores.barmancloud.cnpg.io';
+
+/** Validates a Cluster manifest before it is sent (e.g. `validateCnpgResource` from -node). @public */
+export type ClusterManifestValidator = (manifest: unknown) => {
+  valid: boolean;
+  errors: string[];
+};
+
+/** Options for {@link DefaultCnpgBackupsService.create}. @public */
+export interface DefaultCnpgBackupsServiceOptions {
+  logger: LoggerService;
+  kubernetes: KubernetesClientRegistry;
+  archiveReaders: ArchiveReaderFactory;
+  endpointPolicy: S3EndpointPolicy;
+  scanCache: ScanCache;
+  /** Upper bound for one bucket scan; default 60 s. */
+  scanTimeoutMs?: number;
+  validateClusterManifest?: ClusterManifestValidator;
+  now?: () => Date;
+}
+
+class ScanTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScanTimeout';
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new ScanTimeoutError(`${what} did not finish within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Cluster spec fields worth copying into a recovery manifest (no Secret values live here). */
+const CLUSTER_SPEC_FIELDS = [
+  'instances',
+  'imageName',
+  'imageCatalogRef',
+  'storage',
+  'walStorage',
+  'postgresql',
+  'resources',
+  'affinity',
+  'plugins',
+  'backup',
+  'primaryUpdateStrategy',
+  'enableSuperuserAccess',
+  'monitoring',
+];
+
+function pickClusterSpec(cluster: CnpgCluster): Record<string, unknown> | undefined {
+  if (!cluster.spec) return undefined;
+  const picked: Record<string, unknown> = {};
+  for (const key of CLUSTER_SPEC_FIELDS) {
+    if (cluster.spec[key] !== undefined) picked[key] = cluster.spec[key];
+  }
+  return picked;
+}
+
+function utcStamp(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/**
+ * The default {@link CnpgBackupsService}.
+ * @public
+ */
+export class DefaultCnpgBackupsService implements CnpgBackupsService {
+  readonly #logger: LoggerService;
+  readonly #kubernetes: KubernetesClientRegistry;
+  readonly #archiveReaders: ArchiveReaderFactory;
+  readonly #endpointPolicy: S3EndpointPolicy;
+  readonly #scanCache: ScanCache;
+  readonly #scanTimeoutMs: number;
+  readonly #validateClusterManifest?: ClusterManifestValidator;
+  readonly #now: () => Date;
+  readonly #readers = new Map<string, ArchiveReader>();
+
+  static create(options: DefaultCnpgBackupsServiceOptions): DefaultCnpgBackupsService {
+    return new DefaultCnpgBackupsService(options);
+  }
+
+  private constructor(options: DefaultCnpgBackupsServiceOptions) {
+    this.#logger = options.logger;
+    this.#kubernetes = options.kubernetes;
+    this.#archiveReaders = options.archiveReaders;
+    this.#endpointPolicy = options.endpointPolicy;
+    this.#scanCache = options.scanCache;
+    this.#scanTimeoutMs = options.scanTimeoutMs ?? 60_000;
+    this.#validateClusterManifest = options.validateClusterManifest;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  // ---------------------------------------------------------------- entity status
+
+  async getEntityStatus(options: {
+    entity: Entity;
+    refresh?: boolean;
+  }): Promise<EntityBackupStatusResponse> {
+    const entityRef = stringifyEntityRef(options.entity);
+    const response = (databases: DatabaseStatus[], errors: SourceError[]) => ({
+      entityRef,
+      databases: databases.sort((a, b) => a.id.localeCompare(b.id)),
+      errors: uniqueErrors(errors),
+      generatedAt: this.#now().toISOString(),
+    });
+
+    let selector;
+    try {
+      selector = getCnpgEntitySelector(options.entity);
+    } catch (error) {
+      if (error instanceof InvalidAnnotationError) {
+        return response([], [{ source: 'config', name: 'InvalidAnnotation', message: error.message }]);
+      }
+      throw error;
+    }
+    if (!selector) {
+      return response([], [
+        {
+          source: 'config',
+          name: 'MissingAnnotation',
+          message: `Entity ${entityRef} has neither the cnpg.io/cluster nor the backstage.io/kubernetes-id annotation`,
+        },
+      ]);
+    }
+    if (this.#kubernetes.list().length === 0) {
+      return response([], [
+        {
+          source: 'config',
+          name: 'NoKubernetesClusters',
+          message: 'No Kubernetes cluster is configured (kubernetes.clusterLocatorMethods[type=config], filtered by cnpgBackups.kubernetes.clusters)',
+        },
+      ]);
+    }
+
+    const errors: SourceError[] = [];
+    const found: Array<{ client: CnpgKubernetesClient; cluster: CnpgCluster }> = [];
+    const shells: DatabaseStatus[] = [];
+
+    if (selector.kind === 'explicit') {
+      await Promise.all(
+        selector.clusters.map(ref => this.#findExplicit(ref, found, shells, errors)),
+      );
+    } else {
+      const clients = this.#clientsFor(selector.kubernetesCluster, errors);
+      await Promise.all(
+        clients.map(async client => {
+          try {
+            const clusters = await client.listClusters({
+              namespace: selector.namespace,
+              labelSelector: selector.labelSelector,
+            });
+            for (const cluster of clusters) found.push({ client, cluster });
+          } catch (error) {
+            errors.push(toSourceError(error, { source: 'kubernetes', target: client.clusterName }));
+          }
+        }),
+      );
+      if (found.length === 0 && errors.length === 0) {
+        errors.push({
+          source: 'kubernetes',
+          name: 'ClusterNotFound',
+          message: `No CNPG Cluster labelled ${selector.labelSelector}${selector.namespace ? ` in namespace ${selector.namespace}` : ''} in ${clients.map(c => c.clusterName).join(', ')}`,
+        });
+      }
+    }
+
+    const databases = await Promise.all(
+      found.map(({ client, cluster }) =>
+        this.#buildStatus({ client, cluster, refresh: options.refresh }),
+      ),
+    );
+    return response([...databases, ...shells], errors);
+  }
+
+  async #findExplicit(
+    ref: CnpgClusterRef,
+    found: Array<{ client: CnpgKubernetesClient; cluster: CnpgCluster }>,
+    shells: DatabaseStatus[],
+    errors: SourceError[],
+  ) {
+    if (ref.kubernetesCluster) {
+      const client = this.#kubernetes.get(ref.kubernetesCluster);
+      if (!client) {
+        errors.push({
+          source: 'config',
+          name: 'UnknownKubernetesCluster',
+          message: `Kubernetes cluster "${ref.kubernetesCluster}" (named for ${ref.namespace}/${ref.name}) is not configured`,
+        });
+        return;
+      }
+      try {
+        found.push({ client, cluster: await client.getCluster(ref) });
+      } catch (error) {
+        // Pinned: the database is known, so show it with the error rather than dropping it.
+        shells.push(this.#shellStatus({ ...ref, kubernetesCluster: client.clusterName }, [
+          toSourceError(error, { source: 'kubernetes', target: client.clusterName }),
+        ]));
+      }
+      return;
+    }
+    const attempts = await Promise.all(
+      this.#kubernetes.list().map(async client => {
+        try {
+          return { client, cluster: await client.getCluster(ref) };
+        } catch (error) {
+          return { client, error };
+        }
+      }),
+    );
+    const hits = attempts.filter(a => a.cluster);
+    for (const hit of hits) found.push({ client: hit.client, cluster: hit.cluster! });
+    if (hits.length === 0) {
+      for (const miss of attempts) {
+        if (!(miss.error instanceof KubernetesObjectNotFoundError)) {
+          errors.push(toSourceError(miss.error, { source: 'kubernetes', target: miss.client.clusterName }));
+        }
+      }
+      errors.push({
+        source: 'kubernetes',
+        name: 'ClusterNotFound',
+        message: `CNPG Cluster ${ref.namespace}/${ref.name} was not found in ${attempts.filter(a => a.error instanceof KubernetesObjectNotFoundError).map(a => a.client.clusterName).join(', ') || 'any reachable Kubernetes cluster'}`,
+      });
+    }
+  }
+
+  #clientsFor(kubernetesCluster: string | undefined, errors: SourceError[]): CnpgKubernetesClient[] {
+    if (!kubernetesCluster) return this.#kubernetes.list();
+    const client = this.#kubernetes.get(kubernetesCluster);
+    if (!client) {
+      errors.push({
+        source: 'config',
+        name: 'UnknownKubernetesCluster',
+        message: `Kubernetes cluster "${kubernetesCluster}" is not configured`,
+      });
+      return [];
+    }
+    return [client];
+  }
+
+  // ---------------------------------------------------------------- one database
+
+  async getDatabaseStatus(options: DatabaseRef & { refresh?: boolean }): Promise<DatabaseStatus> {
+    const client = this.#requireClient(options.kubernetesCluster);
+    let cluster: CnpgCluster;
+    try {
+      cluster = await client.getCluster(options);
+    } catch (error) {
+      if (error instanceof KubernetesObjectNotFoundError || error instanceof CrdNotInstalledError) {
+        throw new NotFoundError(error.message);
+      }
+      return this.#shellStatus(options, [toSourceError(error, { source: 'kubernetes', target: client.clusterName })]);
+    }
+    return this.#buildStatus({ client, cluster, refresh: options.refresh });
+  }
+
+  async getServerNameEmptiness(
+    options: DatabaseRef & { serverName: string },
+  ): Promise<ServerNameEmptinessResponse> {
+    const client = this.#requireClient(options.kubernetesCluster);
+    const { cluster, archive } = await this.#clusterArchive(client, options);
+    const reader = await this.#readerFor(client, cluster.metadata.namespace ?? options.namespace, archive).catch(error => {
+      throw this.#archiveActionError(error);
+    });
+    try {
+      const result = await withTimeout(
+        reader.isServerNameEmpty({ destination: archive.destinationPath, serverName: options.serverName }),
+        this.#scanTimeoutMs,
+        `Listing ${archive.destinationPath}/${options.serverName}/wals/`,
+      );
+      return {
+        serverName: options.serverName,
+        empty: result.empty,
+        walObjects: result.walObjects,
+        destinationPath: archive.destinationPath,
+      };
+    } catch (error) {
+      throw this.#archiveActionError(error);
+    }
+  }
+
+  #archiveActionError(error: unknown): Error {
+    const e = error as Error;
+    if (e?.name === 'InvalidDestinationError') return new InputError(e.message);
+    if (error instanceof EndpointNotAllowedError) return new NotAllowedError(e.message);
+    if (error instanceof KubernetesClientError) return toHttpError(error);
+    if (error instanceof ArchiveConfigurationError) return new InputError(e.message);
+    return toHttpError(error);
+  }
+
+  async #clusterArchive(
+    client: CnpgKubernetesClient,
+    ref: { namespace: string; name: string },
+  ): Promise<{ cluster: CnpgCluster; archive: ArchiveTarget }> {
+    let cluster: CnpgCluster;
+    try {
+      cluster = await client.getCluster(ref);
+    } catch (error) {
+      throw toHttpError(error);
+    }
+    const declaration = declaredArchive(cluster);
+    if (!declaration) {
+      throw new InputError(`Cluster ${ref.namespace}/${ref.name} has no backup configuration (no barman-cloud plugin entry, no spec.backup.barmanObjectStore)`);
+    }
+    let objectStore: CnpgObjectStore | undefined;
+    if (declaration.form === 'plugin') {
+      if (!declaration.entry.objectStoreName) {
+        throw new InputError(`Cluster ${ref.namespace}/${ref.name}: the barman-cloud plugin entry has no barmanObjectName parameter`);
+      }
+      try {
+        objectStore = await client.getObjectStore({ namespace: ref.namespace, name: declaration.entry.objectStoreName });
+      } catch (error) {
+        throw toHttpError(error);
+      }
+    }
+    try {
+      return { cluster, archive: resolveArchiveTarget({ cluster, declaration, objectStore }) };
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+  }
+
+  #requireClient(name: string): CnpgKubernetesClient {
+    const client = this.#kubernetes.get(name);
+    if (!client) throw new NotFoundError(`Kubernetes cluster "${name}" is not configured`);
+    return client;
+  }
+
+  #shellStatus(ref: DatabaseRef, errors: SourceError[]): DatabaseStatus {
+    return {
+      id: `${ref.kubernetesCluster}/${ref.namespace}/${ref.name}`,
+      cluster: { kubernetesCluster: ref.kubernetesCluster, namespace: ref.namespace, name: ref.name, conditions: [] },
+      health: {
+        level: 'unknown',
+        summary: errors[0] ? `${errors[0].name}: ${errors[0].message}` : 'Unknown',
+        archiving: { level: 'unknown', text: 'Unknown: the Cluster could not be read' },
+        lastBackup: { level: 'unknown', text: 'Unknown: the Cluster could not be read' },
+        schedule: { level: 'unknown', text: 'Unknown: the Cluster could not be read' },
+      },
+      recoverySources: [],
+      recoveryWindow: { effective: { basis: 'none' }, agreement: 'unknown' },
+      backups: [],
+      schedules: [],
+      lineage: [],
+      diagnoses: [],
+      errors,
+      actions: {},
+      ...(this.#kubernetes.isDemo(ref.kubernetesCluster) ? { demo: true } : {}),
+    };
+  }
+
+  async #buildStatus(options: {
+    client: CnpgKubernetesClient;
+    cluster: CnpgCluster;
+    refresh?: boolean;
+  }): Promise<DatabaseStatus> {
+    const { client, cluster } = options;
+    const kubernetesCluster = client.clusterName;
+    const namespace = cluster.metadata.namespace ?? '';
+    const name = cluster.metadata.name;
+    const now = this.#now();
+    const errors: SourceError[] = [];
+    const missingCrds: string[] = [];
+
+    const attempt = async <T>(promise: Promise<T>): Promise<T | undefined> => {
+      try {
+        return await promise;
+      } catch (error) {
+        if (error instanceof CrdNotInstalledError) missingCrds.push(error.crd);
+        errors.push(toSourceError(error, { source: 'kubernetes', target: kubernetesCluster }));
+        return undefined;
+      }
+    };
+
+    const declaration = declaredArchive(cluster);
+    const pluginEntry = findPluginEntry(cluster);
+    const usesPlugin =
+      pluginEntry !== undefined ||
+      (cluster.spec?.externalClusters ?? []).some(e => e.plugin?.name === BARMAN_CLOUD_PLUGIN);
+
+    const [objectStoresListed, allBackups, scheduled, siblings, crd] = await Promise.all([
+      usesPlugin ? this.#objectStores(client, namespace, pluginEntry?.objectStoreName, attempt) : Promise.resolve([]),
+      attempt(client.listBackups({ namespace })),
+      attempt(client.listScheduledBackups({ namespace })),
+      // Siblings reveal clusters sharing our archive folder; failure here only loses that check.
+      client.listClusters({ namespace }).catch(() => undefined),
+      declaration?.form === 'plugin'
+        ? client.getCustomResourceDefinition({ name: OBJECTSTORE_CRD }).catch(() => undefined)
+        : Promise.resolve(undefined),
+    ]);
+    const objectStores = objectStoresListed ?? [];
+
+    // Archive target
+    let archive: ArchiveTarget | undefined;
+    let objectStore: CnpgObjectStore | undefined;
+    if (declaration?.form === 'plugin') {
+      const storeName = declaration.entry.objectStoreName;
+      objectStore = objectStores.find(s => s.metadata.name === storeName);
+      if (!storeName) {
+        errors.push({
+          source: 'config',
+          name: 'ObjectStoreNotSet',
+          message: `Cluster ${namespace}/${name}: the barman-cloud plugin entry has no barmanObjectName parameter`,
+        });
+      } else if (objectStoresListed && !objectStore) {
+        errors.push({
+          source: 'kubernetes',
+          name: 'ObjectStoreNotFound',
+          message: `ObjectStore ${namespace}/${storeName}, named by Cluster ${namespace}/${name} spec.plugins, does not exist`,
+          target: kubernetesCluster,
+        });
+      }
+    }
+    if (declaration && (declaration.form === 'legacy' || objectStore)) {
+      try {
+        archive = resolveArchiveTarget({ cluster, declaration, objectStore });
+      } catch (error) {
+        errors.push(toSourceError(error, { source: 'config' }));
+      }
+    }
+    const recoverySources = resolveRecoverySources({ cluster, objectStores });
+
+    // Bucket
+    let catalog: BarmanCatalog | undefined;
+    let serverNames: ServerNameSummary[] | undefined;
+    if (archive) {
+      const target = `${archive.endpointURL ?? 'AWS S3'} ${archive.destinationPath}`;
+      try {
+        const reader = await this.#readerFor(client, namespace, archive);
+        const folderKey = archiveFolderKey(archive);
+        const currentArchive = archive;
+        const [scanned, listed] = await Promise.all([
+          this.#scanCache.getCatalog({
+            key: folderKey,
+            refresh: options.refresh,
+            scan: previous =>
+              withTimeout(
+                reader.scan({ destination: currentArchive.destinationPath, serverName: currentArchive.serverName, previous }),
+                this.#scanTimeoutMs,
+                `Scan of ${currentArchive.destinationPath}/${currentArchive.serverName}`,
+              ),
+          }),
+          this.#scanCache
+            .getJson({
+              key: `servernames:${archiveFolderKey({ ...archive, serverName: '' })}`,
+              refresh: options.refresh,
+              compute: () =>
+                withTimeout(
+                  reader.listServerNames({ destination: currentArchive.destinationPath }),
+                  this.#scanTimeoutMs,
+                  `Listing serverNames under ${currentArchive.destinationPath}`,
+                ),
+            })
+            .catch(error => {
+              errors.push(toSourceError(error, { source: 's3', target }));
+              return undefined;
+            }),
+        ]);
+        catalog = scanned;
+        serverNames = listed;
+        for (const scanError of catalog.scan.errors) {
+          errors.push({
+            source: 's3',
+            name: scanError.name,
+            message: scanError.key ? `${scanError.message} (${scanError.key})` : scanError.message,
+            target,
+          });
+        }
+        // A scan that read nothing at all is not a catalog: don't present "0 backups" as truth.
+        if (!catalog.scan.complete && catalog.backups.length === 0 && catalog.scan.walObjects === 0) {
+          catalog = undefined;
+        }
+      } catch (error) {
+        errors.push(toSourceError(error, { source: 's3', target }));
+      }
+    }
+
+    // Kubernetes objects of this cluster
+    const backups = (allBackups ?? []).filter(
+      b => b.spec?.cluster?.name === name || b.metadata.labels?.['cnpg.io/cluster'] === name,
+    );
+    const schedules = (scheduled ?? [])
+      .filter(s => s.spec?.cluster?.name === name)
+      .map(s => summarizeScheduledBackup(s, now))
+      .sort((a, b) => a.name.localeCompare(b.name));
+
+    const failedBackupErrors = backups
+      .filter(b => b.status?.phase === 'failed' && b.status.error)
+      .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))
+      .map(b => b.status!.error!);
+
+    const summary = summarizeCluster(cluster, kubernetesCluster);
+    const diagnoses = diagnoseDatabase({
+      now: now.toISOString(),
+      cluster: {
+        kubernetesCluster,
+        namespace,
+        name,
+        creationTimestamp: cluster.metadata.creationTimestamp,
+        phase: cluster.status?.phase,
+        conditions: summary.conditions,
+        envNames: (cluster.spec?.env ?? []).map(e => e.name),
+      },
+      archive,
+      pluginEntry,
+      legacyArchive: Boolean(cluster.spec?.backup?.barmanObjectStore),
+      recoverySources,
+      schedules,
+      catalog,
+      missingCrds: [...new Set(missingCrds)],
+      objectStoreCrdHasSidecarEnv: crd ? objectStoreCrdHasSidecarEnv(crd) : undefined,
+      sharedArchiveWriters: archive ? this.#sharedWriters(cluster, archive, siblings ?? [], objectStores) : [],
+      failedBackupErrors,
+    });
+
+    const recoveryWindow = reconcileRecoveryWindow({ archive, cluster, objectStore, catalog });
+    const uniqueErrs = uniqueErrors(errors);
+    const health = computeHealth({
+      now,
+      conditions: summary.conditions,
+      archive,
+      archiveDeclared: declaration !== undefined,
+      catalog,
+      operatorLastSuccessfulBackup: recoveryWindow.operator?.lastSuccessfulBackupTime,
+      schedules,
+      diagnoses,
+      errors: uniqueErrs,
+    });
+
+    const status: DatabaseStatus = {
+      id: `${kubernetesCluster}/${namespace}/${name}`,
+      cluster: summary,
+      health,
+      archive,
+      recoverySources,
+      recoveryWindow,
+      backups: reconcileBackups({ backups, catalog }),
+      schedules,
+      catalog,
+      lineage: this.#lineage(archive, recoverySources, serverNames, catalog),
+      diagnoses,
+      errors: uniqueErrs,
+      actions: declaration
+        ? { backupMethod: declaration.form === 'plugin' ? 'plugin' : 'barmanObjectStore' }
+        : {},
+      clusterSpec: pickClusterSpec(cluster),
+      ...(this.#kubernetes.isDemo(kubernetesCluster) ? { demo: true } : {}),
+    };
+    return status;
+  }
+
+  async #objectStores(
+    client: CnpgKubernetesClient,
+    namespace: string,
+    wanted: string | undefined,
+    attempt: <T>(p: Promise<T>) => Promise<T | undefined>,
+  ): Promise<CnpgObjectStore[] | undefined> {
+    try {
+      return await client.listObjectStores({ namespace });
+    } catch (error) {
+      // RBAC may allow get but not list: fall back to the one object we need.
+      if ((error as Error).name === 'KubernetesForbidden' && wanted) {
+        const one = await attempt(client.getObjectStore({ namespace, name: wanted }));
+        return one ? [one] : undefined;
+      }
+      return attempt(Promise.reject(error));
+    }
+  }
+
+  #sharedWriters(
+    cluster: CnpgCluster,
+    archive: ArchiveTarget,
+    siblings: CnpgCluster[],
+    objectStores: CnpgObjectStore[],
+  ): Array<{ namespace: string; name: string }> {
+    const key = archiveFolderKey(archive);
+    const writers: Array<{ namespace: string; name: string }> = [];
+    for (const sibling of siblings) {
+      if (sibling.metadata.name === cluster.metadata.name) continue;
+      const declaration = declaredArchive(sibling);
+      if (!declaration) continue;
+      let siblingKey: string | undefined;
+      if (declaration.form === 'legacy') {
+        siblingKey = archiveFolderKey({
+          endpointURL: declaration.configuration.endpointURL || undefined,
+          destinationPath: declaration.configuration.destinationPath,
+          serverName: declaration.serverName,
+        });
+      } else {
+        const store = objectStores.find(s => s.metadata.name === declaration.entry.objectStoreName);
+        if (store?.spec?.configuration) {
+          siblingKey = archiveFolderKey({
+            endpointURL: store.spec.configuration.endpointURL || undefined,
+            destinationPath: store.spec.configuration.destinationPath,
+            serverName: declaration.entry.serverName,
+          });
+        }
+      }
+      if (siblingKey === key) {
+        writers.push({ namespace: sibling.metadata.namespace ?? '', name: sibling.metadata.name });
+      }
+    }
+    return writers;
+  }
+
+  #lineage(
+    archive: ArchiveTarget | undefined,
+    recoverySources: DatabaseStatus['recoverySources'],
+    serverNames: ServerNameSummary[] | undefined,
+    catalog: BarmanCatalog | undefined,
+  ): LineageEntry[] {
+    if (!archive) return [];
+    const samePath = (path?: string) =>
+      path === undefined || path.replace(/\/+$/, '') === archive.destinationPath.replace(/\/+$/, '');
+    const sourceNames = new Set(
+      recoverySources.filter(s => samePath(s.destinationPath)).map(s => s.serverName),
+    );
+    const names = new Set((serverNames ?? []).map(s => s.serverName));
+    names.add(archive.serverName);
+    for (const s of sourceNames) names.add(s);
+    const entries: LineageEntry[] = [...names].sort().map(serverName => {
+      const entry: LineageEntry = {
+        serverName,
+        current: serverName === archive.serverName,
+        recoverySource: sourceNames.has(serverName),
+      };
+      if (entry.current && catalog) {
+        const done = catalog.backups.filter(b => b.status === 'DONE');
+        entry.backupCount = catalog.backups.length;
+        entry.firstBackupTime = done[0]?.endTime ?? catalog.backups[0]?.endTime;
+        const times = [
+          ...catalog.wal.timelines.map(t => t.lastModified),
+          ...catalog.backups.map(b => b.lastModified),
+        ].filter((t): t is string => Boolean(t));
+        entry.lastActivity = times.sort().pop();
+      }
+      return entry;
+    });
+    return entries;
+  }
+
+  /** An ArchiveReader for the target, after the endpoint policy and with Secret credentials. */
+  async #readerFor(
+    client: CnpgKubernetesClient,
+    namespace: string,
+    archive: ArchiveTarget,
+  ): Promise<ArchiveReader> {
+    const decision = this.#endpointPolicy.decide(archive.endpointURL);
+    if (!decision.allowed) {
+      throw new EndpointNotAllowedError(archive.endpointURL ?? 'aws', decision.reason);
+    }
+    const settings = decision.settings;
+    const secrets = new Map<string, Promise<Record<string, string>>>();
+    const readKey = async (ref: { name: string; key: string }, what: string) => {
+      if (!secrets.has(ref.name)) secrets.set(ref.name, client.getSecret({ namespace, name: ref.name }));
+      const data = await secrets.get(ref.name)!;
+      const value = data[ref.key];
+      if (value === undefined) {
+        throw new ArchiveConfigurationError(
+          'SecretKeyNotFound',
+          `Secret ${namespace}/${ref.name} has no key "${ref.key}" (${what})`,
+        );
+      }
+      return value;
+    };
+
+    let credentials = settings?.credentials;
+    const refs = archive.credentials;
+    if (!credentials && !refs.inheritFromIAMRole) {
+      if (!refs.accessKeyId || !refs.secretAccessKey) {
+        throw new ArchiveConfigurationError(
+          'CredentialsNotSet',
+          `${archive.form === 'plugin' ? `ObjectStore ${namespace}/${archive.objectStoreName}` : 'The Cluster'} sets neither s3Credentials.accessKeyId/secretAccessKey nor inheritFromIAMRole`,
+        );
+      }
+      const [accessKeyId, secretAccessKey, sessionToken] = await Promise.all([
+        readKey(refs.accessKeyId, 'accessKeyId'),
+        readKey(refs.secretAccessKey, 'secretAccessKey'),
+        refs.sessionToken ? readKey(refs.sessionToken, 'sessionToken') : Promise.resolve(undefined),
+      ]);
+      credentials = { accessKeyId, secretAccessKey, sessionToken };
+    }
+    const region =
+      settings?.region ?? (refs.region ? await readKey(refs.region, 'region') : undefined);
+    const caBundle =
+      settings?.caPem ??
+      (archive.endpointCA ? await readKey(archive.endpointCA, 'endpointCA') : undefined);
+    const connection = {
+      endpoint: settings?.connectUrl ?? archive.endpointURL,
+      provider: settings?.provider ?? archive.provider,
+      region,
+      credentials,
+      caBundle,
+    };
+    // Reuse clients (and their sockets) per connection; the key is a hash so no credential is
+    // kept as a readable map key.
+    const key = crypto.createHash('sha256').update(JSON.stringify(connection)).digest('hex');
+    let reader = this.#readers.get(key);
+    if (!reader) {
+      reader = this.#archiveReaders.create(connection);
+      this.#readers.set(key, reader);
+    }
+    return reader;
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  async createBackup(options: {
+    entity: Entity;
+    kubernetesCluster: string;
+    namespace: string;
+    cluster: string;
+    requestedBy?: string;
+  }): Promise<CreateBackupResponse> {
+    const client = this.#requireClient(options.kubernetesCluster);
+    const ref = { namespace: options.namespace, name: options.cluster };
+    await this.#assertEntityOwns(options.entity, client, ref);
+    let cluster: CnpgCluster;
+    try {
+      cluster = await client.getCluster(ref);
+    } catch (error) {
+      throw toHttpError(error);
+    }
+    const declaration = declaredArchive(cluster);
+    if (!declaration) {
+      throw new InputError(
+        `Cluster ${ref.namespace}/${ref.name} has no backup configuration (no enabled barman-cloud plugin entry, no spec.backup.barmanObjectStore)`,
+      );
+    }
+    const backup: CnpgBackup = {
+      metadata: {
+        name: `${ref.name}-manual-${utcStamp(this.#now())}`.slice(0, 253),
+        labels: { 'cnpg.io/cluster': ref.name },
+        annotations: options.requestedBy
+          ? { 'cnpg-backups.backstage.io/requested-by': options.requestedBy }
+          : undefined,
+      },
+      spec:
+        declaration.form === 'plugin'
+          ? { cluster: { name: ref.name }, method: 'plugin', pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN } }
+          : { cluster: { name: ref.name }, method: 'barmanObjectStore' },
+    };
+    let created: CnpgBackup;
+    try {
+      created = await client.createBackup({ namespace: ref.namespace, backup });
+    } catch (error) {
+      throw toHttpError(error);
+    }
+    this.#logger.info('Created CNPG Backup', {
+      kubernetesCluster: client.clusterName,
+      namespace: ref.namespace,
+      cluster: ref.name,
+      backup: created.metadata.name,
+      requestedBy: options.requestedBy,
+    });
+    return {
+      backup: summarizeBackup(created),
+      namespace: ref.namespace,
+      kubernetesCluster: client.clusterName,
+    };
+  }
+
+  async #assertEntityOwns(
+    entity: Entity,
+    client: CnpgKubernetesClient,
+    ref: { namespace: string; name: string },
+  ): Promise<void> {
+    const entityRef = stringifyEntityRef(entity);
+    const denied = () =>
+      new NotAllowedError(
+        `Entity ${entityRef} does not own CNPG cluster ${client.clusterName}/${ref.namespace}/${ref.name} (check its cnpg.io/cluster annotation)`,
+      );
+    let selector;
+    try {
+      selector = getCnpgEntitySelector(entity);
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+    if (!selector) throw denied();
+    if (selector.kind === 'explicit') {
+      const owns = selector.clusters.some(
+        c =>
+          c.namespace === ref.namespace &&
+          c.name === ref.name &&
+          (c.kubernetesCluster === undefined || c.kubernetesCluster === client.clusterName),
+      );
+      if (!owns) throw denied();
+      return;
+    }
+    if (selector.kubernetesCluster && selector.kubernetesCluster !== client.clusterName) throw denied();
+    if (selector.namespace && selector.namespace !== ref.namespace) throw denied();
+    let cluster: CnpgCluster;
+    try {
+      cluster = await client.getCluster(ref);
+    } catch (error) {
+      throw toHttpError(error);
+    }
+    const [key, value] = selector.labelSelector.split('=');
+    if (cluster.metadata.labels?.[key] !== value) throw denied();
+  }
+
+  async createCluster(options: {
+    kubernetesCluster: string;
+    namespace: string;
+    manifest: unknown;
+    requestedBy?: string;
+  }): Promise<CreateClusterResponse> {
+    const client = this.#requireClient(options.kubernetesCluster);
+    const manifest = options.manifest as CnpgCluster;
+    if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
+      throw new InputError('manifest must be a Cluster object');
+    }
+    if (manifest.apiVersion !== 'postgresql.cnpg.io/v1' || manifest.kind !== 'Cluster') {
+      throw new InputError(
+        `manifest must be apiVersion postgresql.cnpg.io/v1, kind Cluster (got ${String(manifest.apiVersion)} ${String(manifest.kind)})`,
+      );
+    }
+    if (!manifest.metadata?.name) throw new InputError('manifest.metadata.name is required');
+    if (manifest.metadata.namespace && manifest.metadata.namespace !== options.namespace) {
+      throw new InputError(
+        `manifest.metadata.namespace "${manifest.metadata.namespace}" differs from the target namespace "${options.namespace}"`,
+      );
+    }
+    if (this.#validateClusterManifest) {
+      const result = this.#validateClusterManifest({
+        ...manifest,
+        metadata: { ...manifest.metadata, namespace: options.namespace },
+      });
+      if (!result.valid) {
+        throw new InputError(`The Cluster manifest is invalid: ${result.errors.join('; ')}`);
+      }
+    }
+    let created: CnpgCluster;
+    try {
+      created = await client.createCluster({ namespace: options.namespace, cluster: manifest });
+    } catch (error) {
+      throw toHttpError(error);
+    }
+    this.#logger.info('Created CNPG Cluster', {
+      kubernetesCluster: client.clusterName,
+      namespace: options.namespace,
+      cluster: created.metadata.name,
+      requestedBy: options.requestedBy,
+    });
+    return {
+      kubernetesCluster: client.clusterName,
+      namespace: options.namespace,
+      name: created.metadata.name,
+      uid: created.metadata.uid,
+    };
+  }
+}

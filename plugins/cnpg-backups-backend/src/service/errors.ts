@@ -1,0 +1,106 @@
+/*
+ * Turning failures into data (SourceError) for status responses, and into @backstage/errors
+ * for actions.
+ */
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import type { ErrorSource, SourceError } from '@cnpg-backups/plugin-cnpg-backups-common';
+import {
+  CrdNotInstalledError,
+  KubernetesClientError,
+  KubernetesObjectNotFoundError,
+} from '../kubernetes';
+
+/** A named error about archive credentials/config found in Kubernetes. @public */
+export class ArchiveConfigurationError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const CONFIG_ERROR_NAMES = new Set([
+  'EndpointNotAllowed',
+  'UnsupportedArchive',
+  'InvalidDestinationError',
+  'InvalidDestination',
+  'CredentialsNotSet',
+  'SecretKeyNotFound',
+  'ObjectStoreNotSet',
+]);
+
+const S3_ERROR_NAMES = new Set([
+  'AccessDenied',
+  'NoSuchBucket',
+  'NoSuchKey',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'S3Unavailable',
+  'S3Timeout',
+  'S3InvalidResponse',
+  'S3Unreachable',
+  'S3Error',
+  'ScanTimeout',
+]);
+
+/** Maps any thrown value to a SourceError. @public */
+export function toSourceError(
+  error: unknown,
+  fallback: { source: ErrorSource; target?: string },
+): SourceError {
+  const e = error as Error | undefined;
+  const name = e?.name && e.name !== 'Error' ? e.name : 'InternalError';
+  let source: ErrorSource = fallback.source;
+  let target = fallback.target;
+  if (error instanceof KubernetesClientError) {
+    source = 'kubernetes';
+    target = error.kubernetesCluster;
+  } else if (CONFIG_ERROR_NAMES.has(name)) {
+    source = 'config';
+  } else if (S3_ERROR_NAMES.has(name)) {
+    source = 's3';
+  } else if (name === 'InternalError') {
+    source = 'internal';
+  }
+  return {
+    source,
+    name,
+    message: e?.message ? String(e.message) : String(error),
+    ...(target ? { target } : {}),
+  };
+}
+
+/** Drops exact duplicate errors (the same S3 failure seen by two parallel requests). */
+export function uniqueErrors(errors: SourceError[]): SourceError[] {
+  const seen = new Set<string>();
+  return errors.filter(e => {
+    const key = `${e.source}|${e.name}|${e.message}|${e.target ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Maps a Kubernetes failure during an ACTION to the matching HTTP error. @public */
+export function toHttpError(error: unknown): Error {
+  if (error instanceof ConflictError) return error;
+  if (error instanceof KubernetesObjectNotFoundError || error instanceof CrdNotInstalledError) {
+    return new NotFoundError(error.message);
+  }
+  if (error instanceof KubernetesClientError) {
+    switch (error.name) {
+      case 'KubernetesForbidden':
+        return new NotAllowedError(error.message);
+      case 'KubernetesRequestRejected':
+        return new InputError(error.message);
+      default:
+        return new ServiceUnavailableError(`${error.name}: ${error.message}`);
+    }
+  }
+  return error as Error;
+}

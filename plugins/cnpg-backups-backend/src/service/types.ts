@@ -1,0 +1,72 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  CreateBackupResponse,
+  DatabaseStatus,
+  EntityBackupStatusResponse,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+
+/** Identifies one CNPG Cluster. @public */
+export interface DatabaseRef {
+  kubernetesCluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** Result of {@link CnpgBackupsService.getServerNameEmptiness}. @public */
+export interface ServerNameEmptinessResponse {
+  serverName: string;
+  /** True when `wals/` holds no WAL-like object (barman's empty-archive check passes). */
+  empty: boolean;
+  walObjects: number;
+  destinationPath: string;
+}
+
+/** Result of {@link CnpgBackupsService.createCluster}. @public */
+export interface CreateClusterResponse {
+  kubernetesCluster: string;
+  namespace: string;
+  name: string;
+  uid?: string;
+}
+
+/**
+ * Backup status and actions for CNPG databases. Failures of one Kubernetes cluster or bucket
+ * are returned as data (`errors`), never thrown for the others.
+ * @public
+ */
+export interface CnpgBackupsService {
+  getEntityStatus(options: {
+    entity: Entity;
+    credentials?: BackstageCredentials;
+    refresh?: boolean;
+  }): Promise<EntityBackupStatusResponse>;
+
+  /** @throws NotFoundError when the Kubernetes cluster is not configured or the Cluster does not exist. */
+  getDatabaseStatus(options: DatabaseRef & { refresh?: boolean }): Promise<DatabaseStatus>;
+
+  /** Whether `serverName` is free in the database's archive store (recovery planning). */
+  getServerNameEmptiness(
+    options: DatabaseRef & { serverName: string },
+  ): Promise<ServerNameEmptinessResponse>;
+
+  /**
+   * Creates a Backup CR for a Cluster the entity owns (by its annotations).
+   * @throws NotAllowedError when the entity does not own the Cluster
+   */
+  createBackup(options: {
+    entity: Entity;
+    kubernetesCluster: string;
+    namespace: string;
+    cluster: string;
+    requestedBy?: string;
+  }): Promise<CreateBackupResponse>;
+
+  /** Creates a Cluster with create semantics (recovery). @throws ConflictError if it exists */
+  createCluster(options: {
+    kubernetesCluster: string;
+    namespace: string;
+    manifest: unknown;
+    requestedBy?: string;
+  }): Promise<CreateClusterResponse>;
+}
