@@ -1,6 +1,7 @@
 /**
- * Scaffolder actions for CNPG recovery.
+ * Scaffolder actions for CNPG recovery: plan, render + validate manifests, create the Cluster.
  *
  * @packageDocumentation
  */
 export { scaffolderModuleCnpgBackups as default } from './module';
+export * from './actions';

@@ -1,0 +1,89 @@
+import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  buildRecoveryManifests,
+  validateRecoveryTarget,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import { setupServer } from 'msw/node';
+import { backendHandlers, pluginStatus, testDiscovery } from '../__fixtures__/status';
+import { createCnpgClusterCreateAction } from './createCluster';
+
+function recoveryManifest(name = 'orders-db-restore') {
+  return buildRecoveryManifests({
+    source: { name: 'orders-db', namespace: 'shop', spec: pluginStatus().clusterSpec! },
+    newClusterName: name,
+    target: validateRecoveryTarget({ kind: 'latest' }),
+    sourceServerName: 'orders-db',
+    targetServerName: 'orders-db-v2',
+  }).recoveryCluster;
+}
+
+describe('cnpg:cluster:create', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  const action = createCnpgClusterCreateAction({ discovery: testDiscovery, auth: mockServices.auth() });
+
+  it('POSTs the manifest with create semantics', async () => {
+    const created: any[] = [];
+    server.use(...backendHandlers({ created }));
+    const ctx = createMockActionContext({
+      input: { kubernetesCluster: 'prod', namespace: 'shop', manifest: recoveryManifest() as any },
+    });
+    await action.handler(ctx as any);
+    expect(created).toHaveLength(1);
+    expect(created[0].manifest.metadata).toMatchObject({ name: 'orders-db-restore', namespace: 'shop' });
+    expect(ctx.output).toHaveBeenCalledWith('created', true);
+  });
+
+  it('does nothing in dry-run', async () => {
+    const created: any[] = [];
+    server.use(...backendHandlers({ created }));
+    // createMockActionContext drops isDryRun, so set it on the context it returns.
+    const ctx = {
+      ...createMockActionContext({
+        input: { kubernetesCluster: 'prod', namespace: 'shop', manifest: recoveryManifest() as any },
+      }),
+      isDryRun: true,
+    };
+    await action.handler(ctx as any);
+    expect(created).toHaveLength(0);
+    expect(ctx.output).toHaveBeenCalledWith('created', false);
+  });
+
+  it('explains a name that already exists (409)', async () => {
+    server.use(...backendHandlers({ existingClusters: ['orders-db-restore'] }));
+    const ctx = createMockActionContext({
+      input: { kubernetesCluster: 'prod', namespace: 'shop', manifest: recoveryManifest() as any },
+    });
+    await expect(action.handler(ctx as any)).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(/"orders-db-restore" already exists in namespace shop/),
+    });
+  });
+
+  it('explains a refusal (403)', async () => {
+    server.use(...backendHandlers({ createStatus: 403 }));
+    const ctx = createMockActionContext({
+      input: { kubernetesCluster: 'prod', namespace: 'shop', manifest: recoveryManifest() as any },
+    });
+    await expect(action.handler(ctx as any)).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(/not allowed to create CNPG Clusters/),
+    });
+  });
+
+  it('refuses non-recovery manifests and namespace mismatches before calling the backend', async () => {
+    const created: any[] = [];
+    server.use(...backendHandlers({ created }));
+    const initdb = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'x' }, spec: { instances: 1, bootstrap: { initdb: {} } } };
+    await expect(
+      action.handler(createMockActionContext({ input: { kubernetesCluster: 'prod', namespace: 'shop', manifest: initdb } }) as any),
+    ).rejects.toThrow(/bootstrap.recovery is required/);
+    await expect(
+      action.handler(
+        createMockActionContext({ input: { kubernetesCluster: 'prod', namespace: 'other', manifest: recoveryManifest() as any } }) as any,
+      ),
+    ).rejects.toThrow(/namespace "shop" but namespace "other"/);
+    expect(created).toHaveLength(0);
+  });
+});

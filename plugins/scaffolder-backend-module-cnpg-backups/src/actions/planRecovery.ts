@@ -1,0 +1,151 @@
+/*
+ * cnpg:recovery:plan: reads the live status of a database from the cnpg-backups backend,
+ * runs the pure planner, and confirms that the chosen archive serverName is really empty in
+ * the bucket (moving to the next generation when it is not).
+ */
+import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  planRecovery,
+  type RecoveryPlan,
+  type RecoveryTargetKind,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import { CnpgBackupsBackendClient } from './CnpgBackupsBackendClient';
+import { rethrowAsInputError } from './errors';
+import { resolveSourceClusterSpec } from './sourceSpec';
+import { examples } from './planRecovery.examples';
+
+/** How many serverName generations to try when the chosen one turns out to be non-empty. */
+const MAX_SERVER_NAME_ATTEMPTS = 10;
+
+/** Options of {@link createCnpgRecoveryPlanAction}. @public */
+export interface CnpgRecoveryActionOptions {
+  discovery: DiscoveryService;
+  auth: AuthService;
+}
+
+const TARGET_KINDS = ['latest', 'time', 'lsn', 'backup', 'name', 'xid'] as const;
+
+/**
+ * Creates the `cnpg:recovery:plan` action.
+ * @public
+ */
+export function createCnpgRecoveryPlanAction(options: CnpgRecoveryActionOptions) {
+  const client = new CnpgBackupsBackendClient(options);
+  return createTemplateAction({
+    id: 'cnpg:recovery:plan',
+    description:
+      'Plans a CNPG point-in-time recovery from the Barman archive: checks the target against the recovery window and WAL gaps, picks the base backup, and picks an empty archive serverName for the new cluster.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        entityRef: z => z.string({ description: 'Catalog entity owning the database (for links)' }).optional(),
+        kubernetesCluster: z => z.string({ description: 'Kubernetes cluster name as configured in Backstage' }).min(1),
+        namespace: z => z.string({ description: 'Namespace of the CNPG Cluster' }).min(1),
+        cluster: z => z.string({ description: 'Name of the source CNPG Cluster' }).min(1),
+        targetKind: z =>
+          z.enum(TARGET_KINDS, {
+            description: 'latest | time | lsn | backup (state at the end of a backup) | name (restore point) | xid',
+          }),
+        targetTime: z => z.string({ description: 'RFC 3339 time WITH zone, for targetKind=time' }).optional(),
+        targetLSN: z => z.string({ description: 'LSN such as 0/3000060, for targetKind=lsn' }).optional(),
+        backupId: z =>
+          z.string({ description: 'Barman backup id (YYYYMMDDTHHMMSS); required for backup, name and xid' }).optional(),
+        targetName: z => z.string({ description: 'Restore point name, for targetKind=name' }).optional(),
+        targetXID: z => z.string({ description: 'Transaction id, for targetKind=xid' }).optional(),
+        newClusterName: z =>
+          z.string({ description: 'Name of the new Cluster (default <cluster>-restore)' }).optional(),
+        storageSize: z =>
+          z
+            .string({ description: 'Storage size, only used when the backend cannot return the source spec' })
+            .optional(),
+      },
+      output: {
+        plan: z => z.record(z.string(), z.unknown()).describe('The full recovery plan'),
+        sourceClusterSpec: z => z.record(z.string(), z.unknown()).describe('Spec the manifest copies from'),
+        newClusterName: z => z.string(),
+        sourceServerName: z => z.string(),
+        targetServerName: z => z.string(),
+        baseBackupId: z => z.string(),
+        target: z => z.record(z.string(), z.unknown()),
+        targetDescription: z => z.string(),
+        window: z => z.record(z.string(), z.unknown()),
+        warnings: z => z.array(z.string()),
+      },
+    },
+    async handler(ctx) {
+      const input = ctx.input;
+      const database = {
+        kubernetesCluster: input.kubernetesCluster,
+        namespace: input.namespace,
+        name: input.cluster,
+      };
+      const credentials = await ctx.getInitiatorCredentials();
+      const status = await client.getStatus({ database, credentials });
+      const target = {
+        kind: input.targetKind as RecoveryTargetKind,
+        targetTime: input.targetTime || undefined,
+        targetLSN: input.targetLSN || undefined,
+        backupId: input.backupId || undefined,
+        targetName: input.targetName || undefined,
+        targetXID: input.targetXID || undefined,
+      };
+
+      const taken: string[] = [];
+      let plan: RecoveryPlan | undefined;
+      for (let attempt = 0; attempt < MAX_SERVER_NAME_ATTEMPTS && !plan; attempt++) {
+        let candidate: RecoveryPlan;
+        try {
+          candidate = planRecovery({
+            status,
+            target,
+            newClusterName: input.newClusterName || undefined,
+            takenServerNames: taken,
+          });
+        } catch (error) {
+          rethrowAsInputError(error);
+        }
+        // The catalog only knows the serverNames it scanned: ask the bucket itself.
+        const check = await client.checkServerName({
+          database,
+          serverName: candidate.targetServerName,
+          credentials,
+        });
+        if (check.empty) {
+          plan = candidate;
+        } else {
+          ctx.logger.info(
+            `serverName ${candidate.targetServerName} already holds ${check.walObjects} WAL object(s); trying the next generation`,
+          );
+          taken.push(candidate.targetServerName);
+        }
+      }
+      if (!plan) {
+        throw new InputError(
+          `ServerNameConflictError: no empty archive serverName found after ${MAX_SERVER_NAME_ATTEMPTS} generations (tried ${taken.join(', ')})`,
+        );
+      }
+      const source = resolveSourceClusterSpec(status, { storageSize: input.storageSize });
+      const warnings = [...plan.warnings, ...source.warnings];
+      ctx.logger.info(
+        `Recovery plan: ${plan.sourceCluster} (serverName ${plan.sourceServerName}) → ${plan.newClusterName}, ${plan.targetDescription}, base backup ${plan.baseBackup.id}, new archive serverName ${plan.targetServerName}`,
+      );
+      for (const warning of warnings) {
+        ctx.logger.warn(warning);
+      }
+      const planJson = JSON.parse(JSON.stringify({ ...plan, warnings }));
+      ctx.output('plan', planJson);
+      ctx.output('sourceClusterSpec', source.spec as any);
+      ctx.output('newClusterName', plan.newClusterName);
+      ctx.output('sourceServerName', plan.sourceServerName);
+      ctx.output('targetServerName', plan.targetServerName);
+      ctx.output('baseBackupId', plan.baseBackup.id);
+      ctx.output('target', planJson.target);
+      ctx.output('targetDescription', plan.targetDescription);
+      ctx.output('window', planJson.window);
+      ctx.output('warnings', warnings);
+    },
+  });
+}
