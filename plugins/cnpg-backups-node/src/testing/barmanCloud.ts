@@ -28,7 +28,10 @@ export interface BarmanBackupListEntry {
   [key: string]: unknown;
 }
 
-const COMPRESSION_FLAG: Record<BarmanTestCompression, string> = { gzip: '--gzip', bzip2: '--bzip2' };
+const COMPRESSION_FLAG: Record<BarmanTestCompression, string> = {
+  gzip: '--gzip',
+  bzip2: '--bzip2',
+};
 
 /**
  * The barman-cloud command-line tools pointed at one S3 destination (`s3://bucket/prefix`) on s3rver.
@@ -39,7 +42,11 @@ export class BarmanCloud {
   readonly destination: string;
   private readonly tools: RealBarmanTools;
 
-  constructor(options: { tools: RealBarmanTools; endpoint: string; destination: string }) {
+  constructor(options: {
+    tools: RealBarmanTools;
+    endpoint: string;
+    destination: string;
+  }) {
     this.tools = options.tools;
     this.endpoint = options.endpoint;
     this.destination = options.destination;
@@ -65,7 +72,10 @@ export class BarmanCloud {
   }
 
   /** An `archive_command` that ships `%p` into `serverName` with the given compression. */
-  walArchiveCommand(options: { serverName: string; compression: BarmanTestCompression }): string {
+  walArchiveCommand(options: {
+    serverName: string;
+    compression: BarmanTestCompression;
+  }): string {
     return [
       this.envPrefix(),
       this.tools.barman.walArchive,
@@ -101,14 +111,19 @@ export class BarmanCloud {
     name?: string;
     allowFailure?: boolean;
   }): Promise<{ backupId: string | undefined; result: CommandResult }> {
-    const before = new Set((await this.backupList(options.serverName)).map(b => b.backup_id));
+    const before = new Set(
+      (await this.backupList(options.serverName)).map(b => b.backup_id),
+    );
     const args = [
       ...this.commonArgs,
       '--immediate-checkpoint',
       COMPRESSION_FLAG[options.compression],
-      '-h', '127.0.0.1',
-      '-p', String(options.postgres.port),
-      '-U', 'postgres',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(options.postgres.port),
+      '-U',
+      'postgres',
       ...(options.name ? ['-n', options.name] : []),
       this.destination,
       options.serverName,
@@ -130,12 +145,20 @@ export class BarmanCloud {
   async backupList(serverName: string): Promise<BarmanBackupListEntry[]> {
     const result = await runCommand({
       command: this.tools.barman.backupList,
-      args: [...this.commonArgs, '--format', 'json', this.destination, serverName],
+      args: [
+        ...this.commonArgs,
+        '--format',
+        'json',
+        this.destination,
+        serverName,
+      ],
       env: this.env,
       timeoutMs: 5 * 60_000,
     });
     try {
-      return (JSON.parse(result.stdout) as { backups_list: BarmanBackupListEntry[] }).backups_list;
+      return (
+        JSON.parse(result.stdout) as { backups_list: BarmanBackupListEntry[] }
+      ).backups_list;
     } catch (error) {
       throw new CommandFailedError({
         command: 'barman-cloud-backup-list --format json',
@@ -148,12 +171,17 @@ export class BarmanCloud {
   }
 
   /** `barman-cloud-check-wal-archive` (exit 1 + "Expected empty archive" when wals/ is not empty). */
-  checkWalArchive(serverName: string, options: { timeline?: number } = {}): Promise<CommandResult> {
+  checkWalArchive(
+    serverName: string,
+    options: { timeline?: number } = {},
+  ): Promise<CommandResult> {
     return runCommand({
       command: this.tools.barman.checkWalArchive,
       args: [
         ...this.commonArgs,
-        ...(options.timeline !== undefined ? ['--timeline', String(options.timeline)] : []),
+        ...(options.timeline !== undefined
+          ? ['--timeline', String(options.timeline)]
+          : []),
         this.destination,
         serverName,
       ],
@@ -164,10 +192,20 @@ export class BarmanCloud {
   }
 
   /** `barman-cloud-restore` of `backupId` into `destinationDir` (created by barman if missing), as postgres. */
-  async restore(options: { serverName: string; backupId: string; destinationDir: string }): Promise<CommandResult> {
+  async restore(options: {
+    serverName: string;
+    backupId: string;
+    destinationDir: string;
+  }): Promise<CommandResult> {
     return runCommand({
       command: this.tools.barman.restore,
-      args: [...this.commonArgs, this.destination, options.serverName, options.backupId, options.destinationDir],
+      args: [
+        ...this.commonArgs,
+        this.destination,
+        options.serverName,
+        options.backupId,
+        options.destinationDir,
+      ],
       env: this.env,
       asPostgres: true,
       timeoutMs: 10 * 60_000,

@@ -10,7 +10,9 @@ export class MissingToolError extends Error {
   readonly missing: string[];
 
   constructor(missing: string[], hint: string) {
-    super(`Missing tools for the real Barman tests: ${missing.join(', ')}. ${hint}`);
+    super(
+      `Missing tools for the real Barman tests: ${missing.join(', ')}. ${hint}`,
+    );
     this.name = 'MissingToolError';
     this.missing = missing;
   }
@@ -33,13 +35,14 @@ export class CommandFailedError extends Error {
     stderr: string;
     reason?: string;
   }) {
-    const tail = (text: string) => text.trim().split('\n').slice(-15).join('\n');
+    const tail = (text: string) =>
+      text.trim().split('\n').slice(-15).join('\n');
     super(
       `Command failed (${options.reason ?? `exit code ${options.exitCode}`}): ${
         options.command
-      }\n--- stderr (tail) ---\n${tail(options.stderr)}\n--- stdout (tail) ---\n${tail(
-        options.stdout,
-      )}`,
+      }\n--- stderr (tail) ---\n${tail(
+        options.stderr,
+      )}\n--- stdout (tail) ---\n${tail(options.stdout)}`,
     );
     this.name = 'CommandFailedError';
     this.command = options.command;

@@ -41,7 +41,9 @@ export function postgresArgv(
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   // `runuser` resets HOME/USER/LOGNAME but keeps the rest of the environment; passing the variables
   // through `env` makes them explicit and independent of that behaviour.
-  const inner = envArgs.length ? ['env', ...envArgs, command, ...args] : [command, ...args];
+  const inner = envArgs.length
+    ? ['env', ...envArgs, command, ...args]
+    : [command, ...args];
   return isRoot() ? ['runuser', '-u', 'postgres', '--', ...inner] : inner;
 }
 
@@ -92,7 +94,12 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
     });
     child.on('close', exitCode => {
       clearTimeout(timer);
-      const result = { exitCode, stdout, stderr, durationMs: Date.now() - started };
+      const result = {
+        exitCode,
+        stdout,
+        stderr,
+        durationMs: Date.now() - started,
+      };
       if (timedOut) {
         reject(
           new CommandFailedError({
@@ -104,7 +111,14 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
           }),
         );
       } else if (exitCode !== 0 && !options.allowFailure) {
-        reject(new CommandFailedError({ command: printable, exitCode, stdout, stderr }));
+        reject(
+          new CommandFailedError({
+            command: printable,
+            exitCode,
+            stdout,
+            stderr,
+          }),
+        );
       } else {
         resolve(result);
       }

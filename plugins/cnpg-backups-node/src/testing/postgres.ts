@@ -124,7 +124,12 @@ export class TestPostgres {
 
   /** libpq environment to reach this instance (barman-cloud-backup reads PGHOST/PGPORT/PGUSER). */
   get connectionEnv(): Record<string, string> {
-    return { PGHOST: '127.0.0.1', PGPORT: String(this.port), PGUSER: 'postgres', PGDATABASE: 'postgres' };
+    return {
+      PGHOST: '127.0.0.1',
+      PGPORT: String(this.port),
+      PGUSER: 'postgres',
+      PGDATABASE: 'postgres',
+    };
   }
 
   get isRunning(): boolean {
@@ -138,14 +143,27 @@ export class TestPostgres {
     try {
       await runCommand({
         command: join(this.tools.pgBin, 'pg_ctl'),
-        args: ['-D', this.dataDir, '-l', this.logFile, '-w', '-t', '180', 'start'],
+        args: [
+          '-D',
+          this.dataDir,
+          '-l',
+          this.logFile,
+          '-w',
+          '-t',
+          '180',
+          'start',
+        ],
         asPostgres: true,
         timeoutMs: 200_000,
       });
       this.running = true;
     } catch (error) {
       liveInstances.delete(this);
-      throw new Error(`${(error as Error).message}\n--- ${this.name} server log (tail) ---\n${this.logTail()}`);
+      throw new Error(
+        `${(error as Error).message}\n--- ${
+          this.name
+        } server log (tail) ---\n${this.logTail()}`,
+      );
     }
   }
 
@@ -162,7 +180,10 @@ export class TestPostgres {
       allowFailure: true,
       timeoutMs: 150_000,
     });
-    if (fast.exitCode !== 0 && existsSync(join(this.dataDir, 'postmaster.pid'))) {
+    if (
+      fast.exitCode !== 0 &&
+      existsSync(join(this.dataDir, 'postmaster.pid'))
+    ) {
       await runCommand({
         command: join(this.tools.pgBin, 'pg_ctl'),
         args: ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop'],
@@ -177,7 +198,11 @@ export class TestPostgres {
   /** Synchronous SIGQUIT to the postmaster (immediate shutdown): for exit hooks only. */
   killSync(): void {
     try {
-      const pid = Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const pid = Number(
+        readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split(
+          '\n',
+        )[0],
+      );
       if (pid > 0) process.kill(pid, 'SIGQUIT');
     } catch {
       // not running
@@ -191,9 +216,22 @@ export class TestPostgres {
     const result = await runCommand({
       command: join(this.tools.pgBin, 'psql'),
       args: [
-        '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1',
-        '-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-d', 'postgres',
-        '-c', query,
+        '-X',
+        '-A',
+        '-t',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(this.port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-c',
+        query,
       ],
       timeoutMs: 120_000,
     });
@@ -253,7 +291,12 @@ export class TestPostgres {
       {
         timeoutMs,
         intervalMs: 300,
-        onTimeout: () => new HarnessTimeoutError(`${this.name} to replay up to ${lsn}`, timeoutMs, this.logTail()),
+        onTimeout: () =>
+          new HarnessTimeoutError(
+            `${this.name} to replay up to ${lsn}`,
+            timeoutMs,
+            this.logTail(),
+          ),
       },
     );
   }
@@ -262,13 +305,20 @@ export class TestPostgres {
   async waitForPromotion(timeoutMs = 180_000): Promise<number> {
     await waitFor(
       async () => {
-        const inRecovery = await this.sql('SELECT pg_is_in_recovery()').catch(() => 't');
+        const inRecovery = await this.sql('SELECT pg_is_in_recovery()').catch(
+          () => 't',
+        );
         return inRecovery === 'f' ? true : undefined;
       },
       {
         timeoutMs,
         intervalMs: 500,
-        onTimeout: () => new HarnessTimeoutError(`promotion of ${this.name}`, timeoutMs, this.logTail()),
+        onTimeout: () =>
+          new HarnessTimeoutError(
+            `promotion of ${this.name}`,
+            timeoutMs,
+            this.logTail(),
+          ),
       },
     );
     const walFile = await this.currentWalFile();
@@ -285,7 +335,11 @@ export class TestPostgres {
   /** The last lines of the server log. */
   logTail(lines = 40): string {
     try {
-      return readFileSync(this.logFile, 'utf8').trim().split('\n').slice(-lines).join('\n');
+      return readFileSync(this.logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(-lines)
+        .join('\n');
     } catch {
       return '(no log)';
     }
@@ -321,7 +375,9 @@ export class PostgresWorkspace {
     return path;
   }
 
-  private async prepare(name: string): Promise<{ port: number; socketDir: string; logFile: string }> {
+  private async prepare(
+    name: string,
+  ): Promise<{ port: number; socketDir: string; logFile: string }> {
     const socketDir = this.newDirectory(`${name}-socket`);
     const logFile = join(this.root, `${name}.log`);
     return { port: await findFreePort(), socketDir, logFile };
@@ -349,22 +405,48 @@ export class PostgresWorkspace {
    * `initdb -U postgres --auth=trust` and configure WAL archiving (when `archiveCommand` is given).
    * The instance is not started.
    */
-  async initPrimary(options: { name: string; archiveCommand?: string }): Promise<TestPostgres> {
+  async initPrimary(options: {
+    name: string;
+    archiveCommand?: string;
+  }): Promise<TestPostgres> {
     this.assertUsable();
     const { port, socketDir, logFile } = await this.prepare(options.name);
     const dataDir = join(this.root, options.name);
     await runCommand({
       command: join(this.tools.pgBin, 'initdb'),
-      args: ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'],
+      args: [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '--no-sync',
+        '-E',
+        'UTF8',
+        '--locale=C',
+      ],
       asPostgres: true,
       timeoutMs: 120_000,
     });
     const conf = this.baseConfig(port, socketDir);
     if (options.archiveCommand) {
-      conf.push(`archive_mode = on`, `archive_command = ${confString(options.archiveCommand)}`);
+      conf.push(
+        `archive_mode = on`,
+        `archive_command = ${confString(options.archiveCommand)}`,
+      );
     }
-    appendFileSync(join(dataDir, 'postgresql.conf'), `\n# cnpg-backups test harness\n${conf.join('\n')}\n`);
-    const instance = new TestPostgres({ name: options.name, dataDir, port, socketDir, logFile, tools: this.tools });
+    appendFileSync(
+      join(dataDir, 'postgresql.conf'),
+      `\n# cnpg-backups test harness\n${conf.join('\n')}\n`,
+    );
+    const instance = new TestPostgres({
+      name: options.name,
+      dataDir,
+      port,
+      socketDir,
+      logFile,
+      tools: this.tools,
+    });
     this.instances.push(instance);
     return instance;
   }
@@ -374,7 +456,9 @@ export class PostgresWorkspace {
    * postgresql.auto.conf (read last, so it beats the restored postgresql.conf), `recovery.signal`, and a
    * fresh port/socket. The instance is not started.
    */
-  async restoreInstance(options: RestoreInstanceOptions): Promise<TestPostgres> {
+  async restoreInstance(
+    options: RestoreInstanceOptions,
+  ): Promise<TestPostgres> {
     this.assertUsable();
     const { port, socketDir, logFile } = await this.prepare(options.name);
     const conf = this.baseConfig(port, socketDir);
@@ -382,17 +466,23 @@ export class PostgresWorkspace {
     const target = options.recoveryTarget;
     if ('time' in target) {
       conf.push(`recovery_target_time = ${confString(target.time)}`);
-      if (target.inclusive === false) conf.push(`recovery_target_inclusive = off`);
+      if (target.inclusive === false)
+        conf.push(`recovery_target_inclusive = off`);
     } else if ('name' in target) {
       conf.push(`recovery_target_name = ${confString(target.name)}`);
     } else if ('lsn' in target) {
       conf.push(`recovery_target_lsn = ${confString(target.lsn)}`);
-      if (target.inclusive === false) conf.push(`recovery_target_inclusive = off`);
+      if (target.inclusive === false)
+        conf.push(`recovery_target_inclusive = off`);
     } else if ('immediate' in target) {
       conf.push(`recovery_target = 'immediate'`);
     }
     if (!('latest' in target)) {
-      conf.push(`recovery_target_action = ${confString(options.targetAction ?? 'promote')}`);
+      conf.push(
+        `recovery_target_action = ${confString(
+          options.targetAction ?? 'promote',
+        )}`,
+      );
     }
     if (options.standbyOf) {
       conf.push(
@@ -402,9 +492,16 @@ export class PostgresWorkspace {
         `hot_standby = on`,
       );
     }
-    conf.push(`recovery_target_timeline = ${confString(options.targetTimeline ?? 'latest')}`);
+    conf.push(
+      `recovery_target_timeline = ${confString(
+        options.targetTimeline ?? 'latest',
+      )}`,
+    );
     if (options.archiveCommand) {
-      conf.push(`archive_mode = on`, `archive_command = ${confString(options.archiveCommand)}`);
+      conf.push(
+        `archive_mode = on`,
+        `archive_command = ${confString(options.archiveCommand)}`,
+      );
     } else {
       conf.push(`archive_mode = off`);
     }
@@ -449,6 +546,7 @@ export class PostgresWorkspace {
   }
 
   private assertUsable(): void {
-    if (this.disposed) throw new Error(`PostgresWorkspace ${this.root} was already disposed`);
+    if (this.disposed)
+      throw new Error(`PostgresWorkspace ${this.root} was already disposed`);
   }
 }

@@ -133,9 +133,17 @@ export interface LoadRealBarmanArchiveOptions {
   log?: (message: string) => void;
 }
 
-const DEFAULTS = { bucket: 'cnpg-real', prefix: 'archive', serverName: 'pg-real' };
+const DEFAULTS = {
+  bucket: 'cnpg-real',
+  prefix: 'archive',
+  serverName: 'pg-real',
+};
 
-function segmentKey(prefix: string, serverName: string, segment: string): string {
+function segmentKey(
+  prefix: string,
+  serverName: string,
+  segment: string,
+): string {
   return `${prefix}/${serverName}/wals/${segment.slice(0, 16)}/${segment}`;
 }
 
@@ -151,8 +159,14 @@ function segmentName(timeline: number, lsn: string): string {
 }
 
 /** The last line of `pg_wal/<TLI>.history`: `parentTLI<TAB>switchLSN<TAB>reason`. */
-function readSwitchPoint(dataDir: string, timeline: number): { parentTimeline: number; lsn: string } {
-  const text = readFileSync(join(dataDir, 'pg_wal', `${timelineHex(timeline)}.history`), 'utf8');
+function readSwitchPoint(
+  dataDir: string,
+  timeline: number,
+): { parentTimeline: number; lsn: string } {
+  const text = readFileSync(
+    join(dataDir, 'pg_wal', `${timelineHex(timeline)}.history`),
+    'utf8',
+  );
   const last = text.trim().split('\n').pop() ?? '';
   const [parent, lsn] = last.split('\t');
   return { parentTimeline: Number(parent), lsn };
@@ -167,14 +181,15 @@ function compressionExtension(compression: BarmanTestCompression): string {
  *
  * 1. primary on timeline 1 archiving with `--gzip`; workload + WAL switches; backup 1 (`--gzip`, named);
  * 2. archive_command switched to `--bzip2`; more WAL; backup 2 (`--bzip2`);
- * 3. a backup that FAILS for real (an unreadable file in PGDATA);
- * 4. a named restore point, more WAL switches; the primary stops;
- * 5. one WAL object after backup 2 is deleted (a known one-segment gap on timeline 1);
- * 6. backup 2 is restored (barman-cloud-restore + barman-cloud-wal-restore) up to the restore point and
- *    promoted: it archives `00000002.history`, the parent's `.partial` segment and timeline-2 WAL into the
- *    SAME serverName (`--gzip`).
+ * 3. a backup that FAILS for real (an unreadable file in PGDATA: barman uploads backup.info status=FAILED);
+ * 4. a standby restored from backup 2 (barman-cloud-restore + barman-cloud-wal-restore, then streaming),
+ *    more WAL, the primary stops and the standby is promoted (a failover): timeline 2 with
+ *    `00000002.history` and the parent's last segment as `.partial`, archived into the SAME serverName;
+ * 5. backup 2 restored again, to a restore point on timeline 2 (point-in-time recovery across the
+ *    switch) and promoted: timeline 3 (`--gzip`);
+ * 6. one timeline-1 WAL object archived after backup 2 is deleted: a known one-segment gap.
  *
- * Takes about 1-2 minutes (each WAL archive call starts Python).
+ * Takes about 2 minutes (each WAL archive call starts Python).
  * @public
  */
 export async function generateRealBarmanArchive(
@@ -189,13 +204,20 @@ export async function generateRealBarmanArchive(
   const destination = `s3://${bucket}/${prefix}`;
   mkdirSync(options.s3rverDirectory, { recursive: true });
 
-  const s3 = await startS3rver({ directory: options.s3rverDirectory, buckets: [bucket] });
+  const s3 = await startS3rver({
+    directory: options.s3rverDirectory,
+    buckets: [bucket],
+  });
   const client = s3.createClient();
   const barman = new BarmanCloud({ tools, endpoint: s3.endpoint, destination });
   const workspace = PostgresWorkspace.create(tools);
   let currentCompression: BarmanTestCompression = 'gzip';
 
-  const waitForObject = async (key: string, what: string, instance: TestPostgres) =>
+  const waitForObject = async (
+    key: string,
+    what: string,
+    instance: TestPostgres,
+  ) =>
     waitFor(
       async () => {
         const found = await listAllObjects(client, bucket, key);
@@ -216,7 +238,9 @@ export async function generateRealBarmanArchive(
   /** Switches WAL and waits until barman-cloud-wal-archive has shipped the completed segment. */
   const switchAndArchive = async (instance: TestPostgres): Promise<string> => {
     const segment = await instance.switchWal();
-    const key = segmentKey(prefix, serverName, segment) + compressionExtension(currentCompression);
+    const key =
+      segmentKey(prefix, serverName, segment) +
+      compressionExtension(currentCompression);
     await waitForObject(key, `archiving of ${segment}`, instance);
     log(`archived ${segment} (${currentCompression})`);
     return segment;
@@ -226,7 +250,10 @@ export async function generateRealBarmanArchive(
     // 1. Timeline 1, gzip.
     const primary = await workspace.initPrimary({
       name: 'primary',
-      archiveCommand: barman.walArchiveCommand({ serverName, compression: 'gzip' }),
+      archiveCommand: barman.walArchiveCommand({
+        serverName,
+        compression: 'gzip',
+      }),
     });
     await primary.start();
     log(`primary up on port ${primary.port}; s3rver at ${s3.endpoint}`);
@@ -236,15 +263,27 @@ export async function generateRealBarmanArchive(
     await primary.workload('orders', 5_000);
     timeline1Segments.push(await switchAndArchive(primary));
 
-    const backup1 = await barman.backup({ serverName, postgres: primary, compression: 'gzip', name: 'first-backup' });
-    if (!backup1.backupId) throw new Error(`backup 1 produced no backup id:\n${backup1.result.stderr}`);
-    log(`backup 1 ${backup1.backupId} (gzip) in ${backup1.result.durationMs} ms`);
+    const backup1 = await barman.backup({
+      serverName,
+      postgres: primary,
+      compression: 'gzip',
+      name: 'first-backup',
+    });
+    if (!backup1.backupId)
+      throw new Error(
+        `backup 1 produced no backup id:\n${backup1.result.stderr}`,
+      );
+    log(
+      `backup 1 ${backup1.backupId} (gzip) in ${backup1.result.durationMs} ms`,
+    );
 
     await primary.workload('orders', 5_000);
     timeline1Segments.push(await switchAndArchive(primary));
 
     // 2. bzip2 from here on: the archive mixes compressions, as after a real ObjectStore change.
-    await primary.setArchiveCommand(barman.walArchiveCommand({ serverName, compression: 'bzip2' }));
+    await primary.setArchiveCommand(
+      barman.walArchiveCommand({ serverName, compression: 'bzip2' }),
+    );
     currentCompression = 'bzip2';
     await primary.workload('customers', 5_000);
     timeline1Segments.push(await switchAndArchive(primary));
@@ -252,9 +291,18 @@ export async function generateRealBarmanArchive(
 
     // Backup ids have one-second resolution: make sure backups never share a second.
     await new Promise(r => setTimeout(r, 1100));
-    const backup2 = await barman.backup({ serverName, postgres: primary, compression: 'bzip2' });
-    if (!backup2.backupId) throw new Error(`backup 2 produced no backup id:\n${backup2.result.stderr}`);
-    log(`backup 2 ${backup2.backupId} (bzip2) in ${backup2.result.durationMs} ms`);
+    const backup2 = await barman.backup({
+      serverName,
+      postgres: primary,
+      compression: 'bzip2',
+    });
+    if (!backup2.backupId)
+      throw new Error(
+        `backup 2 produced no backup id:\n${backup2.result.stderr}`,
+      );
+    log(
+      `backup 2 ${backup2.backupId} (bzip2) in ${backup2.result.durationMs} ms`,
+    );
     await primary.workload('customers', 5_000);
     timeline1Segments.push(await switchAndArchive(primary));
 
@@ -281,15 +329,25 @@ export async function generateRealBarmanArchive(
     // 4. A standby restored from backup 2 (barman-cloud-restore, then barman-cloud-wal-restore until it
     //    streams), more WAL on timeline 1, the primary stops, the standby is promoted: a CNPG failover.
     //    Its pg_wal holds the streamed last segment of timeline 1, so PostgreSQL archives it as `.partial`.
-    const standbyDataDir = join(workspace.newDirectory('standby-restore'), 'pgdata');
-    await barman.restore({ serverName, backupId: backup2.backupId, destinationDir: standbyDataDir });
+    const standbyDataDir = join(
+      workspace.newDirectory('standby-restore'),
+      'pgdata',
+    );
+    await barman.restore({
+      serverName,
+      backupId: backup2.backupId,
+      destinationDir: standbyDataDir,
+    });
     const standby = await workspace.restoreInstance({
       name: 'standby',
       dataDir: standbyDataDir,
       restoreCommand: barman.walRestoreCommand({ serverName }),
       recoveryTarget: { latest: true },
       standbyOf: primary,
-      archiveCommand: barman.walArchiveCommand({ serverName, compression: 'bzip2' }),
+      archiveCommand: barman.walArchiveCommand({
+        serverName,
+        compression: 'bzip2',
+      }),
     });
     await standby.start();
     const afterFailedBackup: string[] = [];
@@ -299,26 +357,42 @@ export async function generateRealBarmanArchive(
     }
     timeline1Segments.push(...afterFailedBackup);
     await primary.workload('orders', 1_000); // the unfinished last segment of timeline 1
-    await standby.waitForReplay(await primary.sql('SELECT pg_current_wal_lsn()'));
+    await standby.waitForReplay(
+      await primary.sql('SELECT pg_current_wal_lsn()'),
+    );
     await primary.stop(); // fast shutdown: the walsender ships the shutdown checkpoint to the standby first
-    log(`primary stopped; timeline 1 segments archived: ${timeline1Segments.join(', ')}`);
+    log(
+      `primary stopped; timeline 1 segments archived: ${timeline1Segments.join(
+        ', ',
+      )}`,
+    );
     await standby.promote();
     const failoverTimeline = await standby.waitForPromotion();
     const failoverSwitch = readSwitchPoint(standby.dataDir, failoverTimeline);
     const partialSegment = segmentName(1, failoverSwitch.lsn);
-    log(`standby promoted to timeline ${failoverTimeline} at ${failoverSwitch.lsn}`);
+    log(
+      `standby promoted to timeline ${failoverTimeline} at ${failoverSwitch.lsn}`,
+    );
     await waitForObject(
-      `${prefix}/${serverName}/wals/${timelineHex(failoverTimeline)}.history.bz2`,
+      `${prefix}/${serverName}/wals/${timelineHex(
+        failoverTimeline,
+      )}.history.bz2`,
       'the history file',
       standby,
     );
-    await waitForObject(`${segmentKey(prefix, serverName, partialSegment)}.partial.bz2`, 'the .partial segment', standby);
+    await waitForObject(
+      `${segmentKey(prefix, serverName, partialSegment)}.partial.bz2`,
+      'the .partial segment',
+      standby,
+    );
     const timeline2Segments: string[] = [];
     await standby.workload('orders_tl2', 3_000);
     timeline2Segments.push(await switchAndArchive(standby));
     const restorePointName = 'harness_tl2_point';
     await standby.workload('orders_tl2', 1_000);
-    const restorePointLsn = await standby.sql(`SELECT pg_create_restore_point('${restorePointName}')`);
+    const restorePointLsn = await standby.sql(
+      `SELECT pg_create_restore_point('${restorePointName}')`,
+    );
     await standby.workload('orders_tl2', 1_000); // after the restore point: replay must stop before it
     timeline2Segments.push(await switchAndArchive(standby));
     timeline2Segments.push(await switchAndArchive(standby));
@@ -327,7 +401,11 @@ export async function generateRealBarmanArchive(
     // 5. Point-in-time recovery of backup 2 to a restore point on timeline 2 (replay follows the history file
     //    from timeline 1 to 2), promoted to timeline 3, archiving into the same serverName with gzip.
     const pitrDataDir = join(workspace.newDirectory('pitr-restore'), 'pgdata');
-    await barman.restore({ serverName, backupId: backup2.backupId, destinationDir: pitrDataDir });
+    await barman.restore({
+      serverName,
+      backupId: backup2.backupId,
+      destinationDir: pitrDataDir,
+    });
     currentCompression = 'gzip';
     const pitr = await workspace.restoreInstance({
       name: 'pitr',
@@ -336,12 +414,17 @@ export async function generateRealBarmanArchive(
       recoveryTarget: { name: restorePointName },
       targetTimeline: 'latest',
       targetAction: 'promote',
-      archiveCommand: barman.walArchiveCommand({ serverName, compression: 'gzip' }),
+      archiveCommand: barman.walArchiveCommand({
+        serverName,
+        compression: 'gzip',
+      }),
     });
     await pitr.start();
     const pitrTimeline = await pitr.waitForPromotion();
     const pitrSwitch = readSwitchPoint(pitr.dataDir, pitrTimeline);
-    log(`PITR instance promoted to timeline ${pitrTimeline} at ${pitrSwitch.lsn}`);
+    log(
+      `PITR instance promoted to timeline ${pitrTimeline} at ${pitrSwitch.lsn}`,
+    );
     await waitForObject(
       `${prefix}/${serverName}/wals/${timelineHex(pitrTimeline)}.history.gz`,
       'the history file',
@@ -355,7 +438,9 @@ export async function generateRealBarmanArchive(
 
     // 6. The gap: delete one timeline-1 segment archived after backup 2 (all restores are done by now).
     const gapSegment = afterFailedBackup[1];
-    const gapKey = segmentKey(prefix, serverName, gapSegment) + compressionExtension('bzip2');
+    const gapKey =
+      segmentKey(prefix, serverName, gapSegment) +
+      compressionExtension('bzip2');
     await deleteObject(client, bucket, gapKey);
     log(`deleted ${gapKey}`);
 
@@ -383,20 +468,40 @@ export async function generateRealBarmanArchive(
 
     const objects = await listAllObjects(client, bucket, `${prefix}/`);
     const listed = await barman.backupList(serverName);
-    const statusOf = (id: string) => listed.find(b => b.backup_id === id)?.status;
-    if (statusOf(failed.backupId) !== 'FAILED' || statusOf(backup1.backupId) !== 'DONE') {
-      throw new Error(`unexpected barman statuses: ${JSON.stringify(listed.map(b => [b.backup_id, b.status]))}`);
+    const statusOf = (id: string) =>
+      listed.find(b => b.backup_id === id)?.status;
+    if (
+      statusOf(failed.backupId) !== 'FAILED' ||
+      statusOf(backup1.backupId) !== 'DONE'
+    ) {
+      throw new Error(
+        `unexpected barman statuses: ${JSON.stringify(
+          listed.map(b => [b.backup_id, b.status]),
+        )}`,
+      );
     }
     const backups: ManifestBackup[] = [
-      { id: backup1.backupId, name: 'first-backup', expectedStatus: 'DONE', compression: 'gzip', timeline: 1 },
-      { id: backup2.backupId, expectedStatus: 'DONE', compression: 'bzip2', timeline: 1 },
+      {
+        id: backup1.backupId,
+        name: 'first-backup',
+        expectedStatus: 'DONE',
+        compression: 'gzip',
+        timeline: 1,
+      },
+      {
+        id: backup2.backupId,
+        expectedStatus: 'DONE',
+        compression: 'bzip2',
+        timeline: 1,
+      },
       {
         id: failed.backupId,
         name: 'doomed-backup',
         expectedStatus: 'FAILED',
         compression: 'gzip',
         timeline: 1,
-        failureCause: 'a root-owned mode-000 file in PGDATA that the postgres user cannot read',
+        failureCause:
+          'a root-owned mode-000 file in PGDATA that the postgres user cannot read',
       },
     ];
     backups.sort((a, b) => a.id.localeCompare(b.id));
@@ -422,30 +527,47 @@ export async function generateRealBarmanArchive(
   }
 }
 
-/** `<repo root>/.cache/real-barman` (the repo root is the nearest ancestor holding `.yarnrc.yml`). */
+/**
+ * `<repo root>/.cache/real-barman`: the repo root is the nearest ancestor of the working directory
+ * holding `.yarnrc.yml` (Jest runs in the package directory, scripts at the root).
+ * @public
+ */
 export function defaultRealBarmanCacheRoot(): string {
-  if (process.env.CNPG_REAL_BARMAN_CACHE) return resolve(process.env.CNPG_REAL_BARMAN_CACHE);
-  let dir = __dirname;
+  if (process.env.CNPG_REAL_BARMAN_CACHE)
+    return resolve(process.env.CNPG_REAL_BARMAN_CACHE);
+  let dir = process.cwd();
   while (dirname(dir) !== dir) {
-    if (existsSync(join(dir, '.yarnrc.yml'))) return join(dir, '.cache', 'real-barman');
+    if (existsSync(join(dir, '.yarnrc.yml')))
+      return join(dir, '.cache', 'real-barman');
     dir = dirname(dir);
   }
   return join(tmpdir(), 'cnpg-real-barman-cache');
 }
 
-function readManifest(entryDir: string, expectedVersion: string): RealBarmanArchiveManifest {
+function readManifest(
+  entryDir: string,
+  expectedVersion: string,
+): RealBarmanArchiveManifest {
   const path = join(entryDir, 'manifest.json');
-  if (!existsSync(path)) throw new InvalidArchiveCacheError(entryDir, 'manifest.json is missing');
+  if (!existsSync(path))
+    throw new InvalidArchiveCacheError(entryDir, 'manifest.json is missing');
   let manifest: RealBarmanArchiveManifest;
   try {
     manifest = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new InvalidArchiveCacheError(entryDir, `manifest.json is not JSON: ${(error as Error).message}`);
+    throw new InvalidArchiveCacheError(
+      entryDir,
+      `manifest.json is not JSON: ${(error as Error).message}`,
+    );
   }
   if (manifest.version !== expectedVersion) {
-    throw new InvalidArchiveCacheError(entryDir, `version ${manifest.version}, expected ${expectedVersion}`);
+    throw new InvalidArchiveCacheError(
+      entryDir,
+      `version ${manifest.version}, expected ${expectedVersion}`,
+    );
   }
-  if (!existsSync(join(entryDir, 's3rver'))) throw new InvalidArchiveCacheError(entryDir, 's3rver/ is missing');
+  if (!existsSync(join(entryDir, 's3rver')))
+    throw new InvalidArchiveCacheError(entryDir, 's3rver/ is missing');
   return manifest;
 }
 
@@ -459,7 +581,10 @@ function isAlive(pid: number): boolean {
 }
 
 /** A cross-process lock (a directory holding the owner's pid), so parallel Jest workers generate once. */
-async function withLock<T>(lockDir: string, body: () => Promise<T>): Promise<T> {
+async function withLock<T>(
+  lockDir: string,
+  body: () => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + 20 * 60_000;
   for (;;) {
     try {
@@ -468,12 +593,18 @@ async function withLock<T>(lockDir: string, body: () => Promise<T>): Promise<T> 
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(join(lockDir, 'pid'), 'utf8').trim() || '0');
+      const owner = Number(
+        readFileSync(join(lockDir, 'pid'), 'utf8').trim() || '0',
+      );
       if (owner > 0 && !isAlive(owner)) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new HarnessTimeoutError(`the archive cache lock ${lockDir}`, 20 * 60_000);
+      if (Date.now() > deadline)
+        throw new HarnessTimeoutError(
+          `the archive cache lock ${lockDir}`,
+          20 * 60_000,
+        );
       await new Promise(r => setTimeout(r, 1000));
     }
   }
@@ -497,7 +628,11 @@ export async function loadRealBarmanArchive(
   const cacheRoot = options.cacheRoot ?? defaultRealBarmanCacheRoot();
   const version = `${REAL_ARCHIVE_GENERATOR_VERSION}-pg${tools.pgVersion}-barman${tools.barmanVersion}`;
   const entryDir = join(cacheRoot, version);
-  const regenerate = (options.regenerate ?? process.env.CNPG_REAL_BARMAN_REGENERATE ?? '').trim();
+  const regenerate = (
+    options.regenerate ??
+    process.env.CNPG_REAL_BARMAN_REGENERATE ??
+    ''
+  ).trim();
   mkdirSync(cacheRoot, { recursive: true });
 
   let generated = false;
@@ -506,13 +641,22 @@ export async function loadRealBarmanArchive(
     try {
       cached = readManifest(entryDir, version);
     } catch (error) {
-      if (existsSync(entryDir)) log(`ignoring cache: ${(error as Error).message}`);
+      if (existsSync(entryDir))
+        log(`ignoring cache: ${(error as Error).message}`);
     }
     const always = regenerate === '1' || regenerate.toLowerCase() === 'true';
-    const token = !always && regenerate !== '' && regenerate !== '0' ? regenerate : undefined;
-    const reuse = cached && !always && (token === undefined || cached.regenerateToken === token);
+    const token =
+      !always && regenerate !== '' && regenerate !== '0'
+        ? regenerate
+        : undefined;
+    const reuse =
+      cached &&
+      !always &&
+      (token === undefined || cached.regenerateToken === token);
     if (reuse) {
-      log(`reusing cached archive ${entryDir} (generated ${cached!.generatedAt})`);
+      log(
+        `reusing cached archive ${entryDir} (generated ${cached!.generatedAt})`,
+      );
       return cached!;
     }
     log(`generating the real Barman archive into ${entryDir} (1-2 minutes)`);
@@ -524,8 +668,15 @@ export async function loadRealBarmanArchive(
         tools,
         log,
       });
-      const fresh: RealBarmanArchiveManifest = { version, regenerateToken: token, ...facts };
-      writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(fresh, null, 2)}\n`);
+      const fresh: RealBarmanArchiveManifest = {
+        version,
+        regenerateToken: token,
+        ...facts,
+      };
+      writeFileSync(
+        join(staging, 'manifest.json'),
+        `${JSON.stringify(fresh, null, 2)}\n`,
+      );
       rmSync(entryDir, { recursive: true, force: true });
       renameSync(staging, entryDir);
       generated = true;
@@ -538,12 +689,19 @@ export async function loadRealBarmanArchive(
 
   // Serve a private copy: tests may add objects (and s3rver writes metadata), the cache stays pristine.
   const copy = mkdtempSync(join(tmpdir(), 'cnpg-real-barman-'));
-  cpSync(join(entryDir, 's3rver'), copy, { recursive: true, preserveTimestamps: true });
+  cpSync(join(entryDir, 's3rver'), copy, {
+    recursive: true,
+    preserveTimestamps: true,
+  });
   const s3 = await startS3rver({ directory: copy, buckets: [manifest.bucket] });
   const client = s3.createClient();
   try {
     // Prove that s3rver really serves the store it was pointed at, exactly as recorded.
-    const objects = await listAllObjects(client, manifest.bucket, `${manifest.prefix}/`);
+    const objects = await listAllObjects(
+      client,
+      manifest.bucket,
+      `${manifest.prefix}/`,
+    );
     const expected = manifest.objects.map(o => `${o.key}:${o.size}`).join('\n');
     const actual = objects.map(o => `${o.key}:${o.size}`).join('\n');
     if (expected !== actual) {
@@ -557,7 +715,11 @@ export async function loadRealBarmanArchive(
     rmSync(copy, { recursive: true, force: true });
     throw error;
   }
-  const barman = new BarmanCloud({ tools, endpoint: s3.endpoint, destination: manifest.destination });
+  const barman = new BarmanCloud({
+    tools,
+    endpoint: s3.endpoint,
+    destination: manifest.destination,
+  });
   return {
     manifest,
     s3,

@@ -4,6 +4,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 
+function byKey(a: { key: string }, b: { key: string }): number {
+  if (a.key === b.key) return 0;
+  return a.key < b.key ? -1 : 1;
+}
+
 /** One object as listed. @public */
 export interface ListedObject {
   key: string;
@@ -21,7 +26,11 @@ export async function listAllObjects(
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ContinuationToken: token,
+      }),
     );
     for (const item of page.Contents ?? []) {
       objects.push({
@@ -32,10 +41,14 @@ export async function listAllObjects(
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
-  return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return objects.sort(byKey);
 }
 
 /** Deletes one object. @public */
-export async function deleteObject(client: S3Client, bucket: string, key: string): Promise<void> {
+export async function deleteObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<void> {
   await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }

@@ -34,7 +34,9 @@ interface S3rverInstance {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
 }
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
+type S3rverConstructor = new (
+  options: Record<string, unknown>,
+) => S3rverInstance;
 
 /**
  * Creates the S3 client options s3rver (and many S3-compatible stores) need.
@@ -60,12 +62,16 @@ export function createS3rverClient(endpoint: string): S3Client {
  * ListObjectsV2 answers HTTP 500.
  * @public
  */
-export async function startS3rver(options: StartS3rverOptions): Promise<RunningS3rver> {
+export async function startS3rver(
+  options: StartS3rverOptions,
+): Promise<RunningS3rver> {
   // s3rver ships no type declarations; keep its surface typed locally instead of a global `declare module`.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // s3rver is a devDependency on purpose: this module only serves tests and benchmarks.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @backstage/no-undeclared-imports
   const S3rver: S3rverConstructor = require('s3rver');
   const ownsDirectory = !options.directory;
-  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'cnpg-s3rver-'));
+  const directory =
+    options.directory ?? mkdtempSync(join(tmpdir(), 'cnpg-s3rver-'));
   const server = new S3rver({
     port: 0,
     address: '127.0.0.1',

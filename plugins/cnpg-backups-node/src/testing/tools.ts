@@ -4,7 +4,8 @@ import { MissingToolError } from './errors';
 import { isRoot, runCommand } from './exec';
 
 /** The command that installs everything the real-archive tests need. @public */
-export const ENSURE_APT_COMMAND = 'scripts/ensure-apt.sh postgresql-15 barman-cli-cloud';
+export const ENSURE_APT_COMMAND =
+  'scripts/ensure-apt.sh postgresql-15 barman-cli-cloud';
 
 /** Where the real tools live on this machine. @public */
 export interface RealBarmanTools {
@@ -35,7 +36,9 @@ const BARMAN_COMMANDS = {
 } as const;
 
 function which(name: string): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/sbin', '/sbin']);
+  const dirs = (process.env.PATH ?? '')
+    .split(delimiter)
+    .concat(['/usr/bin', '/usr/sbin', '/sbin']);
   for (const dir of dirs) {
     const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;
@@ -62,8 +65,13 @@ export async function findRealBarmanTools(): Promise<RealBarmanTools> {
   }
   if (isRoot() && !which('runuser')) missing.push('runuser (util-linux)');
   if (missing.length === 0 && isRoot()) {
-    const id = await runCommand({ command: 'id', args: ['-u', 'postgres'], allowFailure: true });
-    if (id.exitCode !== 0) missing.push('OS user "postgres" (created by the postgresql-15 package)');
+    const id = await runCommand({
+      command: 'id',
+      args: ['-u', 'postgres'],
+      allowFailure: true,
+    });
+    if (id.exitCode !== 0)
+      missing.push('OS user "postgres" (created by the postgresql-15 package)');
   }
   if (missing.length > 0) {
     throw new MissingToolError(
@@ -71,7 +79,10 @@ export async function findRealBarmanTools(): Promise<RealBarmanTools> {
       `Install them with \`${ENSURE_APT_COMMAND}\` (run from the repository root, as root or with sudo).`,
     );
   }
-  const versionRun = await runCommand({ command: barman.backup!, args: ['--version'] });
+  const versionRun = await runCommand({
+    command: barman.backup!,
+    args: ['--version'],
+  });
   const barmanVersion = `${versionRun.stdout} ${versionRun.stderr}`.trim();
   const pgVersion = (
     await runCommand({ command: join(pgBin, 'postgres'), args: ['--version'] })
