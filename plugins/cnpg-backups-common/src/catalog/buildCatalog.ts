@@ -98,6 +98,9 @@ const COMPRESSION_ORDER: CompressionName[] = [
   'zstd',
   'lz4',
 ];
+const COMPRESSION_BIT = Object.fromEntries(
+  COMPRESSION_ORDER.map((name, i) => [name, 1 << i]),
+) as Record<CompressionName, number>;
 /** A backup folder younger than this without backup.info is probably still uploading. */
 const INCOMPLETE_GRACE_MS = 6 * 3600 * 1000;
 const MAX_FAILED_DIAGNOSES = 20;
@@ -129,9 +132,17 @@ interface TimelineAcc {
 /** Sorted, de-duplicated view of one timeline's segments. */
 interface SortedTimeline {
   timeline: number;
-  idx: number[];
-  obj: number[];
+  /** Ascending, unique segment indexes. */
+  idx: ArrayLike<number>;
+  /** Sorted, unique `.partial` indexes. */
   partialIdx: number[];
+  /** Object of each segment, parallel to `idx`, when the listing was already in order. */
+  obj?: number[];
+  /** The listing-order arrays, kept for lookups when `obj` is absent. */
+  rawSeg: number[];
+  rawObj: number[];
+  /** Lookups already made on an unordered listing. */
+  found: Map<number, number>;
 }
 
 interface Parentage {
@@ -153,7 +164,7 @@ function laterOf(a: string | undefined, b: unknown): string | undefined {
 }
 
 /** Position of the first element >= value in an ascending array. */
-function lowerBound(arr: number[], value: number): number {
+function lowerBound(arr: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = arr.length;
   while (lo < hi) {
@@ -169,7 +180,7 @@ function lowerBound(arr: number[], value: number): number {
  * Because `idx` is strictly increasing, `idx[p] - p` never decreases, so the end of the
  * contiguous run is found by binary search.
  */
-function contiguousEnd(idx: number[], start: number): number {
+function contiguousEnd(idx: ArrayLike<number>, start: number): number {
   const p = lowerBound(idx, start);
   if (p >= idx.length || idx[p] !== start) return start - 1;
   const base = idx[p] - p;
@@ -252,15 +263,103 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   };
   const diagnoses: Diagnosis[] = [];
 
-  // ---- pass 1: base/ folders; remember wals/ objects for pass 2.
+  // ---- backup.info files.
+  const infos = new Map<string, BackupInfo>();
+  const infoErrors = new Map<string, string>();
+  for (const id of Object.keys(input.backupInfos)) {
+    if (!BACKUP_ID.test(id)) continue;
+    const text = input.backupInfos[id];
+    try {
+      infos.set(id, parseBackupInfo(text));
+    } catch (e) {
+      if (!(e instanceof InvalidBackupInfoError)) throw e;
+      infoErrors.set(id, e.message);
+      const key = `base/${id}/backup.info`;
+      scan.errors.push({ name: 'InvalidBackupInfo', message: e.message, key });
+      diagnoses.push(invalidBackupInfoDiagnosis(fix, id, key, e.message));
+    }
+  }
+  // Ids whose backup.info was read, valid or not.
+  const infoIds = Object.keys(input.backupInfos)
+    .filter(id => BACKUP_ID.test(id))
+    .sort();
+
+  // ---- segment size: the newest DONE backup's, else the newest readable one's.
+  let segmentSize = DEFAULT_WAL_SEGMENT_SIZE;
+  const sizesSeen = new Map<number, string[]>();
+  {
+    let chosenFromDone = false;
+    for (const id of infoIds) {
+      const info = infos.get(id);
+      if (!info) continue;
+      const list = sizesSeen.get(info.xlogSegmentSize) ?? [];
+      list.push(id);
+      sizesSeen.set(info.xlogSegmentSize, list);
+      if (info.status === 'DONE') {
+        segmentSize = info.xlogSegmentSize;
+        chosenFromDone = true;
+      } else if (!chosenFromDone) {
+        segmentSize = info.xlogSegmentSize;
+      }
+    }
+  }
+  const perLog = segmentsPerLog(segmentSize);
+
+  // ---- one pass over the listing: base/ folders and the WAL inventory.
   const folders = new Map<string, BaseFolder>();
-  const walObjects: number[] = [];
+  const timelines = new Map<number, TimelineAcc>();
+  let compressionMask = 0;
+  const scratch: ArchiveFileScratch = newArchiveFileScratch();
+  const accFor = (tli: number): TimelineAcc => {
+    let acc = timelines.get(tli);
+    if (!acc) {
+      acc = {
+        timeline: tli,
+        seg: [],
+        obj: [],
+        partialIdx: [],
+        hasHistoryObject: false,
+        walObjects: 0,
+        outOfRange: [],
+      };
+      timelines.set(tli, acc);
+    }
+    return acc;
+  };
+  let acc: TimelineAcc | undefined;
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i];
-    const key = object?.key;
+    const key =
+      object === null || typeof object !== 'object' ? undefined : object.key;
     if (typeof key !== 'string') continue;
     if (key.startsWith('wals/')) {
-      walObjects.push(i);
+      classifyArchiveFileInto(
+        key,
+        key.lastIndexOf('/') + 1,
+        key.length,
+        scratch,
+      );
+      if (scratch.kind === 'unknown') continue;
+      compressionMask |= COMPRESSION_BIT[scratch.compression];
+      if (acc === undefined || acc.timeline !== scratch.timeline)
+        acc = accFor(scratch.timeline);
+      acc.walObjects++;
+      if (scratch.kind === 'history') {
+        acc.hasHistoryObject = true;
+        continue;
+      }
+      if (scratch.kind === 'backup') continue;
+      if (scratch.segment >= perLog) {
+        if (acc.outOfRange.length < 5) acc.outOfRange.push(key);
+        continue;
+      }
+      const index = scratch.log * perLog + scratch.segment;
+      if (scratch.kind === 'segment') {
+        acc.seg.push(index);
+        acc.obj.push(i);
+      } else {
+        acc.partialIdx.push(index);
+      }
       continue;
     }
     if (!key.startsWith('base/')) continue;
@@ -297,94 +396,11 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     }
   }
 
-  // ---- backup.info files.
-  const infos = new Map<string, BackupInfo>();
-  const infoErrors = new Map<string, string>();
-  const backupIds = new Set<string>(folders.keys());
-  for (const id of Object.keys(input.backupInfos)) {
-    if (!BACKUP_ID.test(id)) continue;
-    backupIds.add(id);
-    const text = input.backupInfos[id];
-    try {
-      infos.set(id, parseBackupInfo(text));
-    } catch (e) {
-      if (!(e instanceof InvalidBackupInfoError)) throw e;
-      infoErrors.set(id, e.message);
-      const key = `base/${id}/backup.info`;
-      scan.errors.push({ name: 'InvalidBackupInfo', message: e.message, key });
-      diagnoses.push(invalidBackupInfoDiagnosis(fix, id, key, e.message));
-    }
-  }
-  const ids = [...backupIds].sort();
+  const ids = [...new Set([...folders.keys(), ...infoIds])].sort();
 
-  // ---- segment size: the newest DONE backup's, else the newest readable one's.
-  let segmentSize = DEFAULT_WAL_SEGMENT_SIZE;
-  const sizesSeen = new Map<number, string[]>();
-  {
-    let chosenFromDone = false;
-    for (const id of ids) {
-      const info = infos.get(id);
-      if (!info) continue;
-      const list = sizesSeen.get(info.xlogSegmentSize) ?? [];
-      list.push(id);
-      sizesSeen.set(info.xlogSegmentSize, list);
-      if (info.status === 'DONE') {
-        segmentSize = info.xlogSegmentSize;
-        chosenFromDone = true;
-      } else if (!chosenFromDone) {
-        segmentSize = info.xlogSegmentSize;
-      }
-    }
-  }
-  const perLog = segmentsPerLog(segmentSize);
-
-  // ---- pass 2: the WAL inventory.
-  const timelines = new Map<number, TimelineAcc>();
-  let compressionMask = 0;
-  const scratch: ArchiveFileScratch = newArchiveFileScratch();
-  const accFor = (tli: number): TimelineAcc => {
-    let acc = timelines.get(tli);
-    if (!acc) {
-      acc = {
-        timeline: tli,
-        seg: [],
-        obj: [],
-        partialIdx: [],
-        hasHistoryObject: false,
-        walObjects: 0,
-        outOfRange: [],
-      };
-      timelines.set(tli, acc);
-    }
-    return acc;
-  };
-  for (const i of walObjects) {
-    const key = objects[i].key;
-    classifyArchiveFileInto(key, key.lastIndexOf('/') + 1, key.length, scratch);
-    if (scratch.kind === 'unknown') continue;
-    compressionMask |= 1 << COMPRESSION_ORDER.indexOf(scratch.compression);
-    const acc = accFor(scratch.timeline);
-    acc.walObjects++;
-    if (scratch.kind === 'history') {
-      acc.hasHistoryObject = true;
-      continue;
-    }
-    if (scratch.kind === 'backup') continue;
-    if (scratch.segment >= perLog) {
-      if (acc.outOfRange.length < 5) acc.outOfRange.push(key);
-      continue;
-    }
-    const index = scratch.log * perLog + scratch.segment;
-    if (scratch.kind === 'segment') {
-      acc.seg.push(index);
-      acc.obj.push(i);
-    } else {
-      acc.partialIdx.push(index);
-    }
-  }
   const sorted = new Map<number, SortedTimeline>();
   for (const acc of timelines.values())
-    sorted.set(acc.timeline, sortTimeline(acc, objects));
+    sorted.set(acc.timeline, sortTimeline(acc));
 
   // ---- timeline parentage from history files (own file first, else derived from a descendant's).
   const histories = new Map<number, TimelineHistory>();
@@ -455,8 +471,8 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     if (t.idx.length > 0) {
       timeline.firstSegment = nameOf(tli, t.idx[0], perLog);
       timeline.lastSegment = nameOf(tli, t.idx[t.idx.length - 1], perLog);
-      const lm = objects[t.obj[t.obj.length - 1]].lastModified;
-      if (typeof lm === 'string') timeline.lastModified = lm;
+      const lm = lastModifiedOf(t, t.idx[t.idx.length - 1], objects);
+      if (lm !== undefined) timeline.lastModified = lm;
     }
     if (p) {
       timeline.parentTimeline = p.parent;
@@ -756,27 +772,56 @@ function safePosition(
   return { timeline: tli, index: log * perLog + seg };
 }
 
+/** The object holding segment `index` (the newest one if it is stored twice), or -1. */
+function objectOf(
+  t: SortedTimeline,
+  index: number,
+  objects: ArchiveObject[],
+): number {
+  if (t.obj) {
+    const p = lowerBound(t.idx, index);
+    return p < t.idx.length && t.idx[p] === index ? t.obj[p] : -1;
+  }
+  const cached = t.found.get(index);
+  if (cached !== undefined) return cached;
+  // Only a handful of lookups happen per catalog (timeline ends, range ends), so a linear
+  // scan beats keeping a second 1,000,000-entry array sorted in parallel.
+  let best = -1;
+  for (let i = 0; i < t.rawSeg.length; i++) {
+    if (t.rawSeg[i] !== index) continue;
+    const o = t.rawObj[i];
+    if (best < 0 || newer(objects[o].lastModified, objects[best].lastModified))
+      best = o;
+  }
+  t.found.set(index, best);
+  return best;
+}
+
+function newer(candidate: unknown, current: unknown): boolean {
+  return (
+    typeof candidate === 'string' &&
+    (typeof current !== 'string' || candidate > current)
+  );
+}
+
 function lastModifiedOf(
   t: SortedTimeline,
   index: number,
   objects: ArchiveObject[],
 ): string | undefined {
-  const p = lowerBound(t.idx, index);
-  if (p >= t.idx.length || t.idx[p] !== index) return undefined;
-  const lm = objects[t.obj[p]].lastModified;
+  const o = objectOf(t, index, objects);
+  const lm = o >= 0 ? objects[o].lastModified : undefined;
   return typeof lm === 'string' ? lm : undefined;
 }
 
 /**
- * Sorts one timeline's segments by index (only when the listing was not already in order)
- * and drops duplicates (the same segment stored with two compressions), keeping the newest
- * object.
+ * Orders one timeline's segments. S3 lists keys in WAL order, so usually this is one O(n)
+ * check. Otherwise (another store's order, lower-case names, one segment stored with two
+ * compressions) the indexes are copied into a Float64Array and sorted natively, then
+ * de-duplicated in place.
  */
-function sortTimeline(
-  acc: TimelineAcc,
-  objects: ArchiveObject[],
-): SortedTimeline {
-  let { seg, obj } = acc;
+function sortTimeline(acc: TimelineAcc): SortedTimeline {
+  const { seg, obj } = acc;
   let inOrder = true;
   for (let i = 1; i < seg.length; i++) {
     if (seg[i] <= seg[i - 1]) {
@@ -784,35 +829,21 @@ function sortTimeline(
       break;
     }
   }
-  if (!inOrder) {
-    const order = new Uint32Array(seg.length);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    const keys = Float64Array.from(seg);
-    order.sort((a, b) => keys[a] - keys[b] || a - b);
-    const idx: number[] = [];
-    const ob: number[] = [];
-    for (let k = 0; k < order.length; k++) {
-      const s = keys[order[k]];
-      const o = obj[order[k]];
-      if (idx.length > 0 && idx[idx.length - 1] === s) {
-        const previous = objects[ob[ob.length - 1]].lastModified;
-        const current = objects[o].lastModified;
-        if (
-          typeof current === 'string' &&
-          (typeof previous !== 'string' || current > previous)
-        ) {
-          ob[ob.length - 1] = o;
-        }
-        continue;
-      }
-      idx.push(s);
-      ob.push(o);
-    }
-    seg = idx;
-    obj = ob;
-  }
   const partialIdx = [...new Set(acc.partialIdx)].sort((a, b) => a - b);
-  return { timeline: acc.timeline, idx: seg, obj, partialIdx };
+  const base = {
+    timeline: acc.timeline,
+    partialIdx,
+    rawSeg: seg,
+    rawObj: obj,
+    found: new Map(),
+  };
+  if (inOrder) return { ...base, idx: seg, obj };
+  const keys = Float64Array.from(seg).sort();
+  let w = 0;
+  for (let r = 0; r < keys.length; r++) {
+    if (w === 0 || keys[r] !== keys[w - 1]) keys[w++] = keys[r];
+  }
+  return { ...base, idx: keys.subarray(0, w) };
 }
 
 /**
@@ -939,7 +970,7 @@ function checkRestorable(
   if (end.index < begin.index)
     return no(`end_wal ${info.endWal} is before begin_wal ${info.beginWal}`);
   const t = sorted.get(begin.timeline);
-  const idx = t?.idx ?? [];
+  const idx: ArrayLike<number> = t?.idx ?? [];
   const reach = contiguousEnd(idx, begin.index);
   if (reach < end.index) {
     const missing: string[] = [];

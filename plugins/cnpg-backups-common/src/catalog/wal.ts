@@ -421,15 +421,27 @@ function matchesAt(text: string, at: number, word: string): boolean {
   return true;
 }
 
-const COMPRESSION_SUFFIXES: ReadonlyArray<readonly [string, CompressionName]> =
-  [
-    ['.gz', 'gzip'],
-    ['.bz2', 'bzip2'],
-    ['.xz', 'xz'],
-    ['.snappy', 'snappy'],
-    ['.zst', 'zstd'],
-    ['.lz4', 'lz4'],
-  ];
+/**
+ * @internal Compression named by the suffix that starts at `dot` (the '.') and runs to `end`,
+ * or undefined. Checks the length first so most keys cost one or two comparisons.
+ */
+function compressionAt(text: string, dot: number, end: number): CompressionName | undefined {
+  switch (end - dot) {
+    case 3:
+      if (matchesAt(text, dot, '.gz')) return 'gzip';
+      if (matchesAt(text, dot, '.xz')) return 'xz';
+      return undefined;
+    case 4:
+      if (matchesAt(text, dot, '.bz2')) return 'bzip2';
+      if (matchesAt(text, dot, '.zst')) return 'zstd';
+      if (matchesAt(text, dot, '.lz4')) return 'lz4';
+      return undefined;
+    case 7:
+      return matchesAt(text, dot, '.snappy') ? 'snappy' : undefined;
+    default:
+      return undefined;
+  }
+}
 
 /**
  * @internal Classifies `text.slice(start, end)` into `out` without allocating.
@@ -448,14 +460,16 @@ export function classifyArchiveFileInto(
   out.segment = 0;
   out.backupOffset = 0;
   let coreEnd = end;
-  // One optional compression suffix; the shortest core name is 16 chars (`TTTTTTTT.history`).
-  if (end - start > 16) {
-    for (const [suffix, compression] of COMPRESSION_SUFFIXES) {
-      if (matchesAt(text, end - suffix.length, suffix)) {
-        coreEnd = end - suffix.length;
+  // One optional compression suffix (at most 7 chars) after a core name of at least 16
+  // chars (`TTTTTTTT.history`).
+  for (let p = end - 3; p >= end - 7 && p >= start + 16; p--) {
+    if (text.charCodeAt(p) === 46 /* . */) {
+      const compression = compressionAt(text, p, end);
+      if (compression) {
+        coreEnd = p;
         out.compression = compression;
-        break;
       }
+      break;
     }
   }
   const len = coreEnd - start;
