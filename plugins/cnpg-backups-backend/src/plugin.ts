@@ -2,7 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { cnpgBackupsPermissions } from '@cnpg-backups/plugin-cnpg-backups-common';
+import { validateCnpgResource } from '@cnpg-backups/plugin-cnpg-backups-node';
+import { S3EndpointPolicy, ScannerArchiveReaderFactory } from './archive';
+import { HttpCnpgKubernetesClient, readKubernetesClusters } from './kubernetes';
+import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
+import { KubernetesClientRegistry } from './service/KubernetesClientRegistry';
+import { ScanCache } from './service/ScanCache';
 import { createRouter } from './service/router';
 
 /**
@@ -15,13 +22,70 @@ export const cnpgBackupsPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        cache: coreServices.cache,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
       },
-      async init({ logger, httpRouter, permissionsRegistry }) {
-        permissionsRegistry.addPermissions(cnpgBackupsPermissions);
-        httpRouter.use(await createRouter({ logger }));
+      async init(deps) {
+        const { logger, config, httpRouter, lifecycle } = deps;
+        deps.permissionsRegistry.addPermissions(cnpgBackupsPermissions);
+
+        const kubernetes = KubernetesClientRegistry.create();
+        for (const connection of readKubernetesClusters(config)) {
+          if (connection.authProvider !== 'serviceAccount') {
+            logger.warn(
+              `Kubernetes cluster "${connection.name}" uses authProvider "${connection.authProvider}"; CNPG Backups supports serviceAccount only and skips it`,
+            );
+            continue;
+          }
+          kubernetes.add(HttpCnpgKubernetesClient.create({ connection }));
+        }
+        const endpointPolicy = S3EndpointPolicy.fromConfig(config);
+
+        const service = DefaultCnpgBackupsService.create({
+          logger,
+          kubernetes,
+          endpointPolicy,
+          archiveReaders: ScannerArchiveReaderFactory.create({
+            concurrency: config.getOptionalNumber('cnpgBackups.scan.concurrency'),
+            logger,
+          }),
+          scanCache: ScanCache.create({
+            cache: deps.cache,
+            logger,
+            ttlSeconds: config.getOptionalNumber('cnpgBackups.cache.ttlSeconds') ?? 60,
+          }),
+          scanTimeoutMs: config.getOptionalNumber('cnpgBackups.scan.timeoutSeconds')
+            ? config.getNumber('cnpgBackups.scan.timeoutSeconds') * 1000
+            : undefined,
+          validateClusterManifest: validateCnpgResource,
+        });
+
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            auditor: deps.auditor,
+            service,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        logger.info('CNPG Backups ready', {
+          kubernetesClusters: kubernetes.list().map(c => c.clusterName).join(', '),
+        });
+        lifecycle.addShutdownHook(async () => {
+          await Promise.all(
+            kubernetes.list().map(c => (c as HttpCnpgKubernetesClient).close?.()),
+          );
+        });
       },
     });
   },

@@ -6,3 +6,5 @@ export type {
 } from './types';
 export { S3EndpointPolicy, EndpointNotAllowedError } from './S3EndpointPolicy';
 export type { S3EndpointDecision, S3EndpointSettings } from './S3EndpointPolicy';
+export { ScannerArchiveReaderFactory } from './ScannerArchiveReaderFactory';
+export type { ScannerArchiveReaderFactoryOptions } from './ScannerArchiveReaderFactory';

@@ -1,0 +1,64 @@
+/*
+ * The real ArchiveReader: the node package's read-only S3 client + Barman archive scanner.
+ */
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BarmanArchiveScanner,
+  createS3Client,
+  type ScanState,
+} from '@cnpg-backups/plugin-cnpg-backups-node';
+import type { ArchiveConnection, ArchiveReader, ArchiveReaderFactory } from './types';
+
+/** Options for {@link ScannerArchiveReaderFactory.create}. @public */
+export interface ScannerArchiveReaderFactoryOptions {
+  /** Requests in flight per scan. Default 8 (`cnpgBackups.scan.concurrency`). */
+  concurrency?: number;
+  /** Per S3 request timeout. Default 15 s (a status page should not wait 2 minutes). */
+  requestTimeoutMs?: number;
+  logger?: LoggerService;
+}
+
+/** {@link ArchiveReaderFactory} over `BarmanArchiveScanner`. @public */
+export class ScannerArchiveReaderFactory implements ArchiveReaderFactory {
+  readonly #options: ScannerArchiveReaderFactoryOptions;
+
+  static create(options: ScannerArchiveReaderFactoryOptions = {}): ScannerArchiveReaderFactory {
+    return new ScannerArchiveReaderFactory(options);
+  }
+
+  private constructor(options: ScannerArchiveReaderFactoryOptions) {
+    this.#options = options;
+  }
+
+  create(connection: ArchiveConnection): ArchiveReader {
+    const client = createS3Client({
+      endpoint: connection.endpoint,
+      provider: connection.provider,
+      region: connection.region,
+      credentials: connection.credentials,
+      caBundle: connection.caBundle,
+      requestTimeoutMs: this.#options.requestTimeoutMs ?? 15_000,
+      maxAttempts: 3,
+    });
+    const scanner = BarmanArchiveScanner.create({
+      client,
+      concurrency: this.#options.concurrency ?? 8,
+      logger: this.#options.logger
+        ? {
+            debug: (message, meta) => this.#options.logger!.debug(message, meta as any),
+            warn: (message, meta) => this.#options.logger!.warn(message, meta as any),
+          }
+        : undefined,
+    });
+    return {
+      scan: options =>
+        scanner.scan({
+          destination: options.destination,
+          serverName: options.serverName,
+          previous: options.previous as ScanState | undefined,
+        }),
+      listServerNames: options => scanner.listServerNames(options),
+      isServerNameEmpty: options => scanner.isServerNameEmpty(options),
+    };
+  }
+}
