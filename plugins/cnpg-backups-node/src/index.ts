@@ -3,5 +3,7 @@
  *
  * @packageDocumentation
  */
-export {};
+export * from './s3';
+export * from './scanner';
+export * from './cli';
 export * from './crds';
