@@ -1,0 +1,224 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createS3Client } from '../s3/createS3Client';
+import {
+  startS3rver,
+  S3rverHarness,
+  S3RVER_CREDENTIALS,
+  seedBarmanSample,
+} from '../s3/__testUtils__/s3rverHarness';
+import { startFaultProxy, FaultProxy, FaultRule } from '../s3/__testUtils__/faultProxy';
+import { BarmanArchiveScanner } from './BarmanArchiveScanner';
+
+const BUCKET = 'fault-backups';
+const DESTINATION = `s3://${BUCKET}/demo`;
+const SERVER = 'pg-demo';
+
+const isList = (prefixPart: string) => (r: { method: string; query: URLSearchParams }) =>
+  r.method === 'GET' && r.query.get('list-type') === '2' && (r.query.get('prefix') ?? '').endsWith(prefixPart);
+const isGet = (keyPart: string) => (r: { method: string; url: string; query: URLSearchParams }) =>
+  r.method === 'GET' && !r.query.has('list-type') && decodeURIComponent(r.url).includes(keyPart);
+
+describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front of s3rver)', () => {
+  let harness: S3rverHarness;
+  let proxy: FaultProxy;
+
+  beforeAll(async () => {
+    harness = await startS3rver({ buckets: [BUCKET] });
+    proxy = await startFaultProxy({ upstreamPort: harness.port });
+    await seedBarmanSample({ harness, bucket: BUCKET, keyPrefix: 'demo/', serverName: SERVER, sizeScale: 0.001 });
+  }, 60_000);
+  afterAll(async () => {
+    await proxy.close();
+    await harness.close();
+  });
+
+  async function scanWith(rules: FaultRule[], clientOptions: { maxAttempts?: number; requestTimeoutMs?: number } = {}) {
+    proxy.setRules(rules);
+    const client = createS3Client({
+      endpoint: proxy.endpoint,
+      credentials: S3RVER_CREDENTIALS,
+      retryBaseDelayMs: 1,
+      maxAttempts: clientOptions.maxAttempts ?? 3,
+      requestTimeoutMs: clientOptions.requestTimeoutMs ?? 2_000,
+    });
+    try {
+      const scanner = BarmanArchiveScanner.create({ client, concurrency: 4 });
+      return await scanner.scan({ destination: DESTINATION, serverName: SERVER });
+    } finally {
+      client.destroy();
+    }
+  }
+
+  it('baseline: no faults, complete', async () => {
+    const { catalog } = await scanWith([]);
+    expect(catalog.scan.complete).toBe(true);
+    expect(catalog.backups.filter(b => b.restorable)).toHaveLength(2);
+  });
+
+  it('503 SlowDown is retried and the scan still completes', async () => {
+    const { catalog } = await scanWith([
+      { when: isList('/wals/0000000100000000/'), action: { type: 'status', status: 503, code: 'SlowDown' }, times: 2 },
+    ]);
+    expect(catalog.scan.complete).toBe(true);
+    expect(catalog.scan.errors).toEqual([]);
+    expect(catalog.wal.timelines[0].segmentCount).toBe(11);
+    expect(proxy.faulted).toBe(2);
+  });
+
+  it('503 SlowDown until retries run out → S3Unavailable, WAL part missing, marked incomplete', async () => {
+    const { catalog } = await scanWith([
+      { when: isList('/wals/0000000100000000/'), action: { type: 'status', status: 503, code: 'SlowDown' } },
+    ]);
+    expect(catalog.scan.complete).toBe(false);
+    expect(catalog.scan.errors).toEqual([
+      expect.objectContaining({ name: 'S3Unavailable', key: 'demo/pg-demo/wals/0000000100000000/' }),
+    ]);
+    expect(proxy.faulted).toBe(3);
+    // What was read is still there; nothing claims the WAL chain is fine.
+    expect(catalog.backups).toHaveLength(2);
+    expect(catalog.backups.some(b => b.restorable)).toBe(false);
+  });
+
+  it('500 on base/ → S3Unavailable; the WAL inventory is still reported', async () => {
+    const { catalog } = await scanWith([{ when: isList('/base/'), action: { type: 'status', status: 500, code: 'InternalError' } }]);
+    expect(catalog.scan.complete).toBe(false);
+    expect(catalog.scan.errors.map(e => e.name)).toEqual(['S3Unavailable']);
+    expect(catalog.backups).toEqual([]);
+    expect(catalog.wal.timelines[0].segmentCount).toBe(11);
+  });
+
+  it('403 AccessDenied on wals/ → AccessDenied, backups listed, incomplete', async () => {
+    const { catalog } = await scanWith([{ when: isList('/wals/'), action: { type: 'status', status: 403, code: 'AccessDenied' } }]);
+    expect(catalog.scan.complete).toBe(false);
+    expect(catalog.scan.errors).toEqual([expect.objectContaining({ name: 'AccessDenied', key: 'demo/pg-demo/wals/' })]);
+    expect(catalog.backups.map(b => b.status)).toEqual(['DONE', 'DONE']);
+    expect(catalog.wal.timelines).toEqual([]);
+  });
+
+  it('404 NoSuchBucket → every part fails by name', async () => {
+    const { catalog } = await scanWith([{ when: () => true, action: { type: 'status', status: 404, code: 'NoSuchBucket' } }]);
+    expect(catalog.scan.complete).toBe(false);
+    expect(new Set(catalog.scan.errors.map(e => e.name))).toEqual(new Set(['NoSuchBucket']));
+  });
+
+  it('a backup.info GET that hangs → S3Timeout; that backup is not trusted', async () => {
+    const { catalog } = await scanWith(
+      [{ when: isGet('20261121T231929/backup.info'), action: { type: 'hang' } }],
+      { maxAttempts: 1, requestTimeoutMs: 300 },
+    );
+    expect(catalog.scan.complete).toBe(false);
+    expect(catalog.scan.errors).toEqual([
+      expect.objectContaining({ name: 'S3Timeout', key: 'demo/pg-demo/base/20261121T231929/backup.info' }),
+    ]);
+    const [first, second] = catalog.backups;
+    expect(first).toMatchObject({ status: 'DONE', restorable: true });
+    expect(second).toMatchObject({ id: '20261121T231929', status: 'INCOMPLETE', restorable: false });
+  });
+
+  it('connection resets on every attempt → S3Unreachable', async () => {
+    const { catalog } = await scanWith([{ when: isList('/wals/0000000100000000/'), action: { type: 'reset' } }]);
+    expect(catalog.scan.complete).toBe(false);
+    expect(catalog.scan.errors.map(e => e.name)).toEqual(['S3Unreachable']);
+  });
+
+  it('truncated XML on a listing → S3InvalidResponse', async () => {
+    const { catalog } = await scanWith(
+      [{ when: isList('/wals/0000000100000000/'), action: { type: 'truncate', bytes: 300 } }],
+      { maxAttempts: 1 },
+    );
+    expect(catalog.scan.complete).toBe(false);
+    expect(catalog.scan.errors.map(e => e.name)).toEqual(['S3InvalidResponse']);
+  });
+
+  it('backup.info deleted between list and get (NoSuchKey) → that backup INCOMPLETE with a note, scan complete', async () => {
+    const { catalog } = await scanWith([
+      { when: isGet('20261121T231912/backup.info'), action: { type: 'status', status: 404, code: 'NoSuchKey' } },
+    ]);
+    expect(catalog.scan.complete).toBe(true);
+    expect(catalog.scan.errors).toEqual([
+      expect.objectContaining({ name: 'BackupInfoVanished', key: 'demo/pg-demo/base/20261121T231912/backup.info' }),
+    ]);
+    expect(catalog.backups[0]).toMatchObject({
+      id: '20261121T231912',
+      status: 'INCOMPLETE',
+      restorable: false,
+      error: expect.stringMatching(/deleted while the bucket was being read/),
+    });
+    expect(catalog.backups[1]).toMatchObject({ status: 'DONE', restorable: true });
+  });
+});
+
+describe('BarmanArchiveScanner with scripted listings (aws-sdk-client-mock)', () => {
+  const d = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n));
+  const root = 'p/db/';
+
+  it('pages delimiter listings (CommonPrefixes across continuation tokens) and dedupes a key listed twice', async () => {
+    const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+    const mock = mockClient(client);
+    mock.on(ListObjectsV2Command, { Prefix: `${root}base/` }).resolves({ IsTruncated: false, Contents: [] });
+    // wals/ top level: hash dirs split over two pages.
+    mock
+      .on(ListObjectsV2Command, { Prefix: `${root}wals/`, Delimiter: '/', ContinuationToken: undefined })
+      .resolves({ IsTruncated: true, NextContinuationToken: 't1', CommonPrefixes: [{ Prefix: `${root}wals/0000000100000000/` }] });
+    mock
+      .on(ListObjectsV2Command, { Prefix: `${root}wals/`, Delimiter: '/', ContinuationToken: 't1' })
+      .resolves({ IsTruncated: false, CommonPrefixes: [{ Prefix: `${root}wals/0000000100000001/` }] });
+    const seg = (log: number, n: number) => `${root}wals/000000010000000${log}/000000010000000${log}000000${n.toString(16).toUpperCase().padStart(2, '0')}.gz`;
+    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/0000000100000000/`, ContinuationToken: undefined }).resolves({
+      IsTruncated: true,
+      NextContinuationToken: 'a',
+      Contents: [0xfd, 0xfe].map(n => ({ Key: seg(0, n), Size: 10, LastModified: d(n) })),
+    });
+    // The page boundary repeats FE.
+    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/0000000100000000/`, ContinuationToken: 'a' }).resolves({
+      IsTruncated: false,
+      Contents: [0xfe, 0xff].map(n => ({ Key: seg(0, n), Size: 10, LastModified: d(n) })),
+    });
+    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/0000000100000001/` }).resolves({
+      IsTruncated: false,
+      Contents: [{ Key: seg(1, 0), Size: 10, LastModified: d(300) }],
+    });
+    const scanner = BarmanArchiveScanner.create({ client });
+    const { catalog } = await scanner.scan({ destination: 's3://bucket/p', serverName: 'db' });
+    expect(catalog.scan.complete).toBe(true);
+    expect(catalog.scan.walObjects).toBe(4);
+    expect(catalog.wal.timelines[0]).toMatchObject({
+      segmentCount: 4,
+      firstSegment: '0000000100000000000000FD',
+      lastSegment: '000000010000000100000000',
+      gaps: [],
+    });
+    expect(catalog.scan.requests).toBe(6);
+  });
+
+  it('pages the serverName discovery listing', async () => {
+    const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+    const mock = mockClient(client);
+    mock.on(ListObjectsV2Command, { Prefix: 'p/', Delimiter: '/', ContinuationToken: undefined }).resolves({
+      IsTruncated: true,
+      NextContinuationToken: 'n',
+      CommonPrefixes: [{ Prefix: 'p/a/' }],
+    });
+    mock.on(ListObjectsV2Command, { Prefix: 'p/', Delimiter: '/', ContinuationToken: 'n' }).resolves({
+      IsTruncated: false,
+      CommonPrefixes: [{ Prefix: 'p/b/' }, { Prefix: 'p/a/' }],
+    });
+    mock.on(ListObjectsV2Command, { Prefix: 'p/a/' }).resolves({ CommonPrefixes: [{ Prefix: 'p/a/base/' }, { Prefix: 'p/a/wals/' }] });
+    mock.on(ListObjectsV2Command, { Prefix: 'p/b/' }).resolves({ CommonPrefixes: [{ Prefix: 'p/b/other/' }] });
+    const scanner = BarmanArchiveScanner.create({ client });
+    await expect(scanner.listServerNames({ destination: 's3://bucket/p' })).resolves.toEqual([
+      { serverName: 'a', hasBase: true, hasWals: true },
+    ]);
+  });
+
+  it('a truncated listing without a continuation token is an S3InvalidResponse, not an endless loop', async () => {
+    const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+    const mock = mockClient(client);
+    mock.on(ListObjectsV2Command).resolves({ IsTruncated: true });
+    const scanner = BarmanArchiveScanner.create({ client });
+    const { catalog } = await scanner.scan({ destination: 's3://bucket/p', serverName: 'db' });
+    expect(catalog.scan.complete).toBe(false);
+    expect(catalog.scan.errors.map(e => e.name)).toEqual(['S3InvalidResponse', 'S3InvalidResponse']);
+  });
+});
