@@ -86,6 +86,12 @@ export interface BackupInfo {
   warnings: string[];
 }
 
+/** Control characters (tab excepted) and U+FFFD, which a UTF-8 decoder leaves for bad bytes. */
+/* eslint-disable no-control-regex */
+const BINARY_CHARACTER =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+/* eslint-enable no-control-regex */
+
 const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const MAX_LINE_LENGTH = 256 * 1024;
 
@@ -240,9 +246,7 @@ export function parseBackupInfo(text: string): BackupInfo {
         },
       );
     }
-    // eslint-disable-next-line no-control-regex
-    const control =
-      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/.exec(line);
+    const control = BINARY_CHARACTER.exec(line);
     if (control) {
       throw new InvalidBackupInfoError(
         `binary content (character U+${control[0]

@@ -247,12 +247,10 @@ describe('buildCatalog: backups', () => {
   });
 
   it("reports a FAILED backup with barman's error, and no-done-backup", () => {
-    const a = new ArchiveBuilder()
-      .segments(1, 1, 3)
-      .backup('20260101T020000', {
-        status: 'FAILED',
-        error: 'failure uploading data (AccessDenied)',
-      });
+    const a = new ArchiveBuilder().segments(1, 1, 3).backup('20260101T020000', {
+      status: 'FAILED',
+      error: 'failure uploading data (AccessDenied)',
+    });
     const catalog = buildCatalog(a.input({ clusterName: 'orders' }));
     expect(catalog.backups[0]).toMatchObject({
       status: 'FAILED',

@@ -311,9 +311,9 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   let compressionMask = 0;
   const scratch: ArchiveFileScratch = newArchiveFileScratch();
   const accFor = (tli: number): TimelineAcc => {
-    let acc = timelines.get(tli);
-    if (!acc) {
-      acc = {
+    let found = timelines.get(tli);
+    if (!found) {
+      found = {
         timeline: tli,
         seg: [],
         obj: [],
@@ -322,9 +322,9 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
         walObjects: 0,
         outOfRange: [],
       };
-      timelines.set(tli, acc);
+      timelines.set(tli, found);
     }
-    return acc;
+    return found;
   };
   let acc: TimelineAcc | undefined;
   for (let i = 0; i < objects.length; i++) {
@@ -399,8 +399,9 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   const ids = [...new Set([...folders.keys(), ...infoIds])].sort();
 
   const sorted = new Map<number, SortedTimeline>();
-  for (const acc of timelines.values())
-    sorted.set(acc.timeline, sortTimeline(acc));
+  for (const collected of timelines.values()) {
+    sorted.set(collected.timeline, sortTimeline(collected));
+  }
 
   // ---- timeline parentage from history files (own file first, else derived from a descendant's).
   const histories = new Map<number, TimelineHistory>();
@@ -458,14 +459,15 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   const catalogTimelines: CatalogTimeline[] = [];
   for (const tli of [...sorted.keys()].sort((a, b) => a - b)) {
     const t = sorted.get(tli)!;
-    const acc = timelines.get(tli)!;
+    const collected = timelines.get(tli)!;
     const p = parentage.get(tli);
     const gaps = findGaps(t, p?.switchIdx, perLog);
     const timeline: CatalogTimeline = {
       timeline: tli,
       segmentCount: t.idx.length,
       gaps,
-      historyFile: tli === 1 || acc.hasHistoryObject || histories.has(tli),
+      historyFile:
+        tli === 1 || collected.hasHistoryObject || histories.has(tli),
       partialSegments: t.partialIdx.map(i => nameOf(tli, i, perLog)),
     };
     if (t.idx.length > 0) {
@@ -480,7 +482,9 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     }
     catalogTimelines.push(timeline);
     if (!timeline.historyFile) {
-      diagnoses.push(missingHistoryFileDiagnosis(fix, tli, acc.walObjects));
+      diagnoses.push(
+        missingHistoryFileDiagnosis(fix, tli, collected.walObjects),
+      );
     }
   }
 

@@ -425,7 +425,11 @@ function matchesAt(text: string, at: number, word: string): boolean {
  * @internal Compression named by the suffix that starts at `dot` (the '.') and runs to `end`,
  * or undefined. Checks the length first so most keys cost one or two comparisons.
  */
-function compressionAt(text: string, dot: number, end: number): CompressionName | undefined {
+function compressionAt(
+  text: string,
+  dot: number,
+  end: number,
+): CompressionName | undefined {
   switch (end - dot) {
     case 3:
       if (matchesAt(text, dot, '.gz')) return 'gzip';
