@@ -1,4 +1,93 @@
 export interface Config {
-  /** Configuration for the CNPG Backups plugin. */
-  cnpgBackups?: {};
+  /**
+   * Configuration for the CNPG Backups backend plugin.
+   *
+   * Kubernetes clusters are NOT configured here: the plugin reads Backstage's own
+   * `kubernetes.clusterLocatorMethods[]` entries of `type: config` (name, url,
+   * `authProvider: serviceAccount`, serviceAccountToken, skipTLSVerify, caData/caFile), so each
+   * cluster is configured once for both the Kubernetes plugin and this one.
+   */
+  cnpgBackups?: {
+    kubernetes?: {
+      /**
+       * Include list: only these Kubernetes clusters (by their `kubernetes` config name) are
+       * searched for CNPG Clusters. Default: every config-located cluster.
+       */
+      clusters?: string[];
+    };
+
+    s3?: {
+      /**
+       * S3 endpoints the backend may contact. Endpoints come from Cluster/ObjectStore objects,
+       * i.e. from whoever may edit them, so nothing else is ever contacted: other endpoints
+       * yield an `EndpointNotAllowed` error in the database's status.
+       *
+       * Entries: an endpoint URL (`https://minio.internal:9000`), a host with optional port
+       * (`minio.internal:9000`), a wildcard domain (`*.r2.cloudflarestorage.com`), `aws` for
+       * AWS S3 (no endpointURL), or `*` for any endpoint. Default: none.
+       */
+      allowedEndpoints?: string[];
+
+      /**
+       * Per-endpoint settings. Every endpoint listed here is allowed.
+       */
+      endpoints?: Array<{
+        /** The endpoint exactly as in `endpointURL` of the ObjectStore/Cluster (`aws` for AWS S3). */
+        url: string;
+        /**
+         * Where to actually connect when the in-cluster URL is not reachable from Backstage
+         * (e.g. `http://minio.minio.svc:9000` → `https://minio.example.com`).
+         */
+        connectUrl?: string;
+        /** Provider preset: aws, r2, hetzner, rustfs, minio or generic. Default: detected from the host. */
+        provider?: 'aws' | 'r2' | 'hetzner' | 'rustfs' | 'minio' | 'generic';
+        /** Region override (presets: us-east-1; R2 `auto`; Hetzner from the host). */
+        region?: string;
+        /** PEM CA bundle to trust, inline (PEM or base64 PEM). */
+        caData?: string;
+        /** PEM CA bundle to trust, from a file. */
+        caFile?: string;
+        /**
+         * Read-only credentials to use instead of the ones in the Cluster's Secrets (which the
+         * backend otherwise reads with its Kubernetes service account).
+         */
+        credentials?: {
+          /** @visibility secret */
+          accessKeyId: string;
+          /** @visibility secret */
+          secretAccessKey: string;
+          /** @visibility secret */
+          sessionToken?: string;
+        };
+      }>;
+    };
+
+    cache?: {
+      /**
+       * How long a bucket scan is reused (in this process and, through Backstage's cache
+       * service, by other replicas). `?refresh=true` forces an incremental rescan. Default 60.
+       */
+      ttlSeconds?: number;
+    };
+
+    scan?: {
+      /** S3 requests in flight per scan. Default 8. */
+      concurrency?: number;
+      /** Upper bound for one bucket scan before it is reported as `ScanTimeout`. Default 60. */
+      timeoutSeconds?: number;
+    };
+
+    demo?: {
+      /**
+       * Starts the demo environment at backend start: a Kubernetes stand-in API server with
+       * CNPG objects and an S3 server (s3rver) with real Barman archives, registered as the
+       * Kubernetes cluster `demo` and an allowed S3 endpoint. Never enable in production.
+       */
+      enabled?: boolean;
+      /** Port of the Kubernetes stand-in (default: a free port). */
+      kubernetesPort?: number;
+      /** Port of the demo S3 server (default: a free port). */
+      s3Port?: number;
+    };
+  };
 }
