@@ -86,7 +86,7 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
     await put('cnpg/orders-old/wals/0000000100000000/000000010000000000000001.gz', 'wal');
     s3.destroy();
 
-    faultServer = http.createServer((req, res) => {
+    faultServer = http.createServer((_req, res) => {
       const xml = (status: number, code: string, message: string) => {
         res.writeHead(status, { 'content-type': 'application/xml' });
         res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);

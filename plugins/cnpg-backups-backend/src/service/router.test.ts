@@ -17,9 +17,9 @@ const entity = {
 function service(): jest.Mocked<CnpgBackupsService> {
   return {
     getEntityStatus: jest.fn(async ({ entity: e }) => ({ entityRef: `component:default/${e.metadata.name}`, databases: [], errors: [], generatedAt: 'now' })),
-    getDatabaseStatus: jest.fn(async () => ({ id: 'prod/db/orders' }) as any),
+    getDatabaseStatus: jest.fn(async (_o: any) => ({ id: 'prod/db/orders' }) as any),
     getServerNameEmptiness: jest.fn(async o => ({ serverName: o.serverName, empty: true, walObjects: 0, destinationPath: 's3://b' })),
-    createBackup: jest.fn(async () => ({ backup: { name: 'orders-manual-20250610120000' }, namespace: 'db', kubernetesCluster: 'prod' })),
+    createBackup: jest.fn(async (_o: any) => ({ backup: { name: 'orders-manual-20250610120000' }, namespace: 'db', kubernetesCluster: 'prod' })),
     createCluster: jest.fn(async o => ({ kubernetesCluster: o.kubernetesCluster, namespace: o.namespace, name: 'orders-restore', uid: 'u' })),
   };
 }
