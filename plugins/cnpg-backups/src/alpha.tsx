@@ -4,9 +4,21 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+  convertLegacyRouteRefs,
+} from '@backstage/core-compat-api';
+import { isCnpgBackupsAvailable } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
+import { rootRouteRef } from './routes';
 
-const cnpgBackupsApi = ApiBlueprint.make({
+/** The API client extension. @alpha */
+export const cnpgBackupsApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: cnpgBackupsApiRef,
@@ -16,8 +28,37 @@ const cnpgBackupsApi = ApiBlueprint.make({
     }),
 });
 
+/** The entity overview card, shown for entities that name CNPG clusters. @alpha */
+export const cnpgBackupsEntityCard = EntityCardBlueprint.make({
+  name: 'backups',
+  params: {
+    filter: isCnpgBackupsAvailable,
+    loader: () =>
+      import('./components/EntityCnpgBackupsCard').then(m =>
+        // compatWrapper lets the components' core-plugin-api hooks (routes, APIs) work here.
+        compatWrapper(<m.EntityCnpgBackupsCard />),
+      ),
+  },
+});
+
+/** The entity "Backups" tab at `cnpg-backups`. @alpha */
+export const cnpgBackupsEntityContent = EntityContentBlueprint.make({
+  name: 'backups',
+  params: {
+    path: 'cnpg-backups',
+    title: 'Backups',
+    filter: isCnpgBackupsAvailable,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    loader: () =>
+      import('./components/EntityCnpgBackupsContent').then(m =>
+        compatWrapper(<m.EntityCnpgBackupsContent />),
+      ),
+  },
+});
+
 /** The CNPG Backups frontend plugin (new frontend system). @alpha */
 export default createFrontendPlugin({
   pluginId: 'cnpg-backups',
-  extensions: [cnpgBackupsApi],
+  extensions: [cnpgBackupsApi, cnpgBackupsEntityCard, cnpgBackupsEntityContent],
+  routes: convertLegacyRouteRefs({ root: rootRouteRef }),
 });

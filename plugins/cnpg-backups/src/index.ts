@@ -3,10 +3,16 @@
  *
  * @packageDocumentation
  */
-export { cnpgBackupsPlugin } from './plugin';
+export {
+  cnpgBackupsPlugin,
+  EntityCnpgBackupsCard,
+  EntityCnpgBackupsContent,
+} from './plugin';
 export { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
 export type { CnpgBackupsApi } from './api';
 export {
   isCnpgBackupsAvailable,
   ANNOTATION_CNPG_CLUSTER,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
+export { buildRestoreFormData, buildRestoreUrl, RESTORE_TEMPLATE_NAME } from './lib/restoreLink';
+export type { RestoreFormData, RestoreTarget } from './lib/restoreLink';

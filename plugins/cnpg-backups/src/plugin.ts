@@ -1,6 +1,8 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
@@ -20,3 +22,36 @@ export const cnpgBackupsPlugin = createPlugin({
   ],
   routes: { root: rootRouteRef },
 });
+
+/**
+ * Entity overview card: backup health, recovery window, last backup and top findings of
+ * every CNPG database of the entity (legacy frontend system). Show it with
+ * `<EntitySwitch.Case if={isCnpgBackupsAvailable}>`.
+ * @public
+ */
+export const EntityCnpgBackupsCard = cnpgBackupsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCnpgBackupsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityCnpgBackupsCard').then(m => m.EntityCnpgBackupsCard),
+    },
+  }),
+);
+
+/**
+ * Entity "Backups" tab (legacy frontend system): timeline, backups, WAL continuity,
+ * schedules, archive, lineage, diagnoses and the backup/restore actions. Mount it at
+ * `/cnpg-backups` in the entity layout so the card's link finds it.
+ * @public
+ */
+export const EntityCnpgBackupsContent = cnpgBackupsPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityCnpgBackupsContent',
+    component: () =>
+      import('./components/EntityCnpgBackupsContent').then(
+        m => m.EntityCnpgBackupsContent,
+      ),
+    mountPoint: rootRouteRef,
+  }),
+);

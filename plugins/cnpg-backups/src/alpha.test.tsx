@@ -1,0 +1,39 @@
+import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import cnpgBackupsPlugin, {
+  cnpgBackupsEntityCard,
+  cnpgBackupsEntityContent,
+} from './alpha';
+import { cnpgEntity } from './__fixtures__/testApp';
+
+describe('cnpg-backups /alpha', () => {
+  it('is a frontend plugin with the API, card and content extensions', () => {
+    expect(cnpgBackupsPlugin.id).toBe('cnpg-backups');
+    expect(String(cnpgBackupsEntityCard)).toContain('kind=entity-card,name=backups');
+    expect(String(cnpgBackupsEntityContent)).toContain('kind=entity-content,name=backups');
+  });
+
+  it('shows the card only for entities that name CNPG clusters', () => {
+    const tester = createExtensionTester(cnpgBackupsEntityCard);
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
+    expect(filter(cnpgEntity())).toBe(true);
+    const plain = cnpgEntity();
+    plain.metadata.annotations = {};
+    expect(filter(plain)).toBe(false);
+  });
+
+  it('mounts the Backups tab at cnpg-backups for annotated entities', () => {
+    const tester = createExtensionTester(cnpgBackupsEntityContent);
+    expect(tester.get(coreExtensionData.routePath)).toBe('cnpg-backups');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Backups');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(cnpgEntity('immich', 'immich/immich-database', 'Resource'))).toBe(true);
+    const plain = cnpgEntity();
+    plain.metadata.annotations = { 'backstage.io/techdocs-ref': 'dir:.' };
+    expect(filter(plain)).toBe(false);
+  });
+});

@@ -1,0 +1,2 @@
+export { BackUpNowButton, findCreatedBackup } from './BackUpNowButton';
+export type { BackUpNowButtonProps, BackupProgress } from './BackUpNowButton';

@@ -1,0 +1,143 @@
+import { lazy, Suspense, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { InfoCard, Progress } from '@backstage/core-components';
+import type {
+  DatabaseStatus,
+  EntityBackupStatusResponse,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import type { RestoreTarget } from '../../lib/restoreLink';
+import { ArchivePanel } from '../ArchivePanel';
+import { BackUpNowButton } from '../BackUpNowButton';
+import { BackupsTable } from '../BackupsTable';
+import { DiagnosisList } from '../DiagnosisList';
+import { HealthIndicator } from '../HealthIndicator';
+import { LineagePanel } from '../LineagePanel';
+import { RecoveryWindowSummary } from '../RecoveryWindowSummary';
+import { RestoreDialog } from '../RestoreDialog';
+import { SchedulesPanel } from '../SchedulesPanel';
+import { SourceErrors } from '../SourceErrors';
+import { WalContinuity } from '../WalContinuity';
+import { Timestamp } from '../Timestamp';
+
+// recharts is the heaviest dependency: load it only when a chart is on screen.
+const LazyBackupTimelineChart = lazy(() => import('../BackupTimelineChart/BackupTimelineChart'));
+
+/** Props of {@link DatabaseDetails}. */
+export interface DatabaseDetailsProps {
+  entityRef: string;
+  database: DatabaseStatus;
+  /** Receives fresher statuses (e.g. while following a new backup). */
+  onStatus?: (response: EntityBackupStatusResponse) => void;
+  /** Poll interval used after "Back up now" (ms). */
+  pollIntervalMs?: number;
+}
+
+/** Everything about one database on the Backups tab. */
+export function DatabaseDetails(props: DatabaseDetailsProps) {
+  const { entityRef, database, onStatus, pollIntervalMs } = props;
+  const { cluster, health } = database;
+  const [restoreTarget, setRestoreTarget] = useState<RestoreTarget>();
+  const [restoreOpen, setRestoreOpen] = useState(false);
+  const [createdName, setCreatedName] = useState<string>();
+
+  const openRestore = (target?: RestoreTarget) => {
+    setRestoreTarget(target);
+    setRestoreOpen(true);
+  };
+
+  return (
+    <Box component="section" data-testid="database-details" data-database={database.id} mb={4}>
+      <Box display="flex" alignItems="flex-start" justifyContent="space-between" flexWrap="wrap" mb={2} style={{ gap: 16 }}>
+        <Box>
+          <Typography variant="h5" component="h2">
+            {cluster.namespace}/{cluster.name}
+          </Typography>
+          <Typography variant="body2" color="textSecondary">
+            Kubernetes cluster {cluster.kubernetesCluster}
+            {cluster.phase ? ` · ${cluster.phase}` : ''}
+            {cluster.readyInstances !== undefined ? ` · ${cluster.readyInstances}/${cluster.instances ?? '?'} ready` : ''}
+            {cluster.timelineID !== undefined ? ` · timeline ${cluster.timelineID}` : ''}
+            {database.catalog ? (
+              <>
+                {' '}
+                · bucket scanned <Timestamp value={database.catalog.scan.scannedAt} variant="relative" />
+              </>
+            ) : null}
+          </Typography>
+          <Box mt={1}>
+            <HealthIndicator level={health.level}>{health.summary}</HealthIndicator>
+          </Box>
+        </Box>
+        <Box display="flex" style={{ gap: 8 }} alignItems="flex-start">
+          <BackUpNowButton
+            entityRef={entityRef}
+            database={database}
+            onStatus={onStatus}
+            onCreated={setCreatedName}
+            pollIntervalMs={pollIntervalMs}
+          />
+          <Button variant="outlined" color="primary" onClick={() => openRestore(undefined)}>
+            Restore…
+          </Button>
+        </Box>
+      </Box>
+      <SourceErrors errors={database.errors} />
+      <Grid container spacing={2}>
+        <Grid item xs={12}>
+          <InfoCard title="Timeline" subheader="Click a point in the window to restore to that time, or a backup to restore it">
+            <RecoveryWindowSummary window={database.recoveryWindow} detailed />
+            <Suspense fallback={<Progress />}>
+              <LazyBackupTimelineChart
+                database={database}
+                onPickTime={targetTime => openRestore({ kind: 'time', targetTime })}
+                onPickBackup={backupId => openRestore({ kind: 'backup', backupId })}
+              />
+            </Suspense>
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <BackupsTable
+            backups={database.backups}
+            highlightName={createdName}
+            onRestore={backupId => openRestore({ kind: 'backup', backupId })}
+          />
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard title="Diagnoses">
+            <DiagnosisList diagnoses={database.diagnoses} detailed />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="WAL continuity">
+            <WalContinuity catalog={database.catalog} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Schedules">
+            <SchedulesPanel schedules={database.schedules} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Archive">
+            <ArchivePanel archive={database.archive} recoverySources={database.recoverySources} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="serverName lineage">
+            <LineagePanel lineage={database.lineage} />
+          </InfoCard>
+        </Grid>
+      </Grid>
+      <RestoreDialog
+        open={restoreOpen}
+        onClose={() => setRestoreOpen(false)}
+        entityRef={entityRef}
+        database={database}
+        initialTarget={restoreTarget}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,2 @@
+export { DatabaseDetails } from './DatabaseDetails';
+export type { DatabaseDetailsProps } from './DatabaseDetails';

@@ -1,0 +1,2 @@
+export { EntityCnpgBackupsContent } from './EntityCnpgBackupsContent';
+export type { EntityCnpgBackupsContentProps } from './EntityCnpgBackupsContent';

@@ -1,0 +1,156 @@
+import { useEffect, useState } from 'react';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControl from '@material-ui/core/FormControl';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Radio from '@material-ui/core/Radio';
+import RadioGroup from '@material-ui/core/RadioGroup';
+import Select from '@material-ui/core/Select';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { DateTime } from 'luxon';
+import { useNavigate } from 'react-router-dom';
+import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
+import { buildRestoreFormData, buildRestoreUrl, type RestoreTarget } from '../../lib/restoreLink';
+import { formatLocal, formatUtc, toMillis } from '../../lib/time';
+
+/** Props of {@link RestoreDialog}. */
+export interface RestoreDialogProps {
+  open: boolean;
+  onClose: () => void;
+  entityRef: string;
+  database: DatabaseStatus;
+  /** Pre-selected target (from a table row or a point in the chart). */
+  initialTarget?: RestoreTarget;
+}
+
+const LOCAL_INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
+
+function toLocalInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const time = DateTime.fromISO(iso);
+  return time.isValid ? time.toLocal().toFormat(LOCAL_INPUT_FORMAT) : '';
+}
+
+/**
+ * Chooses a recovery target (latest, a backup, or a point in time in the viewer's zone) and
+ * opens the recovery template pre-filled with it.
+ */
+export function RestoreDialog(props: RestoreDialogProps) {
+  const { open, onClose, entityRef, database, initialTarget } = props;
+  const navigate = useNavigate();
+  const restorable = database.backups.filter(b => b.bucket?.restorable);
+  const windowFrom = database.recoveryWindow.effective.from;
+  const windowTo = database.recoveryWindow.effective.to;
+  const [kind, setKind] = useState<RestoreTarget['kind']>('latest');
+  const [backupId, setBackupId] = useState('');
+  const [localTime, setLocalTime] = useState('');
+
+  useEffect(() => {
+    if (!open) return;
+    setKind(initialTarget?.kind ?? 'latest');
+    setBackupId(initialTarget?.kind === 'backup' ? initialTarget.backupId : restorable[restorable.length - 1]?.id ?? '');
+    setLocalTime(toLocalInput(initialTarget?.kind === 'time' ? initialTarget.targetTime : windowTo));
+    // Reset only when the dialog opens or its target changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, initialTarget]);
+
+  const time = localTime ? DateTime.fromISO(localTime) : undefined;
+  const timeIso = time?.isValid ? time.toUTC().toISO() ?? undefined : undefined;
+  const timeMillis = toMillis(timeIso);
+  const outsideWindow =
+    kind === 'time' &&
+    timeMillis !== undefined &&
+    ((toMillis(windowFrom) !== undefined && timeMillis < toMillis(windowFrom)!) ||
+      (toMillis(windowTo) !== undefined && timeMillis > toMillis(windowTo)!));
+
+  const target: RestoreTarget | undefined =
+    kind === 'latest'
+      ? { kind: 'latest' }
+      : kind === 'backup'
+      ? backupId
+        ? { kind: 'backup', backupId }
+        : undefined
+      : timeIso
+      ? { kind: 'time', targetTime: timeIso }
+      : undefined;
+
+  const openTemplate = () => {
+    if (!target) return;
+    navigate(buildRestoreUrl(buildRestoreFormData({ entityRef, database, target })));
+  };
+
+  return (
+    <Dialog open={open} onClose={onClose} aria-labelledby="restore-title" fullWidth maxWidth="sm">
+      <DialogTitle id="restore-title">Restore {database.cluster.name}</DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" paragraph>
+          Recovery creates a new Cluster from the archive of serverName{' '}
+          <strong>{database.archive?.serverName ?? database.cluster.name}</strong>; the running cluster is not touched.
+          The recovery template opens pre-filled with your choice.
+        </Typography>
+        <RadioGroup
+          aria-label="Recovery target"
+          value={kind}
+          onChange={event => setKind(event.target.value as RestoreTarget['kind'])}
+        >
+          <FormControlLabel value="latest" control={<Radio />} label="Latest: replay all archived WAL" />
+          <FormControlLabel
+            value="backup"
+            control={<Radio />}
+            label="A base backup (end of that backup)"
+            disabled={restorable.length === 0}
+          />
+          <FormControlLabel value="time" control={<Radio />} label="A point in time (your time zone)" />
+        </RadioGroup>
+        {kind === 'backup' && (
+          <FormControl fullWidth margin="dense">
+            <InputLabel id="restore-backup-label">Backup</InputLabel>
+            <Select
+              labelId="restore-backup-label"
+              value={backupId}
+              onChange={event => setBackupId(String(event.target.value))}
+            >
+              {restorable.map(backup => (
+                <MenuItem key={backup.id} value={backup.id}>
+                  {backup.id} — ended {formatLocal(backup.bucket?.endTime) ?? '?'}
+                </MenuItem>
+              ))}
+            </Select>
+          </FormControl>
+        )}
+        {kind === 'time' && (
+          <TextField
+            label="Target time"
+            type="datetime-local"
+            value={localTime}
+            onChange={event => setLocalTime(event.target.value)}
+            fullWidth
+            margin="dense"
+            InputLabelProps={{ shrink: true }}
+            inputProps={{ step: 1, 'aria-label': 'Target time' }}
+            helperText={timeIso ? `= ${formatUtc(timeIso)}` : 'Pick a time inside the recovery window'}
+          />
+        )}
+        {outsideWindow && (
+          <Alert severity="warning">
+            This time is outside the recovery window ({formatLocal(windowFrom) ?? '?'} → {formatLocal(windowTo) ?? '?'}):
+            recovery would fail.
+          </Alert>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button color="primary" variant="contained" disabled={!target} onClick={openTemplate}>
+          Open recovery template
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
