@@ -23,13 +23,24 @@ export function detachString(value: string): string {
  */
 export class CompactObjectList {
   readonly base: string;
-  #names: string[] = [];
+  /**
+   * For `wals/<TLI><LOG>/` lists: the 16-hex directory name. WAL files named
+   * `<dir><8 hex>[suffix]` are then stored as a number plus a suffix code, not as strings.
+   */
+  readonly #dirHex?: string;
+  /** Name per slot; undefined when the slot is encoded in #segments/#suffixes. */
+  #names: Array<string | undefined> = [];
+  #segments = new Uint32Array(INITIAL_CAPACITY);
+  #suffixes = new Uint8Array(INITIAL_CAPACITY);
   #sizes = new Float64Array(INITIAL_CAPACITY);
   #mtimes = new Float64Array(INITIAL_CAPACITY);
   #ordered = true;
+  #lastPushed?: string;
 
   constructor(base: string) {
     this.base = base;
+    const m = /^wals\/([0-9A-F]{16})\/$/.exec(base);
+    if (m) this.#dirHex = m[1];
   }
 
   get length(): number {
@@ -40,14 +51,28 @@ export class CompactObjectList {
   push(name: string, size: number, lastModifiedMs: number): void {
     const i = this.#names.length;
     if (i === this.#sizes.length) this.#grow();
-    if (i > 0 && !(name > this.#names[i - 1])) this.#ordered = false;
-    this.#names.push(detachString(name));
+    if (this.#lastPushed !== undefined && !(name > this.#lastPushed)) this.#ordered = false;
+    this.#lastPushed = name;
+    const encoded = this.#encode(name);
+    if (encoded === undefined) {
+      this.#names.push(detachString(name));
+    } else {
+      this.#names.push(undefined);
+      this.#segments[i] = encoded.segment;
+      this.#suffixes[i] = encoded.suffix;
+    }
     this.#sizes[i] = size;
     this.#mtimes[i] = lastModifiedMs;
   }
 
   name(i: number): string {
-    return this.#names[i];
+    const stored = this.#names[i];
+    if (stored !== undefined) return stored;
+    return (
+      this.#dirHex! +
+      this.#segments[i].toString(16).toUpperCase().padStart(8, '0') +
+      WAL_SUFFIXES[this.#suffixes[i]]
+    );
   }
   size(i: number): number {
     return this.#sizes[i];
@@ -57,7 +82,7 @@ export class CompactObjectList {
   }
   /** Greatest name, or undefined when empty (after {@link CompactObjectList.finish}). */
   lastName(): string | undefined {
-    return this.#names[this.#names.length - 1];
+    return this.#names.length ? this.name(this.#names.length - 1) : undefined;
   }
 
   /**
@@ -67,56 +92,79 @@ export class CompactObjectList {
   finish(): number {
     if (this.#ordered) return 0;
     const n = this.#names.length;
+    const names = Array.from({ length: n }, (_, i) => this.name(i));
     const order = Array.from({ length: n }, (_, i) => i);
-    const names = this.#names;
     order.sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : a - b));
-    const outNames: string[] = [];
-    const outSizes = new Float64Array(Math.max(INITIAL_CAPACITY, n));
-    const outMtimes = new Float64Array(Math.max(INITIAL_CAPACITY, n));
+    const rebuilt = new CompactObjectList(this.base);
     for (let k = 0; k < n; k++) {
       const i = order[k];
-      const isDuplicateOfNext = k + 1 < n && names[order[k + 1]] === names[i];
-      if (isDuplicateOfNext) continue;
-      const j = outNames.length;
-      outNames.push(names[i]);
-      outSizes[j] = this.#sizes[i];
-      outMtimes[j] = this.#mtimes[i];
+      if (k + 1 < n && names[order[k + 1]] === names[i]) continue;
+      rebuilt.push(names[i], this.#sizes[i], this.#mtimes[i]);
     }
-    const dropped = n - outNames.length;
-    this.#names = outNames;
-    this.#sizes = outSizes;
-    this.#mtimes = outMtimes;
-    this.#ordered = true;
+    const dropped = n - rebuilt.length;
+    this.#adopt(rebuilt);
     return dropped;
   }
 
   /** A copy that later appends do not affect (for incremental scans). */
   clone(): CompactObjectList {
     const copy = new CompactObjectList(this.base);
+    copy.#adopt(this);
     copy.#names = this.#names.slice();
+    copy.#segments = this.#segments.slice();
+    copy.#suffixes = this.#suffixes.slice();
     copy.#sizes = this.#sizes.slice();
     copy.#mtimes = this.#mtimes.slice();
-    copy.#ordered = this.#ordered;
     return copy;
   }
 
   /** Appends lightweight {@link ArchiveObject} views (keys built on access) to `out`, minus `skip` keys. */
   appendViews(out: ArchiveObject[], skip?: ReadonlySet<string>): void {
     for (let i = 0; i < this.#names.length; i++) {
-      if (skip?.has(this.base + this.#names[i])) continue;
+      if (skip?.size && skip.has(this.base + this.name(i))) continue;
       out.push(new ArchiveObjectView(this, i));
     }
   }
 
+  #adopt(other: CompactObjectList) {
+    this.#names = other.#names;
+    this.#segments = other.#segments;
+    this.#suffixes = other.#suffixes;
+    this.#sizes = other.#sizes;
+    this.#mtimes = other.#mtimes;
+    this.#ordered = other.#ordered;
+    this.#lastPushed = other.#lastPushed;
+  }
+
+  #encode(name: string): { segment: number; suffix: number } | undefined {
+    const dir = this.#dirHex;
+    if (dir === undefined || name.length < 24 || !name.startsWith(dir)) return undefined;
+    const hex = name.slice(16, 24);
+    if (!/^[0-9A-F]{8}$/.test(hex)) return undefined;
+    const suffix = WAL_SUFFIXES.indexOf(name.slice(24));
+    if (suffix < 0) return undefined;
+    return { segment: parseInt(hex, 16), suffix };
+  }
+
   #grow() {
-    const sizes = new Float64Array(this.#sizes.length * 2);
+    const capacity = this.#sizes.length * 2;
+    const segments = new Uint32Array(capacity);
+    segments.set(this.#segments);
+    this.#segments = segments;
+    const suffixes = new Uint8Array(capacity);
+    suffixes.set(this.#suffixes);
+    this.#suffixes = suffixes;
+    const sizes = new Float64Array(capacity);
     sizes.set(this.#sizes);
     this.#sizes = sizes;
-    const mtimes = new Float64Array(this.#mtimes.length * 2);
+    const mtimes = new Float64Array(capacity);
     mtimes.set(this.#mtimes);
     this.#mtimes = mtimes;
   }
 }
+
+/** Suffixes of plain WAL segment files that are stored as codes (index = code). */
+const WAL_SUFFIXES = ['', '.gz', '.bz2', '.xz', '.snappy', '.zst', '.lz4'];
 
 /**
  * An {@link ArchiveObject} backed by a {@link CompactObjectList} slot: two fields per
