@@ -137,7 +137,9 @@ export function createCnpgRecoveryPlanAction(options: CnpgRecoveryActionOptions)
       }
       const planJson = JSON.parse(JSON.stringify({ ...plan, warnings }));
       ctx.output('plan', planJson);
-      ctx.output('sourceClusterSpec', source.spec as any);
+      // Plain JSON copies: fetch() results may come from another realm, and the template
+      // engine only accepts plain records.
+      ctx.output('sourceClusterSpec', JSON.parse(JSON.stringify(source.spec)));
       ctx.output('newClusterName', plan.newClusterName);
       ctx.output('sourceServerName', plan.sourceServerName);
       ctx.output('targetServerName', plan.targetServerName);

@@ -208,7 +208,7 @@ export function createCnpgRecoveryManifestAction() {
       ctx.output('recoveryManifest', manifests.files.recovery.content);
       ctx.output('afterRecoveryManifest', manifests.files.afterRecovery.content);
       ctx.output('kustomization', manifests.files.kustomization.content);
-      ctx.output('manifest', manifests.recoveryCluster as Json);
+      ctx.output('manifest', JSON.parse(JSON.stringify(manifests.recoveryCluster)));
       ctx.output('command', command);
       ctx.output('readme', readmeText);
       ctx.output('warnings', [...(plan.warnings ?? []), ...manifests.warnings]);
