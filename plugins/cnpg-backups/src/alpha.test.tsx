@@ -8,13 +8,17 @@ import cnpgBackupsPlugin, {
   cnpgBackupsEntityCard,
   cnpgBackupsEntityContent,
 } from './alpha';
-import { cnpgEntity } from './__fixtures__/testApp';
+import { cnpgEntity } from './__testUtils__/testApp';
 
 describe('cnpg-backups /alpha', () => {
   it('is a frontend plugin with the API, card and content extensions', () => {
     expect(cnpgBackupsPlugin.id).toBe('cnpg-backups');
-    expect(String(cnpgBackupsEntityCard)).toContain('kind=entity-card,name=backups');
-    expect(String(cnpgBackupsEntityContent)).toContain('kind=entity-content,name=backups');
+    expect(String(cnpgBackupsEntityCard)).toContain(
+      'kind=entity-card,name=backups',
+    );
+    expect(String(cnpgBackupsEntityContent)).toContain(
+      'kind=entity-content,name=backups',
+    );
   });
 
   it('shows the card only for entities that name CNPG clusters', () => {
@@ -31,7 +35,9 @@ describe('cnpg-backups /alpha', () => {
     expect(tester.get(coreExtensionData.routePath)).toBe('cnpg-backups');
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Backups');
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
-    expect(filter(cnpgEntity('immich', 'immich/immich-database', 'Resource'))).toBe(true);
+    expect(
+      filter(cnpgEntity('immich', 'immich/immich-database', 'Resource')),
+    ).toBe(true);
     const plain = cnpgEntity();
     plain.metadata.annotations = { 'backstage.io/techdocs-ref': 'dir:.' };
     expect(filter(plain)).toBe(false);

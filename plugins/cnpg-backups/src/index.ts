@@ -14,5 +14,9 @@ export {
   isCnpgBackupsAvailable,
   ANNOTATION_CNPG_CLUSTER,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
-export { buildRestoreFormData, buildRestoreUrl, RESTORE_TEMPLATE_NAME } from './lib/restoreLink';
+export {
+  buildRestoreFormData,
+  buildRestoreUrl,
+  RESTORE_TEMPLATE_NAME,
+} from './lib/restoreLink';
 export type { RestoreFormData, RestoreTarget } from './lib/restoreLink';

@@ -8,9 +8,9 @@ import {
 describe('cnpg-backups (legacy frontend system)', () => {
   it('exports the plugin with its API factory and extensions', () => {
     expect(cnpgBackupsPlugin.getId()).toBe('cnpg-backups');
-    expect([...cnpgBackupsPlugin.getApis()].map(factory => factory.api.id)).toEqual([
-      'plugin.cnpg-backups.service',
-    ]);
+    expect(
+      [...cnpgBackupsPlugin.getApis()].map(factory => factory.api.id),
+    ).toEqual(['plugin.cnpg-backups.service']);
     expect(EntityCnpgBackupsCard).toBeDefined();
     expect(EntityCnpgBackupsContent).toBeDefined();
   });

@@ -73,7 +73,9 @@ function both(backup: CatalogBackup, crName?: string): ReconciledBackup {
   };
 }
 
-function catalog(overrides: Partial<BarmanCatalog> & { serverName: string }): BarmanCatalog {
+function catalog(
+  overrides: Partial<BarmanCatalog> & { serverName: string },
+): BarmanCatalog {
   return {
     schemaVersion: 1,
     destination: `s3://backups/${overrides.serverName}`,
@@ -112,8 +114,15 @@ function baseStatus(name: string, namespace: string): DatabaseStatus {
     health: {
       level: 'ok',
       summary: 'Backups are healthy',
-      archiving: { level: 'ok', text: 'WAL archiving works (last WAL 4 minutes ago)' },
-      lastBackup: { level: 'ok', text: 'Last backup 5 hours ago', ageSeconds: 5 * 3600 },
+      archiving: {
+        level: 'ok',
+        text: 'WAL archiving works (last WAL 4 minutes ago)',
+      },
+      lastBackup: {
+        level: 'ok',
+        text: 'Last backup 5 hours ago',
+        ageSeconds: 5 * 3600,
+      },
       schedule: { level: 'ok', text: 'Daily at 02:00:00 UTC' },
     },
     recoverySources: [],
@@ -179,7 +188,10 @@ export const paymentsStatus: DatabaseStatus = {
       accessKeyId: { name: 'payments-s3', key: 'ACCESS_KEY_ID' },
       secretAccessKey: { name: 'payments-s3', key: 'ACCESS_SECRET_KEY' },
     },
-    sidecarEnv: ['AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION'],
+    sidecarEnv: [
+      'AWS_REQUEST_CHECKSUM_CALCULATION',
+      'AWS_RESPONSE_CHECKSUM_VALIDATION',
+    ],
   },
   recoveryWindow: {
     operator: {
@@ -329,7 +341,11 @@ export const obotStatus: DatabaseStatus = {
       lastRecoverableWal: segment(1, 0, 0x20),
       lastSuccessfulBackupTime: hoursAgo(24 * 9 - 0.2),
     },
-    effective: { from: hoursAgo(24 * 9 - 0.2), to: hoursAgo(50), basis: 'bucket' },
+    effective: {
+      from: hoursAgo(24 * 9 - 0.2),
+      to: hoursAgo(50),
+      basis: 'bucket',
+    },
     agreement: 'disagree',
     explanation:
       'The operator reports no newer WAL; the bucket has no WAL after 000000010000000000000020 since archiving started failing.',
@@ -474,7 +490,11 @@ export const cnpgMainStatus: DatabaseStatus = {
     level: 'warning',
     summary: 'WAL gap: point-in-time recovery is interrupted',
     archiving: { level: 'warning', text: '1 gap of 3 segments on timeline 1' },
-    lastBackup: { level: 'ok', text: 'Last backup 24 hours ago', ageSeconds: 24 * 3600 },
+    lastBackup: {
+      level: 'ok',
+      text: 'Last backup 24 hours ago',
+      ageSeconds: 24 * 3600,
+    },
     schedule: { level: 'ok', text: 'Daily at 02:00:00 UTC' },
   },
   archive: {
@@ -494,7 +514,10 @@ export const cnpgMainStatus: DatabaseStatus = {
       accessKeyId: { name: 'cnpg-rustfs', key: 'ACCESS_KEY_ID' },
       secretAccessKey: { name: 'cnpg-rustfs', key: 'ACCESS_SECRET_KEY' },
     },
-    sidecarEnv: ['AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION'],
+    sidecarEnv: [
+      'AWS_REQUEST_CHECKSUM_CALCULATION',
+      'AWS_RESPONSE_CHECKSUM_VALIDATION',
+    ],
   },
   recoveryWindow: {
     operator: {
@@ -597,7 +620,7 @@ export const cnpgMainStatus: DatabaseStatus = {
         'Timeline 1 misses 3 WAL segments (000000010000000000000020 … 000000010000000000000022): no recovery can cross them.',
       evidence: [
         'wals/0000000100000000/ lists …1F then …23',
-        'Backup ' + cnpgMainBackups[0].id + ' needs WAL up to now to reach the present',
+        `Backup ${cnpgMainBackups[0].id} needs WAL up to now to reach the present`,
       ],
       fix: 'Take a new base backup now so that a gap-free chain reaches the present.',
       fixSnippet: [
@@ -617,8 +640,9 @@ export const cnpgMainStatus: DatabaseStatus = {
     {
       id: 'snappy-data-compression',
       severity: 'info',
-      message: 'Base backups use snappy compression, which needs python-snappy on the restore side.',
-      evidence: ['data.tar.snappy in base/' + cnpgMainBackups[1].id],
+      message:
+        'Base backups use snappy compression, which needs python-snappy on the restore side.',
+      evidence: [`data.tar.snappy in base/${cnpgMainBackups[1].id}`],
       fix: 'Make sure the recovery image ships python-snappy, or switch data compression to gzip.',
     },
   ],
@@ -631,7 +655,10 @@ export const platformStatus: DatabaseStatus = {
   health: {
     level: 'error',
     summary: 'The schedule does not run when you think',
-    archiving: { level: 'ok', text: 'WAL archiving works (last WAL 2 minutes ago)' },
+    archiving: {
+      level: 'ok',
+      text: 'WAL archiving works (last WAL 2 minutes ago)',
+    },
     lastBackup: { level: 'error', text: 'No base backup in the bucket' },
     schedule: {
       level: 'warning',
@@ -668,7 +695,8 @@ export const platformStatus: DatabaseStatus = {
       name: 'platform-postgres-daily',
       schedule: '0 2 * * *',
       fieldCount: 5,
-      description: 'At 0 seconds past the minute, at 2 minutes past the hour, every hour',
+      description:
+        'At 0 seconds past the minute, at 2 minutes past the hour, every hour',
       nextRun: new Date(FIXTURE_NOW + 0.3 * HOUR).toISOString(),
       suspended: false,
       overdue: true,
@@ -709,13 +737,19 @@ export const platformStatus: DatabaseStatus = {
     {
       id: 'no-base-backup',
       severity: 'error',
-      message: 'The archive has WAL but no base backup: nothing can be restored.',
+      message:
+        'The archive has WAL but no base backup: nothing can be restored.',
       evidence: ['s3://platform-backups/cnpg/platform-postgres/base/ is empty'],
       fix: 'Take a backup now.',
     },
   ],
   lineage: [
-    { serverName: 'platform-postgres', current: true, recoverySource: false, backupCount: 0 },
+    {
+      serverName: 'platform-postgres',
+      current: true,
+      recoverySource: false,
+      backupCount: 0,
+    },
   ],
 };
 
@@ -734,12 +768,22 @@ const immichBackups = [
 /** Legacy barmanObjectStore archiving, recovered from immich-database-v1 into -v2. */
 export const immichStatus: DatabaseStatus = {
   ...baseStatus('immich-database', 'immich'),
-  cluster: { ...baseStatus('immich-database', 'immich').cluster, timelineID: 2 },
+  cluster: {
+    ...baseStatus('immich-database', 'immich').cluster,
+    timelineID: 2,
+  },
   health: {
     level: 'warning',
     summary: 'Uses deprecated in-tree barmanObjectStore',
-    archiving: { level: 'ok', text: 'WAL archiving works (last WAL 10 minutes ago)' },
-    lastBackup: { level: 'warning', text: 'Last backup 30 hours ago', ageSeconds: 30 * 3600 },
+    archiving: {
+      level: 'ok',
+      text: 'WAL archiving works (last WAL 10 minutes ago)',
+    },
+    lastBackup: {
+      level: 'warning',
+      text: 'Last backup 30 hours ago',
+      ageSeconds: 30 * 3600,
+    },
     schedule: { level: 'ok', text: 'Daily at 02:00:00 UTC' },
   },
   archive: {
@@ -860,7 +904,9 @@ export const immichStatus: DatabaseStatus = {
       severity: 'warning',
       message:
         'Cluster immich-database archives with the deprecated spec.backup.barmanObjectStore; CNPG 1.28 moves this to the Barman Cloud plugin.',
-      evidence: ['spec.backup.barmanObjectStore.destinationPath: s3://postgres-backups/cnpg/immich'],
+      evidence: [
+        'spec.backup.barmanObjectStore.destinationPath: s3://postgres-backups/cnpg/immich',
+      ],
       fix: 'Create an ObjectStore with the same destination and switch the Cluster to spec.plugins.',
     },
   ],

@@ -3,8 +3,15 @@
  * permission API (allow by default).
  */
 import type { ReactElement } from 'react';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import {
+  entityRouteRef,
+  EntityProvider,
+} from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Entity } from '@backstage/catalog-model';
@@ -12,14 +19,21 @@ import type { CnpgBackupsApi } from '../api';
 import { cnpgBackupsApiRef } from '../api';
 
 /** A catalog entity annotated for CNPG backups. */
-export function cnpgEntity(name = 'obot', annotation = 'obot/obot-db', kind = 'Component'): Entity {
+export function cnpgEntity(
+  name = 'obot',
+  annotation = 'obot/obot-db',
+  kind = 'Component',
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind,
     metadata: {
       name,
       namespace: 'default',
-      annotations: { 'cnpg.io/cluster': annotation, 'cnpg.io/kubernetes-cluster': 'demo' },
+      annotations: {
+        'cnpg.io/cluster': annotation,
+        'cnpg.io/kubernetes-cluster': 'demo',
+      },
     },
     spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
   };
@@ -33,9 +47,17 @@ export function mockCnpgApi(): jest.Mocked<CnpgBackupsApi> {
 /** Renders `element` on an entity page. */
 export async function renderOnEntityPage(
   element: ReactElement,
-  options: { api: CnpgBackupsApi; entity?: Entity; permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY },
+  options: {
+    api: CnpgBackupsApi;
+    entity?: Entity;
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  },
 ) {
-  const { api, entity = cnpgEntity(), permission = AuthorizeResult.ALLOW } = options;
+  const {
+    api,
+    entity = cnpgEntity(),
+    permission = AuthorizeResult.ALLOW,
+  } = options;
   return renderInTestApp(
     <TestApiProvider
       apis={[

@@ -12,7 +12,9 @@ describe('CnpgBackupsClient', () => {
   registerMswTestHooks(server);
 
   const client = new CnpgBackupsClient({
-    discoveryApi: { getBaseUrl: async pluginId => `http://localhost:1234/api/${pluginId}` },
+    discoveryApi: {
+      getBaseUrl: async pluginId => `http://localhost:1234/api/${pluginId}`,
+    },
     fetchApi: new MockFetchApi(),
   });
   const ref = { kind: 'Component', namespace: 'default', name: 'payments' };
@@ -21,10 +23,13 @@ describe('CnpgBackupsClient', () => {
     const body = entityResponse([paymentsStatus], 'component:default/payments');
     let seenUrl = '';
     server.use(
-      http.get(`${BASE}/entities/:kind/:namespace/:name/status`, ({ request }) => {
-        seenUrl = request.url;
-        return HttpResponse.json(body);
-      }),
+      http.get(
+        `${BASE}/entities/:kind/:namespace/:name/status`,
+        ({ request }) => {
+          seenUrl = request.url;
+          return HttpResponse.json(body);
+        },
+      ),
     );
     await expect(client.getEntityStatus(ref)).resolves.toEqual(body);
     expect(seenUrl).toBe(`${BASE}/entities/Component/default/payments/status`);
@@ -33,10 +38,13 @@ describe('CnpgBackupsClient', () => {
   it('asks for a refresh when told to', async () => {
     let refresh: string | null = null;
     server.use(
-      http.get(`${BASE}/entities/:kind/:namespace/:name/status`, ({ request }) => {
-        refresh = new URL(request.url).searchParams.get('refresh');
-        return HttpResponse.json(entityResponse([]));
-      }),
+      http.get(
+        `${BASE}/entities/:kind/:namespace/:name/status`,
+        ({ request }) => {
+          refresh = new URL(request.url).searchParams.get('refresh');
+          return HttpResponse.json(entityResponse([]));
+        },
+      ),
     );
     await client.getEntityStatus(ref, { refresh: true });
     expect(refresh).toBe('true');
@@ -45,13 +53,22 @@ describe('CnpgBackupsClient', () => {
   it('encodes path segments', async () => {
     let seenPath = '';
     server.use(
-      http.get(`${BASE}/entities/:kind/:namespace/:name/status`, ({ request }) => {
-        seenPath = new URL(request.url).pathname;
-        return HttpResponse.json(entityResponse([]));
-      }),
+      http.get(
+        `${BASE}/entities/:kind/:namespace/:name/status`,
+        ({ request }) => {
+          seenPath = new URL(request.url).pathname;
+          return HttpResponse.json(entityResponse([]));
+        },
+      ),
     );
-    await client.getEntityStatus({ kind: 'Resource', namespace: 'team a', name: 'db/1' });
-    expect(seenPath).toBe('/api/cnpg-backups/entities/Resource/team%20a/db%2F1/status');
+    await client.getEntityStatus({
+      kind: 'Resource',
+      namespace: 'team a',
+      name: 'db/1',
+    });
+    expect(seenPath).toBe(
+      '/api/cnpg-backups/entities/Resource/team%20a/db%2F1/status',
+    );
   });
 
   it.each([
@@ -62,7 +79,11 @@ describe('CnpgBackupsClient', () => {
     server.use(
       http.get(`${BASE}/entities/:kind/:namespace/:name/status`, () =>
         HttpResponse.json(
-          { error: { name, message }, request: { method: 'GET', url: '/' }, response: { statusCode: status } },
+          {
+            error: { name, message },
+            request: { method: 'GET', url: '/' },
+            response: { statusCode: status },
+          },
           { status },
         ),
       ),
@@ -105,13 +126,21 @@ describe('CnpgBackupsClient', () => {
     server.use(
       http.post(`${BASE}/backups`, () =>
         HttpResponse.json(
-          { error: { name: 'NotAllowedError', message: 'Unauthorized' }, response: { statusCode: 403 } },
+          {
+            error: { name: 'NotAllowedError', message: 'Unauthorized' },
+            response: { statusCode: 403 },
+          },
           { status: 403 },
         ),
       ),
     );
     const error = await client
-      .createBackup({ entityRef: 'x', kubernetesCluster: 'demo', namespace: 'n', cluster: 'c' })
+      .createBackup({
+        entityRef: 'x',
+        kubernetesCluster: 'demo',
+        namespace: 'n',
+        cluster: 'c',
+      })
       .catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(403);

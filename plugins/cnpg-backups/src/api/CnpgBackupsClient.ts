@@ -30,7 +30,9 @@ export class CnpgBackupsClient implements CnpgBackupsApi {
     return this.#request(`${base}/entities/${path}/status${query}`);
   }
 
-  async createBackup(request: CreateBackupRequest): Promise<CreateBackupResponse> {
+  async createBackup(
+    request: CreateBackupRequest,
+  ): Promise<CreateBackupResponse> {
     const base = await this.#discoveryApi.getBaseUrl('cnpg-backups');
     return this.#request(`${base}/backups`, {
       method: 'POST',

@@ -1,7 +1,10 @@
 import { useCallback, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { EntityBackupStatusResponse } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { cnpgBackupsApiRef } from '../api';
@@ -22,12 +25,17 @@ export interface EntityBackupStatusState {
  * Loads the backup status of the current entity. A fresher response handed to `update`
  * wins over the initial load until the entity changes or `retry` is called.
  */
-export function useEntityBackupStatus(options: { enabled?: boolean } = {}): EntityBackupStatusState {
+export function useEntityBackupStatus(
+  options: { enabled?: boolean } = {},
+): EntityBackupStatusState {
   const enabled = options.enabled ?? true;
   const { entity } = useEntity();
   const api = useApi(cnpgBackupsApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const [fresh, setFresh] = useState<{ entityRef: string; response: EntityBackupStatusResponse }>();
+  const [fresh, setFresh] = useState<{
+    entityRef: string;
+    response: EntityBackupStatusResponse;
+  }>();
 
   const state = useAsyncRetry(async () => {
     if (!enabled) {

@@ -37,7 +37,11 @@ describe('restore link', () => {
       target: { kind: 'latest' },
     });
     const url = buildRestoreUrl(formData);
-    expect(url.startsWith('/create/templates/default/restore-cnpg-database?formData=')).toBe(true);
+    expect(
+      url.startsWith(
+        '/create/templates/default/restore-cnpg-database?formData=',
+      ),
+    ).toBe(true);
     const parsed = JSON.parse(decodeURIComponent(url.split('formData=')[1]));
     expect(parsed).toEqual({
       entityRef: 'component:default/cnpg-main',

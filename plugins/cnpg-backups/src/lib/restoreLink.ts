@@ -38,7 +38,10 @@ export function buildRestoreFormData(options: {
     cluster: database.cluster.name,
     // The archive's serverName is what recovery reads from; fall back to the cluster name,
     // which is CNPG's default serverName.
-    serverName: database.archive?.serverName ?? database.catalog?.serverName ?? database.cluster.name,
+    serverName:
+      database.archive?.serverName ??
+      database.catalog?.serverName ??
+      database.cluster.name,
     targetKind: target.kind,
   };
   if (target.kind === 'backup') {

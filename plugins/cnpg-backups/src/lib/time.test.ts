@@ -10,13 +10,19 @@ import {
 
 describe('time formatting', () => {
   it('formats UTC with an explicit zone label', () => {
-    expect(formatUtc('2026-01-09T21:19:22.861Z')).toBe('2026-01-09 21:19:22 UTC');
-    expect(formatUtc('2026-01-09T22:19:22+01:00')).toBe('2026-01-09 21:19:22 UTC');
+    expect(formatUtc('2026-01-09T21:19:22.861Z')).toBe(
+      '2026-01-09 21:19:22 UTC',
+    );
+    expect(formatUtc('2026-01-09T22:19:22+01:00')).toBe(
+      '2026-01-09 21:19:22 UTC',
+    );
   });
 
   it('formats local time in the process zone', () => {
     // Jest runs with TZ unset (UTC on CI); the zone abbreviation is always appended.
-    expect(formatLocal('2026-01-09T21:19:22Z')).toMatch(/^2026-01-0\d \d\d:19:22 \S+/);
+    expect(formatLocal('2026-01-09T21:19:22Z')).toMatch(
+      /^2026-01-0\d \d\d:19:22 \S+/,
+    );
   });
 
   it('returns undefined for missing or invalid instants', () => {
@@ -34,7 +40,9 @@ describe('time formatting', () => {
   });
 
   it('formats durations with at most two units', () => {
-    expect(formatDuration('2026-01-10T09:00:00Z', '2026-01-10T09:04:12Z')).toBe('4m 12s');
+    expect(formatDuration('2026-01-10T09:00:00Z', '2026-01-10T09:04:12Z')).toBe(
+      '4m 12s',
+    );
     expect(formatSeconds(2 * 3600 + 5 * 60 + 7)).toBe('2h 5m');
     expect(formatSeconds(3 * 86400 + 4 * 3600)).toBe('3d 4h');
     expect(formatSeconds(0)).toBe('0s');

@@ -16,7 +16,10 @@ export function formatUtc(iso: string | undefined): string | undefined {
 }
 
 /** Relative time from now, e.g. `3 hours ago` / `in 2 hours`. */
-export function formatRelative(iso: string | undefined, now?: number): string | undefined {
+export function formatRelative(
+  iso: string | undefined,
+  now?: number,
+): string | undefined {
   const time = parse(iso);
   if (!time) {
     return undefined;
@@ -30,7 +33,10 @@ export function formatRelative(iso: string | undefined, now?: number): string | 
 }
 
 /** Duration between two instants, e.g. `4m 12s`, `2h 5m`, `3d 4h`. */
-export function formatDuration(fromIso: string | undefined, toIso: string | undefined): string | undefined {
+export function formatDuration(
+  fromIso: string | undefined,
+  toIso: string | undefined,
+): string | undefined {
   const from = parse(fromIso);
   const to = parse(toIso);
   if (!from || !to) {

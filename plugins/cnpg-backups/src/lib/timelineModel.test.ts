@@ -23,7 +23,10 @@ describe('interpolate', () => {
 describe('buildTimelineModel', () => {
   it('splits WAL coverage around a gap and highlights the gap', () => {
     const model = buildTimelineModel(cnpgMainStatus, FIXTURE_NOW);
-    expect(model.rows.map(r => r.label)).toEqual(['Base backups', 'WAL timeline 1']);
+    expect(model.rows.map(r => r.label)).toEqual([
+      'Base backups',
+      'WAL timeline 1',
+    ]);
     expect(model.gaps).toHaveLength(1);
     expect(model.gaps[0].label).toContain('3 segments missing');
     expect(model.walBands).toHaveLength(2);
@@ -58,7 +61,9 @@ describe('buildTimelineModel', () => {
     const model = buildTimelineModel(immichStatus, FIXTURE_NOW);
     expect(model.nextRun).toBeUndefined();
     expect(model.rows[1].label).toBe('WAL timeline 2');
-    expect(model.recoveryWindow?.to).toBeGreaterThan(model.recoveryWindow!.from);
+    expect(model.recoveryWindow?.to).toBeGreaterThan(
+      model.recoveryWindow!.from,
+    );
   });
 
   it('keeps a domain around now for an empty status', () => {

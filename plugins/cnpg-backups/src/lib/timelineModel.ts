@@ -58,7 +58,10 @@ interface Anchor {
 }
 
 /** Interpolates a time for a segment position on one timeline. */
-export function interpolate(anchors: Anchor[], position: number): number | undefined {
+export function interpolate(
+  anchors: Anchor[],
+  position: number,
+): number | undefined {
   if (anchors.length === 0) {
     return undefined;
   }
@@ -96,14 +99,19 @@ function sortAnchors(raw: Anchor[]): Anchor[] {
 }
 
 /** Builds the chart model; `now` is injectable for tests. */
-export function buildTimelineModel(status: DatabaseStatus, now: number = Date.now()): TimelineChartModel {
+export function buildTimelineModel(
+  status: DatabaseStatus,
+  now: number = Date.now(),
+): TimelineChartModel {
   const catalog = status.catalog;
   const segmentSize = catalog?.wal.segmentSize ?? 16 * 1024 * 1024;
   const timelines = catalog?.wal.timelines ?? [];
 
   const rows: TimelineRow[] = [{ y: 0, label: 'Base backups' }];
   const rowOfTimeline = new Map<number, number>();
-  for (const timeline of [...timelines].sort((a, b) => a.timeline - b.timeline)) {
+  for (const timeline of [...timelines].sort(
+    (a, b) => a.timeline - b.timeline,
+  )) {
     rowOfTimeline.set(timeline.timeline, rows.length);
     rows.push({ y: rows.length, label: `WAL timeline ${timeline.timeline}` });
   }
@@ -139,20 +147,30 @@ export function buildTimelineModel(status: DatabaseStatus, now: number = Date.no
     if (!segment) {
       return undefined;
     }
-    return interpolate(sortedAnchors.get(segment.timeline) ?? [], segment.position + offset);
+    return interpolate(
+      sortedAnchors.get(segment.timeline) ?? [],
+      segment.position + offset,
+    );
   };
 
   // Base backups: bucket entries first, then CRs the bucket does not have.
   const backups: BackupMark[] = [];
   for (const reconciled of status.backups) {
     const bucket = reconciled.bucket;
-    const t = toMillis(bucket?.endTime ?? bucket?.beginTime ?? reconciled.resource?.stoppedAt ?? reconciled.resource?.startedAt ?? reconciled.resource?.creationTimestamp);
+    const t = toMillis(
+      bucket?.endTime ??
+        bucket?.beginTime ??
+        reconciled.resource?.stoppedAt ??
+        reconciled.resource?.startedAt ??
+        reconciled.resource?.creationTimestamp,
+    );
     if (t === undefined) {
       continue;
     }
     const status_ = bucket?.status ?? 'CR';
-    const failed =
-      bucket ? bucket.status !== 'DONE' : reconciled.resource?.phase !== 'completed';
+    const failed = bucket
+      ? bucket.status !== 'DONE'
+      : reconciled.resource?.phase !== 'completed';
     backups.push({
       id: reconciled.id,
       t,
@@ -160,7 +178,9 @@ export function buildTimelineModel(status: DatabaseStatus, now: number = Date.no
       status: status_,
       restorable: bucket?.restorable ?? false,
       failed,
-      label: `${reconciled.id} (${bucket?.status ?? reconciled.resource?.phase ?? 'unknown'}${reconciled.presence !== 'both' ? `, ${reconciled.presence}` : ''})`,
+      label: `${reconciled.id} (${
+        bucket?.status ?? reconciled.resource?.phase ?? 'unknown'
+      }${reconciled.presence !== 'both' ? `, ${reconciled.presence}` : ''})`,
     });
   }
 
@@ -174,14 +194,22 @@ export function buildTimelineModel(status: DatabaseStatus, now: number = Date.no
       continue;
     }
     const sortedGaps = [...timeline.gaps].sort(
-      (a, b) => (parseWalSegment(a.firstMissing)?.position ?? 0) - (parseWalSegment(b.firstMissing)?.position ?? 0),
+      (a, b) =>
+        (parseWalSegment(a.firstMissing)?.position ?? 0) -
+        (parseWalSegment(b.firstMissing)?.position ?? 0),
     );
     let cursor = start;
     for (const gap of sortedGaps) {
       const gapFrom = timeOf(gap.firstMissing, -1) ?? cursor;
       const gapTo = timeOf(gap.lastMissing, 1) ?? gapFrom;
       if (gapFrom > cursor) {
-        walBands.push({ timeline: timeline.timeline, y, from: cursor, to: gapFrom, label: `WAL timeline ${timeline.timeline}` });
+        walBands.push({
+          timeline: timeline.timeline,
+          y,
+          from: cursor,
+          to: gapFrom,
+          label: `WAL timeline ${timeline.timeline}`,
+        });
       }
       gaps.push({
         timeline: timeline.timeline,
@@ -189,22 +217,35 @@ export function buildTimelineModel(status: DatabaseStatus, now: number = Date.no
         from: gapFrom,
         // A gap between two close anchors could collapse to a point; keep it visible.
         to: Math.max(gapTo, gapFrom + 1),
-        label: `Gap: ${gap.count} segment${gap.count === 1 ? '' : 's'} missing (${gap.firstMissing} … ${gap.lastMissing})`,
+        label: `Gap: ${gap.count} segment${
+          gap.count === 1 ? '' : 's'
+        } missing (${gap.firstMissing} … ${gap.lastMissing})`,
       });
       cursor = Math.max(cursor, gapTo);
     }
     if (end > cursor) {
-      walBands.push({ timeline: timeline.timeline, y, from: cursor, to: end, label: `WAL timeline ${timeline.timeline}` });
+      walBands.push({
+        timeline: timeline.timeline,
+        y,
+        from: cursor,
+        to: end,
+        label: `WAL timeline ${timeline.timeline}`,
+      });
     }
   }
 
   const windowFrom = toMillis(status.recoveryWindow.effective.from);
   const windowTo = toMillis(status.recoveryWindow.effective.to);
   const recoveryWindow =
-    windowFrom !== undefined && windowTo !== undefined ? { from: windowFrom, to: windowTo } : undefined;
+    windowFrom !== undefined && windowTo !== undefined
+      ? { from: windowFrom, to: windowTo }
+      : undefined;
   const ranges = (catalog?.recoveryWindow.ranges ?? [])
     .map(range => ({ from: toMillis(range.from), to: toMillis(range.to) }))
-    .filter((r): r is { from: number; to: number } => r.from !== undefined && r.to !== undefined);
+    .filter(
+      (r): r is { from: number; to: number } =>
+        r.from !== undefined && r.to !== undefined,
+    );
 
   const nextRuns = status.schedules
     .filter(s => !s.suspended && s.nextRun)

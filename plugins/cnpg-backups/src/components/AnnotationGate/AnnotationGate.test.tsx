@@ -16,7 +16,9 @@ function entityWith(annotations: Record<string, string>): Entity {
 describe('AnnotationGate', () => {
   it('renders its children for a valid annotation', async () => {
     await renderInTestApp(
-      <EntityProvider entity={entityWith({ 'cnpg.io/cluster': 'obot/obot-db' })}>
+      <EntityProvider
+        entity={entityWith({ 'cnpg.io/cluster': 'obot/obot-db' })}
+      >
         <AnnotationGate>content</AnnotationGate>
       </EntityProvider>,
     );
@@ -40,7 +42,9 @@ describe('AnnotationGate', () => {
         <AnnotationGate>content</AnnotationGate>
       </EntityProvider>,
     );
-    expect(screen.getByText('Invalid cnpg.io/cluster annotation')).toBeInTheDocument();
+    expect(
+      screen.getByText('Invalid cnpg.io/cluster annotation'),
+    ).toBeInTheDocument();
     expect(screen.getByTestId('annotation-error')).toHaveTextContent(
       'Invalid cnpg.io/cluster annotation: "Obot_DB" must be <namespace>/<name> or <kubernetes-cluster>:<namespace>/<name>',
     );

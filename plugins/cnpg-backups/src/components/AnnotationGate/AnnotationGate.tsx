@@ -1,7 +1,11 @@
 import type { ReactNode } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { CodeSnippet, EmptyState, MissingAnnotationEmptyState } from '@backstage/core-components';
+import {
+  CodeSnippet,
+  EmptyState,
+  MissingAnnotationEmptyState,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_CNPG_CLUSTER,
@@ -32,7 +36,9 @@ export function AnnotationGate(props: AnnotationGateProps) {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const annotation =
-      error instanceof Error && 'annotation' in error ? String((error as { annotation: unknown }).annotation) : ANNOTATION_CNPG_CLUSTER;
+      error instanceof Error && 'annotation' in error
+        ? String((error as { annotation: unknown }).annotation)
+        : ANNOTATION_CNPG_CLUSTER;
     return (
       <EmptyState
         missing="field"
@@ -42,7 +48,9 @@ export function AnnotationGate(props: AnnotationGateProps) {
             <Typography variant="body1" data-testid="annotation-error">
               {message}
             </Typography>
-            <Typography variant="body2">Annotate the entity like this:</Typography>
+            <Typography variant="body2">
+              Annotate the entity like this:
+            </Typography>
             <CodeSnippet text={EXAMPLE} language="yaml" showCopyCodeButton />
           </Box>
         }

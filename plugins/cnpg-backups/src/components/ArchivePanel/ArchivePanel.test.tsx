@@ -5,8 +5,14 @@ import { ArchivePanel } from './ArchivePanel';
 
 describe('ArchivePanel', () => {
   it('shows the ObjectStore, provider, compression, retention and secret references', async () => {
-    await renderInTestApp(<ArchivePanel archive={platformStatus.archive} recoverySources={[]} />);
-    expect(screen.getByText('ObjectStore r2-store (Barman Cloud plugin, WAL archiver)')).toBeInTheDocument();
+    await renderInTestApp(
+      <ArchivePanel archive={platformStatus.archive} recoverySources={[]} />,
+    );
+    expect(
+      screen.getByText(
+        'ObjectStore r2-store (Barman Cloud plugin, WAL archiver)',
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByText('Cloudflare R2')).toBeInTheDocument();
     expect(screen.getByText('s3://platform-backups/cnpg')).toBeInTheDocument();
     expect(screen.getByText('30d')).toBeInTheDocument();
@@ -18,9 +24,18 @@ describe('ArchivePanel', () => {
   });
 
   it('names the legacy form and the recovery sources', async () => {
-    await renderInTestApp(<ArchivePanel archive={immichStatus.archive} recoverySources={immichStatus.recoverySources} />);
-    expect(screen.getByText('spec.backup.barmanObjectStore (in-tree, deprecated)')).toBeInTheDocument();
-    expect(screen.getByText(/immich-database-v1 → serverName immich-database-v1/)).toBeInTheDocument();
+    await renderInTestApp(
+      <ArchivePanel
+        archive={immichStatus.archive}
+        recoverySources={immichStatus.recoverySources}
+      />,
+    );
+    expect(
+      screen.getByText('spec.backup.barmanObjectStore (in-tree, deprecated)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/immich-database-v1 → serverName immich-database-v1/),
+    ).toBeInTheDocument();
   });
 
   it('explains a missing archive', async () => {

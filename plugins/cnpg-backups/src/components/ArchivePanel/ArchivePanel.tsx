@@ -35,17 +35,22 @@ export function ArchivePanel(props: ArchivePanelProps) {
   if (!archive) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No archive configured: the Cluster has neither a Barman Cloud plugin entry nor spec.backup.barmanObjectStore.
+        No archive configured: the Cluster has neither a Barman Cloud plugin
+        entry nor spec.backup.barmanObjectStore.
       </Typography>
     );
   }
   const credentials = archive.credentials.inheritFromIAMRole
     ? 'inherited from the IAM role'
     : [
-        secretText(archive.credentials.accessKeyId) && `access key: ${secretText(archive.credentials.accessKeyId)}`,
-        secretText(archive.credentials.secretAccessKey) && `secret key: ${secretText(archive.credentials.secretAccessKey)}`,
-        secretText(archive.credentials.sessionToken) && `session token: ${secretText(archive.credentials.sessionToken)}`,
-        secretText(archive.credentials.region) && `region: ${secretText(archive.credentials.region)}`,
+        secretText(archive.credentials.accessKeyId) &&
+          `access key: ${secretText(archive.credentials.accessKeyId)}`,
+        secretText(archive.credentials.secretAccessKey) &&
+          `secret key: ${secretText(archive.credentials.secretAccessKey)}`,
+        secretText(archive.credentials.sessionToken) &&
+          `session token: ${secretText(archive.credentials.sessionToken)}`,
+        secretText(archive.credentials.region) &&
+          `region: ${secretText(archive.credentials.region)}`,
       ]
         .filter(Boolean)
         .join('; ') || 'none';
@@ -53,7 +58,9 @@ export function ArchivePanel(props: ArchivePanelProps) {
     [
       'Configured by',
       archive.form === 'plugin'
-        ? `ObjectStore ${archive.objectStoreName ?? '?'} (Barman Cloud plugin${archive.isWALArchiver ? ', WAL archiver' : ''})`
+        ? `ObjectStore ${archive.objectStoreName ?? '?'} (Barman Cloud plugin${
+            archive.isWALArchiver ? ', WAL archiver' : ''
+          })`
         : 'spec.backup.barmanObjectStore (in-tree, deprecated)',
     ],
     ['Provider', PROVIDER_LABEL[archive.provider]],
@@ -65,7 +72,10 @@ export function ArchivePanel(props: ArchivePanelProps) {
     ['Retention', archive.retentionPolicy ?? 'none (keeps everything)'],
     ['Credentials', credentials],
     ['Endpoint CA', secretText(archive.endpointCA)],
-    ['Sidecar environment', archive.sidecarEnv.length ? archive.sidecarEnv.join(', ') : undefined],
+    [
+      'Sidecar environment',
+      archive.sidecarEnv.length ? archive.sidecarEnv.join(', ') : undefined,
+    ],
   ];
   return (
     <>
@@ -87,7 +97,14 @@ export function ArchivePanel(props: ArchivePanelProps) {
         <Typography variant="body2" style={{ marginTop: 8 }}>
           Recovery sources (externalClusters):{' '}
           {recoverySources
-            .map(source => `${source.name} → serverName ${source.serverName}${source.objectStoreName ? ` (ObjectStore ${source.objectStoreName})` : ''}`)
+            .map(
+              source =>
+                `${source.name} → serverName ${source.serverName}${
+                  source.objectStoreName
+                    ? ` (ObjectStore ${source.objectStoreName})`
+                    : ''
+                }`,
+            )
             .join('; ')}
         </Typography>
       )}

@@ -1,8 +1,11 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { DatabaseStatus, ReconciledBackup } from '@cnpg-backups/plugin-cnpg-backups-common';
+import type {
+  DatabaseStatus,
+  ReconciledBackup,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 import { entityResponse, paymentsStatus } from '../../__fixtures__/statuses';
-import { mockCnpgApi, renderOnEntityPage } from '../../__fixtures__/testApp';
+import { mockCnpgApi, renderOnEntityPage } from '../../__testUtils__/testApp';
 import { BackUpNowButton } from './BackUpNowButton';
 
 const created = 'payments-db-on-demand-x7k2p';
@@ -18,8 +21,14 @@ function withBackup(phase: string, bucketDone = false): DatabaseStatus {
   const backup: ReconciledBackup = {
     id: bucketDone ? '20261122T010000' : created,
     presence: bucketDone ? 'both' : 'cr-only',
-    resource: { name: created, phase, backupId: bucketDone ? '20261122T010000' : undefined },
-    bucket: bucketDone ? { ...paymentsStatus.backups[2].bucket!, id: '20261122T010000' } : undefined,
+    resource: {
+      name: created,
+      phase,
+      backupId: bucketDone ? '20261122T010000' : undefined,
+    },
+    bucket: bucketDone
+      ? { ...paymentsStatus.backups[2].bucket!, id: '20261122T010000' }
+      : undefined,
   };
   return { ...paymentsStatus, backups: [...paymentsStatus.backups, backup] };
 }
@@ -50,7 +59,9 @@ describe('BackUpNowButton', () => {
     expect(dialog).toHaveTextContent(
       'This creates a Backup of the CNPG cluster payments-db in namespace payments on Kubernetes cluster demo',
     );
-    await userEvent.click(screen.getByRole('button', { name: 'Create backup' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create backup' }),
+    );
     expect(api.createBackup).toHaveBeenCalledWith({
       entityRef: 'component:default/payments',
       kubernetesCluster: 'demo',
@@ -71,45 +82,86 @@ describe('BackUpNowButton', () => {
 
   it('shows a failed backup with the operator error', async () => {
     const api = mockCnpgApi();
-    api.createBackup.mockResolvedValue({ backup: { name: created }, namespace: 'payments', kubernetesCluster: 'demo' });
+    api.createBackup.mockResolvedValue({
+      backup: { name: created },
+      namespace: 'payments',
+      kubernetesCluster: 'demo',
+    });
     const failed = withBackup('failed');
     failed.backups[failed.backups.length - 1].resource!.error = 'exit status 4';
     api.getEntityStatus.mockResolvedValue(entityResponse([failed]));
     await renderOnEntityPage(
-      <BackUpNowButton entityRef="component:default/payments" database={paymentsStatus} pollIntervalMs={5} />,
+      <BackUpNowButton
+        entityRef="component:default/payments"
+        database={paymentsStatus}
+        pollIntervalMs={5}
+      />,
       { api },
     );
     await clickBackUpNow();
-    await userEvent.click(screen.getByRole('button', { name: 'Create backup' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create backup' }),
+    );
     await waitFor(() =>
-      expect(screen.getByTestId('backup-progress')).toHaveTextContent(`Backup ${created} failed: exit status 4`),
+      expect(screen.getByTestId('backup-progress')).toHaveTextContent(
+        `Backup ${created} failed: exit status 4`,
+      ),
     );
   });
 
   it('reports a rejected creation', async () => {
     const api = mockCnpgApi();
-    api.createBackup.mockRejectedValue(new Error('Request failed with 409 Conflict'));
+    api.createBackup.mockRejectedValue(
+      new Error('Request failed with 409 Conflict'),
+    );
     await renderOnEntityPage(
-      <BackUpNowButton entityRef="component:default/payments" database={paymentsStatus} pollIntervalMs={5} />,
+      <BackUpNowButton
+        entityRef="component:default/payments"
+        database={paymentsStatus}
+        pollIntervalMs={5}
+      />,
       { api },
     );
     await clickBackUpNow();
-    await userEvent.click(screen.getByRole('button', { name: 'Create backup' }));
-    await waitFor(() => expect(screen.getByTestId('backup-progress')).toHaveTextContent('409 Conflict'));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create backup' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('backup-progress')).toHaveTextContent(
+        '409 Conflict',
+      ),
+    );
     expect(api.getEntityStatus).not.toHaveBeenCalled();
   });
 
   it('gives up following after the maximum number of polls', async () => {
     const api = mockCnpgApi();
-    api.createBackup.mockResolvedValue({ backup: { name: created, phase: 'pending' }, namespace: 'payments', kubernetesCluster: 'demo' });
-    api.getEntityStatus.mockResolvedValue(entityResponse([withBackup('running')]));
+    api.createBackup.mockResolvedValue({
+      backup: { name: created, phase: 'pending' },
+      namespace: 'payments',
+      kubernetesCluster: 'demo',
+    });
+    api.getEntityStatus.mockResolvedValue(
+      entityResponse([withBackup('running')]),
+    );
     await renderOnEntityPage(
-      <BackUpNowButton entityRef="component:default/payments" database={paymentsStatus} pollIntervalMs={2} maxPolls={3} />,
+      <BackUpNowButton
+        entityRef="component:default/payments"
+        database={paymentsStatus}
+        pollIntervalMs={2}
+        maxPolls={3}
+      />,
       { api },
     );
     await clickBackUpNow();
-    await userEvent.click(screen.getByRole('button', { name: 'Create backup' }));
-    await waitFor(() => expect(screen.getByTestId('backup-progress')).toHaveTextContent('is still running'));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create backup' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('backup-progress')).toHaveTextContent(
+        'is still running',
+      ),
+    );
     expect(api.getEntityStatus).toHaveBeenCalledTimes(3);
   });
 });

@@ -58,9 +58,18 @@ export function findCreatedBackup(
  * backup's progress until it is completed.
  */
 export function BackUpNowButton(props: BackUpNowButtonProps) {
-  const { entityRef, database, onStatus, onCreated, pollIntervalMs = 3000, maxPolls = 100 } = props;
+  const {
+    entityRef,
+    database,
+    onStatus,
+    onCreated,
+    pollIntervalMs = 3000,
+    maxPolls = 100,
+  } = props;
   const api = useApi(cnpgBackupsApiRef);
-  const { allowed, loading: permissionLoading } = usePermission({ permission: cnpgBackupsBackupCreatePermission });
+  const { allowed, loading: permissionLoading } = usePermission({
+    permission: cnpgBackupsBackupCreatePermission,
+  });
   const [open, setOpen] = useState(false);
   const [progress, setProgress] = useState<BackupProgress>();
   const mounted = useRef(true);
@@ -80,7 +89,9 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
         }
         let response: EntityBackupStatusResponse;
         try {
-          response = await api.getEntityStatus(parseEntityRef(entityRef), { refresh: true });
+          response = await api.getEntityStatus(parseEntityRef(entityRef), {
+            refresh: true,
+          });
         } catch (error) {
           // A failed poll is not a failed backup: keep following.
           continue;
@@ -92,14 +103,21 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
         const found = findCreatedBackup(response, database.id, name);
         const phase = found?.resource?.phase;
         if (found?.bucket?.status === 'DONE' || phase === 'completed') {
-          setProgress({ state: 'completed', name, backupId: found?.bucket?.id ?? found?.resource?.backupId });
+          setProgress({
+            state: 'completed',
+            name,
+            backupId: found?.bucket?.id ?? found?.resource?.backupId,
+          });
           return;
         }
         if (phase === 'failed' || found?.bucket?.status === 'FAILED') {
           setProgress({
             state: 'failed',
             name,
-            message: found?.resource?.error ?? found?.bucket?.error ?? 'the operator reports the backup failed',
+            message:
+              found?.resource?.error ??
+              found?.bucket?.error ??
+              'the operator reports the backup failed',
           });
           return;
         }
@@ -126,19 +144,29 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
       });
       const name = created.backup.name;
       onCreated?.(name);
-      setProgress({ state: 'following', name, phase: created.backup.phase, polls: 0 });
+      setProgress({
+        state: 'following',
+        name,
+        phase: created.backup.phase,
+        polls: 0,
+      });
       await follow(name);
     } catch (error) {
-      setProgress({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+      setProgress({
+        state: 'failed',
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   };
 
-  const busy = progress?.state === 'creating' || progress?.state === 'following';
-  const disabledReason = !allowed
-    ? 'You are not allowed to create backups'
-    : database.actions.backupMethod
-    ? undefined
-    : 'No backup method is configured for this cluster';
+  const busy =
+    progress?.state === 'creating' || progress?.state === 'following';
+  let disabledReason: string | undefined;
+  if (!allowed) {
+    disabledReason = 'You are not allowed to create backups';
+  } else if (!database.actions.backupMethod) {
+    disabledReason = 'No backup method is configured for this cluster';
+  }
 
   return (
     <Box>
@@ -154,11 +182,18 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
           </Button>
         </span>
       </Tooltip>
-      <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="back-up-now-title">
-        <DialogTitle id="back-up-now-title">Back up {database.cluster.name} now?</DialogTitle>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        aria-labelledby="back-up-now-title"
+      >
+        <DialogTitle id="back-up-now-title">
+          Back up {database.cluster.name} now?
+        </DialogTitle>
         <DialogContent>
           <DialogContentText>
-            This creates a Backup of the CNPG cluster <strong>{database.cluster.name}</strong> in namespace{' '}
+            This creates a Backup of the CNPG cluster{' '}
+            <strong>{database.cluster.name}</strong> in namespace{' '}
             <strong>{database.cluster.namespace}</strong> on Kubernetes cluster{' '}
             <strong>{database.cluster.kubernetesCluster}</strong>
             {database.actions.backupMethod === 'plugin'
@@ -184,24 +219,28 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
           {progress.state === 'following' && (
             <>
               <Alert severity="info">
-                Backup {progress.name}: {progress.phase ?? 'waiting for the operator'}…
+                Backup {progress.name}:{' '}
+                {progress.phase ?? 'waiting for the operator'}…
               </Alert>
               <LinearProgress />
             </>
           )}
           {progress.state === 'completed' && (
             <Alert severity="success">
-              Backup {progress.name} completed{progress.backupId ? ` (${progress.backupId})` : ''}.
+              Backup {progress.name} completed
+              {progress.backupId ? ` (${progress.backupId})` : ''}.
             </Alert>
           )}
           {progress.state === 'failed' && (
             <Alert severity="error">
-              Backup {progress.name ? `${progress.name} ` : ''}failed: {progress.message}
+              Backup {progress.name ? `${progress.name} ` : ''}failed:{' '}
+              {progress.message}
             </Alert>
           )}
           {progress.state === 'timeout' && (
             <Alert severity="warning">
-              Backup {progress.name} is still {progress.phase ?? 'pending'}; refresh the page later to see it.
+              Backup {progress.name} is still {progress.phase ?? 'pending'};
+              refresh the page later to see it.
             </Alert>
           )}
         </Box>

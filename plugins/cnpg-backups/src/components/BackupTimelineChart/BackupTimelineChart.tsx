@@ -37,8 +37,13 @@ export interface BackupTimelineChartProps {
 const SAMPLES = 200;
 
 function tickFormat(span: number) {
-  return (t: number) =>
-    DateTime.fromMillis(t).toFormat(span > 3 * 86400_000 ? 'MMM d' : span > 86400_000 ? 'MMM d HH:mm' : 'HH:mm');
+  let format = 'HH:mm';
+  if (span > 3 * 86400_000) {
+    format = 'MMM d';
+  } else if (span > 86400_000) {
+    format = 'MMM d HH:mm';
+  }
+  return (t: number) => DateTime.fromMillis(t).toFormat(format);
 }
 
 /**
@@ -47,13 +52,27 @@ function tickFormat(span: number) {
  * point picks a recovery target time; clicking a backup picks that backup.
  */
 export function BackupTimelineChart(props: BackupTimelineChartProps) {
-  const { database, onPickTime, onPickBackup, height = 260, width, now } = props;
+  const {
+    database,
+    onPickTime,
+    onPickBackup,
+    height = 260,
+    width,
+    now,
+  } = props;
   const theme = useTheme();
-  const model = useMemo(() => buildTimelineModel(database, now), [database, now]);
+  const model = useMemo(
+    () => buildTimelineModel(database, now),
+    [database, now],
+  );
   const [min, max] = model.domain;
   // Evenly spaced samples give the chart a data axis, so a click anywhere reports a time.
   const samples = useMemo(
-    () => Array.from({ length: SAMPLES + 1 }, (_, i) => ({ t: Math.round(min + ((max - min) * i) / SAMPLES), v: -1 })),
+    () =>
+      Array.from({ length: SAMPLES + 1 }, (_, i) => ({
+        t: Math.round(min + ((max - min) * i) / SAMPLES),
+        v: -1,
+      })),
     [min, max],
   );
   const rowCount = model.rows.length;
@@ -95,7 +114,9 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
         dataKey="v"
         domain={[-0.5, rowCount - 0.5]}
         ticks={model.rows.map(r => r.y)}
-        tickFormatter={(y: number) => model.rows.find(r => r.y === y)?.label ?? ''}
+        tickFormatter={(y: number) =>
+          model.rows.find(r => r.y === y)?.label ?? ''
+        }
         width={130}
         reversed
         allowDataOverflow
@@ -148,17 +169,32 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
           ifOverflow="hidden"
         />
       ))}
-      <ReferenceLine x={model.now} stroke={colors.now} strokeDasharray="2 2" label={{ value: 'now', position: 'top', fontSize: 11 }} />
+      <ReferenceLine
+        x={model.now}
+        stroke={colors.now}
+        strokeDasharray="2 2"
+        label={{ value: 'now', position: 'top', fontSize: 11 }}
+      />
       {model.nextRun && (
         <ReferenceLine
           x={model.nextRun.t}
           stroke={colors.next}
           strokeDasharray="4 4"
-          label={{ value: 'next backup', position: 'insideTopRight', fontSize: 11 }}
+          label={{
+            value: 'next backup',
+            position: 'insideTopRight',
+            fontSize: 11,
+          }}
         />
       )}
       {/* Invisible series over the samples: it gives the tooltip and clicks a time. */}
-      <Line dataKey="v" stroke="none" dot={false} activeDot={false} isAnimationActive={false} />
+      <Line
+        dataKey="v"
+        stroke="none"
+        dot={false}
+        activeDot={false}
+        isAnimationActive={false}
+      />
       <Scatter
         data={model.backups.map(b => ({ ...b, v: b.y }))}
         dataKey="v"
@@ -172,14 +208,25 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
         shape="diamond"
       >
         {model.backups.map(b => (
-          <Cell key={b.id} fill={b.failed ? colors.failed : colors.ok} stroke={b.failed ? colors.failed : colors.ok} cursor="pointer" />
+          <Cell
+            key={b.id}
+            fill={b.failed ? colors.failed : colors.ok}
+            stroke={b.failed ? colors.failed : colors.ok}
+            cursor="pointer"
+          />
         ))}
       </Scatter>
       <Tooltip
         isAnimationActive={false}
         content={({ label }) =>
           label === undefined ? null : (
-            <Box bgcolor="background.paper" p={1} border={1} borderColor="divider" borderRadius={4}>
+            <Box
+              bgcolor="background.paper"
+              p={1}
+              border={1}
+              borderColor="divider"
+              borderRadius={4}
+            >
               <Typography variant="caption" component="div">
                 {formatLocal(new Date(Number(label)).toISOString())}
               </Typography>
@@ -213,18 +260,29 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
         <Typography component="li" variant="caption">
           Recovery window:{' '}
           {windowRange
-            ? `${formatLocal(new Date(windowRange.from).toISOString())} → ${formatLocal(new Date(windowRange.to).toISOString())}`
+            ? `${formatLocal(
+                new Date(windowRange.from).toISOString(),
+              )} → ${formatLocal(new Date(windowRange.to).toISOString())}`
             : 'none'}
-          {model.ranges.length > 1 ? ` (${model.ranges.length} separate ranges)` : ''}
+          {model.ranges.length > 1
+            ? ` (${model.ranges.length} separate ranges)`
+            : ''}
         </Typography>
         <Typography component="li" variant="caption">
           Base backups: {model.backups.length}
           {model.backups.some(b => b.failed)
-            ? ` (${model.backups.filter(b => b.failed).length} failed or missing in the bucket, in red)`
+            ? ` (${
+                model.backups.filter(b => b.failed).length
+              } failed or missing in the bucket, in red)`
             : ''}
         </Typography>
         {model.gaps.map(gap => (
-          <Typography component="li" variant="caption" key={gap.label} color="error">
+          <Typography
+            component="li"
+            variant="caption"
+            key={gap.label}
+            color="error"
+          >
             Timeline {gap.timeline}: {gap.label}
           </Typography>
         ))}
@@ -242,7 +300,11 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
 }
 
 /** Clones the chart with a fixed size (used when a width is given). */
-function ComposedChartSized(props: { width: number; height: number; children: JSX.Element }) {
+function ComposedChartSized(props: {
+  width: number;
+  height: number;
+  children: JSX.Element;
+}) {
   const { width, height, children } = props;
   return <children.type {...children.props} width={width} height={height} />;
 }

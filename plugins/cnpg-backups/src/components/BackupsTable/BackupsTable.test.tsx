@@ -29,13 +29,17 @@ describe('BackupsTable', () => {
     await renderInTestApp(<BackupsTable backups={obotStatus.backups} />);
     expect(screen.getByText(obotStatus.backups[0].id)).toBeInTheDocument();
     expect(screen.getByText('CR only')).toBeInTheDocument();
-    expect(screen.getByText(/the upload failed before writing anything/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/the upload failed before writing anything/),
+    ).toBeInTheDocument();
     expect(screen.getAllByText('FAILED').length).toBeGreaterThan(0);
   });
 
   it('offers "Restore…" on restorable rows only', async () => {
     const onRestore = jest.fn();
-    await renderInTestApp(<BackupsTable backups={obotStatus.backups} onRestore={onRestore} />);
+    await renderInTestApp(
+      <BackupsTable backups={obotStatus.backups} onRestore={onRestore} />,
+    );
     const buttons = screen.getAllByRole('button', { name: /Restore from/ });
     expect(buttons).toHaveLength(1);
     await userEvent.click(buttons[0]);

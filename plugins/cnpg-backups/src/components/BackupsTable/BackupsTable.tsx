@@ -44,10 +44,14 @@ export interface BackupRow {
 }
 
 /** Flattens reconciled backups into table rows, newest first. */
-export function toBackupRows(backups: ReconciledBackup[], highlightName?: string): BackupRow[] {
+export function toBackupRows(
+  backups: ReconciledBackup[],
+  highlightName?: string,
+): BackupRow[] {
   const rows = backups.map(backup => {
     const { bucket, resource } = backup;
-    const begin = bucket?.beginTime ?? resource?.startedAt ?? resource?.creationTimestamp;
+    const begin =
+      bucket?.beginTime ?? resource?.startedAt ?? resource?.creationTimestamp;
     const end = bucket?.endTime ?? resource?.stoppedAt;
     const beginWal = bucket?.beginWal ?? resource?.beginWal;
     const endWal = bucket?.endWal ?? resource?.endWal;
@@ -56,7 +60,9 @@ export function toBackupRows(backups: ReconciledBackup[], highlightName?: string
     return {
       id: backup.id,
       name: resource?.name ?? bucket?.name,
-      status: bucket?.status ?? (resource?.phase ? `CR ${resource.phase}` : 'unknown'),
+      status:
+        bucket?.status ??
+        (resource?.phase ? `CR ${resource.phase}` : 'unknown'),
       begin,
       end,
       duration: formatDuration(begin, end),
@@ -72,7 +78,9 @@ export function toBackupRows(backups: ReconciledBackup[], highlightName?: string
       highlighted: Boolean(highlightName && resource?.name === highlightName),
     };
   });
-  return rows.sort((a, b) => Date.parse(b.begin ?? '0') - Date.parse(a.begin ?? '0'));
+  return rows.sort(
+    (a, b) => Date.parse(b.begin ?? '0') - Date.parse(a.begin ?? '0'),
+  );
 }
 
 function StatusCell(props: { row: BackupRow }) {
@@ -112,7 +120,10 @@ export function BackupsTable(props: BackupsTableProps) {
       field: 'id',
       render: row => (
         <>
-          <Typography variant="body2" style={{ fontWeight: row.highlighted ? 700 : undefined }}>
+          <Typography
+            variant="body2"
+            style={{ fontWeight: row.highlighted ? 700 : undefined }}
+          >
             {row.id}
           </Typography>
           {row.name && row.name !== row.id && (
@@ -123,20 +134,40 @@ export function BackupsTable(props: BackupsTableProps) {
         </>
       ),
     },
-    { title: 'Status', field: 'status', render: row => <StatusCell row={row} /> },
-    { title: 'Started', field: 'begin', render: row => <Timestamp value={row.begin} /> },
-    { title: 'Ended', field: 'end', render: row => <Timestamp value={row.end} variant="relative" /> },
+    {
+      title: 'Status',
+      field: 'status',
+      render: row => <StatusCell row={row} />,
+    },
+    {
+      title: 'Started',
+      field: 'begin',
+      render: row => <Timestamp value={row.begin} />,
+    },
+    {
+      title: 'Ended',
+      field: 'end',
+      render: row => <Timestamp value={row.end} variant="relative" />,
+    },
     { title: 'Duration', field: 'duration' },
     {
       title: 'WAL / LSN',
       field: 'walRange',
       render: row => (
         <>
-          <Typography variant="caption" component="div" style={{ fontFamily: 'monospace' }}>
+          <Typography
+            variant="caption"
+            component="div"
+            style={{ fontFamily: 'monospace' }}
+          >
             {row.walRange ?? '—'}
           </Typography>
           {row.lsnRange && (
-            <Typography variant="caption" color="textSecondary" style={{ fontFamily: 'monospace' }}>
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              style={{ fontFamily: 'monospace' }}
+            >
               {row.lsnRange}
             </Typography>
           )}
@@ -177,7 +208,12 @@ export function BackupsTable(props: BackupsTableProps) {
       field: 'restore',
       render: row =>
         row.restorable ? (
-          <Button size="small" variant="outlined" onClick={() => onRestore(row.id)} aria-label={`Restore from ${row.id}`}>
+          <Button
+            size="small"
+            variant="outlined"
+            onClick={() => onRestore(row.id)}
+            aria-label={`Restore from ${row.id}`}
+          >
             Restore…
           </Button>
         ) : null,
@@ -186,7 +222,12 @@ export function BackupsTable(props: BackupsTableProps) {
   return (
     <Table<BackupRow>
       title="Base backups"
-      options={{ paging: rows.length > 20, pageSize: 20, search: false, padding: 'dense' }}
+      options={{
+        paging: rows.length > 20,
+        pageSize: 20,
+        search: false,
+        padding: 'dense',
+      }}
       columns={columns}
       data={rows}
       emptyContent={

@@ -23,7 +23,9 @@ import { WalContinuity } from '../WalContinuity';
 import { Timestamp } from '../Timestamp';
 
 // recharts is the heaviest dependency: load it only when a chart is on screen.
-const LazyBackupTimelineChart = lazy(() => import('../BackupTimelineChart/BackupTimelineChart'));
+const LazyBackupTimelineChart = lazy(
+  () => import('../BackupTimelineChart/BackupTimelineChart'),
+);
 
 /** Props of {@link DatabaseDetails}. */
 export interface DatabaseDetailsProps {
@@ -49,8 +51,20 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
   };
 
   return (
-    <Box component="section" data-testid="database-details" data-database={database.id} mb={4}>
-      <Box display="flex" alignItems="flex-start" justifyContent="space-between" flexWrap="wrap" mb={2} style={{ gap: 16 }}>
+    <Box
+      component="section"
+      data-testid="database-details"
+      data-database={database.id}
+      mb={4}
+    >
+      <Box
+        display="flex"
+        alignItems="flex-start"
+        justifyContent="space-between"
+        flexWrap="wrap"
+        mb={2}
+        style={{ gap: 16 }}
+      >
         <Box>
           <Typography variant="h5" component="h2">
             {cluster.namespace}/{cluster.name}
@@ -58,17 +72,27 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
           <Typography variant="body2" color="textSecondary">
             Kubernetes cluster {cluster.kubernetesCluster}
             {cluster.phase ? ` · ${cluster.phase}` : ''}
-            {cluster.readyInstances !== undefined ? ` · ${cluster.readyInstances}/${cluster.instances ?? '?'} ready` : ''}
-            {cluster.timelineID !== undefined ? ` · timeline ${cluster.timelineID}` : ''}
+            {cluster.readyInstances !== undefined
+              ? ` · ${cluster.readyInstances}/${cluster.instances ?? '?'} ready`
+              : ''}
+            {cluster.timelineID !== undefined
+              ? ` · timeline ${cluster.timelineID}`
+              : ''}
             {database.catalog ? (
               <>
                 {' '}
-                · bucket scanned <Timestamp value={database.catalog.scan.scannedAt} variant="relative" />
+                · bucket scanned{' '}
+                <Timestamp
+                  value={database.catalog.scan.scannedAt}
+                  variant="relative"
+                />
               </>
             ) : null}
           </Typography>
           <Box mt={1}>
-            <HealthIndicator level={health.level}>{health.summary}</HealthIndicator>
+            <HealthIndicator level={health.level}>
+              {health.summary}
+            </HealthIndicator>
           </Box>
         </Box>
         <Box display="flex" style={{ gap: 8 }} alignItems="flex-start">
@@ -79,7 +103,11 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
             onCreated={setCreatedName}
             pollIntervalMs={pollIntervalMs}
           />
-          <Button variant="outlined" color="primary" onClick={() => openRestore(undefined)}>
+          <Button
+            variant="outlined"
+            color="primary"
+            onClick={() => openRestore(undefined)}
+          >
             Restore…
           </Button>
         </Box>
@@ -87,13 +115,20 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
       <SourceErrors errors={database.errors} />
       <Grid container spacing={2}>
         <Grid item xs={12}>
-          <InfoCard title="Timeline" subheader="Click a point in the window to restore to that time, or a backup to restore it">
+          <InfoCard
+            title="Timeline"
+            subheader="Click a point in the window to restore to that time, or a backup to restore it"
+          >
             <RecoveryWindowSummary window={database.recoveryWindow} detailed />
             <Suspense fallback={<Progress />}>
               <LazyBackupTimelineChart
                 database={database}
-                onPickTime={targetTime => openRestore({ kind: 'time', targetTime })}
-                onPickBackup={backupId => openRestore({ kind: 'backup', backupId })}
+                onPickTime={targetTime =>
+                  openRestore({ kind: 'time', targetTime })
+                }
+                onPickBackup={backupId =>
+                  openRestore({ kind: 'backup', backupId })
+                }
               />
             </Suspense>
           </InfoCard>
@@ -122,7 +157,10 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
         </Grid>
         <Grid item xs={12} md={6}>
           <InfoCard title="Archive">
-            <ArchivePanel archive={database.archive} recoverySources={database.recoverySources} />
+            <ArchivePanel
+              archive={database.archive}
+              recoverySources={database.recoverySources}
+            />
           </InfoCard>
         </Grid>
         <Grid item xs={12} md={6}>

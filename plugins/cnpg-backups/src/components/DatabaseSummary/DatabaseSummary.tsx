@@ -1,6 +1,9 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import type { DatabaseStatus, ReconciledBackup } from '@cnpg-backups/plugin-cnpg-backups-common';
+import type {
+  DatabaseStatus,
+  ReconciledBackup,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 import { DiagnosisList } from '../DiagnosisList';
 import { HealthIndicator } from '../HealthIndicator';
 import { RecoveryWindowSummary } from '../RecoveryWindowSummary';
@@ -15,10 +18,18 @@ export interface DatabaseSummaryProps {
 }
 
 /** The newest backup the bucket holds as DONE, else the newest of any kind. */
-export function findLastBackup(backups: ReconciledBackup[]): ReconciledBackup | undefined {
+export function findLastBackup(
+  backups: ReconciledBackup[],
+): ReconciledBackup | undefined {
   const timeOf = (backup: ReconciledBackup) =>
-    backup.bucket?.endTime ?? backup.bucket?.beginTime ?? backup.resource?.stoppedAt ?? backup.resource?.startedAt ?? '';
-  const sorted = [...backups].sort((a, b) => Date.parse(timeOf(b) || '0') - Date.parse(timeOf(a) || '0'));
+    backup.bucket?.endTime ??
+    backup.bucket?.beginTime ??
+    backup.resource?.stoppedAt ??
+    backup.resource?.startedAt ??
+    '';
+  const sorted = [...backups].sort(
+    (a, b) => Date.parse(timeOf(b) || '0') - Date.parse(timeOf(a) || '0'),
+  );
   return sorted.find(backup => backup.bucket?.status === 'DONE') ?? sorted[0];
 }
 
@@ -29,13 +40,20 @@ export function DatabaseSummary(props: DatabaseSummaryProps) {
   const lastBackup = findLastBackup(database.backups);
   return (
     <Box data-testid="database-summary" data-database={database.id} py={1}>
-      <Box display="flex" alignItems="baseline" justifyContent="space-between" flexWrap="wrap">
+      <Box
+        display="flex"
+        alignItems="baseline"
+        justifyContent="space-between"
+        flexWrap="wrap"
+      >
         <Typography variant="h6" component="h3">
           {cluster.namespace}/{cluster.name}
         </Typography>
         <Typography variant="caption" color="textSecondary">
           {cluster.kubernetesCluster}
-          {archive ? ` · ${archive.provider} · serverName ${archive.serverName}` : ''}
+          {archive
+            ? ` · ${archive.provider} · serverName ${archive.serverName}`
+            : ''}
           {database.demo ? ' · demo' : ''}
         </Typography>
       </Box>
@@ -44,13 +62,19 @@ export function DatabaseSummary(props: DatabaseSummaryProps) {
       </Box>
       <Box display="flex" flexDirection="column" style={{ gap: 2 }} mb={1}>
         <Typography variant="body2" component="div">
-          <HealthIndicator level={health.archiving.level}>{`Archiving: ${health.archiving.text}`}</HealthIndicator>
+          <HealthIndicator
+            level={health.archiving.level}
+          >{`Archiving: ${health.archiving.text}`}</HealthIndicator>
         </Typography>
         <Typography variant="body2" component="div">
-          <HealthIndicator level={health.lastBackup.level}>{`Last backup: ${health.lastBackup.text}`}</HealthIndicator>
+          <HealthIndicator
+            level={health.lastBackup.level}
+          >{`Last backup: ${health.lastBackup.text}`}</HealthIndicator>
         </Typography>
         <Typography variant="body2" component="div">
-          <HealthIndicator level={health.schedule.level}>{`Schedule: ${health.schedule.text}`}</HealthIndicator>
+          <HealthIndicator
+            level={health.schedule.level}
+          >{`Schedule: ${health.schedule.text}`}</HealthIndicator>
         </Typography>
       </Box>
       <RecoveryWindowSummary window={database.recoveryWindow} />
@@ -59,7 +83,11 @@ export function DatabaseSummary(props: DatabaseSummaryProps) {
           Last backup:{' '}
           {lastBackup ? (
             <>
-              {lastBackup.id} ({lastBackup.bucket?.status ?? lastBackup.resource?.phase ?? 'unknown'}),{' '}
+              {lastBackup.id} (
+              {lastBackup.bucket?.status ??
+                lastBackup.resource?.phase ??
+                'unknown'}
+              ),{' '}
               <Timestamp
                 value={
                   lastBackup.bucket?.endTime ??

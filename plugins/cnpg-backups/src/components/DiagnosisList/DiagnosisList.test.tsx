@@ -5,9 +5,13 @@ import { DiagnosisList } from './DiagnosisList';
 
 describe('DiagnosisList', () => {
   it('shows the top findings with severity and counts the rest', async () => {
-    await renderInTestApp(<DiagnosisList diagnoses={obotStatus.diagnoses} limit={1} />);
+    await renderInTestApp(
+      <DiagnosisList diagnoses={obotStatus.diagnoses} limit={1} />,
+    );
     expect(screen.getByText(/boto3 ≥ 1.36/)).toBeInTheDocument();
-    expect(screen.getByText('error').closest('[data-severity]')).toHaveAttribute('data-severity', 'error');
+    expect(
+      screen.getByText('error').closest('[data-severity]'),
+    ).toHaveAttribute('data-severity', 'error');
     expect(screen.getByText('and 1 more finding')).toBeInTheDocument();
     expect(screen.queryByText('Evidence')).not.toBeInTheDocument();
   });
@@ -19,8 +23,12 @@ describe('DiagnosisList', () => {
     expect(screen.getAllByText('Evidence')).toHaveLength(2);
     expect(screen.getByText(/lists …1F then …23/)).toBeInTheDocument();
     expect(screen.getByText(/Take a new base backup now/)).toBeInTheDocument();
-    expect(container.textContent).toContain('generateName: cnpg-main-after-gap-');
-    expect(screen.getAllByRole('button', { name: /copy/i }).length).toBeGreaterThan(0);
+    expect(container.textContent).toContain(
+      'generateName: cnpg-main-after-gap-',
+    );
+    expect(
+      screen.getAllByRole('button', { name: /copy/i }).length,
+    ).toBeGreaterThan(0);
   });
 
   it('says so when there is nothing to report', async () => {

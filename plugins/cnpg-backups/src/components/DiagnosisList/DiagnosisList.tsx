@@ -3,7 +3,10 @@ import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { CodeSnippet } from '@backstage/core-components';
-import type { Diagnosis, DiagnosisSeverity } from '@cnpg-backups/plugin-cnpg-backups-common';
+import type {
+  Diagnosis,
+  DiagnosisSeverity,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 
 /** Props of {@link DiagnosisList}. */
 export interface DiagnosisListProps {
@@ -16,9 +19,18 @@ export interface DiagnosisListProps {
 
 const useStyles = makeStyles(theme => ({
   item: { marginBottom: theme.spacing(1.5) },
-  error: { backgroundColor: theme.palette.error.main, color: theme.palette.error.contrastText },
-  warning: { backgroundColor: theme.palette.warning.main, color: theme.palette.warning.contrastText },
-  info: { backgroundColor: theme.palette.info.main, color: theme.palette.info.contrastText },
+  error: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+  },
+  warning: {
+    backgroundColor: theme.palette.warning.main,
+    color: theme.palette.warning.contrastText,
+  },
+  info: {
+    backgroundColor: theme.palette.info.main,
+    color: theme.palette.info.contrastText,
+  },
   evidence: { margin: theme.spacing(0.5, 0), paddingLeft: theme.spacing(3) },
 }));
 
@@ -26,7 +38,14 @@ const useStyles = makeStyles(theme => ({
 export function SeverityChip(props: { severity: DiagnosisSeverity }) {
   const { severity } = props;
   const classes = useStyles();
-  return <Chip size="small" label={severity} className={classes[severity]} data-severity={severity} />;
+  return (
+    <Chip
+      size="small"
+      label={severity}
+      className={classes[severity]}
+      data-severity={severity}
+    />
+  );
 }
 
 /** Diagnoses with their severity; detailed mode adds evidence and a copyable fix. */
@@ -45,7 +64,13 @@ export function DiagnosisList(props: DiagnosisListProps) {
   return (
     <Box component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
       {shown.map(diagnosis => (
-        <li key={`${diagnosis.id}:${diagnosis.subject ?? ''}:${diagnosis.message}`} className={classes.item} data-diagnosis={diagnosis.id}>
+        <li
+          key={`${diagnosis.id}:${diagnosis.subject ?? ''}:${
+            diagnosis.message
+          }`}
+          className={classes.item}
+          data-diagnosis={diagnosis.id}
+        >
           <Box display="flex" alignItems="flex-start" style={{ gap: 8 }}>
             <SeverityChip severity={diagnosis.severity} />
             <Typography variant="body2">{diagnosis.message}</Typography>
@@ -72,7 +97,11 @@ export function DiagnosisList(props: DiagnosisListProps) {
               {diagnosis.fixSnippet && (
                 <CodeSnippet
                   text={diagnosis.fixSnippet}
-                  language={diagnosis.fixSnippet.trimStart().startsWith('kubectl') ? 'bash' : 'yaml'}
+                  language={
+                    diagnosis.fixSnippet.trimStart().startsWith('kubectl')
+                      ? 'bash'
+                      : 'yaml'
+                  }
                   showCopyCodeButton
                 />
               )}

@@ -1,6 +1,11 @@
 import { Fragment } from 'react';
 import Divider from '@material-ui/core/Divider';
-import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
@@ -23,7 +28,11 @@ function useTabLink(): string | undefined {
   const entityRoute = useRouteRef(entityRouteRef);
   try {
     const { kind, namespace, name } = getCompoundEntityRef(entity);
-    return `${entityRoute({ kind: kind.toLocaleLowerCase('en-US'), namespace, name })}/${BACKUPS_TAB_PATH}`;
+    return `${entityRoute({
+      kind: kind.toLocaleLowerCase('en-US'),
+      namespace,
+      name,
+    })}/${BACKUPS_TAB_PATH}`;
   } catch {
     return undefined;
   }
@@ -37,7 +46,10 @@ function CardBody() {
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
-  if (!response || (response.databases.length === 0 && response.errors.length === 0)) {
+  if (
+    !response ||
+    (response.databases.length === 0 && response.errors.length === 0)
+  ) {
     return (
       <EmptyState
         missing="data"

@@ -1,2 +1,5 @@
-export { EntityCnpgBackupsCard, BACKUPS_TAB_PATH } from './EntityCnpgBackupsCard';
+export {
+  EntityCnpgBackupsCard,
+  BACKUPS_TAB_PATH,
+} from './EntityCnpgBackupsCard';
 export type { EntityCnpgBackupsCardProps } from './EntityCnpgBackupsCard';

@@ -2,7 +2,11 @@ import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { cnpgBackupsApiRef } from '../../api';
@@ -21,7 +25,8 @@ export interface EntityCnpgBackupsContentProps {
 function ContentBody(props: EntityCnpgBackupsContentProps) {
   const { pollIntervalMs } = props;
   const api = useApi(cnpgBackupsApiRef);
-  const { entityRef, response, loading, error, retry, update } = useEntityBackupStatus();
+  const { entityRef, response, loading, error, retry, update } =
+    useEntityBackupStatus();
   const [refreshing, setRefreshing] = useState(false);
   const [refreshError, setRefreshError] = useState<Error>();
 
@@ -29,7 +34,9 @@ function ContentBody(props: EntityCnpgBackupsContentProps) {
     setRefreshing(true);
     setRefreshError(undefined);
     try {
-      update(await api.getEntityStatus(parseEntityRef(entityRef), { refresh: true }));
+      update(
+        await api.getEntityStatus(parseEntityRef(entityRef), { refresh: true }),
+      );
     } catch (e) {
       setRefreshError(e instanceof Error ? e : new Error(String(e)));
     } finally {
@@ -48,7 +55,10 @@ function ContentBody(props: EntityCnpgBackupsContentProps) {
       </>
     );
   }
-  if (!response || (response.databases.length === 0 && response.errors.length === 0)) {
+  if (
+    !response ||
+    (response.databases.length === 0 && response.errors.length === 0)
+  ) {
     return (
       <EmptyState
         missing="data"
@@ -59,9 +69,16 @@ function ContentBody(props: EntityCnpgBackupsContentProps) {
   }
   return (
     <>
-      <Box display="flex" alignItems="center" justifyContent="flex-end" mb={1} style={{ gap: 8 }}>
+      <Box
+        display="flex"
+        alignItems="center"
+        justifyContent="flex-end"
+        mb={1}
+        style={{ gap: 8 }}
+      >
         <Typography variant="caption" color="textSecondary">
-          Status from <Timestamp value={response.generatedAt} variant="relative" />
+          Status from{' '}
+          <Timestamp value={response.generatedAt} variant="relative" />
         </Typography>
         <Button size="small" onClick={refresh} disabled={refreshing}>
           {refreshing ? 'Refreshing…' : 'Rescan now'}

@@ -15,7 +15,11 @@ describe('HealthIndicator', () => {
   });
 
   it('labels the light with its text for assistive technology', async () => {
-    await renderInTestApp(<HealthIndicator level="error">WAL archiving failing</HealthIndicator>);
-    expect(screen.getByLabelText('Error: WAL archiving failing')).toBeInTheDocument();
+    await renderInTestApp(
+      <HealthIndicator level="error">WAL archiving failing</HealthIndicator>,
+    );
+    expect(
+      screen.getByLabelText('Error: WAL archiving failing'),
+    ).toBeInTheDocument();
   });
 });

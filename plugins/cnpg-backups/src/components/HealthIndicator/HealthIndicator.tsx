@@ -24,7 +24,12 @@ const LEVEL_LABEL: Record<HealthLevel, string> = {
 export function HealthIndicator(props: HealthIndicatorProps) {
   const { level, children } = props;
   const content = (
-    <span data-health={level} aria-label={`${LEVEL_LABEL[level]}${typeof children === 'string' ? `: ${children}` : ''}`}>
+    <span
+      data-health={level}
+      aria-label={`${LEVEL_LABEL[level]}${
+        typeof children === 'string' ? `: ${children}` : ''
+      }`}
+    >
       {children ?? LEVEL_LABEL[level]}
     </span>
   );

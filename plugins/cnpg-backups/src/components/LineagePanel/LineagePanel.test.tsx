@@ -7,7 +7,9 @@ describe('LineagePanel', () => {
   it('shows each serverName with its role', async () => {
     await renderInTestApp(<LineagePanel lineage={immichStatus.lineage} />);
     const rows = screen.getAllByTestId('lineage-entry');
-    expect(rows[0]).toHaveTextContent('immich-database-v1recovery source (externalClusters)12');
+    expect(rows[0]).toHaveTextContent(
+      'immich-database-v1recovery source (externalClusters)12',
+    );
     expect(rows[1]).toHaveTextContent('immich-database-v2archiving now1');
   });
 

@@ -13,7 +13,8 @@ export interface LineagePanelProps {
 }
 
 function role(entry: LineageEntry): string {
-  if (entry.current && entry.recoverySource) return 'archiving now; also a recovery source';
+  if (entry.current && entry.recoverySource)
+    return 'archiving now; also a recovery source';
   if (entry.current) return 'archiving now';
   if (entry.recoverySource) return 'recovery source (externalClusters)';
   return 'earlier serverName in the same prefix';
@@ -43,7 +44,9 @@ export function LineagePanel(props: LineagePanelProps) {
       <TableBody>
         {lineage.map(entry => (
           <TableRow key={entry.serverName} data-testid="lineage-entry">
-            <TableCell style={{ fontWeight: entry.current ? 700 : undefined }}>{entry.serverName}</TableCell>
+            <TableCell style={{ fontWeight: entry.current ? 700 : undefined }}>
+              {entry.serverName}
+            </TableCell>
             <TableCell>{role(entry)}</TableCell>
             <TableCell>{entry.backupCount ?? '—'}</TableCell>
             <TableCell>

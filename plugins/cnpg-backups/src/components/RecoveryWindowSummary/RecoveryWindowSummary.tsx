@@ -35,27 +35,41 @@ export function RecoveryWindowSummary(props: RecoveryWindowSummaryProps) {
         </Typography>
       )}
       {window.agreement === 'disagree' && (
-        <Typography variant="body2" color="textSecondary" data-testid="recovery-window-disagreement">
-          Operator and bucket disagree{window.explanation ? `: ${window.explanation}` : '.'}
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="recovery-window-disagreement"
+        >
+          Operator and bucket disagree
+          {window.explanation ? `: ${window.explanation}` : '.'}
         </Typography>
       )}
       {detailed && window.operator && (
         <Typography variant="caption" component="div" color="textSecondary">
-          Operator ({window.operator.source === 'objectstore' ? 'ObjectStore status' : 'Cluster status'}): first
-          recoverability point <Timestamp value={window.operator.firstRecoverabilityPoint} />, last successful backup{' '}
+          Operator (
+          {window.operator.source === 'objectstore'
+            ? 'ObjectStore status'
+            : 'Cluster status'}
+          ): first recoverability point{' '}
+          <Timestamp value={window.operator.firstRecoverabilityPoint} />, last
+          successful backup{' '}
           <Timestamp value={window.operator.lastSuccessfulBackupTime} />
           {window.operator.lastFailedBackupTime && (
             <>
-              , last failed backup <Timestamp value={window.operator.lastFailedBackupTime} />
+              , last failed backup{' '}
+              <Timestamp value={window.operator.lastFailedBackupTime} />
             </>
           )}
         </Typography>
       )}
       {detailed && window.bucket && (
         <Typography variant="caption" component="div" color="textSecondary">
-          Bucket: first recoverability point <Timestamp value={window.bucket.firstRecoverabilityPoint} />, last
-          recoverable point <Timestamp value={window.bucket.lastRecoverablePoint} />
-          {window.bucket.lastRecoverableWal && ` (WAL ${window.bucket.lastRecoverableWal})`}
+          Bucket: first recoverability point{' '}
+          <Timestamp value={window.bucket.firstRecoverabilityPoint} />, last
+          recoverable point{' '}
+          <Timestamp value={window.bucket.lastRecoverablePoint} />
+          {window.bucket.lastRecoverableWal &&
+            ` (WAL ${window.bucket.lastRecoverableWal})`}
         </Typography>
       )}
     </div>

@@ -2,16 +2,20 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { cnpgMainStatus } from '../../__fixtures__/statuses';
-import { mockCnpgApi, renderOnEntityPage } from '../../__fixtures__/testApp';
+import { mockCnpgApi, renderOnEntityPage } from '../../__testUtils__/testApp';
 import { RestoreDialog } from './RestoreDialog';
 
 function TemplatePage() {
   const location = useLocation();
-  const formData = JSON.parse(new URLSearchParams(location.search).get('formData') ?? '{}');
+  const formData = JSON.parse(
+    new URLSearchParams(location.search).get('formData') ?? '{}',
+  );
   return <pre data-testid="template">{JSON.stringify(formData)}</pre>;
 }
 
-async function renderDialog(initialTarget?: Parameters<typeof RestoreDialog>[0]['initialTarget']) {
+async function renderDialog(
+  initialTarget?: Parameters<typeof RestoreDialog>[0]['initialTarget'],
+) {
   await renderOnEntityPage(
     <Routes>
       <Route
@@ -26,7 +30,10 @@ async function renderDialog(initialTarget?: Parameters<typeof RestoreDialog>[0][
           />
         }
       />
-      <Route path="/create/templates/default/restore-cnpg-database" element={<TemplatePage />} />
+      <Route
+        path="/create/templates/default/restore-cnpg-database"
+        element={<TemplatePage />}
+      />
     </Routes>,
     { api: mockCnpgApi() },
   );
@@ -39,8 +46,12 @@ function templateData() {
 describe('RestoreDialog', () => {
   it('opens the template pre-filled for the latest point', async () => {
     await renderDialog();
-    await userEvent.click(screen.getByRole('button', { name: 'Open recovery template' }));
-    await waitFor(() => expect(screen.getByTestId('template')).toBeInTheDocument());
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Open recovery template' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('template')).toBeInTheDocument(),
+    );
     expect(templateData()).toEqual({
       entityRef: 'component:default/cnpg-main',
       kubernetesCluster: 'demo',
@@ -55,20 +66,33 @@ describe('RestoreDialog', () => {
     const backupId = cnpgMainStatus.backups[0].id;
     await renderDialog({ kind: 'backup', backupId });
     expect(screen.getByRole('radio', { name: /A base backup/ })).toBeChecked();
-    await userEvent.click(screen.getByRole('button', { name: 'Open recovery template' }));
-    await waitFor(() => expect(templateData()).toMatchObject({ targetKind: 'backup', backupId }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Open recovery template' }),
+    );
+    await waitFor(() =>
+      expect(templateData()).toMatchObject({ targetKind: 'backup', backupId }),
+    );
   });
 
   it('turns a local point in time into UTC and warns outside the window', async () => {
-    const inside = new Date(Date.parse(cnpgMainStatus.recoveryWindow.effective.to!) - 3600_000);
+    const inside = new Date(
+      Date.parse(cnpgMainStatus.recoveryWindow.effective.to!) - 3600_000,
+    );
     inside.setMilliseconds(0);
     await renderDialog({ kind: 'time', targetTime: inside.toISOString() });
     const input = screen.getByLabelText('Target time') as HTMLInputElement;
     expect(input.value).not.toBe('');
-    expect(screen.queryByText(/outside the recovery window/)).not.toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Open recovery template' }));
+    expect(
+      screen.queryByText(/outside the recovery window/),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Open recovery template' }),
+    );
     await waitFor(() =>
-      expect(templateData()).toMatchObject({ targetKind: 'time', targetTime: inside.toISOString() }),
+      expect(templateData()).toMatchObject({
+        targetKind: 'time',
+        targetTime: inside.toISOString(),
+      }),
     );
   });
 

@@ -17,7 +17,11 @@ import Alert from '@material-ui/lab/Alert';
 import { DateTime } from 'luxon';
 import { useNavigate } from 'react-router-dom';
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { buildRestoreFormData, buildRestoreUrl, type RestoreTarget } from '../../lib/restoreLink';
+import {
+  buildRestoreFormData,
+  buildRestoreUrl,
+  type RestoreTarget,
+} from '../../lib/restoreLink';
 import { formatLocal, formatUtc, toMillis } from '../../lib/time';
 
 /** Props of {@link RestoreDialog}. */
@@ -55,8 +59,16 @@ export function RestoreDialog(props: RestoreDialogProps) {
   useEffect(() => {
     if (!open) return;
     setKind(initialTarget?.kind ?? 'latest');
-    setBackupId(initialTarget?.kind === 'backup' ? initialTarget.backupId : restorable[restorable.length - 1]?.id ?? '');
-    setLocalTime(toLocalInput(initialTarget?.kind === 'time' ? initialTarget.targetTime : windowTo));
+    setBackupId(
+      initialTarget?.kind === 'backup'
+        ? initialTarget.backupId
+        : restorable[restorable.length - 1]?.id ?? '',
+    );
+    setLocalTime(
+      toLocalInput(
+        initialTarget?.kind === 'time' ? initialTarget.targetTime : windowTo,
+      ),
+    );
     // Reset only when the dialog opens or its target changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, initialTarget]);
@@ -67,47 +79,69 @@ export function RestoreDialog(props: RestoreDialogProps) {
   const outsideWindow =
     kind === 'time' &&
     timeMillis !== undefined &&
-    ((toMillis(windowFrom) !== undefined && timeMillis < toMillis(windowFrom)!) ||
+    ((toMillis(windowFrom) !== undefined &&
+      timeMillis < toMillis(windowFrom)!) ||
       (toMillis(windowTo) !== undefined && timeMillis > toMillis(windowTo)!));
 
-  const target: RestoreTarget | undefined =
-    kind === 'latest'
-      ? { kind: 'latest' }
-      : kind === 'backup'
-      ? backupId
-        ? { kind: 'backup', backupId }
-        : undefined
-      : timeIso
-      ? { kind: 'time', targetTime: timeIso }
-      : undefined;
+  let target: RestoreTarget | undefined;
+  if (kind === 'latest') {
+    target = { kind: 'latest' };
+  } else if (kind === 'backup' && backupId) {
+    target = { kind: 'backup', backupId };
+  } else if (kind === 'time' && timeIso) {
+    target = { kind: 'time', targetTime: timeIso };
+  }
 
   const openTemplate = () => {
     if (!target) return;
-    navigate(buildRestoreUrl(buildRestoreFormData({ entityRef, database, target })));
+    navigate(
+      buildRestoreUrl(buildRestoreFormData({ entityRef, database, target })),
+    );
   };
 
   return (
-    <Dialog open={open} onClose={onClose} aria-labelledby="restore-title" fullWidth maxWidth="sm">
-      <DialogTitle id="restore-title">Restore {database.cluster.name}</DialogTitle>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      aria-labelledby="restore-title"
+      fullWidth
+      maxWidth="sm"
+    >
+      <DialogTitle id="restore-title">
+        Restore {database.cluster.name}
+      </DialogTitle>
       <DialogContent>
         <Typography variant="body2" paragraph>
           Recovery creates a new Cluster from the archive of serverName{' '}
-          <strong>{database.archive?.serverName ?? database.cluster.name}</strong>; the running cluster is not touched.
-          The recovery template opens pre-filled with your choice.
+          <strong>
+            {database.archive?.serverName ?? database.cluster.name}
+          </strong>
+          ; the running cluster is not touched. The recovery template opens
+          pre-filled with your choice.
         </Typography>
         <RadioGroup
           aria-label="Recovery target"
           value={kind}
-          onChange={event => setKind(event.target.value as RestoreTarget['kind'])}
+          onChange={event =>
+            setKind(event.target.value as RestoreTarget['kind'])
+          }
         >
-          <FormControlLabel value="latest" control={<Radio />} label="Latest: replay all archived WAL" />
+          <FormControlLabel
+            value="latest"
+            control={<Radio />}
+            label="Latest: replay all archived WAL"
+          />
           <FormControlLabel
             value="backup"
             control={<Radio />}
             label="A base backup (end of that backup)"
             disabled={restorable.length === 0}
           />
-          <FormControlLabel value="time" control={<Radio />} label="A point in time (your time zone)" />
+          <FormControlLabel
+            value="time"
+            control={<Radio />}
+            label="A point in time (your time zone)"
+          />
         </RadioGroup>
         {kind === 'backup' && (
           <FormControl fullWidth margin="dense">
@@ -119,7 +153,8 @@ export function RestoreDialog(props: RestoreDialogProps) {
             >
               {restorable.map(backup => (
                 <MenuItem key={backup.id} value={backup.id}>
-                  {backup.id} — ended {formatLocal(backup.bucket?.endTime) ?? '?'}
+                  {backup.id} — ended{' '}
+                  {formatLocal(backup.bucket?.endTime) ?? '?'}
                 </MenuItem>
               ))}
             </Select>
@@ -135,19 +170,29 @@ export function RestoreDialog(props: RestoreDialogProps) {
             margin="dense"
             InputLabelProps={{ shrink: true }}
             inputProps={{ step: 1, 'aria-label': 'Target time' }}
-            helperText={timeIso ? `= ${formatUtc(timeIso)}` : 'Pick a time inside the recovery window'}
+            helperText={
+              timeIso
+                ? `= ${formatUtc(timeIso)}`
+                : 'Pick a time inside the recovery window'
+            }
           />
         )}
         {outsideWindow && (
           <Alert severity="warning">
-            This time is outside the recovery window ({formatLocal(windowFrom) ?? '?'} → {formatLocal(windowTo) ?? '?'}):
+            This time is outside the recovery window (
+            {formatLocal(windowFrom) ?? '?'} → {formatLocal(windowTo) ?? '?'}):
             recovery would fail.
           </Alert>
         )}
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button color="primary" variant="contained" disabled={!target} onClick={openTemplate}>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={!target}
+          onClick={openTemplate}
+        >
           Open recovery template
         </Button>
       </DialogActions>

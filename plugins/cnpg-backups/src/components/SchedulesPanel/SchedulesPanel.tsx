@@ -23,16 +23,29 @@ export function SchedulesPanel(props: SchedulesPanelProps) {
     <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
       {schedules.map(schedule => (
         <Box key={schedule.name} data-testid="schedule">
-          <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
+          <Box
+            display="flex"
+            alignItems="center"
+            flexWrap="wrap"
+            style={{ gap: 8 }}
+          >
             <Typography variant="subtitle2">{schedule.name}</Typography>
             <Typography variant="body2" style={{ fontFamily: 'monospace' }}>
               {schedule.schedule}
             </Typography>
             {schedule.suspended && <Chip size="small" label="suspended" />}
-            {schedule.overdue && <Chip size="small" color="secondary" label="overdue" />}
-            {schedule.immediate && <Chip size="small" variant="outlined" label="immediate" />}
+            {schedule.overdue && (
+              <Chip size="small" color="secondary" label="overdue" />
+            )}
+            {schedule.immediate && (
+              <Chip size="small" variant="outlined" label="immediate" />
+            )}
             {schedule.fieldCount !== 6 && (
-              <Chip size="small" color="secondary" label={`${schedule.fieldCount} fields (CNPG expects 6, seconds first)`} />
+              <Chip
+                size="small"
+                color="secondary"
+                label={`${schedule.fieldCount} fields (CNPG expects 6, seconds first)`}
+              />
             )}
           </Box>
           {schedule.error ? (
@@ -40,12 +53,19 @@ export function SchedulesPanel(props: SchedulesPanelProps) {
               {schedule.error}
             </Typography>
           ) : (
-            <Typography variant="body2">CNPG runs it: {schedule.description}</Typography>
+            <Typography variant="body2">
+              CNPG runs it: {schedule.description}
+            </Typography>
           )}
           <Typography variant="body2" color="textSecondary">
             Next run:{' '}
-            {schedule.suspended ? 'none (suspended)' : <Timestamp value={schedule.nextRun} fallback="unknown" />} · last
-            run: <Timestamp value={schedule.lastScheduleTime} fallback="never" />
+            {schedule.suspended ? (
+              'none (suspended)'
+            ) : (
+              <Timestamp value={schedule.nextRun} fallback="unknown" />
+            )}{' '}
+            · last run:{' '}
+            <Timestamp value={schedule.lastScheduleTime} fallback="never" />
             {schedule.method ? ` · method ${schedule.method}` : ''}
           </Typography>
         </Box>

@@ -23,7 +23,13 @@ export function SourceErrors(props: SourceErrorsProps) {
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 4 }} my={1}>
       {errors.map(error => (
-        <Alert key={`${error.source}:${error.name}:${error.target ?? ''}:${error.message}`} severity="error" data-testid="source-error">
+        <Alert
+          key={`${error.source}:${error.name}:${error.target ?? ''}:${
+            error.message
+          }`}
+          severity="error"
+          data-testid="source-error"
+        >
           <strong>
             {SOURCE_LABEL[error.source]} · {error.name}
           </strong>

@@ -23,7 +23,12 @@ export function Timestamp(props: TimestampProps) {
   const relative = formatRelative(value);
   const text = variant === 'relative' ? relative : `${local} (${relative})`;
   return (
-    <Typography component="time" variant="inherit" dateTime={value} title={formatUtc(value)}>
+    <Typography
+      component="time"
+      variant="inherit"
+      dateTime={value}
+      title={formatUtc(value)}
+    >
       {text}
     </Typography>
   );

@@ -15,6 +15,15 @@ export interface WalContinuityProps {
 
 const mono = { fontFamily: 'monospace' };
 
+function HistoryFileCell(props: { timeline: number; present: boolean }) {
+  const { timeline, present } = props;
+  // Timeline 1 starts the history: it never has a .history file.
+  if (timeline === 1) {
+    return <>not needed</>;
+  }
+  return present ? <>present</> : <StatusError>missing</StatusError>;
+}
+
 /** WAL per timeline: range, segment count, gaps, history file, partial segments. */
 export function WalContinuity(props: WalContinuityProps) {
   const { catalog } = props;
@@ -25,12 +34,18 @@ export function WalContinuity(props: WalContinuityProps) {
       </Typography>
     );
   }
-  const timelines = [...catalog.wal.timelines].sort((a, b) => a.timeline - b.timeline);
+  const timelines = [...catalog.wal.timelines].sort(
+    (a, b) => a.timeline - b.timeline,
+  );
   return (
     <>
       <Typography variant="body2" gutterBottom>
-        WAL compression: {catalog.wal.compressions.length ? catalog.wal.compressions.join(', ') : 'none'} · segment
-        size {Math.round(catalog.wal.segmentSize / 1024 / 1024)} MiB · {catalog.scan.walObjects} WAL objects
+        WAL compression:{' '}
+        {catalog.wal.compressions.length
+          ? catalog.wal.compressions.join(', ')
+          : 'none'}{' '}
+        · segment size {Math.round(catalog.wal.segmentSize / 1024 / 1024)} MiB ·{' '}
+        {catalog.scan.walObjects} WAL objects
         {catalog.scan.complete ? '' : ' · scan incomplete'}
       </Typography>
       {timelines.length === 0 ? (
@@ -51,18 +66,27 @@ export function WalContinuity(props: WalContinuityProps) {
           </TableHead>
           <TableBody>
             {timelines.map(timeline => (
-              <TableRow key={timeline.timeline} data-testid={`wal-timeline-${timeline.timeline}`}>
+              <TableRow
+                key={timeline.timeline}
+                data-testid={`wal-timeline-${timeline.timeline}`}
+              >
                 <TableCell>
                   {timeline.timeline}
                   {timeline.parentTimeline !== undefined && (
-                    <Typography variant="caption" component="div" color="textSecondary">
-                      from TL {timeline.parentTimeline} at {timeline.switchLsn ?? '?'}
+                    <Typography
+                      variant="caption"
+                      component="div"
+                      color="textSecondary"
+                    >
+                      from TL {timeline.parentTimeline} at{' '}
+                      {timeline.switchLsn ?? '?'}
                     </Typography>
                   )}
                 </TableCell>
                 <TableCell>
                   <Typography variant="caption" component="div" style={mono}>
-                    {timeline.firstSegment ?? '—'} → {timeline.lastSegment ?? '—'}
+                    {timeline.firstSegment ?? '—'} →{' '}
+                    {timeline.lastSegment ?? '—'}
                   </Typography>
                   {timeline.segmentCount} segments
                 </TableCell>
@@ -73,7 +97,8 @@ export function WalContinuity(props: WalContinuityProps) {
                     timeline.gaps.map(gap => (
                       <div key={gap.firstMissing}>
                         <StatusError>
-                          {gap.count} missing: <span style={mono}>{gap.firstMissing}</span>
+                          {gap.count} missing:{' '}
+                          <span style={mono}>{gap.firstMissing}</span>
                           {gap.count > 1 && (
                             <>
                               {' '}
@@ -86,10 +111,17 @@ export function WalContinuity(props: WalContinuityProps) {
                   )}
                 </TableCell>
                 <TableCell>
-                  {timeline.timeline === 1 ? 'not needed' : timeline.historyFile ? 'present' : <StatusError>missing</StatusError>}
+                  <HistoryFileCell
+                    timeline={timeline.timeline}
+                    present={timeline.historyFile}
+                  />
                 </TableCell>
                 <TableCell style={mono}>
-                  {timeline.partialSegments.length ? timeline.partialSegments.map(p => `${p}.partial`).join(', ') : '—'}
+                  {timeline.partialSegments.length
+                    ? timeline.partialSegments
+                        .map(p => `${p}.partial`)
+                        .join(', ')
+                    : '—'}
                 </TableCell>
                 <TableCell>
                   <Timestamp value={timeline.lastModified} variant="relative" />
