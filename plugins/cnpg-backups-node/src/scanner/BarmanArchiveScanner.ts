@@ -17,7 +17,6 @@ import {
   MAX_HISTORY_FILE_LENGTH,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type {
-  ArchiveObject,
   BarmanCatalog,
   ScanError,
   ScanInfo,
@@ -29,7 +28,7 @@ import {
   ArchiveDestination,
 } from '../s3/destination';
 import { S3AccessError, toS3AccessError } from '../s3/errors';
-import { CompactObjectList } from './CompactObjectList';
+import { archiveObjectsOf, CompactObjectList } from './CompactObjectList';
 
 /** The slice of a Backstage `LoggerService` the scanner uses. @public */
 export interface ScannerLogger {
@@ -394,20 +393,19 @@ export class BarmanArchiveScanner {
     await Promise.all(tasks);
 
     // ---- assemble the listing for the builder.
-    const objects: ArchiveObject[] = [];
-    base.appendViews(objects, vanished);
-    walTop.appendViews(objects);
     let walObjects = walTop.length;
     let maxTimeline = 0;
     let dirDuplicates = 0;
     for (const state of hashDirs.values()) dirDuplicates += state.list.finish();
     const dirNames = [...hashDirs.keys()].sort();
+    const lists: CompactObjectList[] = [base.without(vanished), walTop];
     for (const dir of dirNames) {
       const state = hashDirs.get(dir)!;
-      state.list.appendViews(objects);
+      lists.push(state.list);
       walObjects += state.list.length;
       maxTimeline = Math.max(maxTimeline, parseInt(dir.slice(0, 8), 16));
     }
+    const objects = archiveObjectsOf(lists);
     for (const name of historyFiles.keys()) {
       maxTimeline = Math.max(maxTimeline, classifyArchiveFile(name).timeline);
     }

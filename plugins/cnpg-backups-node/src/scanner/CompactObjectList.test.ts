@@ -61,3 +61,51 @@ describe('CompactObjectList', () => {
     expect(detachString('short')).toBe('short');
   });
 });
+
+describe('archiveObjectsOf', () => {
+  it('presents several lists as one read-only array of ArchiveObjects', () => {
+    const { archiveObjectsOf } = jest.requireActual('./CompactObjectList');
+    const a = new CompactObjectList('base/');
+    a.push('20260101T000000/backup.info', 100, Date.UTC(2026, 0, 1));
+    const empty = new CompactObjectList('wals/');
+    const b = new CompactObjectList('wals/0000000100000000/');
+    b.push('000000010000000000000001.gz', 5, Date.UTC(2026, 0, 2));
+    b.push('000000010000000000000002.partial', 6, Date.UTC(2026, 0, 3));
+    const objects = archiveObjectsOf([a, empty, b]);
+    expect(Array.isArray(objects)).toBe(true);
+    expect(objects.length).toBe(3);
+    expect(objects[2].key).toBe('wals/0000000100000000/000000010000000000000002.partial');
+    expect(objects[0].size).toBe(100);
+    expect(objects[5]).toBeUndefined();
+    expect(objects.map((o: any) => o.key)).toEqual([
+      'base/20260101T000000/backup.info',
+      'wals/0000000100000000/000000010000000000000001.gz',
+      'wals/0000000100000000/000000010000000000000002.partial',
+    ]);
+    expect([...objects].map((o: any) => o.lastModified)[1]).toBe('2026-01-02T00:00:00.000Z');
+    expect(JSON.parse(JSON.stringify(objects))[0]).toEqual({
+      key: 'base/20260101T000000/backup.info',
+      size: 100,
+      lastModified: '2026-01-01T00:00:00.000Z',
+    });
+    expect(() => {
+      'use strict';
+      (objects as any)[0] = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('encodes WAL names compactly but returns them exactly, including odd ones', () => {
+    const list = new CompactObjectList('wals/00000002000000AB/');
+    const names = [
+      '00000002000000AB000000FF.zst',
+      '00000002000000AB000000FF.lz4',
+      '00000002000000AB00000010',
+      '00000002000000ab00000011.gz', // lower case: kept as a string
+      '00000002000000AB00000012.00000028.backup.gz',
+      'junk.txt',
+    ];
+    names.forEach((n, i) => list.push(n, i, 0));
+    list.finish();
+    expect(Array.from({ length: list.length }, (_, i) => list.name(i))).toEqual([...names].sort());
+  });
+});
