@@ -184,6 +184,15 @@ export function toS3AccessError(
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /\bETIMEDOUT\b/.test(detail)) {
     return make('S3Timeout', `The request timed out: ${detail}`);
   }
+  if (
+    /CERT|SELF_SIGNED/.test(code) ||
+    /certificate|self[- ]signed/i.test(detail)
+  ) {
+    return make(
+      'S3Unreachable',
+      `TLS verification of the endpoint failed (give the endpoint's CA bundle: --ca-file, or endpointCA in the ObjectStore): ${detail}`,
+    );
+  }
   // The code can be lost when the SDK re-wraps an error from another realm (Jest), so the
   // message is checked too.
   const messageCode = /\b(E[A-Z_]{3,}|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(detail)?.[1];
