@@ -15,4 +15,8 @@ export type {
   CnpgKubernetesClient,
   KubernetesClusterConnection,
 } from './kubernetes';
-export type { ArchiveReader, ArchiveReaderFactory, ArchiveConnection } from './archive';
+export type {
+  ArchiveReader,
+  ArchiveReaderFactory,
+  ArchiveConnection,
+} from './archive';

@@ -10,7 +10,11 @@ jest.setTimeout(60_000);
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'shop', namespace: 'default', annotations: { 'cnpg.io/cluster': 'db/orders' } },
+  metadata: {
+    name: 'shop',
+    namespace: 'default',
+    annotations: { 'cnpg.io/cluster': 'db/orders' },
+  },
   spec: {},
 };
 
@@ -26,7 +30,12 @@ describe('cnpgBackupsPlugin', () => {
       spec: {
         instances: 1,
         storage: { size: '1Gi' },
-        backup: { barmanObjectStore: { destinationPath: 's3://backups/cnpg', endpointURL: 'https://not-allowed.example.com' } },
+        backup: {
+          barmanObjectStore: {
+            destinationPath: 's3://backups/cnpg',
+            endpointURL: 'https://not-allowed.example.com',
+          },
+        },
       },
       status: { phase: 'Cluster in healthy state' },
     } as any);
@@ -40,7 +49,17 @@ describe('cnpgBackupsPlugin', () => {
       data: {
         kubernetes: {
           clusterLocatorMethods: [
-            { type: 'config', clusters: [{ name: 'local', url: standin.url, authProvider: 'serviceAccount', serviceAccountToken: 'plugin-test-token' }] },
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'local',
+                  url: standin.url,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 'plugin-test-token',
+                },
+              ],
+            },
           ],
         },
         cnpgBackups: { cache: { ttlSeconds: 5 } },
@@ -48,7 +67,12 @@ describe('cnpgBackupsPlugin', () => {
     });
 
   it('serves an unauthenticated health check', async () => {
-    const { server } = await startTestBackend({ features: [cnpgBackupsPlugin, catalogServiceMock.factory({ entities: [entity] })] });
+    const { server } = await startTestBackend({
+      features: [
+        cnpgBackupsPlugin,
+        catalogServiceMock.factory({ entities: [entity] }),
+      ],
+    });
     const res = await request(server).get('/api/cnpg-backups/health');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
@@ -56,22 +80,40 @@ describe('cnpgBackupsPlugin', () => {
 
   it('reads Kubernetes clusters from the kubernetes config and serves entity status and backups', async () => {
     const { server } = await startTestBackend({
-      features: [cnpgBackupsPlugin, config(), catalogServiceMock.factory({ entities: [entity] })],
+      features: [
+        cnpgBackupsPlugin,
+        config(),
+        catalogServiceMock.factory({ entities: [entity] }),
+      ],
     });
-    const res = await request(server).get('/api/cnpg-backups/entities/component/default/shop/status');
+    const res = await request(server).get(
+      '/api/cnpg-backups/entities/component/default/shop/status',
+    );
     expect(res.status).toBe(200);
     const [db] = res.body.databases;
     expect(db.id).toBe('local/db/orders');
     expect(db.archive).toMatchObject({ form: 'legacy', bucket: 'backups' });
     // The endpoint is not in cnpgBackups.s3.allowedEndpoints: never contacted.
-    expect(db.errors).toEqual([expect.objectContaining({ name: 'EndpointNotAllowed' })]);
-    expect(db.diagnoses.map((d: any) => d.id)).toContain('legacy-barman-object-store');
+    expect(db.errors).toEqual([
+      expect.objectContaining({ name: 'EndpointNotAllowed' }),
+    ]);
+    expect(db.diagnoses.map((d: any) => d.id)).toContain(
+      'legacy-barman-object-store',
+    );
 
     const created = await request(server)
       .post('/api/cnpg-backups/backups')
-      .send({ entityRef: 'component:default/shop', kubernetesCluster: 'local', namespace: 'db', cluster: 'orders' });
+      .send({
+        entityRef: 'component:default/shop',
+        kubernetesCluster: 'local',
+        namespace: 'db',
+        cluster: 'orders',
+      });
     expect(created.status).toBe(201);
-    expect(created.body.backup).toMatchObject({ name: expect.stringMatching(/^orders-manual-\d{14}$/), method: 'barmanObjectStore' });
+    expect(created.body.backup).toMatchObject({
+      name: expect.stringMatching(/^orders-manual-\d{14}$/),
+      method: 'barmanObjectStore',
+    });
   });
 
   describe('with every permission denied', () => {
@@ -79,7 +121,10 @@ describe('cnpgBackupsPlugin', () => {
       ['get', '/api/cnpg-backups/entities/component/default/shop/status'],
       ['post', '/api/cnpg-backups/backups'],
       ['get', '/api/cnpg-backups/databases/local/db/orders/status'],
-      ['get', '/api/cnpg-backups/databases/local/db/orders/server-names/orders-v2'],
+      [
+        'get',
+        '/api/cnpg-backups/databases/local/db/orders/server-names/orders-v2',
+      ],
       ['post', '/api/cnpg-backups/databases/local/db/clusters'],
     ])('%s %s → 403', async (method, path) => {
       const { server } = await startTestBackend({

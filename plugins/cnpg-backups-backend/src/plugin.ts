@@ -53,15 +53,20 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           kubernetes,
           endpointPolicy,
           archiveReaders: ScannerArchiveReaderFactory.create({
-            concurrency: config.getOptionalNumber('cnpgBackups.scan.concurrency'),
+            concurrency: config.getOptionalNumber(
+              'cnpgBackups.scan.concurrency',
+            ),
             logger,
           }),
           scanCache: ScanCache.create({
             cache: deps.cache,
             logger,
-            ttlSeconds: config.getOptionalNumber('cnpgBackups.cache.ttlSeconds') ?? 60,
+            ttlSeconds:
+              config.getOptionalNumber('cnpgBackups.cache.ttlSeconds') ?? 60,
           }),
-          scanTimeoutMs: config.getOptionalNumber('cnpgBackups.scan.timeoutSeconds')
+          scanTimeoutMs: config.getOptionalNumber(
+            'cnpgBackups.scan.timeoutSeconds',
+          )
             ? config.getNumber('cnpgBackups.scan.timeoutSeconds') * 1000
             : undefined,
           validateClusterManifest: validateCnpgResource,
@@ -79,11 +84,16 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info('CNPG Backups ready', {
-          kubernetesClusters: kubernetes.list().map(c => c.clusterName).join(', '),
+          kubernetesClusters: kubernetes
+            .list()
+            .map(c => c.clusterName)
+            .join(', '),
         });
         lifecycle.addShutdownHook(async () => {
           await Promise.all(
-            kubernetes.list().map(c => (c as HttpCnpgKubernetesClient).close?.()),
+            kubernetes
+              .list()
+              .map(c => (c as HttpCnpgKubernetesClient).close?.()),
           );
         });
       },

@@ -6,7 +6,11 @@ describe('S3EndpointPolicy', () => {
     new ConfigReader({
       cnpgBackups: {
         s3: {
-          allowedEndpoints: ['aws', 'minio.internal:9000', '*.r2.cloudflarestorage.com'],
+          allowedEndpoints: [
+            'aws',
+            'minio.internal:9000',
+            '*.r2.cloudflarestorage.com',
+          ],
           endpoints: [
             {
               url: 'http://rustfs.rustfs.svc:9000',
@@ -34,13 +38,26 @@ describe('S3EndpointPolicy', () => {
   it('returns configured endpoint settings, which are implicitly allowed', () => {
     expect(policy.decide('http://rustfs.rustfs.svc:9000/')).toEqual({
       allowed: true,
-      settings: expect.objectContaining({ connectUrl: 'http://127.0.0.1:9000', provider: 'rustfs', credentials: { accessKeyId: 'ro', secretAccessKey: 'ro-secret', sessionToken: undefined } }),
+      settings: expect.objectContaining({
+        connectUrl: 'http://127.0.0.1:9000',
+        provider: 'rustfs',
+        credentials: {
+          accessKeyId: 'ro',
+          secretAccessKey: 'ro-secret',
+          sessionToken: undefined,
+        },
+      }),
     });
   });
 
   it('explains a refusal', () => {
     const decision = policy.decide('https://evil.example.com');
-    expect(decision).toEqual({ allowed: false, reason: expect.stringMatching(/not allowed by cnpgBackups\.s3\.allowedEndpoints.*"evil\.example\.com"/) });
+    expect(decision).toEqual({
+      allowed: false,
+      reason: expect.stringMatching(
+        /not allowed by cnpgBackups\.s3\.allowedEndpoints.*"evil\.example\.com"/,
+      ),
+    });
   });
 
   it('denies everything by default, even AWS', () => {
@@ -51,7 +68,10 @@ describe('S3EndpointPolicy', () => {
 
   it('allows endpoints registered at runtime', () => {
     const p = new S3EndpointPolicy({ allowedEndpoints: [] });
-    p.register({ url: 'http://minio.demo.svc:9000', connectUrl: 'http://127.0.0.1:4569' });
+    p.register({
+      url: 'http://minio.demo.svc:9000',
+      connectUrl: 'http://127.0.0.1:4569',
+    });
     expect(p.decide('http://minio.demo.svc:9000').allowed).toBe(true);
   });
 });

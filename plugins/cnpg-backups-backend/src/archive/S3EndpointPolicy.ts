@@ -41,11 +41,26 @@ export class EndpointNotAllowedError extends Error {
 
 const AWS = 'aws';
 
+function readCa(
+  caData: string | undefined,
+  caFile: string | undefined,
+): string | undefined {
+  if (caData) {
+    return caData.includes('-----BEGIN')
+      ? caData
+      : Buffer.from(caData, 'base64').toString('utf8');
+  }
+  return caFile ? fs.readFileSync(caFile, 'utf8') : undefined;
+}
+
 function normalise(url: string | undefined): string {
   if (!url || url.trim() === '' || url.trim().toLowerCase() === AWS) return AWS;
   try {
     const u = new URL(url.trim());
-    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
+    return `${u.protocol}//${u.host}${u.pathname.replace(
+      /\/+$/,
+      '',
+    )}`.toLowerCase();
   } catch {
     return url.trim().replace(/\/+$/, '').toLowerCase();
   }
@@ -92,19 +107,15 @@ export class S3EndpointPolicy {
       const caFile = e.getOptionalString('caFile');
       const caData = e.getOptionalString('caData');
       const accessKeyId = e.getOptionalString('credentials.accessKeyId');
-      const secretAccessKey = e.getOptionalString('credentials.secretAccessKey');
+      const secretAccessKey = e.getOptionalString(
+        'credentials.secretAccessKey',
+      );
       endpoints.push({
         url: e.getString('url'),
         connectUrl: e.getOptionalString('connectUrl'),
         provider: e.getOptionalString('provider') as S3Provider | undefined,
         region: e.getOptionalString('region'),
-        caPem: caData
-          ? caData.includes('-----BEGIN')
-            ? caData
-            : Buffer.from(caData, 'base64').toString('utf8')
-          : caFile
-            ? fs.readFileSync(caFile, 'utf8')
-            : undefined,
+        caPem: readCa(caData, caFile),
         credentials:
           accessKeyId && secretAccessKey
             ? {
@@ -121,7 +132,10 @@ export class S3EndpointPolicy {
     });
   }
 
-  constructor(options: { allowedEndpoints: string[]; endpoints?: S3EndpointSettings[] }) {
+  constructor(options: {
+    allowedEndpoints: string[];
+    endpoints?: S3EndpointSettings[];
+  }) {
     this.#allowed = [...options.allowedEndpoints];
     for (const e of options.endpoints ?? []) this.register(e);
   }
@@ -136,10 +150,15 @@ export class S3EndpointPolicy {
     const key = normalise(endpointURL);
     const settings = this.#endpoints.get(key);
     if (settings) return { allowed: true, settings };
-    if (this.#allowed.some(entry => entryMatches(entry, key))) return { allowed: true };
+    if (this.#allowed.some(entry => entryMatches(entry, key)))
+      return { allowed: true };
     return {
       allowed: false,
-      reason: `S3 endpoint ${endpointURL ?? 'AWS S3'} is not allowed by cnpgBackups.s3.allowedEndpoints (add ${endpointURL ? `"${new URL(endpointURL).host}"` : '"aws"'} or an endpoints[] entry to let the backend read it)`,
+      reason: `S3 endpoint ${
+        endpointURL ?? 'AWS S3'
+      } is not allowed by cnpgBackups.s3.allowedEndpoints (add ${
+        endpointURL ? `"${new URL(endpointURL).host}"` : '"aws"'
+      } or an endpoints[] entry to let the backend read it)`,
     };
   }
 }

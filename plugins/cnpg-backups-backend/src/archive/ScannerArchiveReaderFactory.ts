@@ -7,7 +7,11 @@ import {
   createS3Client,
   type ScanState,
 } from '@cnpg-backups/plugin-cnpg-backups-node';
-import type { ArchiveConnection, ArchiveReader, ArchiveReaderFactory } from './types';
+import type {
+  ArchiveConnection,
+  ArchiveReader,
+  ArchiveReaderFactory,
+} from './types';
 
 /** Options for {@link ScannerArchiveReaderFactory.create}. @public */
 export interface ScannerArchiveReaderFactoryOptions {
@@ -22,7 +26,9 @@ export interface ScannerArchiveReaderFactoryOptions {
 export class ScannerArchiveReaderFactory implements ArchiveReaderFactory {
   readonly #options: ScannerArchiveReaderFactoryOptions;
 
-  static create(options: ScannerArchiveReaderFactoryOptions = {}): ScannerArchiveReaderFactory {
+  static create(
+    options: ScannerArchiveReaderFactoryOptions = {},
+  ): ScannerArchiveReaderFactory {
     return new ScannerArchiveReaderFactory(options);
   }
 
@@ -45,8 +51,10 @@ export class ScannerArchiveReaderFactory implements ArchiveReaderFactory {
       concurrency: this.#options.concurrency ?? 8,
       logger: this.#options.logger
         ? {
-            debug: (message, meta) => this.#options.logger!.debug(message, meta as any),
-            warn: (message, meta) => this.#options.logger!.warn(message, meta as any),
+            debug: (message, meta) =>
+              this.#options.logger!.debug(message, meta as any),
+            warn: (message, meta) =>
+              this.#options.logger!.warn(message, meta as any),
           }
         : undefined,
     });

@@ -39,7 +39,9 @@ export interface ArchiveReader {
     serverName: string;
     previous?: unknown;
   }): Promise<{ catalog: BarmanCatalog; state: unknown }>;
-  listServerNames(options: { destination: string }): Promise<ServerNameSummary[]>;
+  listServerNames(options: {
+    destination: string;
+  }): Promise<ServerNameSummary[]>;
   isServerNameEmpty(options: {
     destination: string;
     serverName: string;

@@ -45,7 +45,11 @@ const CLUSTERS: ResourceType = {
   kind: 'Cluster',
   namespaced: true,
 };
-const BACKUPS: ResourceType = { ...CLUSTERS, plural: 'backups', kind: 'Backup' };
+const BACKUPS: ResourceType = {
+  ...CLUSTERS,
+  plural: 'backups',
+  kind: 'Backup',
+};
 const SCHEDULED_BACKUPS: ResourceType = {
   ...CLUSTERS,
   plural: 'scheduledbackups',
@@ -71,6 +75,12 @@ const CRDS: ResourceType = {
   plural: 'customresourcedefinitions',
   kind: 'CustomResourceDefinition',
   namespaced: false,
+};
+
+/** What a missing API group means, for CrdNotInstalled messages. */
+const MISSING_GROUP_MEANING: Record<string, string> = {
+  'barmancloud.cnpg.io': 'the Barman Cloud plugin is not installed',
+  'postgresql.cnpg.io': 'the CloudNativePG operator is not installed',
 };
 
 function crdName(type: ResourceType): string {
@@ -102,7 +112,9 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
   readonly #timeoutMs: number;
   readonly #baseUrl: string;
 
-  static create(options: HttpCnpgKubernetesClientOptions): HttpCnpgKubernetesClient {
+  static create(
+    options: HttpCnpgKubernetesClientOptions,
+  ): HttpCnpgKubernetesClient {
     return new HttpCnpgKubernetesClient(options);
   }
 
@@ -204,8 +216,13 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
   }
 
   #path(type: ResourceType, namespace?: string, name?: string): string {
-    const root = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
-    const ns = type.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const root = type.group
+      ? `/apis/${type.group}/${type.version}`
+      : `/api/${type.version}`;
+    const ns =
+      type.namespaced && namespace
+        ? `/namespaces/${encodeURIComponent(namespace)}`
+        : '';
     const obj = name ? `/${encodeURIComponent(name)}` : '';
     return `${root}${ns}/${type.plural}${obj}`;
   }
@@ -230,7 +247,7 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
         kubernetesCluster: this.clusterName,
       });
     }
-    return ((items as T[] | null) ?? []);
+    return (items as T[] | null) ?? [];
   }
 
   async #get<T>(type: ResourceType, options: NamespacedName): Promise<T> {
@@ -244,7 +261,11 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
     })) as T;
   }
 
-  async #create<T>(type: ResourceType, namespace: string, object: unknown): Promise<T> {
+  async #create<T>(
+    type: ResourceType,
+    namespace: string,
+    object: unknown,
+  ): Promise<T> {
     return (await this.#request({
       method: 'POST',
       path: this.#path(type, namespace),
@@ -269,14 +290,16 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
     if (this.#connection.token) {
       headers.authorization = `Bearer ${this.#connection.token}`;
     }
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.body !== undefined)
+      headers['content-type'] = 'application/json';
     let response: Awaited<ReturnType<typeof fetch>>;
     let text: string;
     try {
       response = await fetch(`${this.#baseUrl}${options.path}`, {
         method: options.method,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body:
+          options.body === undefined ? undefined : JSON.stringify(options.body),
         dispatcher: this.#dispatcher,
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
@@ -285,13 +308,18 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
       const name = (error as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new KubernetesTimeoutError({
-          message: `Kubernetes cluster ${kubernetesCluster} did not answer ${options.method} ${type.kind} within ${this.#timeoutMs} ms`,
+          message: `Kubernetes cluster ${kubernetesCluster} did not answer ${
+            options.method
+          } ${type.kind} within ${this.#timeoutMs} ms`,
           kubernetesCluster,
         });
       }
-      const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+      const cause = (error as { cause?: { code?: string; message?: string } })
+        ?.cause;
       throw new KubernetesUnreachableError({
-        message: `Cannot reach Kubernetes cluster ${kubernetesCluster} at ${this.#baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error)?.message}`,
+        message: `Cannot reach Kubernetes cluster ${kubernetesCluster} at ${
+          this.#baseUrl
+        }: ${cause?.code ?? cause?.message ?? (error as Error)?.message}`,
         kubernetesCluster,
         cause: error,
       });
@@ -326,7 +354,11 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
         });
       case 403:
         throw new KubernetesForbiddenError({
-          message: `The service account may not ${options.method === 'POST' ? 'create' : 'read'} ${type.kind} objects${options.namespace ? ` in namespace ${options.namespace}` : ''} on Kubernetes cluster ${kubernetesCluster} (403)${serverMessage}`,
+          message: `The service account may not ${
+            options.method === 'POST' ? 'create' : 'read'
+          } ${type.kind} objects${
+            options.namespace ? ` in namespace ${options.namespace}` : ''
+          } on Kubernetes cluster ${kubernetesCluster} (403)${serverMessage}`,
           kubernetesCluster,
         });
       case 404: {
@@ -337,7 +369,9 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
           (status?.details?.name !== undefined ||
             (status?.reason === 'NotFound' &&
               /not found/.test(status?.message ?? '') &&
-              !/could not find the requested resource/.test(status?.message ?? '')));
+              !/could not find the requested resource/.test(
+                status?.message ?? '',
+              )));
         if (objectMissing) {
           throw new KubernetesObjectNotFoundError({
             kind: type.kind,
@@ -347,7 +381,11 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
           });
         }
         throw new CrdNotInstalledError({
-          message: `The ${type.kind} resource type (${crdName(type)}) is not served by Kubernetes cluster ${kubernetesCluster}: ${type.group === 'barmancloud.cnpg.io' ? 'the Barman Cloud plugin is not installed' : type.group === 'postgresql.cnpg.io' ? 'the CloudNativePG operator is not installed' : 'the resource type is missing'}`,
+          message: `The ${type.kind} resource type (${crdName(
+            type,
+          )}) is not served by Kubernetes cluster ${kubernetesCluster}: ${
+            MISSING_GROUP_MEANING[type.group] ?? 'the resource type is missing'
+          }`,
           kubernetesCluster,
           crd: crdName(type),
         });

@@ -12,7 +12,13 @@ describe('readKubernetesClusters', () => {
           {
             type: 'config',
             clusters: [
-              { name: 'prod', url: 'https://prod:6443', authProvider: 'serviceAccount', serviceAccountToken: 't', caData: Buffer.from(PEM).toString('base64') },
+              {
+                name: 'prod',
+                url: 'https://prod:6443',
+                authProvider: 'serviceAccount',
+                serviceAccountToken: 't',
+                caData: Buffer.from(PEM).toString('base64'),
+              },
               { name: 'dev', url: 'https://dev:6443', skipTLSVerify: true },
             ],
           },
@@ -23,13 +29,31 @@ describe('readKubernetesClusters', () => {
 
   it('reads config-located clusters from the kubernetes config', () => {
     expect(readKubernetesClusters(config())).toEqual([
-      { name: 'prod', url: 'https://prod:6443', authProvider: 'serviceAccount', token: 't', skipTLSVerify: false, caPem: PEM },
-      { name: 'dev', url: 'https://dev:6443', authProvider: 'serviceAccount', token: undefined, skipTLSVerify: true, caPem: undefined },
+      {
+        name: 'prod',
+        url: 'https://prod:6443',
+        authProvider: 'serviceAccount',
+        token: 't',
+        skipTLSVerify: false,
+        caPem: PEM,
+      },
+      {
+        name: 'dev',
+        url: 'https://dev:6443',
+        authProvider: 'serviceAccount',
+        token: undefined,
+        skipTLSVerify: true,
+        caPem: undefined,
+      },
     ]);
   });
 
   it('honours the cnpgBackups.kubernetes.clusters include list', () => {
-    expect(readKubernetesClusters(config({ kubernetes: { clusters: ['dev'] } })).map(c => c.name)).toEqual(['dev']);
+    expect(
+      readKubernetesClusters(config({ kubernetes: { clusters: ['dev'] } })).map(
+        c => c.name,
+      ),
+    ).toEqual(['dev']);
   });
 
   it('returns nothing without kubernetes config', () => {
@@ -38,7 +62,14 @@ describe('readKubernetesClusters', () => {
 
   it('rejects caData that is not PEM', () => {
     const bad = new ConfigReader({
-      kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'x', url: 'https://x', caData: 'bm90IHBlbQ==' }] }] },
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [{ name: 'x', url: 'https://x', caData: 'bm90IHBlbQ==' }],
+          },
+        ],
+      },
     });
     expect(() => readKubernetesClusters(bad)).toThrow(/caData is neither PEM/);
   });

@@ -61,7 +61,9 @@ export class KubernetesObjectNotFoundError extends KubernetesClientError {
   }) {
     super({
       name: `${o.kind}NotFound`,
-      message: `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.objectName} not found in Kubernetes cluster ${o.kubernetesCluster}`,
+      message: `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${
+        o.objectName
+      } not found in Kubernetes cluster ${o.kubernetesCluster}`,
       kubernetesCluster: o.kubernetesCluster,
       statusCode: 404,
     });
@@ -73,7 +75,11 @@ export class KubernetesObjectNotFoundError extends KubernetesClientError {
 
 /** 5xx from the API server. @public */
 export class KubernetesUnavailableError extends KubernetesClientError {
-  constructor(o: { message: string; kubernetesCluster: string; statusCode: number }) {
+  constructor(o: {
+    message: string;
+    kubernetesCluster: string;
+    statusCode: number;
+  }) {
     super({ ...o, name: 'KubernetesUnavailable' });
   }
 }
@@ -87,21 +93,33 @@ export class KubernetesTimeoutError extends KubernetesClientError {
 
 /** A 2xx response whose body is not the JSON object expected. @public */
 export class KubernetesInvalidResponseError extends KubernetesClientError {
-  constructor(o: { message: string; kubernetesCluster: string; statusCode?: number }) {
+  constructor(o: {
+    message: string;
+    kubernetesCluster: string;
+    statusCode?: number;
+  }) {
     super({ ...o, name: 'KubernetesInvalidResponse' });
   }
 }
 
 /** No connection (DNS, refused, TLS). @public */
 export class KubernetesUnreachableError extends KubernetesClientError {
-  constructor(o: { message: string; kubernetesCluster: string; cause?: unknown }) {
+  constructor(o: {
+    message: string;
+    kubernetesCluster: string;
+    cause?: unknown;
+  }) {
     super({ ...o, name: 'KubernetesUnreachable' });
   }
 }
 
 /** Any other 4xx (400 validation, 422 invalid object...), with the API server's message. @public */
 export class KubernetesRequestRejectedError extends KubernetesClientError {
-  constructor(o: { message: string; kubernetesCluster: string; statusCode: number }) {
+  constructor(o: {
+    message: string;
+    kubernetesCluster: string;
+    statusCode: number;
+  }) {
     super({ ...o, name: 'KubernetesRequestRejected' });
   }
 }

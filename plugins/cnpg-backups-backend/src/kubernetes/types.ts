@@ -138,7 +138,10 @@ export interface CnpgBackup {
   spec?: {
     cluster?: { name?: string };
     method?: string;
-    pluginConfiguration?: { name?: string; parameters?: Record<string, string> };
+    pluginConfiguration?: {
+      name?: string;
+      parameters?: Record<string, string>;
+    };
     target?: string;
   };
   status?: {
@@ -214,15 +217,28 @@ export interface CnpgKubernetesClient {
     labelSelector?: string;
   }): Promise<CnpgCluster[]>;
   getCluster(options: NamespacedName): Promise<CnpgCluster>;
-  listBackups(options: { namespace: string; clusterName?: string }): Promise<CnpgBackup[]>;
-  listScheduledBackups(options: { namespace: string }): Promise<CnpgScheduledBackup[]>;
+  listBackups(options: {
+    namespace: string;
+    clusterName?: string;
+  }): Promise<CnpgBackup[]>;
+  listScheduledBackups(options: {
+    namespace: string;
+  }): Promise<CnpgScheduledBackup[]>;
   listObjectStores(options: { namespace: string }): Promise<CnpgObjectStore[]>;
   getObjectStore(options: NamespacedName): Promise<CnpgObjectStore>;
   /** Decoded Secret data. Values must never leave the backend. */
   getSecret(options: NamespacedName): Promise<Record<string, string>>;
-  getCustomResourceDefinition(options: { name: string }): Promise<KubeCustomResourceDefinition>;
+  getCustomResourceDefinition(options: {
+    name: string;
+  }): Promise<KubeCustomResourceDefinition>;
   /** Create semantics: an existing object gives a ConflictError. */
-  createBackup(options: { namespace: string; backup: CnpgBackup }): Promise<CnpgBackup>;
+  createBackup(options: {
+    namespace: string;
+    backup: CnpgBackup;
+  }): Promise<CnpgBackup>;
   /** Create semantics: an existing object gives a ConflictError. */
-  createCluster(options: { namespace: string; cluster: CnpgCluster }): Promise<CnpgCluster>;
+  createCluster(options: {
+    namespace: string;
+    cluster: CnpgCluster;
+  }): Promise<CnpgCluster>;
 }

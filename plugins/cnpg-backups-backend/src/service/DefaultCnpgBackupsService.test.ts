@@ -9,7 +9,10 @@ import {
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from './KubernetesClientRegistry';
 import { ScanCache } from './ScanCache';
-import { FakeArchiveReaderFactory, FakeKubernetesClient } from './__testUtils__/fakes';
+import {
+  FakeArchiveReaderFactory,
+  FakeKubernetesClient,
+} from './__testUtils__/fakes';
 import {
   ACCESS_KEY_ID,
   NOW,
@@ -22,7 +25,13 @@ import {
   scheduled,
 } from './__testUtils__/fixtures';
 
-const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn(), child: jest.fn() } as any;
+const logger = {
+  info: jest.fn(),
+  warn: jest.fn(),
+  error: jest.fn(),
+  debug: jest.fn(),
+  child: jest.fn(),
+} as any;
 
 function entity(annotations: Record<string, string>): Entity {
   return {
@@ -37,12 +46,20 @@ function seededClient(name: string): FakeKubernetesClient {
   const client = new FakeKubernetesClient(name);
   client.clusters = [pluginCluster('orders'), pluginCluster('billing')];
   client.objectStores = [objectStore()];
-  client.secrets = { 'db/s3-creds': { ACCESS_KEY_ID, ACCESS_SECRET_KEY: SECRET_ACCESS_KEY } };
+  client.secrets = {
+    'db/s3-creds': { ACCESS_KEY_ID, ACCESS_SECRET_KEY: SECRET_ACCESS_KEY },
+  };
   client.scheduledBackups = [scheduled('orders'), scheduled('billing')];
   client.backups = [
     backupCr('orders', '20250610T020000', 'completed'),
     backupCr('orders', '20250601T020000', 'completed'),
-    { ...backupCr('orders', undefined, 'started'), metadata: { ...backupCr('orders', undefined, 'started').metadata, creationTimestamp: '2025-06-10T11:00:00Z' } },
+    {
+      ...backupCr('orders', undefined, 'started'),
+      metadata: {
+        ...backupCr('orders', undefined, 'started').metadata,
+        creationTimestamp: '2025-06-10T11:00:00Z',
+      },
+    },
   ];
   return client;
 }
@@ -60,21 +77,35 @@ function catalogs() {
   };
 }
 
-function setup(options: { clients?: FakeKubernetesClient[]; readers?: FakeArchiveReaderFactory; allowed?: string[] } = {}) {
+function setup(
+  options: {
+    clients?: FakeKubernetesClient[];
+    readers?: FakeArchiveReaderFactory;
+    allowed?: string[];
+  } = {},
+) {
   const clients = options.clients ?? [seededClient('prod')];
   const readers =
     options.readers ??
     new FakeArchiveReaderFactory({
       'http://minio.minio.svc:9000': {
         catalogs: catalogs(),
-        serverNames: { 's3://backups/cnpg': [{ serverName: 'orders', hasBase: true, hasWals: true }, { serverName: 'orders-old', hasBase: true, hasWals: true }, { serverName: 'billing', hasBase: true, hasWals: true }] },
+        serverNames: {
+          's3://backups/cnpg': [
+            { serverName: 'orders', hasBase: true, hasWals: true },
+            { serverName: 'orders-old', hasBase: true, hasWals: true },
+            { serverName: 'billing', hasBase: true, hasWals: true },
+          ],
+        },
       },
     });
   const service = DefaultCnpgBackupsService.create({
     logger,
     kubernetes: KubernetesClientRegistry.create(clients),
     archiveReaders: readers,
-    endpointPolicy: new S3EndpointPolicy({ allowedEndpoints: options.allowed ?? ['minio.minio.svc:9000'] }),
+    endpointPolicy: new S3EndpointPolicy({
+      allowedEndpoints: options.allowed ?? ['minio.minio.svc:9000'],
+    }),
     scanCache: ScanCache.create({ ttlSeconds: 60 }),
     now: () => NOW,
     scanTimeoutMs: 200,
@@ -85,19 +116,33 @@ function setup(options: { clients?: FakeKubernetesClient[]; readers?: FakeArchiv
 describe('DefaultCnpgBackupsService.getEntityStatus', () => {
   it('builds a reconciled status per database', async () => {
     const { service, readers } = setup();
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+    });
     expect(res.errors).toEqual([]);
     expect(res.entityRef).toBe('component:default/shop');
     expect(res.generatedAt).toBe(NOW.toISOString());
     const [db] = res.databases;
     expect(db.id).toBe('prod/db/orders');
     expect(db.errors).toEqual([]);
-    expect(db.archive).toMatchObject({ form: 'plugin', objectStoreName: 'minio-store', bucket: 'backups', prefix: 'cnpg', serverName: 'orders', provider: 'minio', retentionPolicy: '7d' });
+    expect(db.archive).toMatchObject({
+      form: 'plugin',
+      objectStoreName: 'minio-store',
+      bucket: 'backups',
+      prefix: 'cnpg',
+      serverName: 'orders',
+      provider: 'minio',
+      retentionPolicy: '7d',
+    });
     expect(readers.connections[0]).toEqual({
       endpoint: 'http://minio.minio.svc:9000',
       provider: 'minio',
       region: undefined,
-      credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, sessionToken: undefined },
+      credentials: {
+        accessKeyId: ACCESS_KEY_ID,
+        secretAccessKey: SECRET_ACCESS_KEY,
+        sessionToken: undefined,
+      },
       caBundle: undefined,
     });
     expect(db.catalog?.serverName).toBe('orders');
@@ -107,16 +152,44 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
       ['20250609T020000', 'bucket-only'],
       ['20250601T020000', 'cr-only'],
     ]);
-    expect(db.backups.find(b => b.id === '20250601T020000')?.note).toMatch(/deleted by retention/);
-    expect(db.backups.find(b => b.id === 'orders-started')?.note).toMatch(/In progress/);
-    expect(db.schedules).toEqual([expect.objectContaining({ name: 'orders-daily', fieldCount: 6, overdue: false })]);
-    expect(db.recoveryWindow).toMatchObject({ agreement: 'agree', effective: { basis: 'bucket', from: '2025-06-09T02:00:10Z', to: '2025-06-10T11:55:00Z' }, operator: { source: 'objectstore' } });
+    expect(db.backups.find(b => b.id === '20250601T020000')?.note).toMatch(
+      /deleted by retention/,
+    );
+    expect(db.backups.find(b => b.id === 'orders-started')?.note).toMatch(
+      /In progress/,
+    );
+    expect(db.schedules).toEqual([
+      expect.objectContaining({
+        name: 'orders-daily',
+        fieldCount: 6,
+        overdue: false,
+      }),
+    ]);
+    expect(db.recoveryWindow).toMatchObject({
+      agreement: 'agree',
+      effective: {
+        basis: 'bucket',
+        from: '2025-06-09T02:00:10Z',
+        to: '2025-06-10T11:55:00Z',
+      },
+      operator: { source: 'objectstore' },
+    });
     expect(db.lineage).toEqual([
       { serverName: 'billing', current: false, recoverySource: false },
-      expect.objectContaining({ serverName: 'orders', current: true, backupCount: 2, lastActivity: '2025-06-10T11:55:00Z' }),
+      expect.objectContaining({
+        serverName: 'orders',
+        current: true,
+        backupCount: 2,
+        lastActivity: '2025-06-10T11:55:00Z',
+      }),
       { serverName: 'orders-old', current: false, recoverySource: false },
     ]);
-    expect(db.health).toMatchObject({ level: 'ok', archiving: { level: 'ok' }, lastBackup: { level: 'ok' }, schedule: { level: 'ok' } });
+    expect(db.health).toMatchObject({
+      level: 'ok',
+      archiving: { level: 'ok' },
+      lastBackup: { level: 'ok' },
+      schedule: { level: 'ok' },
+    });
     expect(db.actions).toEqual({ backupMethod: 'plugin' });
     expect(db.diagnoses).toEqual([]);
     expect(db.clusterSpec).toMatchObject({ instances: 3 });
@@ -124,51 +197,125 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
 
   it('returns MissingAnnotation / InvalidAnnotation as top-level errors, not exceptions', async () => {
     const { service } = setup();
-    await expect(service.getEntityStatus({ entity: entity({}) })).resolves.toMatchObject({ databases: [], errors: [{ name: 'MissingAnnotation' }] });
-    const invalid = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/Orders_DB' }) });
-    expect(invalid.errors).toEqual([{ source: 'config', name: 'InvalidAnnotation', message: expect.stringMatching(/not a valid DNS-1123 subdomain/) }]);
+    await expect(
+      service.getEntityStatus({ entity: entity({}) }),
+    ).resolves.toMatchObject({
+      databases: [],
+      errors: [{ name: 'MissingAnnotation' }],
+    });
+    const invalid = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/Orders_DB' }),
+    });
+    expect(invalid.errors).toEqual([
+      {
+        source: 'config',
+        name: 'InvalidAnnotation',
+        message: expect.stringMatching(/not a valid DNS-1123 subdomain/),
+      },
+    ]);
   });
 
   it('finds clusters by the backstage.io/kubernetes-id label', async () => {
     const { service } = setup();
-    const res = await service.getEntityStatus({ entity: entity({ 'backstage.io/kubernetes-id': 'shop' }) });
-    expect(res.databases.map(d => d.id)).toEqual(['prod/db/billing', 'prod/db/orders']);
+    const res = await service.getEntityStatus({
+      entity: entity({ 'backstage.io/kubernetes-id': 'shop' }),
+    });
+    expect(res.databases.map(d => d.id)).toEqual([
+      'prod/db/billing',
+      'prod/db/orders',
+    ]);
   });
 
   it('reports a cluster found nowhere as ClusterNotFound', async () => {
     const { service } = setup();
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/nope' }) });
-    expect(res.errors).toEqual([expect.objectContaining({ name: 'ClusterNotFound', message: expect.stringContaining('db/nope') })]);
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/nope' }),
+    });
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        name: 'ClusterNotFound',
+        message: expect.stringContaining('db/nope'),
+      }),
+    ]);
   });
 
   it.each([
-    ['KubernetesUnauthorized', new KubernetesUnauthorizedError({ message: 'token rejected (401)', kubernetesCluster: 'broken' })],
-    ['KubernetesForbidden', new KubernetesForbiddenError({ message: 'forbidden (403)', kubernetesCluster: 'broken' })],
-    ['KubernetesUnavailable', new KubernetesUnavailableError({ message: 'answered 500', kubernetesCluster: 'broken', statusCode: 500 })],
-  ])('a Kubernetes cluster failing with %s does not blank the others', async (name, fault) => {
-    const good = seededClient('prod');
-    const broken = seededClient('broken');
-    broken.faults.getCluster = fault;
-    const { service } = setup({ clients: [good, broken] });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'broken:db/billing,prod:db/orders' }) });
-    const byId = Object.fromEntries(res.databases.map(d => [d.id, d]));
-    expect(byId['broken/db/billing'].errors).toEqual([{ source: 'kubernetes', name, message: fault.message, target: 'broken' }]);
-    expect(byId['broken/db/billing'].health.level).toBe('unknown');
-    expect(byId['prod/db/orders'].errors).toEqual([]);
-    expect(byId['prod/db/orders'].catalog).toBeDefined();
-  });
+    [
+      'KubernetesUnauthorized',
+      new KubernetesUnauthorizedError({
+        message: 'token rejected (401)',
+        kubernetesCluster: 'broken',
+      }),
+    ],
+    [
+      'KubernetesForbidden',
+      new KubernetesForbiddenError({
+        message: 'forbidden (403)',
+        kubernetesCluster: 'broken',
+      }),
+    ],
+    [
+      'KubernetesUnavailable',
+      new KubernetesUnavailableError({
+        message: 'answered 500',
+        kubernetesCluster: 'broken',
+        statusCode: 500,
+      }),
+    ],
+  ])(
+    'a Kubernetes cluster failing with %s does not blank the others',
+    async (name, fault) => {
+      const good = seededClient('prod');
+      const broken = seededClient('broken');
+      broken.faults.getCluster = fault;
+      const { service } = setup({ clients: [good, broken] });
+      const res = await service.getEntityStatus({
+        entity: entity({
+          'cnpg.io/cluster': 'broken:db/billing,prod:db/orders',
+        }),
+      });
+      const byId = Object.fromEntries(res.databases.map(d => [d.id, d]));
+      expect(byId['broken/db/billing'].errors).toEqual([
+        {
+          source: 'kubernetes',
+          name,
+          message: fault.message,
+          target: 'broken',
+        },
+      ]);
+      expect(byId['broken/db/billing'].health.level).toBe('unknown');
+      expect(byId['prod/db/orders'].errors).toEqual([]);
+      expect(byId['prod/db/orders'].catalog).toBeDefined();
+    },
+  );
 
   it('turns a missing ObjectStore CRD into CrdNotInstalled + plugin-not-installed for that database only', async () => {
     const good = seededClient('prod');
     const noPlugin = seededClient('noplugin');
-    noPlugin.faults.listObjectStores = new CrdNotInstalledError({ message: 'ObjectStore not served: the Barman Cloud plugin is not installed', kubernetesCluster: 'noplugin', crd: 'objectstores.barmancloud.cnpg.io' });
+    noPlugin.faults.listObjectStores = new CrdNotInstalledError({
+      message:
+        'ObjectStore not served: the Barman Cloud plugin is not installed',
+      kubernetesCluster: 'noplugin',
+      crd: 'objectstores.barmancloud.cnpg.io',
+    });
     const { service } = setup({ clients: [good, noPlugin] });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'noplugin:db/orders,prod:db/billing' }) });
+    const res = await service.getEntityStatus({
+      entity: entity({
+        'cnpg.io/cluster': 'noplugin:db/orders,prod:db/billing',
+      }),
+    });
     const broken = res.databases.find(d => d.id === 'noplugin/db/orders')!;
-    expect(broken.errors).toEqual([expect.objectContaining({ source: 'kubernetes', name: 'CrdNotInstalled' })]);
+    expect(broken.errors).toEqual([
+      expect.objectContaining({
+        source: 'kubernetes',
+        name: 'CrdNotInstalled',
+      }),
+    ]);
     expect(broken.diagnoses.map(d => d.id)).toContain('plugin-not-installed');
     expect(broken.archive).toBeUndefined();
-    expect(res.databases.find(d => d.id === 'prod/db/billing')!.errors).toEqual([]);
+    expect(res.databases.find(d => d.id === 'prod/db/billing')!.errors).toEqual(
+      [],
+    );
   });
 
   it('an S3 failure of one bucket is a named error in that database, the other keeps its catalog', async () => {
@@ -176,17 +323,42 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
     client.objectStores.push({
       ...objectStore(),
       metadata: { name: 'r2-store', namespace: 'db' },
-      spec: { ...objectStore().spec, configuration: { ...objectStore().spec!.configuration, endpointURL: 'https://acc.r2.cloudflarestorage.com', destinationPath: 's3://gone' } },
+      spec: {
+        ...objectStore().spec,
+        configuration: {
+          ...objectStore().spec!.configuration,
+          endpointURL: 'https://acc.r2.cloudflarestorage.com',
+          destinationPath: 's3://gone',
+        },
+      },
     });
-    client.clusters[1].spec!.plugins![0].parameters!.barmanObjectName = 'r2-store';
+    client.clusters[1].spec!.plugins![0].parameters!.barmanObjectName =
+      'r2-store';
     const readers = new FakeArchiveReaderFactory({
       'http://minio.minio.svc:9000': { catalogs: catalogs() },
-      'https://acc.r2.cloudflarestorage.com': { catalogs: {}, scanError: Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' }) },
+      'https://acc.r2.cloudflarestorage.com': {
+        catalogs: {},
+        scanError: Object.assign(
+          new Error('The specified bucket does not exist'),
+          { name: 'NoSuchBucket' },
+        ),
+      },
     });
-    const { service } = setup({ clients: [client], readers, allowed: ['minio.minio.svc:9000', '*.r2.cloudflarestorage.com'] });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders,db/billing' }) });
+    const { service } = setup({
+      clients: [client],
+      readers,
+      allowed: ['minio.minio.svc:9000', '*.r2.cloudflarestorage.com'],
+    });
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders,db/billing' }),
+    });
     const billing = res.databases.find(d => d.id === 'prod/db/billing')!;
-    expect(billing.errors).toContainEqual({ source: 's3', name: 'NoSuchBucket', message: 'The specified bucket does not exist', target: 'https://acc.r2.cloudflarestorage.com s3://gone' });
+    expect(billing.errors).toContainEqual({
+      source: 's3',
+      name: 'NoSuchBucket',
+      message: 'The specified bucket does not exist',
+      target: 'https://acc.r2.cloudflarestorage.com s3://gone',
+    });
     expect(billing.catalog).toBeUndefined();
     expect(billing.recoveryWindow.effective.basis).toBe('operator');
     const orders = res.databases.find(d => d.id === 'prod/db/orders')!;
@@ -196,25 +368,55 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
 
   it('reports partial scans: scan.errors become SourceErrors', async () => {
     const c = catalogs();
-    c['s3://backups/cnpg|orders'].scan = { ...c['s3://backups/cnpg|orders'].scan, complete: false, errors: [{ name: 'AccessDenied', message: 'Access Denied', key: 'cnpg/orders/wals/' }] };
-    const readers = new FakeArchiveReaderFactory({ 'http://minio.minio.svc:9000': { catalogs: c } });
+    c['s3://backups/cnpg|orders'].scan = {
+      ...c['s3://backups/cnpg|orders'].scan,
+      complete: false,
+      errors: [
+        {
+          name: 'AccessDenied',
+          message: 'Access Denied',
+          key: 'cnpg/orders/wals/',
+        },
+      ],
+    };
+    const readers = new FakeArchiveReaderFactory({
+      'http://minio.minio.svc:9000': { catalogs: c },
+    });
     const { service } = setup({ readers });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
-    expect(res.databases[0].errors).toEqual([expect.objectContaining({ source: 's3', name: 'AccessDenied', message: 'Access Denied (cnpg/orders/wals/)' })]);
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+    });
+    expect(res.databases[0].errors).toEqual([
+      expect.objectContaining({
+        source: 's3',
+        name: 'AccessDenied',
+        message: 'Access Denied (cnpg/orders/wals/)',
+      }),
+    ]);
     expect(res.databases[0].health.level).not.toBe('ok');
   });
 
   it('times out a hanging scan as ScanTimeout', async () => {
-    const readers = new FakeArchiveReaderFactory({ 'http://minio.minio.svc:9000': { catalogs: catalogs(), delayMs: 1000 } });
+    const readers = new FakeArchiveReaderFactory({
+      'http://minio.minio.svc:9000': { catalogs: catalogs(), delayMs: 1000 },
+    });
     const { service } = setup({ readers });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
-    expect(res.databases[0].errors).toContainEqual(expect.objectContaining({ source: 's3', name: 'ScanTimeout' }));
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+    });
+    expect(res.databases[0].errors).toContainEqual(
+      expect.objectContaining({ source: 's3', name: 'ScanTimeout' }),
+    );
   });
 
   it('never contacts an endpoint the config does not allow', async () => {
     const { service, readers } = setup({ allowed: [] });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
-    expect(res.databases[0].errors).toEqual([expect.objectContaining({ source: 'config', name: 'EndpointNotAllowed' })]);
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+    });
+    expect(res.databases[0].errors).toEqual([
+      expect.objectContaining({ source: 'config', name: 'EndpointNotAllowed' }),
+    ]);
     expect(readers.connections).toEqual([]);
   });
 
@@ -222,14 +424,24 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
     const client = seededClient('prod');
     client.secrets['db/s3-creds'] = { ACCESS_KEY_ID };
     const { service } = setup({ clients: [client] });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
-    expect(res.databases[0].errors).toEqual([expect.objectContaining({ source: 'config', name: 'SecretKeyNotFound', message: expect.stringContaining('"ACCESS_SECRET_KEY"') })]);
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+    });
+    expect(res.databases[0].errors).toEqual([
+      expect.objectContaining({
+        source: 'config',
+        name: 'SecretKeyNotFound',
+        message: expect.stringContaining('"ACCESS_SECRET_KEY"'),
+      }),
+    ]);
     expect(JSON.stringify(res)).not.toContain(ACCESS_KEY_ID);
   });
 
   it('never returns secret values', async () => {
     const { service } = setup();
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders,db/billing' }) });
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders,db/billing' }),
+    });
     const json = JSON.stringify(res);
     expect(json).not.toContain(SECRET_ACCESS_KEY);
     expect(json).not.toContain(ACCESS_KEY_ID);
@@ -239,7 +451,9 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
   it('scans once for concurrent requests and refreshes incrementally on demand', async () => {
     const { service, readers } = setup();
     const e = entity({ 'cnpg.io/cluster': 'db/orders' });
-    await Promise.all(Array.from({ length: 5 }, () => service.getEntityStatus({ entity: e })));
+    await Promise.all(
+      Array.from({ length: 5 }, () => service.getEntityStatus({ entity: e })),
+    );
     expect(readers.scans).toHaveLength(1);
     await service.getEntityStatus({ entity: e, refresh: true });
     expect(readers.scans).toHaveLength(2);
@@ -248,21 +462,38 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
 
   it('explains an operator/bucket disagreement on the recovery window', async () => {
     const client = seededClient('prod');
-    client.objectStores[0].status!.serverRecoveryWindow!.orders.firstRecoverabilityPoint = '2025-06-01T02:00:10Z';
+    client.objectStores[0].status!.serverRecoveryWindow!.orders.firstRecoverabilityPoint =
+      '2025-06-01T02:00:10Z';
     const { service } = setup({ clients: [client] });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+    });
     expect(res.databases[0].recoveryWindow).toMatchObject({
       agreement: 'disagree',
-      explanation: expect.stringMatching(/older than the oldest DONE backup in the bucket.*retention deleted it since the last maintenance cycle/),
+      explanation: expect.stringMatching(
+        /older than the oldest DONE backup in the bucket.*retention deleted it since the last maintenance cycle/,
+      ),
     });
   });
 
   it('treats LastBackupSucceeded=False/BackupStarted as a running backup, not a failure', async () => {
     const client = seededClient('prod');
-    client.clusters[0].status!.conditions![1] = { type: 'LastBackupSucceeded', status: 'False', reason: 'BackupStarted', message: 'New Backup starting up' };
+    client.clusters[0].status!.conditions![1] = {
+      type: 'LastBackupSucceeded',
+      status: 'False',
+      reason: 'BackupStarted',
+      message: 'New Backup starting up',
+    };
     const { service } = setup({ clients: [client] });
-    const [db] = (await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) })).databases;
-    expect(db.health.lastBackup).toMatchObject({ level: 'ok', text: expect.stringContaining('a backup is running now') });
+    const [db] = (
+      await service.getEntityStatus({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+      })
+    ).databases;
+    expect(db.health.lastBackup).toMatchObject({
+      level: 'ok',
+      text: expect.stringContaining('a backup is running now'),
+    });
   });
 
   it('diagnoses a 5-field schedule and the checksum problem from CR state', async () => {
@@ -272,29 +503,80 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
       type: 'ContinuousArchiving',
       status: 'False',
       reason: 'ContinuousArchivingFailing',
-      message: 'An error occurred (InvalidArgument) when calling the PutObject operation: x-amz-content-sha256 must be UNSIGNED-PAYLOAD',
+      message:
+        'An error occurred (InvalidArgument) when calling the PutObject operation: x-amz-content-sha256 must be UNSIGNED-PAYLOAD',
     };
     const { service } = setup({ clients: [client] });
-    const [db] = (await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) })).databases;
+    const [db] = (
+      await service.getEntityStatus({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+      })
+    ).databases;
     // Hourly (seconds-first) and last run at 02:00 → also overdue at 12:00.
-    expect(db.diagnoses.map(d => d.id)).toEqual(['checksum-incompatibility', 'cron-five-fields', 'schedule-overdue']);
+    expect(db.diagnoses.map(d => d.id)).toEqual([
+      'checksum-incompatibility',
+      'cron-five-fields',
+      'schedule-overdue',
+    ]);
     expect(db.health.level).toBe('error');
     expect(db.health.archiving.level).toBe('error');
   });
 
   it('detects another cluster writing the same folder', async () => {
     const client = seededClient('prod');
-    client.clusters.push(pluginCluster('orders-copy', { plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'minio-store', serverName: 'orders' } }] }));
+    client.clusters.push(
+      pluginCluster('orders-copy', {
+        plugins: [
+          {
+            name: 'barman-cloud.cloudnative-pg.io',
+            isWALArchiver: true,
+            parameters: {
+              barmanObjectName: 'minio-store',
+              serverName: 'orders',
+            },
+          },
+        ],
+      }),
+    );
     const { service } = setup({ clients: [client] });
-    const [db] = (await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) })).databases;
+    const [db] = (
+      await service.getEntityStatus({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+      })
+    ).databases;
     expect(db.diagnoses.map(d => d.id)).toContain('shared-server-name');
   });
 
   it('reads the ObjectStore CRD to flag a schema without sidecar env', async () => {
     const client = seededClient('prod');
-    client.crd = { metadata: { name: 'objectstores.barmancloud.cnpg.io' }, spec: { versions: [{ name: 'v1', storage: true, schema: { openAPIV3Schema: { properties: { spec: { properties: { instanceSidecarConfiguration: { properties: {} } } } } } } }] } };
+    client.crd = {
+      metadata: { name: 'objectstores.barmancloud.cnpg.io' },
+      spec: {
+        versions: [
+          {
+            name: 'v1',
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                properties: {
+                  spec: {
+                    properties: {
+                      instanceSidecarConfiguration: { properties: {} },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
     const { service } = setup({ clients: [client] });
-    const [db] = (await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) })).databases;
+    const [db] = (
+      await service.getEntityStatus({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+      })
+    ).databases;
     expect(db.diagnoses.map(d => d.id)).toContain('objectstore-crd-lacks-env');
   });
 });
@@ -302,73 +584,214 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
 describe('DefaultCnpgBackupsService actions', () => {
   it('creates a plugin Backup named <cluster>-manual-<YYYYMMDDHHMMSS> for an owned cluster', async () => {
     const { service, clients } = setup();
-    const res = await service.createBackup({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }), kubernetesCluster: 'prod', namespace: 'db', cluster: 'orders', requestedBy: 'user:default/alice' });
-    expect(res).toMatchObject({ kubernetesCluster: 'prod', namespace: 'db', backup: { name: 'orders-manual-20250610120000', method: 'plugin' } });
+    const res = await service.createBackup({
+      entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      cluster: 'orders',
+      requestedBy: 'user:default/alice',
+    });
+    expect(res).toMatchObject({
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      backup: { name: 'orders-manual-20250610120000', method: 'plugin' },
+    });
     const created = clients[0].backups.at(-1)!;
-    expect(created.spec).toEqual({ cluster: { name: 'orders' }, method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' } });
-    expect(created.metadata.annotations).toEqual({ 'cnpg-backups.backstage.io/requested-by': 'user:default/alice' });
+    expect(created.spec).toEqual({
+      cluster: { name: 'orders' },
+      method: 'plugin',
+      pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+    });
+    expect(created.metadata.annotations).toEqual({
+      'cnpg-backups.backstage.io/requested-by': 'user:default/alice',
+    });
   });
 
   it('uses method barmanObjectStore for legacy clusters', async () => {
     const client = seededClient('prod');
-    client.clusters.push(pluginCluster('legacy', { plugins: [], backup: { barmanObjectStore: { destinationPath: 's3://x' } } }));
+    client.clusters.push(
+      pluginCluster('legacy', {
+        plugins: [],
+        backup: { barmanObjectStore: { destinationPath: 's3://x' } },
+      }),
+    );
     const { service } = setup({ clients: [client] });
-    const res = await service.createBackup({ entity: entity({ 'cnpg.io/cluster': 'db/legacy' }), kubernetesCluster: 'prod', namespace: 'db', cluster: 'legacy' });
+    const res = await service.createBackup({
+      entity: entity({ 'cnpg.io/cluster': 'db/legacy' }),
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      cluster: 'legacy',
+    });
     expect(res.backup.method).toBe('barmanObjectStore');
   });
 
   it('refuses a cluster the entity does not own', async () => {
     const { service } = setup();
     await expect(
-      service.createBackup({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }), kubernetesCluster: 'prod', namespace: 'db', cluster: 'billing' }),
+      service.createBackup({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        cluster: 'billing',
+      }),
     ).rejects.toMatchObject({ name: 'NotAllowedError' });
     await expect(
-      service.createBackup({ entity: entity({ 'cnpg.io/cluster': 'other:db/orders' }), kubernetesCluster: 'prod', namespace: 'db', cluster: 'orders' }),
+      service.createBackup({
+        entity: entity({ 'cnpg.io/cluster': 'other:db/orders' }),
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        cluster: 'orders',
+      }),
     ).rejects.toMatchObject({ name: 'NotAllowedError' });
   });
 
   it('checks label ownership for kubernetes-id entities', async () => {
     const client = seededClient('prod');
-    client.clusters.push({ ...pluginCluster('foreign'), metadata: { ...pluginCluster('foreign').metadata, labels: {} } });
+    client.clusters.push({
+      ...pluginCluster('foreign'),
+      metadata: { ...pluginCluster('foreign').metadata, labels: {} },
+    });
     const { service } = setup({ clients: [client] });
     const e = entity({ 'backstage.io/kubernetes-id': 'shop' });
-    await expect(service.createBackup({ entity: e, kubernetesCluster: 'prod', namespace: 'db', cluster: 'orders' })).resolves.toBeDefined();
-    await expect(service.createBackup({ entity: e, kubernetesCluster: 'prod', namespace: 'db', cluster: 'foreign' })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(
+      service.createBackup({
+        entity: e,
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        cluster: 'orders',
+      }),
+    ).resolves.toBeDefined();
+    await expect(
+      service.createBackup({
+        entity: e,
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        cluster: 'foreign',
+      }),
+    ).rejects.toMatchObject({ name: 'NotAllowedError' });
   });
 
   it('maps a Kubernetes 403 on create to NotAllowedError and an unknown cluster to NotFoundError', async () => {
     const client = seededClient('prod');
-    client.faults.createBackup = new KubernetesForbiddenError({ message: 'may not create Backup', kubernetesCluster: 'prod' });
+    client.faults.createBackup = new KubernetesForbiddenError({
+      message: 'may not create Backup',
+      kubernetesCluster: 'prod',
+    });
     const { service } = setup({ clients: [client] });
-    await expect(service.createBackup({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }), kubernetesCluster: 'prod', namespace: 'db', cluster: 'orders' })).rejects.toMatchObject({ name: 'NotAllowedError' });
-    await expect(service.createBackup({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }), kubernetesCluster: 'nope', namespace: 'db', cluster: 'orders' })).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(
+      service.createBackup({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        cluster: 'orders',
+      }),
+    ).rejects.toMatchObject({ name: 'NotAllowedError' });
+    await expect(
+      service.createBackup({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+        kubernetesCluster: 'nope',
+        namespace: 'db',
+        cluster: 'orders',
+      }),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 
   it('creates a recovery Cluster and refuses an existing name with ConflictError', async () => {
     const { service } = setup();
-    const manifest = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'orders-restore' }, spec: { instances: 1 } };
-    await expect(service.createCluster({ kubernetesCluster: 'prod', namespace: 'db', manifest })).resolves.toEqual({ kubernetesCluster: 'prod', namespace: 'db', name: 'orders-restore', uid: 'uid-c' });
-    await expect(service.createCluster({ kubernetesCluster: 'prod', namespace: 'db', manifest: { ...manifest, metadata: { name: 'orders' } } })).rejects.toMatchObject({
+    const manifest = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'orders-restore' },
+      spec: { instances: 1 },
+    };
+    await expect(
+      service.createCluster({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        manifest,
+      }),
+    ).resolves.toEqual({
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      name: 'orders-restore',
+      uid: 'uid-c',
+    });
+    await expect(
+      service.createCluster({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        manifest: { ...manifest, metadata: { name: 'orders' } },
+      }),
+    ).rejects.toMatchObject({
       name: 'ConflictError',
-      message: expect.stringMatching(/use a new name; recovery must create a new cluster/),
+      message: expect.stringMatching(
+        /use a new name; recovery must create a new cluster/,
+      ),
     });
   });
 
   it('rejects manifests that are not Clusters', async () => {
     const { service } = setup();
-    await expect(service.createCluster({ kubernetesCluster: 'prod', namespace: 'db', manifest: { kind: 'Secret' } })).rejects.toMatchObject({ name: 'InputError' });
-    await expect(service.createCluster({ kubernetesCluster: 'prod', namespace: 'db', manifest: { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'x', namespace: 'other' } } })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(
+      service.createCluster({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        manifest: { kind: 'Secret' },
+      }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    await expect(
+      service.createCluster({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        manifest: {
+          apiVersion: 'postgresql.cnpg.io/v1',
+          kind: 'Cluster',
+          metadata: { name: 'x', namespace: 'other' },
+        },
+      }),
+    ).rejects.toMatchObject({ name: 'InputError' });
   });
 
   it('answers whether a serverName is free', async () => {
     const { service } = setup();
-    await expect(service.getServerNameEmptiness({ kubernetesCluster: 'prod', namespace: 'db', name: 'orders', serverName: 'orders' })).resolves.toEqual({ serverName: 'orders', empty: false, walObjects: 32, destinationPath: 's3://backups/cnpg' });
-    await expect(service.getServerNameEmptiness({ kubernetesCluster: 'prod', namespace: 'db', name: 'orders', serverName: 'orders-v2' })).resolves.toMatchObject({ empty: true, walObjects: 0 });
+    await expect(
+      service.getServerNameEmptiness({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        name: 'orders',
+        serverName: 'orders',
+      }),
+    ).resolves.toEqual({
+      serverName: 'orders',
+      empty: false,
+      walObjects: 32,
+      destinationPath: 's3://backups/cnpg',
+    });
+    await expect(
+      service.getServerNameEmptiness({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        name: 'orders',
+        serverName: 'orders-v2',
+      }),
+    ).resolves.toMatchObject({ empty: true, walObjects: 0 });
   });
 
   it('serves one database status and 404s an unknown one', async () => {
     const { service } = setup();
-    await expect(service.getDatabaseStatus({ kubernetesCluster: 'prod', namespace: 'db', name: 'orders' })).resolves.toMatchObject({ id: 'prod/db/orders' });
-    await expect(service.getDatabaseStatus({ kubernetesCluster: 'prod', namespace: 'db', name: 'nope' })).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(
+      service.getDatabaseStatus({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        name: 'orders',
+      }),
+    ).resolves.toMatchObject({ id: 'prod/db/orders' });
+    await expect(
+      service.getDatabaseStatus({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        name: 'nope',
+      }),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 });

@@ -37,7 +37,12 @@ import {
   KubernetesClientError,
   KubernetesObjectNotFoundError,
 } from '../kubernetes';
-import { ArchiveConfigurationError, toHttpError, toSourceError, uniqueErrors } from './errors';
+import {
+  ArchiveConfigurationError,
+  toHttpError,
+  toSourceError,
+  uniqueErrors,
+} from './errors';
 import type { KubernetesClientRegistry } from './KubernetesClientRegistry';
 import {
   computeHealth,
@@ -90,12 +95,22 @@ class ScanTimeoutError extends Error {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new ScanTimeoutError(`${what} did not finish within ${ms} ms`)), ms);
+      timer = setTimeout(
+        () =>
+          reject(
+            new ScanTimeoutError(`${what} did not finish within ${ms} ms`),
+          ),
+        ms,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -117,7 +132,9 @@ const CLUSTER_SPEC_FIELDS = [
   'monitoring',
 ];
 
-function pickClusterSpec(cluster: CnpgCluster): Record<string, unknown> | undefined {
+function pickClusterSpec(
+  cluster: CnpgCluster,
+): Record<string, unknown> | undefined {
   if (!cluster.spec) return undefined;
   const picked: Record<string, unknown> = {};
   for (const key of CLUSTER_SPEC_FIELDS) {
@@ -145,7 +162,9 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   readonly #now: () => Date;
   readonly #readers = new Map<string, ArchiveReader>();
 
-  static create(options: DefaultCnpgBackupsServiceOptions): DefaultCnpgBackupsService {
+  static create(
+    options: DefaultCnpgBackupsServiceOptions,
+  ): DefaultCnpgBackupsService {
     return new DefaultCnpgBackupsService(options);
   }
 
@@ -179,36 +198,55 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       selector = getCnpgEntitySelector(options.entity);
     } catch (error) {
       if (error instanceof InvalidAnnotationError) {
-        return response([], [{ source: 'config', name: 'InvalidAnnotation', message: error.message }]);
+        return response(
+          [],
+          [
+            {
+              source: 'config',
+              name: 'InvalidAnnotation',
+              message: error.message,
+            },
+          ],
+        );
       }
       throw error;
     }
     if (!selector) {
-      return response([], [
-        {
-          source: 'config',
-          name: 'MissingAnnotation',
-          message: `Entity ${entityRef} has neither the cnpg.io/cluster nor the backstage.io/kubernetes-id annotation`,
-        },
-      ]);
+      return response(
+        [],
+        [
+          {
+            source: 'config',
+            name: 'MissingAnnotation',
+            message: `Entity ${entityRef} has neither the cnpg.io/cluster nor the backstage.io/kubernetes-id annotation`,
+          },
+        ],
+      );
     }
     if (this.#kubernetes.list().length === 0) {
-      return response([], [
-        {
-          source: 'config',
-          name: 'NoKubernetesClusters',
-          message: 'No Kubernetes cluster is configured (kubernetes.clusterLocatorMethods[type=config], filtered by cnpgBackups.kubernetes.clusters)',
-        },
-      ]);
+      return response(
+        [],
+        [
+          {
+            source: 'config',
+            name: 'NoKubernetesClusters',
+            message:
+              'No Kubernetes cluster is configured (kubernetes.clusterLocatorMethods[type=config], filtered by cnpgBackups.kubernetes.clusters)',
+          },
+        ],
+      );
     }
 
     const errors: SourceError[] = [];
-    const found: Array<{ client: CnpgKubernetesClient; cluster: CnpgCluster }> = [];
+    const found: Array<{ client: CnpgKubernetesClient; cluster: CnpgCluster }> =
+      [];
     const shells: DatabaseStatus[] = [];
 
     if (selector.kind === 'explicit') {
       await Promise.all(
-        selector.clusters.map(ref => this.#findExplicit(ref, found, shells, errors)),
+        selector.clusters.map(ref =>
+          this.#findExplicit(ref, found, shells, errors),
+        ),
       );
     } else {
       const clients = this.#clientsFor(selector.kubernetesCluster, errors);
@@ -221,7 +259,12 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
             });
             for (const cluster of clusters) found.push({ client, cluster });
           } catch (error) {
-            errors.push(toSourceError(error, { source: 'kubernetes', target: client.clusterName }));
+            errors.push(
+              toSourceError(error, {
+                source: 'kubernetes',
+                target: client.clusterName,
+              }),
+            );
           }
         }),
       );
@@ -229,7 +272,9 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         errors.push({
           source: 'kubernetes',
           name: 'ClusterNotFound',
-          message: `No CNPG Cluster labelled ${selector.labelSelector}${selector.namespace ? ` in namespace ${selector.namespace}` : ''} in ${clients.map(c => c.clusterName).join(', ')}`,
+          message: `No CNPG Cluster labelled ${selector.labelSelector}${
+            selector.namespace ? ` in namespace ${selector.namespace}` : ''
+          } in ${clients.map(c => c.clusterName).join(', ')}`,
         });
       }
     }
@@ -262,9 +307,14 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         found.push({ client, cluster: await client.getCluster(ref) });
       } catch (error) {
         // Pinned: the database is known, so show it with the error rather than dropping it.
-        shells.push(this.#shellStatus({ ...ref, kubernetesCluster: client.clusterName }, [
-          toSourceError(error, { source: 'kubernetes', target: client.clusterName }),
-        ]));
+        shells.push(
+          this.#shellStatus({ ...ref, kubernetesCluster: client.clusterName }, [
+            toSourceError(error, {
+              source: 'kubernetes',
+              target: client.clusterName,
+            }),
+          ]),
+        );
       }
       return;
     }
@@ -278,22 +328,36 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       }),
     );
     const hits = attempts.filter(a => a.cluster);
-    for (const hit of hits) found.push({ client: hit.client, cluster: hit.cluster! });
+    for (const hit of hits)
+      found.push({ client: hit.client, cluster: hit.cluster! });
     if (hits.length === 0) {
       for (const miss of attempts) {
         if (!(miss.error instanceof KubernetesObjectNotFoundError)) {
-          errors.push(toSourceError(miss.error, { source: 'kubernetes', target: miss.client.clusterName }));
+          errors.push(
+            toSourceError(miss.error, {
+              source: 'kubernetes',
+              target: miss.client.clusterName,
+            }),
+          );
         }
       }
       errors.push({
         source: 'kubernetes',
         name: 'ClusterNotFound',
-        message: `CNPG Cluster ${ref.namespace}/${ref.name} was not found in ${attempts.filter(a => a.error instanceof KubernetesObjectNotFoundError).map(a => a.client.clusterName).join(', ') || 'any reachable Kubernetes cluster'}`,
+        message: `CNPG Cluster ${ref.namespace}/${ref.name} was not found in ${
+          attempts
+            .filter(a => a.error instanceof KubernetesObjectNotFoundError)
+            .map(a => a.client.clusterName)
+            .join(', ') || 'any reachable Kubernetes cluster'
+        }`,
       });
     }
   }
 
-  #clientsFor(kubernetesCluster: string | undefined, errors: SourceError[]): CnpgKubernetesClient[] {
+  #clientsFor(
+    kubernetesCluster: string | undefined,
+    errors: SourceError[],
+  ): CnpgKubernetesClient[] {
     if (!kubernetesCluster) return this.#kubernetes.list();
     const client = this.#kubernetes.get(kubernetesCluster);
     if (!client) {
@@ -309,16 +373,26 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
 
   // ---------------------------------------------------------------- one database
 
-  async getDatabaseStatus(options: DatabaseRef & { refresh?: boolean }): Promise<DatabaseStatus> {
+  async getDatabaseStatus(
+    options: DatabaseRef & { refresh?: boolean },
+  ): Promise<DatabaseStatus> {
     const client = this.#requireClient(options.kubernetesCluster);
     let cluster: CnpgCluster;
     try {
       cluster = await client.getCluster(options);
     } catch (error) {
-      if (error instanceof KubernetesObjectNotFoundError || error instanceof CrdNotInstalledError) {
+      if (
+        error instanceof KubernetesObjectNotFoundError ||
+        error instanceof CrdNotInstalledError
+      ) {
         throw new NotFoundError(error.message);
       }
-      return this.#shellStatus(options, [toSourceError(error, { source: 'kubernetes', target: client.clusterName })]);
+      return this.#shellStatus(options, [
+        toSourceError(error, {
+          source: 'kubernetes',
+          target: client.clusterName,
+        }),
+      ]);
     }
     return this.#buildStatus({ client, cluster, refresh: options.refresh });
   }
@@ -328,12 +402,19 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   ): Promise<ServerNameEmptinessResponse> {
     const client = this.#requireClient(options.kubernetesCluster);
     const { cluster, archive } = await this.#clusterArchive(client, options);
-    const reader = await this.#readerFor(client, cluster.metadata.namespace ?? options.namespace, archive).catch(error => {
+    const reader = await this.#readerFor(
+      client,
+      cluster.metadata.namespace ?? options.namespace,
+      archive,
+    ).catch(error => {
       throw this.#archiveActionError(error);
     });
     try {
       const result = await withTimeout(
-        reader.isServerNameEmpty({ destination: archive.destinationPath, serverName: options.serverName }),
+        reader.isServerNameEmpty({
+          destination: archive.destinationPath,
+          serverName: options.serverName,
+        }),
         this.#scanTimeoutMs,
         `Listing ${archive.destinationPath}/${options.serverName}/wals/`,
       );
@@ -351,9 +432,11 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   #archiveActionError(error: unknown): Error {
     const e = error as Error;
     if (e?.name === 'InvalidDestinationError') return new InputError(e.message);
-    if (error instanceof EndpointNotAllowedError) return new NotAllowedError(e.message);
+    if (error instanceof EndpointNotAllowedError)
+      return new NotAllowedError(e.message);
     if (error instanceof KubernetesClientError) return toHttpError(error);
-    if (error instanceof ArchiveConfigurationError) return new InputError(e.message);
+    if (error instanceof ArchiveConfigurationError)
+      return new InputError(e.message);
     return toHttpError(error);
   }
 
@@ -369,21 +452,31 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     }
     const declaration = declaredArchive(cluster);
     if (!declaration) {
-      throw new InputError(`Cluster ${ref.namespace}/${ref.name} has no backup configuration (no barman-cloud plugin entry, no spec.backup.barmanObjectStore)`);
+      throw new InputError(
+        `Cluster ${ref.namespace}/${ref.name} has no backup configuration (no barman-cloud plugin entry, no spec.backup.barmanObjectStore)`,
+      );
     }
     let objectStore: CnpgObjectStore | undefined;
     if (declaration.form === 'plugin') {
       if (!declaration.entry.objectStoreName) {
-        throw new InputError(`Cluster ${ref.namespace}/${ref.name}: the barman-cloud plugin entry has no barmanObjectName parameter`);
+        throw new InputError(
+          `Cluster ${ref.namespace}/${ref.name}: the barman-cloud plugin entry has no barmanObjectName parameter`,
+        );
       }
       try {
-        objectStore = await client.getObjectStore({ namespace: ref.namespace, name: declaration.entry.objectStoreName });
+        objectStore = await client.getObjectStore({
+          namespace: ref.namespace,
+          name: declaration.entry.objectStoreName,
+        });
       } catch (error) {
         throw toHttpError(error);
       }
     }
     try {
-      return { cluster, archive: resolveArchiveTarget({ cluster, declaration, objectStore }) };
+      return {
+        cluster,
+        archive: resolveArchiveTarget({ cluster, declaration, objectStore }),
+      };
     } catch (error) {
       throw new InputError((error as Error).message);
     }
@@ -391,20 +484,37 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
 
   #requireClient(name: string): CnpgKubernetesClient {
     const client = this.#kubernetes.get(name);
-    if (!client) throw new NotFoundError(`Kubernetes cluster "${name}" is not configured`);
+    if (!client)
+      throw new NotFoundError(`Kubernetes cluster "${name}" is not configured`);
     return client;
   }
 
   #shellStatus(ref: DatabaseRef, errors: SourceError[]): DatabaseStatus {
     return {
       id: `${ref.kubernetesCluster}/${ref.namespace}/${ref.name}`,
-      cluster: { kubernetesCluster: ref.kubernetesCluster, namespace: ref.namespace, name: ref.name, conditions: [] },
+      cluster: {
+        kubernetesCluster: ref.kubernetesCluster,
+        namespace: ref.namespace,
+        name: ref.name,
+        conditions: [],
+      },
       health: {
         level: 'unknown',
-        summary: errors[0] ? `${errors[0].name}: ${errors[0].message}` : 'Unknown',
-        archiving: { level: 'unknown', text: 'Unknown: the Cluster could not be read' },
-        lastBackup: { level: 'unknown', text: 'Unknown: the Cluster could not be read' },
-        schedule: { level: 'unknown', text: 'Unknown: the Cluster could not be read' },
+        summary: errors[0]
+          ? `${errors[0].name}: ${errors[0].message}`
+          : 'Unknown',
+        archiving: {
+          level: 'unknown',
+          text: 'Unknown: the Cluster could not be read',
+        },
+        lastBackup: {
+          level: 'unknown',
+          text: 'Unknown: the Cluster could not be read',
+        },
+        schedule: {
+          level: 'unknown',
+          text: 'Unknown: the Cluster could not be read',
+        },
       },
       recoverySources: [],
       recoveryWindow: { effective: { basis: 'none' }, agreement: 'unknown' },
@@ -436,7 +546,12 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         return await promise;
       } catch (error) {
         if (error instanceof CrdNotInstalledError) missingCrds.push(error.crd);
-        errors.push(toSourceError(error, { source: 'kubernetes', target: kubernetesCluster }));
+        errors.push(
+          toSourceError(error, {
+            source: 'kubernetes',
+            target: kubernetesCluster,
+          }),
+        );
         return undefined;
       }
     };
@@ -445,18 +560,30 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     const pluginEntry = findPluginEntry(cluster);
     const usesPlugin =
       pluginEntry !== undefined ||
-      (cluster.spec?.externalClusters ?? []).some(e => e.plugin?.name === BARMAN_CLOUD_PLUGIN);
+      (cluster.spec?.externalClusters ?? []).some(
+        e => e.plugin?.name === BARMAN_CLOUD_PLUGIN,
+      );
 
-    const [objectStoresListed, allBackups, scheduled, siblings, crd] = await Promise.all([
-      usesPlugin ? this.#objectStores(client, namespace, pluginEntry?.objectStoreName, attempt) : Promise.resolve([]),
-      attempt(client.listBackups({ namespace })),
-      attempt(client.listScheduledBackups({ namespace })),
-      // Siblings reveal clusters sharing our archive folder; failure here only loses that check.
-      client.listClusters({ namespace }).catch(() => undefined),
-      declaration?.form === 'plugin'
-        ? client.getCustomResourceDefinition({ name: OBJECTSTORE_CRD }).catch(() => undefined)
-        : Promise.resolve(undefined),
-    ]);
+    const [objectStoresListed, allBackups, scheduled, siblings, crd] =
+      await Promise.all([
+        usesPlugin
+          ? this.#objectStores(
+              client,
+              namespace,
+              pluginEntry?.objectStoreName,
+              attempt,
+            )
+          : Promise.resolve([]),
+        attempt(client.listBackups({ namespace })),
+        attempt(client.listScheduledBackups({ namespace })),
+        // Siblings reveal clusters sharing our archive folder; failure here only loses that check.
+        client.listClusters({ namespace }).catch(() => undefined),
+        declaration?.form === 'plugin'
+          ? client
+              .getCustomResourceDefinition({ name: OBJECTSTORE_CRD })
+              .catch(() => undefined)
+          : Promise.resolve(undefined),
+      ]);
     const objectStores = objectStoresListed ?? [];
 
     // Archive target
@@ -493,7 +620,9 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     let catalog: BarmanCatalog | undefined;
     let serverNames: ServerNameSummary[] | undefined;
     if (archive) {
-      const target = `${archive.endpointURL ?? 'AWS S3'} ${archive.destinationPath}`;
+      const target = `${archive.endpointURL ?? 'AWS S3'} ${
+        archive.destinationPath
+      }`;
       try {
         const reader = await this.#readerFor(client, namespace, archive);
         const folderKey = archiveFolderKey(archive);
@@ -504,18 +633,27 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
             refresh: options.refresh,
             scan: previous =>
               withTimeout(
-                reader.scan({ destination: currentArchive.destinationPath, serverName: currentArchive.serverName, previous }),
+                reader.scan({
+                  destination: currentArchive.destinationPath,
+                  serverName: currentArchive.serverName,
+                  previous,
+                }),
                 this.#scanTimeoutMs,
                 `Scan of ${currentArchive.destinationPath}/${currentArchive.serverName}`,
               ),
           }),
           this.#scanCache
             .getJson({
-              key: `servernames:${archiveFolderKey({ ...archive, serverName: '' })}`,
+              key: `servernames:${archiveFolderKey({
+                ...archive,
+                serverName: '',
+              })}`,
               refresh: options.refresh,
               compute: () =>
                 withTimeout(
-                  reader.listServerNames({ destination: currentArchive.destinationPath }),
+                  reader.listServerNames({
+                    destination: currentArchive.destinationPath,
+                  }),
                   this.#scanTimeoutMs,
                   `Listing serverNames under ${currentArchive.destinationPath}`,
                 ),
@@ -531,12 +669,18 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
           errors.push({
             source: 's3',
             name: scanError.name,
-            message: scanError.key ? `${scanError.message} (${scanError.key})` : scanError.message,
+            message: scanError.key
+              ? `${scanError.message} (${scanError.key})`
+              : scanError.message,
             target,
           });
         }
         // A scan that read nothing at all is not a catalog: don't present "0 backups" as truth.
-        if (!catalog.scan.complete && catalog.backups.length === 0 && catalog.scan.walObjects === 0) {
+        if (
+          !catalog.scan.complete &&
+          catalog.backups.length === 0 &&
+          catalog.scan.walObjects === 0
+        ) {
           catalog = undefined;
         }
       } catch (error) {
@@ -546,7 +690,9 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
 
     // Kubernetes objects of this cluster
     const backups = (allBackups ?? []).filter(
-      b => b.spec?.cluster?.name === name || b.metadata.labels?.['cnpg.io/cluster'] === name,
+      b =>
+        b.spec?.cluster?.name === name ||
+        b.metadata.labels?.['cnpg.io/cluster'] === name,
     );
     const schedules = (scheduled ?? [])
       .filter(s => s.spec?.cluster?.name === name)
@@ -555,7 +701,11 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
 
     const failedBackupErrors = backups
       .filter(b => b.status?.phase === 'failed' && b.status.error)
-      .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))
+      .sort((a, b) =>
+        (b.metadata.creationTimestamp ?? '').localeCompare(
+          a.metadata.creationTimestamp ?? '',
+        ),
+      )
       .map(b => b.status!.error!);
 
     const summary = summarizeCluster(cluster, kubernetesCluster);
@@ -577,12 +727,21 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       schedules,
       catalog,
       missingCrds: [...new Set(missingCrds)],
-      objectStoreCrdHasSidecarEnv: crd ? objectStoreCrdHasSidecarEnv(crd) : undefined,
-      sharedArchiveWriters: archive ? this.#sharedWriters(cluster, archive, siblings ?? [], objectStores) : [],
+      objectStoreCrdHasSidecarEnv: crd
+        ? objectStoreCrdHasSidecarEnv(crd)
+        : undefined,
+      sharedArchiveWriters: archive
+        ? this.#sharedWriters(cluster, archive, siblings ?? [], objectStores)
+        : [],
       failedBackupErrors,
     });
 
-    const recoveryWindow = reconcileRecoveryWindow({ archive, cluster, objectStore, catalog });
+    const recoveryWindow = reconcileRecoveryWindow({
+      archive,
+      cluster,
+      objectStore,
+      catalog,
+    });
     const uniqueErrs = uniqueErrors(errors);
     const health = computeHealth({
       now,
@@ -590,7 +749,8 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       archive,
       archiveDeclared: declaration !== undefined,
       catalog,
-      operatorLastSuccessfulBackup: recoveryWindow.operator?.lastSuccessfulBackupTime,
+      operatorLastSuccessfulBackup:
+        recoveryWindow.operator?.lastSuccessfulBackupTime,
       schedules,
       diagnoses,
       errors: uniqueErrs,
@@ -610,7 +770,10 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       diagnoses,
       errors: uniqueErrs,
       actions: declaration
-        ? { backupMethod: declaration.form === 'plugin' ? 'plugin' : 'barmanObjectStore' }
+        ? {
+            backupMethod:
+              declaration.form === 'plugin' ? 'plugin' : 'barmanObjectStore',
+          }
         : {},
       clusterSpec: pickClusterSpec(cluster),
       ...(this.#kubernetes.isDemo(kubernetesCluster) ? { demo: true } : {}),
@@ -629,7 +792,9 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     } catch (error) {
       // RBAC may allow get but not list: fall back to the one object we need.
       if ((error as Error).name === 'KubernetesForbidden' && wanted) {
-        const one = await attempt(client.getObjectStore({ namespace, name: wanted }));
+        const one = await attempt(
+          client.getObjectStore({ namespace, name: wanted }),
+        );
         return one ? [one] : undefined;
       }
       return attempt(Promise.reject(error));
@@ -656,7 +821,9 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
           serverName: declaration.serverName,
         });
       } else {
-        const store = objectStores.find(s => s.metadata.name === declaration.entry.objectStoreName);
+        const store = objectStores.find(
+          s => s.metadata.name === declaration.entry.objectStoreName,
+        );
         if (store?.spec?.configuration) {
           siblingKey = archiveFolderKey({
             endpointURL: store.spec.configuration.endpointURL || undefined,
@@ -666,7 +833,10 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         }
       }
       if (siblingKey === key) {
-        writers.push({ namespace: sibling.metadata.namespace ?? '', name: sibling.metadata.name });
+        writers.push({
+          namespace: sibling.metadata.namespace ?? '',
+          name: sibling.metadata.name,
+        });
       }
     }
     return writers;
@@ -680,9 +850,12 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   ): LineageEntry[] {
     if (!archive) return [];
     const samePath = (path?: string) =>
-      path === undefined || path.replace(/\/+$/, '') === archive.destinationPath.replace(/\/+$/, '');
+      path === undefined ||
+      path.replace(/\/+$/, '') === archive.destinationPath.replace(/\/+$/, '');
     const sourceNames = new Set(
-      recoverySources.filter(s => samePath(s.destinationPath)).map(s => s.serverName),
+      recoverySources
+        .filter(s => samePath(s.destinationPath))
+        .map(s => s.serverName),
     );
     const names = new Set((serverNames ?? []).map(s => s.serverName));
     names.add(archive.serverName);
@@ -716,12 +889,19 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   ): Promise<ArchiveReader> {
     const decision = this.#endpointPolicy.decide(archive.endpointURL);
     if (!decision.allowed) {
-      throw new EndpointNotAllowedError(archive.endpointURL ?? 'aws', decision.reason);
+      throw new EndpointNotAllowedError(
+        archive.endpointURL ?? 'aws',
+        decision.reason,
+      );
     }
     const settings = decision.settings;
     const secrets = new Map<string, Promise<Record<string, string>>>();
-    const readKey = async (ref: { name: string; key: string }, what: string) => {
-      if (!secrets.has(ref.name)) secrets.set(ref.name, client.getSecret({ namespace, name: ref.name }));
+    const readKey = async (
+      ref: { name: string; key: string },
+      what: string,
+    ) => {
+      if (!secrets.has(ref.name))
+        secrets.set(ref.name, client.getSecret({ namespace, name: ref.name }));
       const data = await secrets.get(ref.name)!;
       const value = data[ref.key];
       if (value === undefined) {
@@ -739,21 +919,30 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       if (!refs.accessKeyId || !refs.secretAccessKey) {
         throw new ArchiveConfigurationError(
           'CredentialsNotSet',
-          `${archive.form === 'plugin' ? `ObjectStore ${namespace}/${archive.objectStoreName}` : 'The Cluster'} sets neither s3Credentials.accessKeyId/secretAccessKey nor inheritFromIAMRole`,
+          `${
+            archive.form === 'plugin'
+              ? `ObjectStore ${namespace}/${archive.objectStoreName}`
+              : 'The Cluster'
+          } sets neither s3Credentials.accessKeyId/secretAccessKey nor inheritFromIAMRole`,
         );
       }
       const [accessKeyId, secretAccessKey, sessionToken] = await Promise.all([
         readKey(refs.accessKeyId, 'accessKeyId'),
         readKey(refs.secretAccessKey, 'secretAccessKey'),
-        refs.sessionToken ? readKey(refs.sessionToken, 'sessionToken') : Promise.resolve(undefined),
+        refs.sessionToken
+          ? readKey(refs.sessionToken, 'sessionToken')
+          : Promise.resolve(undefined),
       ]);
       credentials = { accessKeyId, secretAccessKey, sessionToken };
     }
     const region =
-      settings?.region ?? (refs.region ? await readKey(refs.region, 'region') : undefined);
+      settings?.region ??
+      (refs.region ? await readKey(refs.region, 'region') : undefined);
     const caBundle =
       settings?.caPem ??
-      (archive.endpointCA ? await readKey(archive.endpointCA, 'endpointCA') : undefined);
+      (archive.endpointCA
+        ? await readKey(archive.endpointCA, 'endpointCA')
+        : undefined);
     const connection = {
       endpoint: settings?.connectUrl ?? archive.endpointURL,
       provider: settings?.provider ?? archive.provider,
@@ -763,7 +952,10 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     };
     // Reuse clients (and their sockets) per connection; the key is a hash so no credential is
     // kept as a readable map key.
-    const key = crypto.createHash('sha256').update(JSON.stringify(connection)).digest('hex');
+    const key = crypto
+      .createHash('sha256')
+      .update(JSON.stringify(connection))
+      .digest('hex');
     let reader = this.#readers.get(key);
     if (!reader) {
       reader = this.#archiveReaders.create(connection);
@@ -806,7 +998,11 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       },
       spec:
         declaration.form === 'plugin'
-          ? { cluster: { name: ref.name }, method: 'plugin', pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN } }
+          ? {
+              cluster: { name: ref.name },
+              method: 'plugin',
+              pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+            }
           : { cluster: { name: ref.name }, method: 'barmanObjectStore' },
     };
     let created: CnpgBackup;
@@ -851,13 +1047,19 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         c =>
           c.namespace === ref.namespace &&
           c.name === ref.name &&
-          (c.kubernetesCluster === undefined || c.kubernetesCluster === client.clusterName),
+          (c.kubernetesCluster === undefined ||
+            c.kubernetesCluster === client.clusterName),
       );
       if (!owns) throw denied();
       return;
     }
-    if (selector.kubernetesCluster && selector.kubernetesCluster !== client.clusterName) throw denied();
-    if (selector.namespace && selector.namespace !== ref.namespace) throw denied();
+    if (
+      selector.kubernetesCluster &&
+      selector.kubernetesCluster !== client.clusterName
+    )
+      throw denied();
+    if (selector.namespace && selector.namespace !== ref.namespace)
+      throw denied();
     let cluster: CnpgCluster;
     try {
       cluster = await client.getCluster(ref);
@@ -876,16 +1078,29 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   }): Promise<CreateClusterResponse> {
     const client = this.#requireClient(options.kubernetesCluster);
     const manifest = options.manifest as CnpgCluster;
-    if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
+    if (
+      typeof manifest !== 'object' ||
+      manifest === null ||
+      Array.isArray(manifest)
+    ) {
       throw new InputError('manifest must be a Cluster object');
     }
-    if (manifest.apiVersion !== 'postgresql.cnpg.io/v1' || manifest.kind !== 'Cluster') {
+    if (
+      manifest.apiVersion !== 'postgresql.cnpg.io/v1' ||
+      manifest.kind !== 'Cluster'
+    ) {
       throw new InputError(
-        `manifest must be apiVersion postgresql.cnpg.io/v1, kind Cluster (got ${String(manifest.apiVersion)} ${String(manifest.kind)})`,
+        `manifest must be apiVersion postgresql.cnpg.io/v1, kind Cluster (got ${String(
+          manifest.apiVersion,
+        )} ${String(manifest.kind)})`,
       );
     }
-    if (!manifest.metadata?.name) throw new InputError('manifest.metadata.name is required');
-    if (manifest.metadata.namespace && manifest.metadata.namespace !== options.namespace) {
+    if (!manifest.metadata?.name)
+      throw new InputError('manifest.metadata.name is required');
+    if (
+      manifest.metadata.namespace &&
+      manifest.metadata.namespace !== options.namespace
+    ) {
       throw new InputError(
         `manifest.metadata.namespace "${manifest.metadata.namespace}" differs from the target namespace "${options.namespace}"`,
       );
@@ -896,12 +1111,17 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         metadata: { ...manifest.metadata, namespace: options.namespace },
       });
       if (!result.valid) {
-        throw new InputError(`The Cluster manifest is invalid: ${result.errors.join('; ')}`);
+        throw new InputError(
+          `The Cluster manifest is invalid: ${result.errors.join('; ')}`,
+        );
       }
     }
     let created: CnpgCluster;
     try {
-      created = await client.createCluster({ namespace: options.namespace, cluster: manifest });
+      created = await client.createCluster({
+        namespace: options.namespace,
+        cluster: manifest,
+      });
     } catch (error) {
       throw toHttpError(error);
     }

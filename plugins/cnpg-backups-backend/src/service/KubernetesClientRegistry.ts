@@ -6,16 +6,24 @@ import type { CnpgKubernetesClient } from '../kubernetes';
  * @public
  */
 export class KubernetesClientRegistry {
-  readonly #clients = new Map<string, { client: CnpgKubernetesClient; demo: boolean }>();
+  readonly #clients = new Map<
+    string,
+    { client: CnpgKubernetesClient; demo: boolean }
+  >();
 
-  static create(clients: CnpgKubernetesClient[] = []): KubernetesClientRegistry {
+  static create(
+    clients: CnpgKubernetesClient[] = [],
+  ): KubernetesClientRegistry {
     const registry = new KubernetesClientRegistry();
     for (const client of clients) registry.add(client);
     return registry;
   }
 
   add(client: CnpgKubernetesClient, options?: { demo?: boolean }): void {
-    this.#clients.set(client.clusterName, { client, demo: options?.demo ?? false });
+    this.#clients.set(client.clusterName, {
+      client,
+      demo: options?.demo ?? false,
+    });
   }
 
   get(name: string): CnpgKubernetesClient | undefined {

@@ -10,13 +10,24 @@ function fakeCatalog(marker: string, complete = true): BarmanCatalog {
     wal: { timelines: [], compressions: [], segmentSize: 16777216 },
     recoveryWindow: { ranges: [] },
     diagnoses: [],
-    scan: { complete, errors: [], requests: 1, durationMs: 1, scannedAt: '2025-01-01T00:00:00Z', walObjects: 0, incremental: false },
+    scan: {
+      complete,
+      errors: [],
+      requests: 1,
+      durationMs: 1,
+      scannedAt: '2025-01-01T00:00:00Z',
+      walObjects: 0,
+      incremental: false,
+    },
   };
 }
 
 describe('ScanCache', () => {
   it('makes ONE scan for N concurrent cold requests', async () => {
-    const cache = ScanCache.create({ ttlSeconds: 60, cache: { get: async () => undefined, set: async () => undefined } as any });
+    const cache = ScanCache.create({
+      ttlSeconds: 60,
+      cache: { get: async () => undefined, set: async () => undefined } as any,
+    });
     let scans = 0;
     let release!: () => void;
     const gate = new Promise<void>(r => (release = r));
@@ -25,7 +36,9 @@ describe('ScanCache', () => {
       await gate;
       return { catalog: fakeCatalog('a'), state: { n: scans } };
     });
-    const requests = Array.from({ length: 20 }, () => cache.getCatalog({ key: 'k', scan }));
+    const requests = Array.from({ length: 20 }, () =>
+      cache.getCatalog({ key: 'k', scan }),
+    );
     release();
     const results = await Promise.all(requests);
     expect(scans).toBe(1);
@@ -35,7 +48,10 @@ describe('ScanCache', () => {
   it('serves from memory within the TTL and rescans after it, passing the previous state', async () => {
     let now = 0;
     const cache = ScanCache.create({ ttlSeconds: 60, now: () => now });
-    const scan = jest.fn(async (previous?: unknown) => ({ catalog: fakeCatalog('a'), state: { previous } }));
+    const scan = jest.fn(async (previous?: unknown) => ({
+      catalog: fakeCatalog('a'),
+      state: { previous },
+    }));
     await cache.getCatalog({ key: 'k', scan });
     now = 30_000;
     await cache.getCatalog({ key: 'k', scan });
@@ -48,14 +64,17 @@ describe('ScanCache', () => {
 
   it('refresh=true rescans incrementally from the previous state', async () => {
     const cache = ScanCache.create({ ttlSeconds: 60 });
-    const scan = jest.fn(async (_previous?: unknown) => ({ catalog: fakeCatalog('a'), state: 'state-1' }));
+    const scan = jest.fn(async (_previous?: unknown) => ({
+      catalog: fakeCatalog('a'),
+      state: 'state-1',
+    }));
     await cache.getCatalog({ key: 'k', scan });
     await cache.getCatalog({ key: 'k', scan, refresh: true });
     expect(scan).toHaveBeenCalledTimes(2);
     expect(scan.mock.calls[1][0]).toBe('state-1');
   });
 
-  it('reuses another replica\'s result from the shared cache', async () => {
+  it("reuses another replica's result from the shared cache", async () => {
     const shared = new Map<string, unknown>();
     const sharedCache = {
       get: jest.fn(async (k: string) => shared.get(k)),
@@ -63,34 +82,72 @@ describe('ScanCache', () => {
       delete: jest.fn(),
       withOptions: jest.fn(),
     };
-    const replicaA = ScanCache.create({ ttlSeconds: 60, cache: sharedCache as any });
-    const replicaB = ScanCache.create({ ttlSeconds: 60, cache: sharedCache as any });
-    const scanA = jest.fn(async () => ({ catalog: fakeCatalog('from-a'), state: 1 }));
-    const scanB = jest.fn(async () => ({ catalog: fakeCatalog('from-b'), state: 2 }));
+    const replicaA = ScanCache.create({
+      ttlSeconds: 60,
+      cache: sharedCache as any,
+    });
+    const replicaB = ScanCache.create({
+      ttlSeconds: 60,
+      cache: sharedCache as any,
+    });
+    const scanA = jest.fn(async () => ({
+      catalog: fakeCatalog('from-a'),
+      state: 1,
+    }));
+    const scanB = jest.fn(async () => ({
+      catalog: fakeCatalog('from-b'),
+      state: 2,
+    }));
     await replicaA.getCatalog({ key: 'k', scan: scanA });
     const fromB = await replicaB.getCatalog({ key: 'k', scan: scanB });
     expect(scanB).not.toHaveBeenCalled();
     expect(fromB.serverName).toBe('from-a');
-    expect(sharedCache.set).toHaveBeenCalledWith('scan:k', expect.anything(), { ttl: 60_000 });
+    expect(sharedCache.set).toHaveBeenCalledWith('scan:k', expect.anything(), {
+      ttl: 60_000,
+    });
   });
 
   it('does not share a partial scan', async () => {
-    const sharedCache = { get: jest.fn(async () => undefined), set: jest.fn(), delete: jest.fn(), withOptions: jest.fn() };
-    const cache = ScanCache.create({ ttlSeconds: 60, cache: sharedCache as any });
-    await cache.getCatalog({ key: 'k', scan: async () => ({ catalog: fakeCatalog('a', false), state: 1 }) });
+    const sharedCache = {
+      get: jest.fn(async () => undefined),
+      set: jest.fn(),
+      delete: jest.fn(),
+      withOptions: jest.fn(),
+    };
+    const cache = ScanCache.create({
+      ttlSeconds: 60,
+      cache: sharedCache as any,
+    });
+    await cache.getCatalog({
+      key: 'k',
+      scan: async () => ({ catalog: fakeCatalog('a', false), state: 1 }),
+    });
     expect(sharedCache.set).not.toHaveBeenCalled();
   });
 
   it('lets a failed scan be retried', async () => {
     const cache = ScanCache.create({ ttlSeconds: 60 });
-    await expect(cache.getCatalog({ key: 'k', scan: async () => Promise.reject(new Error('boom')) })).rejects.toThrow('boom');
-    await expect(cache.getCatalog({ key: 'k', scan: async () => ({ catalog: fakeCatalog('ok'), state: 1 }) })).resolves.toMatchObject({ serverName: 'ok' });
+    await expect(
+      cache.getCatalog({
+        key: 'k',
+        scan: async () => Promise.reject(new Error('boom')),
+      }),
+    ).rejects.toThrow('boom');
+    await expect(
+      cache.getCatalog({
+        key: 'k',
+        scan: async () => ({ catalog: fakeCatalog('ok'), state: 1 }),
+      }),
+    ).resolves.toMatchObject({ serverName: 'ok' });
   });
 
   it('single-flights JSON values too', async () => {
     const cache = ScanCache.create({ ttlSeconds: 60 });
     const compute = jest.fn(async () => ['a']);
-    await Promise.all([cache.getJson({ key: 'x', compute }), cache.getJson({ key: 'x', compute })]);
+    await Promise.all([
+      cache.getJson({ key: 'x', compute }),
+      cache.getJson({ key: 'x', compute }),
+    ]);
     expect(compute).toHaveBeenCalledTimes(1);
   });
 });

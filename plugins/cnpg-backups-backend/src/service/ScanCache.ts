@@ -6,7 +6,10 @@
  *    replicas reuse a result instead of scanning again.
  * `refresh` forces a new scan, incremental when this process holds the previous state.
  */
-import type { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { BarmanCatalog } from '@cnpg-backups/plugin-cnpg-backups-common';
 
 interface LocalEntry {
@@ -54,7 +57,9 @@ export class ScanCache {
   async getCatalog(options: {
     key: string;
     refresh?: boolean;
-    scan: (previous?: unknown) => Promise<{ catalog: BarmanCatalog; state: unknown }>;
+    scan: (
+      previous?: unknown,
+    ) => Promise<{ catalog: BarmanCatalog; state: unknown }>;
   }): Promise<BarmanCatalog> {
     const cacheKey = `scan:${options.key}`;
     const inflight = this.#inflight.get(cacheKey);
@@ -62,7 +67,8 @@ export class ScanCache {
     if (inflight) return inflight as Promise<BarmanCatalog>;
     if (!options.refresh) {
       const local = this.#local.get(cacheKey);
-      if (local && this.#now() - local.storedAt < this.#ttlMs) return local.catalog;
+      if (local && this.#now() - local.storedAt < this.#ttlMs)
+        return local.catalog;
     }
     const promise = (async () => {
       if (!options.refresh) {
@@ -73,7 +79,8 @@ export class ScanCache {
       const result = await options.scan(previous);
       this.#remember(cacheKey, { ...result, storedAt: this.#now() });
       // A partial scan is not worth sharing: the next request should try again.
-      if (result.catalog.scan.complete) await this.#sharedSet(cacheKey, result.catalog);
+      if (result.catalog.scan.complete)
+        await this.#sharedSet(cacheKey, result.catalog);
       return result.catalog;
     })();
     return this.#track(cacheKey, promise);
@@ -124,7 +131,10 @@ export class ScanCache {
     try {
       return (await this.#cache.get(key)) as T | undefined;
     } catch (error) {
-      this.#logger?.warn('CNPG backups cache read failed', { key, error: String(error) });
+      this.#logger?.warn('CNPG backups cache read failed', {
+        key,
+        error: String(error),
+      });
       return undefined;
     }
   }
@@ -134,7 +144,10 @@ export class ScanCache {
     try {
       await this.#cache.set(key, value as any, { ttl: this.#ttlMs });
     } catch (error) {
-      this.#logger?.warn('CNPG backups cache write failed', { key, error: String(error) });
+      this.#logger?.warn('CNPG backups cache write failed', {
+        key,
+        error: String(error),
+      });
     }
   }
 }

@@ -9,7 +9,10 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import type { ErrorSource, SourceError } from '@cnpg-backups/plugin-cnpg-backups-common';
+import type {
+  ErrorSource,
+  SourceError,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 import {
   CrdNotInstalledError,
   KubernetesClientError,
@@ -89,7 +92,10 @@ export function uniqueErrors(errors: SourceError[]): SourceError[] {
 /** Maps a Kubernetes failure during an ACTION to the matching HTTP error. @public */
 export function toHttpError(error: unknown): Error {
   if (error instanceof ConflictError) return error;
-  if (error instanceof KubernetesObjectNotFoundError || error instanceof CrdNotInstalledError) {
+  if (
+    error instanceof KubernetesObjectNotFoundError ||
+    error instanceof CrdNotInstalledError
+  ) {
     return new NotFoundError(error.message);
   }
   if (error instanceof KubernetesClientError) {

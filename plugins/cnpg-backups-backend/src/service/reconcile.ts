@@ -19,7 +19,10 @@ import type {
 import type { CnpgBackup, CnpgCluster, CnpgObjectStore } from '../kubernetes';
 
 /** Trims a Cluster CR to the DTO summary. @public */
-export function summarizeCluster(cluster: CnpgCluster, kubernetesCluster: string): ClusterSummary {
+export function summarizeCluster(
+  cluster: CnpgCluster,
+  kubernetesCluster: string,
+): ClusterSummary {
   return {
     kubernetesCluster,
     namespace: cluster.metadata.namespace ?? '',
@@ -96,7 +99,11 @@ export function reconcileRecoveryWindow(options: {
     }
   } else if (archive?.form === 'legacy') {
     const s = cluster.status;
-    if (s?.firstRecoverabilityPoint || s?.lastSuccessfulBackup || s?.lastFailedBackup) {
+    if (
+      s?.firstRecoverabilityPoint ||
+      s?.lastSuccessfulBackup ||
+      s?.lastFailedBackup
+    ) {
       operator = {
         firstRecoverabilityPoint: s.firstRecoverabilityPoint,
         lastSuccessfulBackupTime: s.lastSuccessfulBackup,
@@ -107,22 +114,29 @@ export function reconcileRecoveryWindow(options: {
   }
   const bucket = catalog
     ? {
-        firstRecoverabilityPoint: catalog.recoveryWindow.firstRecoverabilityPoint,
+        firstRecoverabilityPoint:
+          catalog.recoveryWindow.firstRecoverabilityPoint,
         lastRecoverablePoint: catalog.recoveryWindow.lastRecoverablePoint,
         lastRecoverableWal: catalog.recoveryWindow.lastRecoverableWal,
-        lastSuccessfulBackupTime: catalog.recoveryWindow.lastSuccessfulBackupTime,
+        lastSuccessfulBackupTime:
+          catalog.recoveryWindow.lastSuccessfulBackupTime,
       }
     : undefined;
 
-  const effective: ReconciledRecoveryWindow['effective'] = bucket
-    ? {
-        from: bucket.firstRecoverabilityPoint,
-        to: bucket.lastRecoverablePoint ?? bucket.lastSuccessfulBackupTime,
-        basis: 'bucket',
-      }
-    : operator
-      ? { from: operator.firstRecoverabilityPoint, to: operator.lastSuccessfulBackupTime, basis: 'operator' }
-      : { basis: 'none' };
+  let effective: ReconciledRecoveryWindow['effective'] = { basis: 'none' };
+  if (bucket) {
+    effective = {
+      from: bucket.firstRecoverabilityPoint,
+      to: bucket.lastRecoverablePoint ?? bucket.lastSuccessfulBackupTime,
+      basis: 'bucket',
+    };
+  } else if (operator) {
+    effective = {
+      from: operator.firstRecoverabilityPoint,
+      to: operator.lastSuccessfulBackupTime,
+      basis: 'operator',
+    };
+  }
 
   const where =
     operator?.source === 'objectstore'
@@ -133,16 +147,24 @@ export function reconcileRecoveryWindow(options: {
     if (!operator && bucket && archive) {
       explanation =
         archive.form === 'plugin'
-          ? `The operator has not reported a recovery window: ObjectStore ${objectStore?.metadata.name ?? archive.objectStoreName} has no status.serverRecoveryWindow["${archive.serverName}"] (set after the first successful backup and each maintenance cycle).`
+          ? `The operator has not reported a recovery window: ObjectStore ${
+              objectStore?.metadata.name ?? archive.objectStoreName
+            } has no status.serverRecoveryWindow["${
+              archive.serverName
+            }"] (set after the first successful backup and each maintenance cycle).`
           : 'The operator has not reported a recovery window in the Cluster status.';
     } else if (operator && !bucket) {
-      explanation = 'The bucket could not be scanned, so the operator view cannot be checked.';
+      explanation =
+        'The bucket could not be scanned, so the operator view cannot be checked.';
     }
     return { operator, bucket, effective, agreement: 'unknown', explanation };
   }
 
   const reasons: string[] = [];
-  const first = compareTimes(operator.firstRecoverabilityPoint, bucket.firstRecoverabilityPoint);
+  const first = compareTimes(
+    operator.firstRecoverabilityPoint,
+    bucket.firstRecoverabilityPoint,
+  );
   if (first !== undefined && first < 0) {
     reasons.push(
       `The operator's firstRecoverabilityPoint (${operator.firstRecoverabilityPoint}, ${where}) is older than the oldest DONE backup in the bucket (${bucket.firstRecoverabilityPoint}): retention deleted it since the last maintenance cycle.`,
@@ -151,12 +173,18 @@ export function reconcileRecoveryWindow(options: {
     reasons.push(
       `The bucket holds an older DONE backup (ended ${bucket.firstRecoverabilityPoint}) than the operator's firstRecoverabilityPoint (${operator.firstRecoverabilityPoint}): the operator status is stale (refreshed after each backup and maintenance cycle), or the backup was added to the bucket outside CNPG.`,
     );
-  } else if (operator.firstRecoverabilityPoint && !bucket.firstRecoverabilityPoint) {
+  } else if (
+    operator.firstRecoverabilityPoint &&
+    !bucket.firstRecoverabilityPoint
+  ) {
     reasons.push(
       `The operator reports a firstRecoverabilityPoint (${operator.firstRecoverabilityPoint}) but the bucket holds no DONE backup: the backups were deleted from the bucket, or the archive moved.`,
     );
   }
-  const last = compareTimes(operator.lastSuccessfulBackupTime, bucket.lastSuccessfulBackupTime);
+  const last = compareTimes(
+    operator.lastSuccessfulBackupTime,
+    bucket.lastSuccessfulBackupTime,
+  );
   if (last !== undefined && last < 0) {
     reasons.push(
       `The bucket has a newer DONE backup (ended ${bucket.lastSuccessfulBackupTime}) than the operator's lastSuccessfulBackupTime (${operator.lastSuccessfulBackupTime}): the status is refreshed at the next maintenance cycle, or the backup was taken outside CNPG.`,
@@ -195,29 +223,44 @@ export function reconcileBackups(options: {
     const bucket = id ? bucketById.get(id) : undefined;
     if (bucket && id) {
       matched.add(id);
-      const note =
-        resource.phase === 'failed' && bucket.status === 'DONE'
-          ? 'The Backup CR failed but barman finished the backup in the bucket.'
-          : resource.phase === 'completed' && bucket.status !== 'DONE'
-            ? `The Backup CR is completed but the bucket's backup.info says ${bucket.status}.`
-            : undefined;
+      let note: string | undefined;
+      if (resource.phase === 'failed' && bucket.status === 'DONE') {
+        note =
+          'The Backup CR failed but barman finished the backup in the bucket.';
+      } else if (resource.phase === 'completed' && bucket.status !== 'DONE') {
+        note = `The Backup CR is completed but the bucket's backup.info says ${bucket.status}.`;
+      }
       result.push({ id, presence: 'both', bucket, resource, note });
       continue;
     }
     const phase = (resource.phase ?? '').toLowerCase();
     let note: string;
     if (!catalog) {
-      note = 'The bucket was not scanned, so this Backup CR cannot be checked against it.';
+      note =
+        'The bucket was not scanned, so this Backup CR cannot be checked against it.';
     } else if (phase === '' || RUNNING_PHASES.has(phase)) {
-      note = `In progress (phase ${resource.phase ?? 'not set yet'}): barman writes backup.info last, so the bucket shows it when it finishes.`;
+      note = `In progress (phase ${
+        resource.phase ?? 'not set yet'
+      }): barman writes backup.info last, so the bucket shows it when it finishes.`;
     } else if (phase === 'failed') {
-      note = `Failed${resource.error ? `: ${resource.error}` : ''}; nothing usable was written to the bucket.`;
+      note = `Failed${
+        resource.error ? `: ${resource.error}` : ''
+      }; nothing usable was written to the bucket.`;
     } else if (phase === 'completed') {
-      note = `The Backup CR says completed (backup id ${id ?? 'unknown'}) but the bucket has no base/${id ?? '<id>'}/: deleted by retention or by hand (the plugin's maintenance loop deletes such CRs on its next cycle), or written to another serverName.`;
+      note = `The Backup CR says completed (backup id ${
+        id ?? 'unknown'
+      }) but the bucket has no base/${
+        id ?? '<id>'
+      }/: deleted by retention or by hand (the plugin's maintenance loop deletes such CRs on its next cycle), or written to another serverName.`;
     } else {
       note = `Phase ${resource.phase}: not found in the bucket.`;
     }
-    result.push({ id: id ?? resource.name, presence: 'cr-only', resource, note });
+    result.push({
+      id: id ?? resource.name,
+      presence: 'cr-only',
+      resource,
+      note,
+    });
   }
   for (const bucket of catalog?.backups ?? []) {
     if (matched.has(bucket.id)) continue;
@@ -242,13 +285,23 @@ export function reconcileBackups(options: {
         b.resource?.creationTimestamp ??
         '',
     ) || 0;
-  return result.sort((a, b) => timeOf(b) - timeOf(a) || b.id.localeCompare(a.id));
+  return result.sort(
+    (a, b) => timeOf(b) - timeOf(a) || b.id.localeCompare(a.id),
+  );
 }
 
-const LEVEL_ORDER: Record<HealthLevel, number> = { ok: 0, unknown: 1, warning: 2, error: 3 };
+const LEVEL_ORDER: Record<HealthLevel, number> = {
+  ok: 0,
+  unknown: 1,
+  warning: 2,
+  error: 3,
+};
 
 function worst(levels: HealthLevel[]): HealthLevel {
-  return levels.reduce<HealthLevel>((w, l) => (LEVEL_ORDER[l] > LEVEL_ORDER[w] ? l : w), 'ok');
+  return levels.reduce<HealthLevel>(
+    (w, l) => (LEVEL_ORDER[l] > LEVEL_ORDER[w] ? l : w),
+    'ok',
+  );
 }
 
 function ageText(seconds: number): string {
@@ -281,21 +334,38 @@ export function computeHealth(options: {
   if (!options.archiveDeclared) {
     archiving = { level: 'error', text: 'No WAL archiving configured' };
   } else if (options.diagnoses.some(d => d.id === 'wal-archiver-missing')) {
-    archiving = { level: 'error', text: 'The barman-cloud plugin is not the WAL archiver (isWALArchiver not set)' };
+    archiving = {
+      level: 'error',
+      text: 'The barman-cloud plugin is not the WAL archiver (isWALArchiver not set)',
+    };
   } else if (ca?.status === 'True') {
-    archiving = { level: 'ok', text: ca.message || 'Continuous archiving is working' };
+    archiving = {
+      level: 'ok',
+      text: ca.message || 'Continuous archiving is working',
+    };
   } else if (ca?.status === 'False') {
     archiving = /switchover|failover/i.test(ca.message ?? '')
       ? { level: 'warning', text: `Archiving paused: ${ca.message}` }
-      : { level: 'error', text: `Archiving failing: ${ca.message ?? ca.reason ?? 'no message'}` };
+      : {
+          level: 'error',
+          text: `Archiving failing: ${ca.message ?? ca.reason ?? 'no message'}`,
+        };
   } else {
-    archiving = { level: 'unknown', text: 'No ContinuousArchiving condition reported yet' };
+    archiving = {
+      level: 'unknown',
+      text: 'No ContinuousArchiving condition reported yet',
+    };
   }
 
   // Last backup
   const lbs = conditions.find(c => c.type === 'LastBackupSucceeded');
-  const done = (options.catalog?.backups ?? []).filter(b => b.status === 'DONE' && b.endTime);
-  const newestBucket = done.map(b => b.endTime!).sort().pop();
+  const done = (options.catalog?.backups ?? []).filter(
+    b => b.status === 'DONE' && b.endTime,
+  );
+  const newestBucket = done
+    .map(b => b.endTime!)
+    .sort()
+    .pop();
   const newest = newestBucket ?? options.operatorLastSuccessfulBackup;
   let lastBackup: DatabaseStatus['health']['lastBackup'];
   const running = lbs?.status === 'False' && lbs.reason === 'BackupStarted';
@@ -303,24 +373,36 @@ export function computeHealth(options: {
     const ageSeconds = Math.max(0, (now.getTime() - Date.parse(newest)) / 1000);
     const intervals = options.schedules
       .filter(s => !s.suspended && !s.error && s.nextRun && s.lastScheduleTime)
-      .map(s => Math.abs(Date.parse(s.nextRun!) - Date.parse(s.lastScheduleTime!)) / 1000);
+      .map(
+        s =>
+          Math.abs(Date.parse(s.nextRun!) - Date.parse(s.lastScheduleTime!)) /
+          1000,
+      );
     const expected = intervals.length ? Math.min(...intervals) : 86400;
-    let level: HealthLevel = ageSeconds <= 2 * Math.max(expected, 3600) ? 'ok' : 'warning';
+    let level: HealthLevel =
+      ageSeconds <= 2 * Math.max(expected, 3600) ? 'ok' : 'warning';
     if (lbs?.status === 'False' && !running) level = worst([level, 'warning']);
-    const suffix = running
-      ? '; a backup is running now'
-      : lbs?.status === 'False'
-        ? `; the last attempt failed: ${lbs.message ?? lbs.reason}`
-        : '';
+    let suffix = '';
+    if (running) suffix = '; a backup is running now';
+    else if (lbs?.status === 'False')
+      suffix = `; the last attempt failed: ${lbs.message ?? lbs.reason}`;
     lastBackup = {
       level,
-      text: `Last successful backup ${ageText(ageSeconds)} ago${newestBucket ? '' : ' (operator view)'}${suffix}`,
+      text: `Last successful backup ${ageText(ageSeconds)} ago${
+        newestBucket ? '' : ' (operator view)'
+      }${suffix}`,
       ageSeconds: Math.round(ageSeconds),
     };
   } else if (running) {
-    lastBackup = { level: 'warning', text: 'No successful backup yet; the first one is running now' };
+    lastBackup = {
+      level: 'warning',
+      text: 'No successful backup yet; the first one is running now',
+    };
   } else if (!options.catalog && !options.operatorLastSuccessfulBackup) {
-    lastBackup = { level: 'unknown', text: 'Unknown: the bucket could not be scanned' };
+    lastBackup = {
+      level: 'unknown',
+      text: 'Unknown: the bucket could not be scanned',
+    };
   } else {
     lastBackup = { level: 'error', text: 'No successful base backup' };
   }
@@ -331,32 +413,46 @@ export function computeHealth(options: {
   if (options.schedules.length === 0) {
     schedule = { level: 'warning', text: 'No ScheduledBackup' };
   } else if (options.schedules.some(s => s.error)) {
-    schedule = { level: 'error', text: 'Invalid schedule: no backups will run from it' };
+    schedule = {
+      level: 'error',
+      text: 'Invalid schedule: no backups will run from it',
+    };
   } else if (active.length === 0) {
     schedule = { level: 'warning', text: 'All ScheduledBackups are suspended' };
   } else if (active.some(s => s.overdue)) {
     schedule = { level: 'warning', text: 'A scheduled backup is overdue' };
   } else if (options.diagnoses.some(d => d.id === 'cron-five-fields')) {
-    schedule = { level: 'warning', text: `${active[0].description} (5-field schedule read seconds-first)` };
+    schedule = {
+      level: 'warning',
+      text: `${active[0].description} (5-field schedule read seconds-first)`,
+    };
   } else {
     schedule = { level: 'ok', text: active.map(s => s.description).join('; ') };
   }
 
-  const diagnosisLevel: HealthLevel = options.diagnoses.some(d => d.severity === 'error')
-    ? 'error'
-    : options.diagnoses.some(d => d.severity === 'warning')
-      ? 'warning'
-      : 'ok';
+  let diagnosisLevel: HealthLevel = 'ok';
+  if (options.diagnoses.some(d => d.severity === 'error'))
+    diagnosisLevel = 'error';
+  else if (options.diagnoses.some(d => d.severity === 'warning'))
+    diagnosisLevel = 'warning';
   const errorLevel: HealthLevel = options.errors.length ? 'warning' : 'ok';
-  const level = worst([archiving.level, lastBackup.level, schedule.level, diagnosisLevel, errorLevel]);
+  const level = worst([
+    archiving.level,
+    lastBackup.level,
+    schedule.level,
+    diagnosisLevel,
+    errorLevel,
+  ]);
   const topError = options.diagnoses.find(d => d.severity === 'error');
-  const summary =
-    level === 'ok'
-      ? 'Backups healthy'
-      : topError
-        ? topError.message
-        : options.errors.length
-          ? `Partial status: ${options.errors[0].name}: ${options.errors[0].message}`
-          : [archiving, lastBackup, schedule].find(l => l.level === level)?.text ?? 'Needs attention';
+  let summary: string;
+  if (level === 'ok') summary = 'Backups healthy';
+  else if (topError) summary = topError.message;
+  else if (options.errors.length) {
+    summary = `Partial status: ${options.errors[0].name}: ${options.errors[0].message}`;
+  } else {
+    summary =
+      [archiving, lastBackup, schedule].find(l => l.level === level)?.text ??
+      'Needs attention';
+  }
   return { level, summary, archiving, lastBackup, schedule };
 }

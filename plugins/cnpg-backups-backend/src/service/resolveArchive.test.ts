@@ -22,15 +22,34 @@ const store: CnpgObjectStore = {
       wal: { compression: 'zstd' },
       data: { compression: 'gzip' },
     },
-    instanceSidecarConfiguration: { env: [{ name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' }] },
+    instanceSidecarConfiguration: {
+      env: [
+        { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+      ],
+    },
   },
 };
 
-const cluster = (spec: CnpgCluster['spec']): CnpgCluster => ({ metadata: { name: 'orders', namespace: 'db' }, spec });
+const cluster = (spec: CnpgCluster['spec']): CnpgCluster => ({
+  metadata: { name: 'orders', namespace: 'db' },
+  spec,
+});
 
 describe('findPluginEntry', () => {
   it('defaults serverName to the cluster name', () => {
-    expect(findPluginEntry(cluster({ plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'minio-store' } }] }))).toEqual({
+    expect(
+      findPluginEntry(
+        cluster({
+          plugins: [
+            {
+              name: 'barman-cloud.cloudnative-pg.io',
+              isWALArchiver: true,
+              parameters: { barmanObjectName: 'minio-store' },
+            },
+          ],
+        }),
+      ),
+    ).toEqual({
       enabled: true,
       isWALArchiver: true,
       objectStoreName: 'minio-store',
@@ -42,27 +61,59 @@ describe('findPluginEntry', () => {
     const entry = findPluginEntry(
       cluster({
         plugins: [
-          { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'a', serverName: 'first' } },
+          {
+            name: 'barman-cloud.cloudnative-pg.io',
+            isWALArchiver: true,
+            parameters: { barmanObjectName: 'a', serverName: 'first' },
+          },
           { name: 'other-plugin' },
-          { name: 'barman-cloud.cloudnative-pg.io', enabled: false, parameters: { barmanObjectName: 'b', serverName: 'disabled' } },
+          {
+            name: 'barman-cloud.cloudnative-pg.io',
+            enabled: false,
+            parameters: { barmanObjectName: 'b', serverName: 'disabled' },
+          },
         ],
       }),
     );
-    expect(entry).toEqual({ enabled: true, isWALArchiver: true, objectStoreName: 'b', serverName: 'first' });
+    expect(entry).toEqual({
+      enabled: true,
+      isWALArchiver: true,
+      objectStoreName: 'b',
+      serverName: 'first',
+    });
   });
 
   it('reports a fully disabled plugin', () => {
-    expect(findPluginEntry(cluster({ plugins: [{ name: 'barman-cloud.cloudnative-pg.io', enabled: false }] }))?.enabled).toBe(false);
+    expect(
+      findPluginEntry(
+        cluster({
+          plugins: [{ name: 'barman-cloud.cloudnative-pg.io', enabled: false }],
+        }),
+      )?.enabled,
+    ).toBe(false);
     expect(findPluginEntry(cluster({}))).toBeUndefined();
   });
 });
 
 describe('declaredArchive + resolveArchiveTarget', () => {
   it('resolves the plugin form through the ObjectStore', () => {
-    const c = cluster({ plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'minio-store', serverName: 'orders-v2' } }] });
+    const c = cluster({
+      plugins: [
+        {
+          name: 'barman-cloud.cloudnative-pg.io',
+          isWALArchiver: true,
+          parameters: {
+            barmanObjectName: 'minio-store',
+            serverName: 'orders-v2',
+          },
+        },
+      ],
+    });
     const declaration = declaredArchive(c)!;
     expect(declaration.form).toBe('plugin');
-    expect(resolveArchiveTarget({ cluster: c, declaration, objectStore: store })).toEqual({
+    expect(
+      resolveArchiveTarget({ cluster: c, declaration, objectStore: store }),
+    ).toEqual({
       form: 'plugin',
       objectStoreName: 'minio-store',
       destinationPath: 's3://backups/cnpg/',
@@ -89,11 +140,23 @@ describe('declaredArchive + resolveArchiveTarget', () => {
 
   it('resolves the legacy form from spec.backup', () => {
     const c = cluster({
-      env: [{ name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' }],
-      backup: { retentionPolicy: '7d', barmanObjectStore: { destinationPath: 's3://legacy', endpointURL: 'https://acc.r2.cloudflarestorage.com' } },
+      env: [
+        { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+      ],
+      backup: {
+        retentionPolicy: '7d',
+        barmanObjectStore: {
+          destinationPath: 's3://legacy',
+          endpointURL: 'https://acc.r2.cloudflarestorage.com',
+        },
+      },
     });
     const declaration = declaredArchive(c)!;
-    expect(declaration).toMatchObject({ form: 'legacy', serverName: 'orders', envNames: ['AWS_RESPONSE_CHECKSUM_VALIDATION'] });
+    expect(declaration).toMatchObject({
+      form: 'legacy',
+      serverName: 'orders',
+      envNames: ['AWS_RESPONSE_CHECKSUM_VALIDATION'],
+    });
     expect(resolveArchiveTarget({ cluster: c, declaration })).toMatchObject({
       form: 'legacy',
       bucket: 'legacy',
@@ -115,9 +178,20 @@ describe('declaredArchive + resolveArchiveTarget', () => {
   });
 
   it('rejects non-S3 archives with UnsupportedArchive', () => {
-    const c = cluster({ backup: { barmanObjectStore: { destinationPath: 'https://acct.blob.core.windows.net/c', azureCredentials: {} } } });
-    expect(() => resolveArchiveTarget({ cluster: c, declaration: declaredArchive(c)! })).toThrow(/Azure Blob Storage/);
-    expect(() => splitDestinationPath('gs://bucket')).toThrow(expect.objectContaining({ name: 'UnsupportedArchive' }));
+    const c = cluster({
+      backup: {
+        barmanObjectStore: {
+          destinationPath: 'https://acct.blob.core.windows.net/c',
+          azureCredentials: {},
+        },
+      },
+    });
+    expect(() =>
+      resolveArchiveTarget({ cluster: c, declaration: declaredArchive(c)! }),
+    ).toThrow(/Azure Blob Storage/);
+    expect(() => splitDestinationPath('gs://bucket')).toThrow(
+      expect.objectContaining({ name: 'UnsupportedArchive' }),
+    );
   });
 });
 
@@ -125,14 +199,36 @@ describe('resolveRecoverySources', () => {
   it('defaults a plugin source serverName to the NEW cluster name, a legacy one to the external name', () => {
     const c = cluster({
       externalClusters: [
-        { name: 'origin', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'minio-store' } } },
-        { name: 'old-orders', barmanObjectStore: { destinationPath: 's3://legacy/x' } },
+        {
+          name: 'origin',
+          plugin: {
+            name: 'barman-cloud.cloudnative-pg.io',
+            parameters: { barmanObjectName: 'minio-store' },
+          },
+        },
+        {
+          name: 'old-orders',
+          barmanObjectStore: { destinationPath: 's3://legacy/x' },
+        },
         { name: 'streaming', connectionParameters: {} } as any,
       ],
     });
-    expect(resolveRecoverySources({ cluster: c, objectStores: [store] })).toEqual([
-      { name: 'origin', form: 'plugin', serverName: 'orders', objectStoreName: 'minio-store', destinationPath: 's3://backups/cnpg/' },
-      { name: 'old-orders', form: 'legacy', serverName: 'old-orders', destinationPath: 's3://legacy/x' },
+    expect(
+      resolveRecoverySources({ cluster: c, objectStores: [store] }),
+    ).toEqual([
+      {
+        name: 'origin',
+        form: 'plugin',
+        serverName: 'orders',
+        objectStoreName: 'minio-store',
+        destinationPath: 's3://backups/cnpg/',
+      },
+      {
+        name: 'old-orders',
+        form: 'legacy',
+        serverName: 'old-orders',
+        destinationPath: 's3://legacy/x',
+      },
     ]);
   });
 });

@@ -44,8 +44,12 @@ export type ArchiveDeclaration =
     };
 
 /** The barman-cloud entry of `spec.plugins`, resolved like the plugin does. @public */
-export function findPluginEntry(cluster: CnpgCluster): PluginArchiveEntry | undefined {
-  const entries = (cluster.spec?.plugins ?? []).filter(p => p?.name === BARMAN_CLOUD_PLUGIN);
+export function findPluginEntry(
+  cluster: CnpgCluster,
+): PluginArchiveEntry | undefined {
+  const entries = (cluster.spec?.plugins ?? []).filter(
+    p => p?.name === BARMAN_CLOUD_PLUGIN,
+  );
   if (entries.length === 0) return undefined;
   const enabled = entries.filter(p => p.enabled !== false);
   const lastEnabled = enabled[enabled.length - 1];
@@ -55,7 +59,9 @@ export function findPluginEntry(cluster: CnpgCluster): PluginArchiveEntry | unde
     isWALArchiver: lastEnabled?.isWALArchiver === true,
     objectStoreName: last.parameters?.barmanObjectName || undefined,
     serverName:
-      lastEnabled?.parameters?.serverName || last.parameters?.serverName || cluster.metadata.name,
+      lastEnabled?.parameters?.serverName ||
+      last.parameters?.serverName ||
+      cluster.metadata.name,
   };
 }
 
@@ -64,7 +70,9 @@ export function findPluginEntry(cluster: CnpgCluster): PluginArchiveEntry | unde
  * refuses a WAL-archiver plugin together with barmanObjectStore anyway).
  * @public
  */
-export function declaredArchive(cluster: CnpgCluster): ArchiveDeclaration | undefined {
+export function declaredArchive(
+  cluster: CnpgCluster,
+): ArchiveDeclaration | undefined {
   const entry = findPluginEntry(cluster);
   if (entry?.enabled) return { form: 'plugin', entry };
   const legacy = cluster.spec?.backup?.barmanObjectStore;
@@ -89,7 +97,10 @@ export class UnsupportedArchiveError extends Error {
 }
 
 /** `s3://bucket/prefix` → bucket + prefix (no leading/trailing slash). @public */
-export function splitDestinationPath(destinationPath: string): { bucket: string; prefix: string } {
+export function splitDestinationPath(destinationPath: string): {
+  bucket: string;
+  prefix: string;
+} {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(destinationPath.trim());
   if (!match) {
     throw new UnsupportedArchiveError(
@@ -114,7 +125,8 @@ export function guessProvider(endpointURL: string | undefined): S3Provider {
   } catch {
     return 'generic';
   }
-  if (host.endsWith('amazonaws.com') || host.endsWith('amazonaws.com.cn')) return 'aws';
+  if (host.endsWith('amazonaws.com') || host.endsWith('amazonaws.com.cn'))
+    return 'aws';
   if (host.endsWith('r2.cloudflarestorage.com')) return 'r2';
   if (host.endsWith('your-objectstorage.com')) return 'hetzner';
   if (host.includes('rustfs')) return 'rustfs';
@@ -134,11 +146,15 @@ function targetFromConfiguration(options: {
 }): ArchiveTarget {
   const c = options.configuration;
   if (!c.destinationPath) {
-    throw new UnsupportedArchiveError(`${options.ownerDescription} has no destinationPath`);
+    throw new UnsupportedArchiveError(
+      `${options.ownerDescription} has no destinationPath`,
+    );
   }
   if (!c.s3Credentials && (c.azureCredentials || c.googleCredentials)) {
     throw new UnsupportedArchiveError(
-      `${options.ownerDescription} uses ${c.azureCredentials ? 'Azure Blob Storage' : 'Google Cloud Storage'}; only S3-compatible archives are supported`,
+      `${options.ownerDescription} uses ${
+        c.azureCredentials ? 'Azure Blob Storage' : 'Google Cloud Storage'
+      }; only S3-compatible archives are supported`,
     );
   }
   const { bucket, prefix } = splitDestinationPath(c.destinationPath);
@@ -191,7 +207,9 @@ export function resolveArchiveTarget(options: {
   const store = options.objectStore;
   if (!store?.spec?.configuration) {
     throw new UnsupportedArchiveError(
-      `ObjectStore ${cluster.metadata.namespace}/${declaration.entry.objectStoreName ?? '(unset)'} has no spec.configuration`,
+      `ObjectStore ${cluster.metadata.namespace}/${
+        declaration.entry.objectStoreName ?? '(unset)'
+      } has no spec.configuration`,
     );
   }
   return targetFromConfiguration({
@@ -201,7 +219,9 @@ export function resolveArchiveTarget(options: {
     objectStoreName: store.metadata.name,
     isWALArchiver: declaration.entry.isWALArchiver,
     retentionPolicy: store.spec.retentionPolicy,
-    sidecarEnv: (store.spec.instanceSidecarConfiguration?.env ?? []).map(e => e.name),
+    sidecarEnv: (store.spec.instanceSidecarConfiguration?.env ?? []).map(
+      e => e.name,
+    ),
     ownerDescription: `ObjectStore ${cluster.metadata.namespace}/${store.metadata.name}`,
   });
 }
@@ -218,15 +238,22 @@ export function resolveRecoverySources(options: {
   const { cluster } = options;
   const sources: RecoverySource[] = [];
   for (const external of cluster.spec?.externalClusters ?? []) {
-    if (external.plugin?.name === BARMAN_CLOUD_PLUGIN && external.plugin.enabled !== false) {
-      const objectStoreName = external.plugin.parameters?.barmanObjectName || undefined;
-      const store = options.objectStores.find(s => s.metadata.name === objectStoreName);
+    if (
+      external.plugin?.name === BARMAN_CLOUD_PLUGIN &&
+      external.plugin.enabled !== false
+    ) {
+      const objectStoreName =
+        external.plugin.parameters?.barmanObjectName || undefined;
+      const store = options.objectStores.find(
+        s => s.metadata.name === objectStoreName,
+      );
       sources.push({
         name: external.name,
         form: 'plugin',
         // The plugin defaults a recovery source's serverName to the name of the cluster being
         // CREATED, not to the external cluster's name.
-        serverName: external.plugin.parameters?.serverName || cluster.metadata.name,
+        serverName:
+          external.plugin.parameters?.serverName || cluster.metadata.name,
         objectStoreName,
         destinationPath: store?.spec?.configuration?.destinationPath,
       });
@@ -248,5 +275,7 @@ export function archiveFolderKey(target: {
   destinationPath?: string;
   serverName: string;
 }): string {
-  return `${(target.endpointURL ?? 'aws').replace(/\/+$/, '')}|${(target.destinationPath ?? '').replace(/\/+$/, '')}|${target.serverName}`;
+  return `${(target.endpointURL ?? 'aws').replace(/\/+$/, '')}|${(
+    target.destinationPath ?? ''
+  ).replace(/\/+$/, '')}|${target.serverName}`;
 }

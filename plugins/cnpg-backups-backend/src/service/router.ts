@@ -38,20 +38,31 @@ export interface RouterOptions {
 }
 
 // Kubernetes names: RFC 1123 labels / subdomains. Backstage cluster names: printable config keys.
-const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label');
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label');
 const dnsSubdomain = z
   .string()
   .max(253)
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS-1123 subdomain');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    'must be a DNS-1123 subdomain',
+  );
 const kubernetesClusterName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/, 'must be a configured Kubernetes cluster name');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/,
+    'must be a configured Kubernetes cluster name',
+  );
 // barman serverNames are folder names: no slashes, no dot-only names.
 const serverName = z
   .string()
   .min(1)
   .max(253)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a folder name (letters, digits, . _ -)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'must be a folder name (letters, digits, . _ -)',
+  );
 
 const entityParams = z.object({
   kind: z.string().min(1).max(63),
@@ -88,12 +99,19 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 function principalRef(credentials: BackstageCredentials): string | undefined {
-  const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  return p.type === 'user' ? p.userEntityRef : p.type === 'service' ? p.subject : undefined;
+  const p = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (p.type === 'user') return p.userEntityRef;
+  return p.type === 'service' ? p.subject : undefined;
 }
 
 /** Creates the plugin's express router. @public */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, permissions, catalog, auditor, service } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
@@ -102,8 +120,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     req: express.Request,
     permission: BasicPermission,
   ): Promise<BackstageCredentials> => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Permission ${permission.name} denied`);
     }
@@ -123,7 +145,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       throw new NotFoundError(`Entity ${stringifyEntityRef(params)} not found`);
     }
     res.json(
-      await service.getEntityStatus({ entity, credentials, refresh: query.refresh === 'true' }),
+      await service.getEntityStatus({
+        entity,
+        credentials,
+        refresh: query.refresh === 'true',
+      }),
     );
   });
 
@@ -150,7 +176,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     });
     try {
       const entity = await catalog.getEntityByRef(compound, { credentials });
-      if (!entity) throw new NotFoundError(`Entity ${meta.entityRef} not found`);
+      if (!entity)
+        throw new NotFoundError(`Entity ${meta.entityRef} not found`);
       const created = await service.createBackup({
         entity,
         kubernetesCluster: body.kubernetesCluster,
@@ -166,51 +193,76 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
   });
 
-  router.get('/databases/:kubernetesCluster/:namespace/:name/status', async (req, res) => {
-    await authorize(req, cnpgBackupsStatusReadPermission);
-    const params = parse(databaseParams, req.params, 'database');
-    const query = parse(refreshQuery, req.query, 'query');
-    res.json(await service.getDatabaseStatus({ ...params, refresh: query.refresh === 'true' }));
-  });
+  router.get(
+    '/databases/:kubernetesCluster/:namespace/:name/status',
+    async (req, res) => {
+      await authorize(req, cnpgBackupsStatusReadPermission);
+      const params = parse(databaseParams, req.params, 'database');
+      const query = parse(refreshQuery, req.query, 'query');
+      res.json(
+        await service.getDatabaseStatus({
+          ...params,
+          refresh: query.refresh === 'true',
+        }),
+      );
+    },
+  );
 
   router.get(
     '/databases/:kubernetesCluster/:namespace/:name/server-names/:serverName',
     async (req, res) => {
       await authorize(req, cnpgBackupsStatusReadPermission);
-      const params = parse(databaseParams.extend({ serverName }), req.params, 'serverName request');
+      const params = parse(
+        databaseParams.extend({ serverName }),
+        req.params,
+        'serverName request',
+      );
       const result = await service.getServerNameEmptiness(params);
       res.json(result);
     },
   );
 
-  router.post('/databases/:kubernetesCluster/:namespace/clusters', async (req, res) => {
-    const credentials = await authorize(req, cnpgBackupsRecoveryCreatePermission);
-    const params = parse(databaseParams.omit({ name: true }), req.params, 'target');
-    const body = parse(createClusterBody, req.body, 'request body');
-    const meta = {
-      kubernetesCluster: params.kubernetesCluster,
-      namespace: params.namespace,
-      cluster: String((body.manifest.metadata as { name?: unknown } | undefined)?.name ?? ''),
-    };
-    const audit = await auditor.createEvent({
-      eventId: 'cluster-create',
-      severityLevel: 'high',
-      request: req,
-      meta,
-    });
-    try {
-      const created = await service.createCluster({
-        ...params,
-        manifest: body.manifest,
-        requestedBy: principalRef(credentials),
+  router.post(
+    '/databases/:kubernetesCluster/:namespace/clusters',
+    async (req, res) => {
+      const credentials = await authorize(
+        req,
+        cnpgBackupsRecoveryCreatePermission,
+      );
+      const params = parse(
+        databaseParams.omit({ name: true }),
+        req.params,
+        'target',
+      );
+      const body = parse(createClusterBody, req.body, 'request body');
+      const meta = {
+        kubernetesCluster: params.kubernetesCluster,
+        namespace: params.namespace,
+        cluster: String(
+          (body.manifest.metadata as { name?: unknown } | undefined)?.name ??
+            '',
+        ),
+      };
+      const audit = await auditor.createEvent({
+        eventId: 'cluster-create',
+        severityLevel: 'high',
+        request: req,
+        meta,
       });
-      await audit.success({ meta: { ...meta, uid: created.uid ?? null } });
-      res.status(201).json(created);
-    } catch (error) {
-      await audit.fail({ error: error as Error, meta });
-      throw error;
-    }
-  });
+      try {
+        const created = await service.createCluster({
+          ...params,
+          manifest: body.manifest,
+          requestedBy: principalRef(credentials),
+        });
+        await audit.success({ meta: { ...meta, uid: created.uid ?? null } });
+        res.status(201).json(created);
+      } catch (error) {
+        await audit.fail({ error: error as Error, meta });
+        throw error;
+      }
+    },
+  );
 
   return router;
 }

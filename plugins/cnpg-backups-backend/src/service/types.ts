@@ -43,7 +43,9 @@ export interface CnpgBackupsService {
   }): Promise<EntityBackupStatusResponse>;
 
   /** @throws NotFoundError when the Kubernetes cluster is not configured or the Cluster does not exist. */
-  getDatabaseStatus(options: DatabaseRef & { refresh?: boolean }): Promise<DatabaseStatus>;
+  getDatabaseStatus(
+    options: DatabaseRef & { refresh?: boolean },
+  ): Promise<DatabaseStatus>;
 
   /** Whether `serverName` is free in the database's archive store (recovery planning). */
   getServerNameEmptiness(

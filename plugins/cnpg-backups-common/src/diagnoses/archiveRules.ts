@@ -43,7 +43,9 @@ export function isAwsEndpoint(endpointURL: string | undefined): boolean {
  * non-AWS endpoint and the sidecar lacks the two `when_required` variables.
  * @public
  */
-export function checksumIncompatibilityRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function checksumIncompatibilityRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   const archive = context.archive;
   if (!archive || isAwsEndpoint(archive.endpointURL)) return [];
   const condition = failingArchiving(context);
@@ -51,9 +53,12 @@ export function checksumIncompatibilityRule(context: DatabaseDiagnosisContext): 
     ...(condition?.message ? [condition.message] : []),
     ...context.failedBackupErrors,
   ];
-  const matching = messages.filter(m => CHECKSUM_MESSAGE_PATTERNS.some(p => p.test(m)));
+  const matching = messages.filter(m =>
+    CHECKSUM_MESSAGE_PATTERNS.some(p => p.test(m)),
+  );
   if (matching.length === 0) return [];
-  const envNames = archive.form === 'plugin' ? archive.sidecarEnv : context.cluster.envNames;
+  const envNames =
+    archive.form === 'plugin' ? archive.sidecarEnv : context.cluster.envNames;
   const missing = CHECKSUM_ENV.filter(name => !envNames.includes(name));
   if (missing.length === 0) return [];
   const where =
@@ -65,14 +70,30 @@ export function checksumIncompatibilityRule(context: DatabaseDiagnosisContext): 
   ).join('\n');
   const fixSnippet =
     archive.form === 'plugin'
-      ? `apiVersion: barmancloud.cnpg.io/v1\nkind: ObjectStore\nmetadata:\n  name: ${archive.objectStoreName}\n  namespace: ${context.cluster.namespace}\nspec:\n  instanceSidecarConfiguration:\n    env:\n${indent(envYaml, 6)}\n`
-      : `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${context.cluster.name}\n  namespace: ${context.cluster.namespace}\nspec:\n  env:\n${indent(envYaml, 4)}\n`;
+      ? `apiVersion: barmancloud.cnpg.io/v1\nkind: ObjectStore\nmetadata:\n  name: ${
+          archive.objectStoreName
+        }\n  namespace: ${
+          context.cluster.namespace
+        }\nspec:\n  instanceSidecarConfiguration:\n    env:\n${indent(
+          envYaml,
+          6,
+        )}\n`
+      : `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${
+          context.cluster.name
+        }\n  namespace: ${context.cluster.namespace}\nspec:\n  env:\n${indent(
+          envYaml,
+          4,
+        )}\n`;
   return [
     {
       id: 'checksum-incompatibility',
       severity: 'error',
       subject: subjectOf(context),
-      message: `Archiving of ${subjectOf(context)} to ${archive.endpointURL} fails with the boto3 ≥ 1.36 data-integrity checksums, which this S3-compatible endpoint does not support; ${where} lacks ${missing.join(' and ')}.`,
+      message: `Archiving of ${subjectOf(context)} to ${
+        archive.endpointURL
+      } fails with the boto3 ≥ 1.36 data-integrity checksums, which this S3-compatible endpoint does not support; ${where} lacks ${missing.join(
+        ' and ',
+      )}.`,
       evidence: [
         ...(condition ? [conditionEvidence(condition)] : []),
         ...context.failedBackupErrors
@@ -80,18 +101,29 @@ export function checksumIncompatibilityRule(context: DatabaseDiagnosisContext): 
           .slice(0, 3)
           .map(m => `Failed Backup error: ${m}`),
         `Endpoint ${archive.endpointURL} is not AWS S3 (provider preset: ${archive.provider})`,
-        `${where} has ${envNames.length ? envNames.join(', ') : 'no variables'}`,
+        `${where} has ${
+          envNames.length ? envNames.join(', ') : 'no variables'
+        }`,
       ],
-      fix: `Set AWS_REQUEST_CHECKSUM_CALCULATION=when_required and AWS_RESPONSE_CHECKSUM_VALIDATION=when_required in ${where}${archive.form === 'plugin' ? ' (the sidecars pick it up at the next reconciliation, which may roll the pods; the ObjectStore CRD must have instanceSidecarConfiguration.env)' : ''}.`,
+      fix: `Set AWS_REQUEST_CHECKSUM_CALCULATION=when_required and AWS_RESPONSE_CHECKSUM_VALIDATION=when_required in ${where}${
+        archive.form === 'plugin'
+          ? ' (the sidecars pick it up at the next reconciliation, which may roll the pods; the ObjectStore CRD must have instanceSidecarConfiguration.env)'
+          : ''
+      }.`,
       fixSnippet,
     },
   ];
 }
 
-function newestWalModified(context: DatabaseDiagnosisContext): string | undefined {
+function newestWalModified(
+  context: DatabaseDiagnosisContext,
+): string | undefined {
   let newest: string | undefined;
   for (const t of context.catalog?.wal.timelines ?? []) {
-    if (t.lastModified && (!newest || Date.parse(t.lastModified) > Date.parse(newest))) {
+    if (
+      t.lastModified &&
+      (!newest || Date.parse(t.lastModified) > Date.parse(newest))
+    ) {
       newest = t.lastModified;
     }
   }
@@ -104,7 +136,9 @@ function newestWalModified(context: DatabaseDiagnosisContext): string | undefine
  * every WAL in a non-empty `wals/` while archiving fails (a stale archive).
  * @public
  */
-export function expectedEmptyArchiveRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function expectedEmptyArchiveRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   const condition = failingArchiving(context);
   if (!condition) return [];
   const archive = context.archive;
@@ -119,30 +153,60 @@ export function expectedEmptyArchiveRule(context: DatabaseDiagnosisContext): Dia
     created !== undefined &&
     Date.parse(newestWal) < Date.parse(created);
   if (!explicit && !stale) return [];
-  const serverName = archive?.serverName ?? context.pluginEntry?.serverName ?? context.cluster.name;
+  const serverName =
+    archive?.serverName ??
+    context.pluginEntry?.serverName ??
+    context.cluster.name;
   const newServerName = `${serverName}-v2`;
   const ns = context.cluster.namespace;
   const archiveYaml =
     archive?.form === 'legacy'
       ? `spec:\n  backup:\n    barmanObjectStore:\n      serverName: ${newServerName}   # a fresh, empty folder`
-      : `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${archive?.objectStoreName ?? context.pluginEntry?.objectStoreName ?? '<object-store>'}\n        serverName: ${newServerName}   # a fresh, empty folder`;
+      : `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${
+          archive?.objectStoreName ??
+          context.pluginEntry?.objectStoreName ??
+          '<object-store>'
+        }\n        serverName: ${newServerName}   # a fresh, empty folder`;
   const sourceYaml =
     archive?.form === 'legacy'
-      ? `    - name: origin\n      barmanObjectStore:\n        destinationPath: ${archive.destinationPath}\n${archive.endpointURL ? `        endpointURL: ${archive.endpointURL}\n` : ''}        serverName: ${serverName}   # the old archive: read-only recovery source\n        # s3Credentials: same as the current archive`
-      : `    - name: origin\n      plugin:\n        name: barman-cloud.cloudnative-pg.io\n        parameters:\n          barmanObjectName: ${archive?.objectStoreName ?? context.pluginEntry?.objectStoreName ?? '<object-store>'}\n          serverName: ${serverName}   # ALWAYS explicit: the default is the NEW cluster's name`;
-  const recoverySnippet = `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${context.cluster.name}-restore   # a NEW cluster (kubectl create, never apply)\n  namespace: ${ns}\nspec:\n  bootstrap:\n    recovery:\n      source: origin\n  externalClusters:\n${sourceYaml}\n${indent(archiveYaml.replace(/^spec:\n/, ''), 2)}\n`;
+      ? `    - name: origin\n      barmanObjectStore:\n        destinationPath: ${
+          archive.destinationPath
+        }\n${
+          archive.endpointURL
+            ? `        endpointURL: ${archive.endpointURL}\n`
+            : ''
+        }        serverName: ${serverName}   # the old archive: read-only recovery source\n        # s3Credentials: same as the current archive`
+      : `    - name: origin\n      plugin:\n        name: barman-cloud.cloudnative-pg.io\n        parameters:\n          barmanObjectName: ${
+          archive?.objectStoreName ??
+          context.pluginEntry?.objectStoreName ??
+          '<object-store>'
+        }\n          serverName: ${serverName}   # ALWAYS explicit: the default is the NEW cluster's name`;
+  const recoverySnippet = `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${
+    context.cluster.name
+  }-restore   # a NEW cluster (kubectl create, never apply)\n  namespace: ${ns}\nspec:\n  bootstrap:\n    recovery:\n      source: origin\n  externalClusters:\n${sourceYaml}\n${indent(
+    archiveYaml.replace(/^spec:\n/, ''),
+    2,
+  )}\n`;
   return [
     {
       id: 'expected-empty-archive',
       severity: 'error',
       subject: subjectOf(context),
       message: explicit
-        ? `WAL archiving of ${subjectOf(context)} is blocked: serverName "${serverName}" already holds WAL from an earlier cluster, and barman's empty-archive check refuses to mix two histories ("Expected empty archive").`
-        : `WAL archiving of ${subjectOf(context)} fails and serverName "${serverName}" holds ${walSegments} WAL segment(s) that are all older than the cluster itself (created ${created}): a stale archive from an earlier cluster.`,
+        ? `WAL archiving of ${subjectOf(
+            context,
+          )} is blocked: serverName "${serverName}" already holds WAL from an earlier cluster, and barman's empty-archive check refuses to mix two histories ("Expected empty archive").`
+        : `WAL archiving of ${subjectOf(
+            context,
+          )} fails and serverName "${serverName}" holds ${walSegments} WAL segment(s) that are all older than the cluster itself (created ${created}): a stale archive from an earlier cluster.`,
       evidence: [
         conditionEvidence(condition),
         ...(walSegments > 0
-          ? [`${walSegments} WAL segment(s) under ${archive?.destinationPath ?? ''}/${serverName}/wals/, newest modified ${newestWal ?? 'unknown'}`]
+          ? [
+              `${walSegments} WAL segment(s) under ${
+                archive?.destinationPath ?? ''
+              }/${serverName}/wals/, newest modified ${newestWal ?? 'unknown'}`,
+            ]
           : []),
         ...(created ? [`Cluster created ${created}`] : []),
       ],
@@ -157,7 +221,9 @@ export function expectedEmptyArchiveRule(context: DatabaseDiagnosisContext): Dia
  * no WAL is archived (no PITR, and base backups cannot complete consistently).
  * @public
  */
-export function walArchiverMissingRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function walArchiverMissingRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   const entry = context.pluginEntry;
   if (!entry || !entry.enabled || entry.isWALArchiver) return [];
   if (context.legacyArchive) return []; // in-tree archiving still runs; the legacy rule covers it
@@ -166,13 +232,23 @@ export function walArchiverMissingRule(context: DatabaseDiagnosisContext): Diagn
       id: 'wal-archiver-missing',
       severity: 'error',
       subject: subjectOf(context),
-      message: `Cluster ${subjectOf(context)} uses the barman-cloud plugin but its spec.plugins entry lacks isWALArchiver: true, so no WAL is archived: point-in-time recovery is impossible.`,
+      message: `Cluster ${subjectOf(
+        context,
+      )} uses the barman-cloud plugin but its spec.plugins entry lacks isWALArchiver: true, so no WAL is archived: point-in-time recovery is impossible.`,
       evidence: [
         `spec.plugins[name=barman-cloud.cloudnative-pg.io].isWALArchiver is not true`,
-        `barmanObjectName=${entry.objectStoreName ?? '(unset)'}, serverName=${entry.serverName}`,
+        `barmanObjectName=${entry.objectStoreName ?? '(unset)'}, serverName=${
+          entry.serverName
+        }`,
       ],
       fix: 'Set isWALArchiver: true on the barman-cloud plugin entry (CNPG ≥ 1.26).',
-      fixSnippet: `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${entry.objectStoreName ?? '<object-store>'}\n${entry.serverName !== context.cluster.name ? `        serverName: ${entry.serverName}\n` : ''}`,
+      fixSnippet: `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${
+        entry.objectStoreName ?? '<object-store>'
+      }\n${
+        entry.serverName !== context.cluster.name
+          ? `        serverName: ${entry.serverName}\n`
+          : ''
+      }`,
     },
   ];
 }
@@ -182,29 +258,58 @@ export function walArchiverMissingRule(context: DatabaseDiagnosisContext): Diagn
  * deprecated since CNPG 1.26 and removed in 1.31.
  * @public
  */
-export function legacyBarmanObjectStoreRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function legacyBarmanObjectStoreRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   if (!context.legacyArchive) return [];
   const a = context.archive;
   const serverName = a?.serverName ?? context.cluster.name;
   const storeName = `${context.cluster.name}-store`;
   const creds = a?.credentials;
-  const credYaml = creds?.inheritFromIAMRole
-    ? '    s3Credentials:\n      inheritFromIAMRole: true\n'
-    : creds?.accessKeyId || creds?.secretAccessKey
-      ? `    s3Credentials:\n${creds.accessKeyId ? `      accessKeyId: { name: ${creds.accessKeyId.name}, key: ${creds.accessKeyId.key} }\n` : ''}${creds.secretAccessKey ? `      secretAccessKey: { name: ${creds.secretAccessKey.name}, key: ${creds.secretAccessKey.key} }\n` : ''}`
-      : '';
+  let credYaml = '';
+  if (creds?.inheritFromIAMRole) {
+    credYaml = '    s3Credentials:\n      inheritFromIAMRole: true\n';
+  } else if (creds?.accessKeyId || creds?.secretAccessKey) {
+    credYaml = '    s3Credentials:\n';
+    if (creds.accessKeyId) {
+      credYaml += `      accessKeyId: { name: ${creds.accessKeyId.name}, key: ${creds.accessKeyId.key} }\n`;
+    }
+    if (creds.secretAccessKey) {
+      credYaml += `      secretAccessKey: { name: ${creds.secretAccessKey.name}, key: ${creds.secretAccessKey.key} }\n`;
+    }
+  }
   return [
     {
       id: 'legacy-barman-object-store',
       severity: 'warning',
       subject: subjectOf(context),
-      message: `Cluster ${subjectOf(context)} archives with the in-tree spec.backup.barmanObjectStore, deprecated since CloudNativePG 1.26 and removed in 1.31.`,
+      message: `Cluster ${subjectOf(
+        context,
+      )} archives with the in-tree spec.backup.barmanObjectStore, deprecated since CloudNativePG 1.26 and removed in 1.31.`,
       evidence: [
-        `spec.backup.barmanObjectStore.destinationPath=${a?.destinationPath ?? '(unresolved)'}`,
+        `spec.backup.barmanObjectStore.destinationPath=${
+          a?.destinationPath ?? '(unresolved)'
+        }`,
         `serverName=${serverName}`,
       ],
       fix: `Install the Barman Cloud plugin, create an ObjectStore with the same configuration (and spec.retentionPolicy), then replace spec.backup.barmanObjectStore with a spec.plugins entry (isWALArchiver: true) keeping serverName "${serverName}", and switch ScheduledBackups to method: plugin.`,
-      fixSnippet: `apiVersion: barmancloud.cnpg.io/v1\nkind: ObjectStore\nmetadata:\n  name: ${storeName}\n  namespace: ${context.cluster.namespace}\nspec:\n${a?.retentionPolicy ? `  retentionPolicy: "${a.retentionPolicy}"\n` : ''}  configuration:\n    destinationPath: ${a?.destinationPath ?? 's3://<bucket>/<prefix>'}\n${a?.endpointURL ? `    endpointURL: ${a.endpointURL}\n` : ''}${credYaml}${a?.walCompression && a.walCompression !== 'none' ? `    wal:\n      compression: ${a.walCompression}\n` : ''}${a?.dataCompression && a.dataCompression !== 'none' ? `    data:\n      compression: ${a.dataCompression}\n` : ''}---\n# Cluster: remove spec.backup.barmanObjectStore and add\nspec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${storeName}\n        serverName: ${serverName}\n`,
+      fixSnippet: `apiVersion: barmancloud.cnpg.io/v1\nkind: ObjectStore\nmetadata:\n  name: ${storeName}\n  namespace: ${
+        context.cluster.namespace
+      }\nspec:\n${
+        a?.retentionPolicy ? `  retentionPolicy: "${a.retentionPolicy}"\n` : ''
+      }  configuration:\n    destinationPath: ${
+        a?.destinationPath ?? 's3://<bucket>/<prefix>'
+      }\n${
+        a?.endpointURL ? `    endpointURL: ${a.endpointURL}\n` : ''
+      }${credYaml}${
+        a?.walCompression && a.walCompression !== 'none'
+          ? `    wal:\n      compression: ${a.walCompression}\n`
+          : ''
+      }${
+        a?.dataCompression && a.dataCompression !== 'none'
+          ? `    data:\n      compression: ${a.dataCompression}\n`
+          : ''
+      }---\n# Cluster: remove spec.backup.barmanObjectStore and add\nspec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${storeName}\n        serverName: ${serverName}\n`,
     },
   ];
 }
@@ -218,13 +323,18 @@ function normalisePath(path: string | undefined): string | undefined {
  * from, which mixes two histories in one folder.
  * @public
  */
-export function archiveIsRecoverySourceRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function archiveIsRecoverySourceRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   const a = context.archive;
   if (!a) return [];
   const clashes = context.recoverySources.filter(source => {
     if (source.serverName !== a.serverName) return false;
     if (source.destinationPath && a.destinationPath) {
-      return normalisePath(source.destinationPath) === normalisePath(a.destinationPath);
+      return (
+        normalisePath(source.destinationPath) ===
+        normalisePath(a.destinationPath)
+      );
     }
     return (
       source.objectStoreName !== undefined &&
@@ -235,13 +345,25 @@ export function archiveIsRecoverySourceRule(context: DatabaseDiagnosisContext): 
     id: 'archive-is-recovery-source',
     severity: 'error' as const,
     subject: subjectOf(context),
-    message: `Cluster ${subjectOf(context)} archives to ${a.destinationPath}/${a.serverName}, which is also its recovery source "${source.name}": the new cluster's WAL would be written over the history it recovers from.`,
+    message: `Cluster ${subjectOf(context)} archives to ${a.destinationPath}/${
+      a.serverName
+    }, which is also its recovery source "${
+      source.name
+    }": the new cluster's WAL would be written over the history it recovers from.`,
     evidence: [
       `archive: ${a.destinationPath} serverName=${a.serverName}`,
-      `externalClusters[name=${source.name}]: ${source.destinationPath ?? source.objectStoreName} serverName=${source.serverName}${source.form === 'plugin' ? ' (plugin sources default serverName to the NEW cluster name)' : ''}`,
+      `externalClusters[name=${source.name}]: ${
+        source.destinationPath ?? source.objectStoreName
+      } serverName=${source.serverName}${
+        source.form === 'plugin'
+          ? ' (plugin sources default serverName to the NEW cluster name)'
+          : ''
+      }`,
     ],
     fix: `Archive to a new serverName (e.g. "${a.serverName}-v2") and keep "${source.serverName}" as the read-only recovery source; for plugin sources always set serverName explicitly.`,
-    fixSnippet: `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${a.objectStoreName ?? '<object-store>'}\n        serverName: ${a.serverName}-v2\n`,
+    fixSnippet: `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${
+      a.objectStoreName ?? '<object-store>'
+    }\n        serverName: ${a.serverName}-v2\n`,
   }));
 }
 
@@ -249,22 +371,34 @@ export function archiveIsRecoverySourceRule(context: DatabaseDiagnosisContext): 
  * `shared-server-name`: two clusters write to the same destination + serverName.
  * @public
  */
-export function sharedServerNameRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function sharedServerNameRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   const a = context.archive;
   if (!a || context.sharedArchiveWriters.length === 0) return [];
-  const others = context.sharedArchiveWriters.map(w => `${w.namespace}/${w.name}`);
+  const others = context.sharedArchiveWriters.map(
+    w => `${w.namespace}/${w.name}`,
+  );
   return [
     {
       id: 'shared-server-name',
       severity: 'error',
       subject: subjectOf(context),
-      message: `Clusters ${[subjectOf(context), ...others].join(', ')} all archive to ${a.destinationPath}/${a.serverName}: their WAL and backups collide, and retention of one deletes the other's.`,
+      message: `Clusters ${[subjectOf(context), ...others].join(
+        ', ',
+      )} all archive to ${a.destinationPath}/${
+        a.serverName
+      }: their WAL and backups collide, and retention of one deletes the other's.`,
       evidence: [
-        `${subjectOf(context)}: ${a.destinationPath} serverName=${a.serverName}`,
+        `${subjectOf(context)}: ${a.destinationPath} serverName=${
+          a.serverName
+        }`,
         ...others.map(o => `${o}: same destination and serverName`),
       ],
       fix: 'Give every cluster its own serverName (the plugin parameter serverName, default = the cluster name).',
-      fixSnippet: `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${a.objectStoreName ?? '<object-store>'}\n        serverName: ${context.cluster.name}\n`,
+      fixSnippet: `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${
+        a.objectStoreName ?? '<object-store>'
+      }\n        serverName: ${context.cluster.name}\n`,
     },
   ];
 }
@@ -273,14 +407,18 @@ export function sharedServerNameRule(context: DatabaseDiagnosisContext): Diagnos
  * `archive-not-configured`: neither the plugin nor in-tree Barman Cloud is configured.
  * @public
  */
-export function archiveNotConfiguredRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function archiveNotConfiguredRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   if (context.pluginEntry?.enabled || context.legacyArchive) return [];
   return [
     {
       id: 'archive-not-configured',
       severity: 'error',
       subject: subjectOf(context),
-      message: `Cluster ${subjectOf(context)} has no backup configuration: no enabled barman-cloud plugin entry and no spec.backup.barmanObjectStore, so nothing is archived.`,
+      message: `Cluster ${subjectOf(
+        context,
+      )} has no backup configuration: no enabled barman-cloud plugin entry and no spec.backup.barmanObjectStore, so nothing is archived.`,
       evidence: [
         context.pluginEntry
           ? 'spec.plugins[name=barman-cloud.cloudnative-pg.io] has enabled: false'

@@ -12,7 +12,15 @@ describe('diagnoseDatabase', () => {
         archive: archiveTarget({ retentionPolicy: undefined }),
         schedules: [],
         catalog: catalog({
-          diagnoses: [{ id: 'wal-gap', severity: 'error', message: 'gap', evidence: [], fix: 'x' }],
+          diagnoses: [
+            {
+              id: 'wal-gap',
+              severity: 'error',
+              message: 'gap',
+              evidence: [],
+              fix: 'x',
+            },
+          ],
         }),
       }),
     );

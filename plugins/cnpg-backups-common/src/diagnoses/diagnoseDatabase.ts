@@ -55,13 +55,19 @@ export const databaseDiagnosisRules: DatabaseDiagnosisRule[] = [
  * `missing-history-file`, ...), sorted by severity then id.
  * @public
  */
-export function diagnoseDatabase(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function diagnoseDatabase(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   const found: Diagnosis[] = [];
   for (const rule of databaseDiagnosisRules) {
     found.push(...rule(context));
   }
   for (const d of context.catalog?.diagnoses ?? []) {
-    found.push({ ...d, subject: d.subject ?? `${context.cluster.namespace}/${context.cluster.name}` });
+    found.push({
+      ...d,
+      subject:
+        d.subject ?? `${context.cluster.namespace}/${context.cluster.name}`,
+    });
   }
   return sortDiagnoses(found);
 }

@@ -23,16 +23,21 @@ export function failingArchiving(
 }
 
 export function conditionEvidence(condition: ConditionSummary): string {
-  return `Cluster condition ${condition.type}=${condition.status}${condition.reason ? ` (${condition.reason})` : ''}${condition.message ? `: ${condition.message}` : ''}`;
+  return `Cluster condition ${condition.type}=${condition.status}${
+    condition.reason ? ` (${condition.reason})` : ''
+  }${condition.message ? `: ${condition.message}` : ''}`;
 }
 
 /** Parses a CNPG retention policy (`^[1-9][0-9]*[dwm]$`; m = 31 days) into seconds. */
-export function retentionSeconds(policy: string | undefined): number | undefined {
+export function retentionSeconds(
+  policy: string | undefined,
+): number | undefined {
   const match = /^([1-9][0-9]*)([dwm])$/.exec(policy ?? '');
   if (!match) return undefined;
   const n = Number(match[1]);
   const day = 86400;
-  return n * (match[2] === 'd' ? day : match[2] === 'w' ? 7 * day : 31 * day);
+  const unit: Record<string, number> = { d: day, w: 7 * day, m: 31 * day };
+  return n * unit[match[2]];
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

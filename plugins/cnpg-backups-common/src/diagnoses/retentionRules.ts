@@ -13,7 +13,9 @@ const DEFAULT_WINDOW_SECONDS = 7 * 86400;
  */
 const RETENTION_GRACE_SECONDS = 2 * 3600;
 
-function doneBackupsNewestFirst(context: DatabaseDiagnosisContext): CatalogBackup[] {
+function doneBackupsNewestFirst(
+  context: DatabaseDiagnosisContext,
+): CatalogBackup[] {
   return (context.catalog?.backups ?? [])
     .filter(b => b.status === 'DONE' && b.endTime)
     .sort((a, b) => Date.parse(b.endTime!) - Date.parse(a.endTime!));
@@ -24,7 +26,9 @@ function doneBackupsNewestFirst(context: DatabaseDiagnosisContext): CatalogBacku
  * policy is set).
  * @public
  */
-export function noRecentBackupRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function noRecentBackupRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   if (!context.archive || !context.catalog) return [];
   const policy = context.archive.retentionPolicy;
   const window = retentionSeconds(policy) ?? DEFAULT_WINDOW_SECONDS;
@@ -32,15 +36,23 @@ export function noRecentBackupRule(context: DatabaseDiagnosisContext): Diagnosis
   const done = doneBackupsNewestFirst(context);
   const newest = done[0];
   if (newest && now - Date.parse(newest.endTime!) <= window * 1000) return [];
-  const windowText = policy ? `the retention window (${policy})` : 'the last 7 days (no retention policy set)';
+  const windowText = policy
+    ? `the retention window (${policy})`
+    : 'the last 7 days (no retention policy set)';
   return [
     {
       id: 'no-recent-backup',
       severity: 'error',
       subject: subjectOf(context),
       message: newest
-        ? `The newest DONE base backup of ${subjectOf(context)} (${newest.id}, ended ${newest.endTime}) is older than ${windowText}.`
-        : `The bucket holds no DONE base backup for ${subjectOf(context)} under serverName "${context.archive.serverName}": there is nothing to recover from.`,
+        ? `The newest DONE base backup of ${subjectOf(context)} (${
+            newest.id
+          }, ended ${newest.endTime}) is older than ${windowText}.`
+        : `The bucket holds no DONE base backup for ${subjectOf(
+            context,
+          )} under serverName "${
+            context.archive.serverName
+          }": there is nothing to recover from.`,
       evidence: [
         `${context.catalog.backups.length} backup folder(s) under ${context.archive.destinationPath}/${context.archive.serverName}/base/, ${done.length} DONE`,
         ...context.catalog.backups
@@ -49,7 +61,15 @@ export function noRecentBackupRule(context: DatabaseDiagnosisContext): Diagnosis
           .map(b => `${b.id}: ${b.status}${b.error ? ` (${b.error})` : ''}`),
       ],
       fix: 'Take a backup now (the "Back up now" action or kubectl cnpg backup), then check why scheduled backups do not complete (ScheduledBackup, Backup CR errors, archiving).',
-      fixSnippet: `apiVersion: postgresql.cnpg.io/v1\nkind: Backup\nmetadata:\n  generateName: ${context.cluster.name}-manual-\n  namespace: ${context.cluster.namespace}\nspec:\n  cluster:\n    name: ${context.cluster.name}\n  method: ${context.archive.form === 'plugin' ? 'plugin\n  pluginConfiguration:\n    name: barman-cloud.cloudnative-pg.io' : 'barmanObjectStore'}\n`,
+      fixSnippet: `apiVersion: postgresql.cnpg.io/v1\nkind: Backup\nmetadata:\n  generateName: ${
+        context.cluster.name
+      }-manual-\n  namespace: ${
+        context.cluster.namespace
+      }\nspec:\n  cluster:\n    name: ${context.cluster.name}\n  method: ${
+        context.archive.form === 'plugin'
+          ? 'plugin\n  pluginConfiguration:\n    name: barman-cloud.cloudnative-pg.io'
+          : 'barmanObjectStore'
+      }\n`,
     },
   ];
 }
@@ -59,7 +79,9 @@ export function noRecentBackupRule(context: DatabaseDiagnosisContext): Diagnosis
  * barman's RECOVERY WINDOW rule) are still in the bucket, so retention is not running.
  * @public
  */
-export function backupsOlderThanRetentionRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function backupsOlderThanRetentionRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   if (!context.archive || !context.catalog) return [];
   const window = retentionSeconds(context.archive.retentionPolicy);
   if (window === undefined) return [];
@@ -85,11 +107,26 @@ export function backupsOlderThanRetentionRule(context: DatabaseDiagnosisContext)
       id: 'backups-older-than-retention',
       severity: 'warning',
       subject: subjectOf(context),
-      message: `${obsolete.length} base backup(s) of ${subjectOf(context)} should have been deleted by the retention policy ${context.archive.retentionPolicy} but are still in the bucket: retention is not running.`,
+      message: `${obsolete.length} base backup(s) of ${subjectOf(
+        context,
+      )} should have been deleted by the retention policy ${
+        context.archive.retentionPolicy
+      } but are still in the bucket: retention is not running.`,
       evidence: obsolete
         .slice(0, 5)
-        .map(o => `${o.backup.id} (ended ${o.backup.endTime}) obsolete since ${new Date(o.since).toISOString()}`),
-      fix: `Check the ${context.archive.form === 'plugin' ? 'barman-cloud sidecar on the current primary (logs of plugin-barman-cloud; it runs barman-cloud-backup-delete every retentionPolicyIntervalSeconds)' : 'instance manager logs of the primary (barman-cloud-backup-delete)'}; a failing bulk delete (MissingContentMD5) or missing delete permission on the bucket are common causes. Oldest obsolete backup: ${oldest.backup.id}.`,
+        .map(
+          o =>
+            `${o.backup.id} (ended ${
+              o.backup.endTime
+            }) obsolete since ${new Date(o.since).toISOString()}`,
+        ),
+      fix: `Check the ${
+        context.archive.form === 'plugin'
+          ? 'barman-cloud sidecar on the current primary (logs of plugin-barman-cloud; it runs barman-cloud-backup-delete every retentionPolicyIntervalSeconds)'
+          : 'instance manager logs of the primary (barman-cloud-backup-delete)'
+      }; a failing bulk delete (MissingContentMD5) or missing delete permission on the bucket are common causes. Oldest obsolete backup: ${
+        oldest.backup.id
+      }.`,
     },
   ];
 }
@@ -98,7 +135,9 @@ export function backupsOlderThanRetentionRule(context: DatabaseDiagnosisContext)
  * `retention-not-set`: no retention policy, so the bucket grows forever.
  * @public
  */
-export function retentionNotSetRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function retentionNotSetRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   const a = context.archive;
   if (!a || a.retentionPolicy) return [];
   return [
@@ -106,18 +145,24 @@ export function retentionNotSetRule(context: DatabaseDiagnosisContext): Diagnosi
       id: 'retention-not-set',
       severity: 'info',
       subject: subjectOf(context),
-      message: `No retention policy for ${subjectOf(context)}: backups and WAL in ${a.destinationPath}/${a.serverName} are kept forever.`,
+      message: `No retention policy for ${subjectOf(
+        context,
+      )}: backups and WAL in ${a.destinationPath}/${
+        a.serverName
+      } are kept forever.`,
       evidence: [
         a.form === 'plugin'
           ? `ObjectStore ${context.cluster.namespace}/${a.objectStoreName} has no spec.retentionPolicy`
           : `Cluster ${subjectOf(context)} has no spec.backup.retentionPolicy`,
       ],
-      fix: a.form === 'plugin'
-        ? 'Set spec.retentionPolicy on the ObjectStore (spec level, not under configuration), e.g. "30d".'
-        : 'Set spec.backup.retentionPolicy on the Cluster, e.g. "30d".',
-      fixSnippet: a.form === 'plugin'
-        ? `apiVersion: barmancloud.cnpg.io/v1\nkind: ObjectStore\nmetadata:\n  name: ${a.objectStoreName}\n  namespace: ${context.cluster.namespace}\nspec:\n  retentionPolicy: "30d"\n`
-        : `spec:\n  backup:\n    retentionPolicy: "30d"\n`,
+      fix:
+        a.form === 'plugin'
+          ? 'Set spec.retentionPolicy on the ObjectStore (spec level, not under configuration), e.g. "30d".'
+          : 'Set spec.backup.retentionPolicy on the Cluster, e.g. "30d".',
+      fixSnippet:
+        a.form === 'plugin'
+          ? `apiVersion: barmancloud.cnpg.io/v1\nkind: ObjectStore\nmetadata:\n  name: ${a.objectStoreName}\n  namespace: ${context.cluster.namespace}\nspec:\n  retentionPolicy: "30d"\n`
+          : `spec:\n  backup:\n    retentionPolicy: "30d"\n`,
     },
   ];
 }

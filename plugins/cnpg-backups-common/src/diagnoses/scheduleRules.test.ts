@@ -23,13 +23,29 @@ describe('cronFiveFieldsRule', () => {
   });
   it('does not fire for 6 fields or descriptors', () => {
     expect(cronFiveFieldsRule(context())).toEqual([]);
-    expect(cronFiveFieldsRule(context({ schedules: [schedule({ schedule: '@daily', fieldCount: 1 })] }))).toEqual([]);
+    expect(
+      cronFiveFieldsRule(
+        context({
+          schedules: [schedule({ schedule: '@daily', fieldCount: 1 })],
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('scheduleInvalidRule', () => {
   it('fires for an unparseable schedule', () => {
-    const [d] = scheduleInvalidRule(context({ schedules: [schedule({ schedule: '0 0 *', fieldCount: 3, error: 'expected 5 to 6 fields' })] }));
+    const [d] = scheduleInvalidRule(
+      context({
+        schedules: [
+          schedule({
+            schedule: '0 0 *',
+            fieldCount: 3,
+            error: 'expected 5 to 6 fields',
+          }),
+        ],
+      }),
+    );
     expect(d).toMatchObject({ id: 'schedule-invalid', severity: 'error' });
   });
   it('does not fire for a valid one', () => {
@@ -39,7 +55,11 @@ describe('scheduleInvalidRule', () => {
 
 describe('scheduleSuspendedRule', () => {
   it('fires for a suspended schedule', () => {
-    expect(scheduleSuspendedRule(context({ schedules: [schedule({ suspended: true })] }))[0]).toMatchObject({ id: 'schedule-suspended' });
+    expect(
+      scheduleSuspendedRule(
+        context({ schedules: [schedule({ suspended: true })] }),
+      )[0],
+    ).toMatchObject({ id: 'schedule-suspended' });
   });
   it('does not fire otherwise', () => {
     expect(scheduleSuspendedRule(context())).toEqual([]);
@@ -48,13 +68,23 @@ describe('scheduleSuspendedRule', () => {
 
 describe('scheduleOverdueRule', () => {
   it('fires for an overdue schedule', () => {
-    const [d] = scheduleOverdueRule(context({ schedules: [schedule({ overdue: true, lastScheduleTime: '2025-06-01T02:00:00Z' })] }));
+    const [d] = scheduleOverdueRule(
+      context({
+        schedules: [
+          schedule({ overdue: true, lastScheduleTime: '2025-06-01T02:00:00Z' }),
+        ],
+      }),
+    );
     expect(d).toMatchObject({ id: 'schedule-overdue', severity: 'warning' });
     expect(d.message).toContain('2025-06-01T02:00:00Z');
   });
   it('does not fire for on-time or suspended schedules', () => {
     expect(scheduleOverdueRule(context())).toEqual([]);
-    expect(scheduleOverdueRule(context({ schedules: [schedule({ overdue: true, suspended: true })] }))).toEqual([]);
+    expect(
+      scheduleOverdueRule(
+        context({ schedules: [schedule({ overdue: true, suspended: true })] }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -62,10 +92,19 @@ describe('noScheduledBackupRule', () => {
   it('fires without schedules and offers a plugin ScheduledBackup', () => {
     const [d] = noScheduledBackupRule(context({ schedules: [] }));
     const manifest = YAML.parse(d.fixSnippet!);
-    expect(manifest).toMatchObject({ kind: 'ScheduledBackup', spec: { schedule: '0 0 2 * * *', method: 'plugin', cluster: { name: 'orders' } } });
+    expect(manifest).toMatchObject({
+      kind: 'ScheduledBackup',
+      spec: {
+        schedule: '0 0 2 * * *',
+        method: 'plugin',
+        cluster: { name: 'orders' },
+      },
+    });
   });
   it('does not fire with a schedule or without archive', () => {
     expect(noScheduledBackupRule(context())).toEqual([]);
-    expect(noScheduledBackupRule(context({ schedules: [], archive: undefined }))).toEqual([]);
+    expect(
+      noScheduledBackupRule(context({ schedules: [], archive: undefined })),
+    ).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ import { subjectOf } from './helpers';
  * `cron-five-fields`: a 5-field schedule, which CNPG reads as `sec min hour dom month`.
  * @public
  */
-export function cronFiveFieldsRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function cronFiveFieldsRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   return context.schedules
     .filter(s => s.fieldCount === 5 && !s.error)
     .map(s => {
@@ -35,7 +37,9 @@ export function cronFiveFieldsRule(context: DatabaseDiagnosisContext): Diagnosis
  * `schedule-invalid`: CNPG cannot parse the schedule, so it never runs.
  * @public
  */
-export function scheduleInvalidRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function scheduleInvalidRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   return context.schedules
     .filter(s => s.error)
     .map(s => ({
@@ -53,7 +57,9 @@ export function scheduleInvalidRule(context: DatabaseDiagnosisContext): Diagnosi
  * `schedule-suspended`: the ScheduledBackup is suspended.
  * @public
  */
-export function scheduleSuspendedRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function scheduleSuspendedRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   return context.schedules
     .filter(s => s.suspended)
     .map(s => ({
@@ -74,14 +80,22 @@ export function scheduleSuspendedRule(context: DatabaseDiagnosisContext): Diagno
  * `schedule-overdue`: the last run is older than twice the expected interval.
  * @public
  */
-export function scheduleOverdueRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function scheduleOverdueRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   return context.schedules
     .filter(s => s.overdue && !s.suspended && !s.error)
     .map(s => ({
       id: 'schedule-overdue',
       severity: 'warning' as const,
       subject: subjectOf(context),
-      message: `ScheduledBackup ${context.cluster.namespace}/${s.name} ("${s.description}") has not run for more than twice its interval${s.lastScheduleTime ? ` (last run ${s.lastScheduleTime})` : ' (never ran)'}.`,
+      message: `ScheduledBackup ${context.cluster.namespace}/${s.name} ("${
+        s.description
+      }") has not run for more than twice its interval${
+        s.lastScheduleTime
+          ? ` (last run ${s.lastScheduleTime})`
+          : ' (never ran)'
+      }.`,
       evidence: [
         `spec.schedule="${s.schedule}"`,
         `status.lastScheduleTime=${s.lastScheduleTime ?? '(unset)'}`,
@@ -95,18 +109,35 @@ export function scheduleOverdueRule(context: DatabaseDiagnosisContext): Diagnosi
  * `no-scheduled-backup`: archiving is configured but no ScheduledBackup targets the cluster.
  * @public
  */
-export function noScheduledBackupRule(context: DatabaseDiagnosisContext): Diagnosis[] {
+export function noScheduledBackupRule(
+  context: DatabaseDiagnosisContext,
+): Diagnosis[] {
   if (!context.archive || context.schedules.length > 0) return [];
-  const method = context.archive.form === 'plugin' ? 'plugin' : 'barmanObjectStore';
+  const method =
+    context.archive.form === 'plugin' ? 'plugin' : 'barmanObjectStore';
   return [
     {
       id: 'no-scheduled-backup',
       severity: 'warning',
       subject: subjectOf(context),
-      message: `No ScheduledBackup targets ${subjectOf(context)}: only on-demand base backups are taken, and WAL replay from an old base backup gets longer every day.`,
-      evidence: [`no ScheduledBackup with spec.cluster.name=${context.cluster.name} in ${context.cluster.namespace}`],
+      message: `No ScheduledBackup targets ${subjectOf(
+        context,
+      )}: only on-demand base backups are taken, and WAL replay from an old base backup gets longer every day.`,
+      evidence: [
+        `no ScheduledBackup with spec.cluster.name=${context.cluster.name} in ${context.cluster.namespace}`,
+      ],
       fix: 'Create a ScheduledBackup (six fields, seconds first).',
-      fixSnippet: `apiVersion: postgresql.cnpg.io/v1\nkind: ScheduledBackup\nmetadata:\n  name: ${context.cluster.name}-daily\n  namespace: ${context.cluster.namespace}\nspec:\n  schedule: "0 0 2 * * *"\n  backupOwnerReference: self\n  cluster:\n    name: ${context.cluster.name}\n  method: ${method}\n${method === 'plugin' ? '  pluginConfiguration:\n    name: barman-cloud.cloudnative-pg.io\n' : ''}`,
+      fixSnippet: `apiVersion: postgresql.cnpg.io/v1\nkind: ScheduledBackup\nmetadata:\n  name: ${
+        context.cluster.name
+      }-daily\n  namespace: ${
+        context.cluster.namespace
+      }\nspec:\n  schedule: "0 0 2 * * *"\n  backupOwnerReference: self\n  cluster:\n    name: ${
+        context.cluster.name
+      }\n  method: ${method}\n${
+        method === 'plugin'
+          ? '  pluginConfiguration:\n    name: barman-cloud.cloudnative-pg.io\n'
+          : ''
+      }`,
     },
   ];
 }

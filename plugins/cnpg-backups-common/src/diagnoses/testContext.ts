@@ -5,7 +5,9 @@ import type { DatabaseDiagnosisContext } from './types';
 
 export const NOW = '2025-06-10T12:00:00.000Z';
 
-export function archiveTarget(overrides: Partial<ArchiveTarget> = {}): ArchiveTarget {
+export function archiveTarget(
+  overrides: Partial<ArchiveTarget> = {},
+): ArchiveTarget {
   return {
     form: 'plugin',
     objectStoreName: 'minio-store',
@@ -26,7 +28,11 @@ export function archiveTarget(overrides: Partial<ArchiveTarget> = {}): ArchiveTa
   };
 }
 
-export function backup(id: string, endTime: string, overrides: Partial<CatalogBackup> = {}): CatalogBackup {
+export function backup(
+  id: string,
+  endTime: string,
+  overrides: Partial<CatalogBackup> = {},
+): CatalogBackup {
   return {
     id,
     status: 'DONE',
@@ -77,7 +83,9 @@ export function catalog(overrides: Partial<BarmanCatalog> = {}): BarmanCatalog {
   };
 }
 
-export function schedule(overrides: Partial<ScheduleSummary> = {}): ScheduleSummary {
+export function schedule(
+  overrides: Partial<ScheduleSummary> = {},
+): ScheduleSummary {
   return {
     name: 'orders-daily',
     schedule: '0 0 2 * * *',
@@ -93,7 +101,9 @@ export function schedule(overrides: Partial<ScheduleSummary> = {}): ScheduleSumm
   };
 }
 
-export function context(overrides: Partial<DatabaseDiagnosisContext> = {}): DatabaseDiagnosisContext {
+export function context(
+  overrides: Partial<DatabaseDiagnosisContext> = {},
+): DatabaseDiagnosisContext {
   return {
     now: NOW,
     cluster: {
@@ -103,12 +113,22 @@ export function context(overrides: Partial<DatabaseDiagnosisContext> = {}): Data
       creationTimestamp: '2025-01-01T00:00:00Z',
       phase: 'Cluster in healthy state',
       conditions: [
-        { type: 'ContinuousArchiving', status: 'True', reason: 'ContinuousArchivingSuccess', message: 'Continuous archiving is working' },
+        {
+          type: 'ContinuousArchiving',
+          status: 'True',
+          reason: 'ContinuousArchivingSuccess',
+          message: 'Continuous archiving is working',
+        },
       ],
       envNames: [],
     },
     archive: archiveTarget(),
-    pluginEntry: { enabled: true, isWALArchiver: true, objectStoreName: 'minio-store', serverName: 'orders' },
+    pluginEntry: {
+      enabled: true,
+      isWALArchiver: true,
+      objectStoreName: 'minio-store',
+      serverName: 'orders',
+    },
     legacyArchive: false,
     recoverySources: [],
     schedules: [schedule()],
@@ -121,6 +141,15 @@ export function context(overrides: Partial<DatabaseDiagnosisContext> = {}): Data
   };
 }
 
-export function failingArchiving(message: string): DatabaseDiagnosisContext['cluster']['conditions'] {
-  return [{ type: 'ContinuousArchiving', status: 'False', reason: 'ContinuousArchivingFailing', message }];
+export function failingArchiving(
+  message: string,
+): DatabaseDiagnosisContext['cluster']['conditions'] {
+  return [
+    {
+      type: 'ContinuousArchiving',
+      status: 'False',
+      reason: 'ContinuousArchivingFailing',
+      message,
+    },
+  ];
 }

@@ -13,7 +13,11 @@ const NOW = new Date('2025-06-01T10:30:15Z');
 describe('parseCnpgSchedule (robfig/cron v1 seconds-first)', () => {
   it('reads 6 fields as sec min hour dom month dow', () => {
     const parsed = parseCnpgSchedule('0 0 2 * * *');
-    expect(parsed).toMatchObject({ kind: 'cron', fieldCount: 6, sixFields: '0 0 2 * * *' });
+    expect(parsed).toMatchObject({
+      kind: 'cron',
+      fieldCount: 6,
+      sixFields: '0 0 2 * * *',
+    });
     expect(nextCnpgRuns(parsed, NOW, 2).map(d => d.toISOString())).toEqual([
       '2025-06-02T02:00:00.000Z',
       '2025-06-03T02:00:00.000Z',
@@ -22,7 +26,11 @@ describe('parseCnpgSchedule (robfig/cron v1 seconds-first)', () => {
 
   it('reads a classic 5-field crontab seconds-first: "0 0 * * *" runs hourly', () => {
     const parsed = parseCnpgSchedule('0 0 * * *');
-    expect(parsed).toMatchObject({ kind: 'cron', fieldCount: 5, sixFields: '0 0 * * * *' });
+    expect(parsed).toMatchObject({
+      kind: 'cron',
+      fieldCount: 5,
+      sixFields: '0 0 * * * *',
+    });
     expect(nextCnpgRuns(parsed, NOW, 2).map(d => d.toISOString())).toEqual([
       '2025-06-01T11:00:00.000Z',
       '2025-06-01T12:00:00.000Z',
@@ -50,7 +58,9 @@ describe('parseCnpgSchedule (robfig/cron v1 seconds-first)', () => {
   it('accepts @every with a Go duration', () => {
     const parsed = parseCnpgSchedule('@every 1h30m');
     expect(parsed).toMatchObject({ kind: 'every', everySeconds: 5400 });
-    expect(nextCnpgRuns(parsed, NOW, 1)[0].toISOString()).toBe('2025-06-01T12:00:15.000Z');
+    expect(nextCnpgRuns(parsed, NOW, 1)[0].toISOString()).toBe(
+      '2025-06-01T12:00:15.000Z',
+    );
     expect(describeCnpgSchedule(parsed)).toBe('Every 1h 30m');
   });
 
@@ -88,7 +98,11 @@ describe('parseGoDuration', () => {
 });
 
 describe('summarizeScheduledBackup', () => {
-  const scheduled = (spec: object, status?: object, creationTimestamp?: string) => ({
+  const scheduled = (
+    spec: object,
+    status?: object,
+    creationTimestamp?: string,
+  ) => ({
     metadata: { name: 'nightly', creationTimestamp },
     spec: { schedule: '0 0 2 * * *', ...spec },
     status,
@@ -96,7 +110,10 @@ describe('summarizeScheduledBackup', () => {
 
   it('explains a healthy 6-field schedule', () => {
     const summary = summarizeScheduledBackup(
-      scheduled({ method: 'plugin' }, { lastScheduleTime: '2025-06-01T02:00:00Z' }),
+      scheduled(
+        { method: 'plugin' },
+        { lastScheduleTime: '2025-06-01T02:00:00Z' },
+      ),
       NOW,
     );
     expect(summary).toMatchObject({
@@ -129,23 +146,39 @@ describe('summarizeScheduledBackup', () => {
 
   it('flags a never-run schedule as overdue once it is old enough', () => {
     expect(
-      summarizeScheduledBackup(scheduled({}, undefined, '2025-05-01T00:00:00Z'), NOW).overdue,
+      summarizeScheduledBackup(
+        scheduled({}, undefined, '2025-05-01T00:00:00Z'),
+        NOW,
+      ).overdue,
     ).toBe(true);
     expect(
-      summarizeScheduledBackup(scheduled({}, undefined, '2025-06-01T00:00:00Z'), NOW).overdue,
+      summarizeScheduledBackup(
+        scheduled({}, undefined, '2025-06-01T00:00:00Z'),
+        NOW,
+      ).overdue,
     ).toBe(false);
   });
 
   it('never flags a suspended schedule as overdue and gives no next run', () => {
     const summary = summarizeScheduledBackup(
-      scheduled({ suspend: true }, { lastScheduleTime: '2025-01-01T00:00:00Z' }),
+      scheduled(
+        { suspend: true },
+        { lastScheduleTime: '2025-01-01T00:00:00Z' },
+      ),
       NOW,
     );
-    expect(summary).toMatchObject({ suspended: true, overdue: false, nextRun: undefined });
+    expect(summary).toMatchObject({
+      suspended: true,
+      overdue: false,
+      nextRun: undefined,
+    });
   });
 
   it('reports an invalid schedule as an error', () => {
-    const summary = summarizeScheduledBackup(scheduled({ schedule: '0 0 *' }), NOW);
+    const summary = summarizeScheduledBackup(
+      scheduled({ schedule: '0 0 *' }),
+      NOW,
+    );
     expect(summary.error).toMatch(/expected 5 to 6 fields/);
     expect(summary.nextRun).toBeUndefined();
     expect(summary.fieldCount).toBe(3);

@@ -58,8 +58,8 @@ const DESCRIPTORS: Record<string, string> = {
 const GO_DURATION_UNITS: Record<string, number> = {
   ns: 1e-9,
   us: 1e-6,
-  'µs': 1e-6,
-  'μs': 1e-6,
+  µs: 1e-6,
+  μs: 1e-6,
   ms: 1e-3,
   s: 1,
   m: 60,
@@ -84,8 +84,7 @@ export function parseGoDuration(text: string): number {
   }
   if (body === '') throw new Error(`invalid duration "${text}"`);
   re.lastIndex = 0;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(body)) !== null) {
+  for (let match = re.exec(body); match !== null; match = re.exec(body)) {
     total += parseFloat(match[1]) * GO_DURATION_UNITS[match[2]];
     consumed = re.lastIndex;
   }
@@ -125,7 +124,10 @@ export function parseCnpgSchedule(schedule: string): ParsedCnpgSchedule {
       if (seconds <= 0) {
         // robfig accepts non-positive durations and rounds them up to one second; CNPG would
         // then back up every second, which is never what anyone meant.
-        throw new InvalidScheduleError(schedule, 'the @every duration must be positive');
+        throw new InvalidScheduleError(
+          schedule,
+          'the @every duration must be positive',
+        );
       }
       return {
         kind: 'every',
@@ -144,7 +146,13 @@ export function parseCnpgSchedule(schedule: string): ParsedCnpgSchedule {
         `unrecognized descriptor "${trimmed}" (use @yearly, @monthly, @weekly, @daily, @hourly or @every <duration>)`,
       );
     }
-    return { kind: 'cron', schedule, fieldCount: 1, sixFields, descriptor: trimmed };
+    return {
+      kind: 'cron',
+      schedule,
+      fieldCount: 1,
+      sixFields,
+      descriptor: trimmed,
+    };
   }
   const fields = trimmed.split(/\s+/);
   if (fields.length < 5 || fields.length > 6) {
@@ -282,7 +290,8 @@ export function summarizeScheduledBackup(
   const base: ScheduleSummary = {
     name: scheduled.metadata.name,
     schedule,
-    fieldCount: schedule.trim() === '' ? 0 : schedule.trim().split(/\s+/).length,
+    fieldCount:
+      schedule.trim() === '' ? 0 : schedule.trim().split(/\s+/).length,
     description: '',
     lastScheduleTime: scheduled.status?.lastScheduleTime,
     suspended,
@@ -306,7 +315,8 @@ export function summarizeScheduledBackup(
   let overdue = false;
   if (!suspended && interval !== undefined) {
     const reference =
-      scheduled.status?.lastScheduleTime ?? scheduled.metadata.creationTimestamp;
+      scheduled.status?.lastScheduleTime ??
+      scheduled.metadata.creationTimestamp;
     const referenceMs = reference ? Date.parse(reference) : NaN;
     if (!Number.isNaN(referenceMs)) {
       overdue = now.getTime() - referenceMs > 2 * interval * 1000;
