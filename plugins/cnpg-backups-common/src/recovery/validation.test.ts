@@ -11,6 +11,7 @@ import {
   assertTargetXid,
   normalizeTargetLsn,
   parseTargetTime,
+  toPostgresRecoveryTargetTime,
 } from './validation';
 
 describe('names', () => {
@@ -121,5 +122,18 @@ describe('LSN, XID, restore point', () => {
     expect(() => assertTargetName('a'.repeat(64))).toThrow(InvalidRecoveryTargetError);
     expect(() => assertTargetName('before: migration')).toThrow(InvalidRecoveryTargetError);
     expect(() => assertTargetName('x\ny')).toThrow(InvalidRecoveryTargetError);
+  });
+});
+
+describe('toPostgresRecoveryTargetTime', () => {
+  it.each([
+    ['2025-06-01T09:15:00Z', '2025-06-01 09:15:00+00:00'],
+    ['2025-06-01T11:15:00.123456+02:00', '2025-06-01 09:15:00.123456+00:00'],
+  ])('%s → %s', (input, expected) => {
+    expect(toPostgresRecoveryTargetTime(input)).toBe(expected);
+  });
+
+  it('refuses zone-less input', () => {
+    expect(() => toPostgresRecoveryTargetTime('2025-06-01 09:15:00')).toThrow(RecoveryTimeWithoutZoneError);
   });
 });

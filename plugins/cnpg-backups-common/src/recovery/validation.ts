@@ -213,3 +213,15 @@ export function parseTargetTime(value: unknown): ParsedInstant {
   const epochMs = epochSeconds + (fraction ? Number(`0.${fraction}`) * 1000 : 0);
   return { rfc3339: `${utc}${frac ? `.${frac}` : ''}Z`, epochMs };
 }
+
+/**
+ * The form PostgreSQL's `recovery_target_time` reliably accepts: `YYYY-MM-DD HH:MM:SS[.ffffff]+00:00`.
+ * PostgreSQL checks that setting at postmaster start, before time zone abbreviations are loaded,
+ * so RFC 3339's `Z` is rejected there ("invalid value for parameter") while a numeric offset
+ * works; CNPG converts the manifest's RFC 3339 value the same way before writing the setting.
+ * @public
+ */
+export function toPostgresRecoveryTargetTime(value: string): string {
+  const { rfc3339 } = parseTargetTime(value);
+  return `${rfc3339.slice(0, -1).replace('T', ' ')}+00:00`;
+}
