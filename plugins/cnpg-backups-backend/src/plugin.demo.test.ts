@@ -1,0 +1,107 @@
+/*
+ * The whole plugin with `cnpgBackups.demo.enabled`: the demo environment starts at init, its
+ * Kubernetes stand-in is registered as cluster `demo`, its S3 endpoints are routed to s3rver,
+ * and every seeded runbook shows up as the diagnosis it is about.
+ */
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
+import { DEMO_SECRET_MARKER } from './demo';
+import { cnpgBackupsPlugin } from './plugin';
+
+jest.setTimeout(180_000);
+
+const DEMO = [
+  ['obot', 'ai-system/obot-postgresql'],
+  ['platform-postgres', 'databases/postgres'],
+  ['awx', 'postgres/postgres-cluster'],
+  ['cnpg-main', 'apps/cnpg-main'],
+  ['immich', 'cloudnative-pg/immich-database'],
+  ['payments', 'payments/payments-db'],
+] as const;
+
+const entities = DEMO.map(([name, ref]) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations: { 'cnpg.io/cluster': `demo:${ref}` } },
+  spec: {},
+}));
+
+describe('cnpgBackupsPlugin with the demo environment', () => {
+  let server: any;
+  let stop: () => Promise<void>;
+  const statuses: Record<string, { body: any; json: string }> = {};
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        cnpgBackupsPlugin,
+        mockServices.rootConfig.factory({ data: { cnpgBackups: { demo: { enabled: true } } } }),
+        catalogServiceMock.factory({ entities }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+    for (const [name] of DEMO) {
+      const res = await request(server).get(`/api/cnpg-backups/entities/component/default/${name}/status`);
+      statuses[name] = { body: res.body, json: JSON.stringify(res.body) };
+      expect(res.status).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  const db = (name: string): DatabaseStatus => statuses[name].body.databases[0];
+  const ids = (name: string) => db(name).diagnoses.map(d => d.id);
+
+  it('finds every demo database in the demo Kubernetes cluster, flagged demo', () => {
+    for (const [name, ref] of DEMO) {
+      expect(statuses[name].body.errors).toEqual([]);
+      expect(db(name).id).toBe(`demo/${ref}`);
+      expect(db(name).demo).toBe(true);
+    }
+  });
+
+  it('reads every archive through the Secret credentials (no S3 or Kubernetes errors)', () => {
+    for (const [name] of DEMO) {
+      expect({ name, errors: db(name).errors }).toEqual({ name, errors: [] });
+      expect({ name, hasCatalog: db(name).catalog !== undefined }).toEqual({ name, hasCatalog: true });
+    }
+  });
+
+  it('never returns a secret value', () => {
+    for (const [name] of DEMO) {
+      expect(statuses[name].json).not.toContain(DEMO_SECRET_MARKER);
+    }
+  });
+
+  it('shows seed 000: checksum incompatibility and the stale archive', () => {
+    expect(ids('obot')).toEqual(expect.arrayContaining(['checksum-incompatibility', 'expected-empty-archive']));
+  });
+
+  it('shows seed 001: a 5-field cron read seconds-first', () => {
+    expect(ids('platform-postgres')).toContain('cron-five-fields');
+  });
+
+  it('shows seed 004: the legacy barmanObjectStore', () => {
+    expect(ids('immich')).toContain('legacy-barman-object-store');
+  });
+
+  it('shows seed 003: the WAL gap from the bucket', () => {
+    expect(ids('cnpg-main')).toContain('wal-gap');
+  });
+
+  it('shows the healthy database as healthy', () => {
+    expect(db('payments').health.level).toBe('ok');
+  });
+
+  it('takes a backup now and the simulated operator picks it up', async () => {
+    const res = await request(server)
+      .post('/api/cnpg-backups/backups')
+      .send({ entityRef: 'component:default/payments', kubernetesCluster: 'demo', namespace: 'payments', cluster: 'payments-db' });
+    expect(res.status).toBe(201);
+    expect(res.body.backup.name).toMatch(/^payments-db-manual-\d{14}$/);
+  });
+});
