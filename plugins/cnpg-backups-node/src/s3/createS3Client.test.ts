@@ -94,6 +94,8 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
     await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: 'demo/rw.txt', Body: 'x' }),
     );
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'demo/rw' }));
+    expect(listed.Contents?.map(c => c.Key)).toEqual(['demo/rw.txt']);
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'demo/rw.txt' }));
     s3.destroy();
   });

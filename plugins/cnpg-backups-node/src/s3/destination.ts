@@ -70,7 +70,7 @@ export function parseDestination(destination: string): ArchiveDestination {
       `"${bucket}" is not a valid bucket name`,
     );
   }
-  if (/[\u0000-\u001f\u007f]/.test(rawPrefix)) {
+  if ([...rawPrefix].some(ch => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) {
     throw new InvalidDestinationError(
       destination,
       'the prefix contains control characters',

@@ -138,11 +138,9 @@ export function toS3AccessError(
   const sdkName = e.name ?? '';
   const code = e.code ?? (e.cause as SdkLikeError | undefined)?.code ?? '';
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
-  const where = context.key
-    ? ` (s3://${context.bucket ?? '?'}/${context.key})`
-    : context.bucket
-    ? ` (bucket ${context.bucket})`
-    : '';
+  let where = '';
+  if (context.key) where = ` (s3://${context.bucket ?? '?'}/${context.key})`;
+  else if (context.bucket) where = ` (bucket ${context.bucket})`;
   const detail = describe(error);
   const make = (name: S3ErrorName, message: string) =>
     new S3AccessError({

@@ -184,7 +184,7 @@ export class BarmanArchiveScanner {
     });
     return summaries
       .filter((s): s is ServerNameSummary => s !== undefined)
-      .sort((a, b) => (a.serverName < b.serverName ? -1 : a.serverName > b.serverName ? 1 : 0));
+      .sort(byServerName);
   }
 
   /**
@@ -636,6 +636,12 @@ export class BarmanArchiveScanner {
       }
     });
   }
+}
+
+/** Orders by serverName in code-unit order (S3's key order for ASCII names). */
+function byServerName(a: ServerNameSummary, b: ServerNameSummary): number {
+  if (a.serverName === b.serverName) return 0;
+  return a.serverName < b.serverName ? -1 : 1;
 }
 
 /** Decodes a history file; undefined when its compression cannot be read here. */

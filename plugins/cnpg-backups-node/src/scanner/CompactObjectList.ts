@@ -16,6 +16,38 @@ export function detachString(value: string): string {
   return value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+/** Suffixes of plain WAL segment files that are stored as codes (index = code). */
+const WAL_SUFFIXES = ['', '.gz', '.bz2', '.xz', '.snappy', '.zst', '.lz4'];
+
+/**
+ * An {@link ArchiveObject} backed by a {@link CompactObjectList} slot: two fields per
+ * object instead of three strings, which is what keeps a million-key catalog build small.
+ */
+class ArchiveObjectView implements ArchiveObject {
+  readonly #list: CompactObjectList;
+  readonly #index: number;
+  constructor(list: CompactObjectList, index: number) {
+    this.#list = list;
+    this.#index = index;
+  }
+  get key(): string {
+    return this.#list.base + this.#list.name(this.#index);
+  }
+  get size(): number {
+    return this.#list.size(this.#index);
+  }
+  get lastModified(): string {
+    const ms = this.#list.lastModifiedMs(this.#index);
+    // A store that omits LastModified gives NaN; '' means "unknown" to the builder.
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+  }
+  toJSON(): ArchiveObject {
+    return { key: this.key, size: this.size, lastModified: this.lastModified };
+  }
+}
+
 /**
  * Objects under one base key (`wals/0000000100000000/`, `base/`, `wals/`), names relative
  * to it. Appends are O(1); {@link CompactObjectList.finish} sorts and removes duplicates
@@ -99,7 +131,10 @@ export class CompactObjectList {
     const n = this.#names.length;
     const names = Array.from({ length: n }, (_, i) => this.name(i));
     const order = Array.from({ length: n }, (_, i) => i);
-    order.sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : a - b));
+    order.sort((a, b) => {
+      if (names[a] === names[b]) return a - b;
+      return names[a] < names[b] ? -1 : 1;
+    });
     const rebuilt = new CompactObjectList(this.base);
     for (let k = 0; k < n; k++) {
       const i = order[k];
@@ -162,7 +197,9 @@ export class CompactObjectList {
     let segment = 0;
     for (let p = 16; p < 24; p++) {
       const c = name.charCodeAt(p);
-      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : -1;
+      let digit = -1;
+      if (c >= 48 && c <= 57) digit = c - 48;
+      else if (c >= 65 && c <= 70) digit = c - 55;
       if (digit < 0) return -1;
       segment = segment * 16 + digit;
     }
@@ -191,38 +228,6 @@ export class CompactObjectList {
     const mtimes = new Float64Array(capacity);
     mtimes.set(this.#mtimes);
     this.#mtimes = mtimes;
-  }
-}
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
-
-/** Suffixes of plain WAL segment files that are stored as codes (index = code). */
-const WAL_SUFFIXES = ['', '.gz', '.bz2', '.xz', '.snappy', '.zst', '.lz4'];
-
-/**
- * An {@link ArchiveObject} backed by a {@link CompactObjectList} slot: two fields per
- * object instead of three strings, which is what keeps a million-key catalog build small.
- */
-class ArchiveObjectView implements ArchiveObject {
-  readonly #list: CompactObjectList;
-  readonly #index: number;
-  constructor(list: CompactObjectList, index: number) {
-    this.#list = list;
-    this.#index = index;
-  }
-  get key(): string {
-    return this.#list.base + this.#list.name(this.#index);
-  }
-  get size(): number {
-    return this.#list.size(this.#index);
-  }
-  get lastModified(): string {
-    const ms = this.#list.lastModifiedMs(this.#index);
-    // A store that omits LastModified gives NaN; '' means "unknown" to the builder.
-    return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
-  }
-  toJSON(): ArchiveObject {
-    return { key: this.key, size: this.size, lastModified: this.lastModified };
   }
 }
 
