@@ -153,6 +153,11 @@ export interface ScanInfo {
   errors: ScanError[];
   /** S3 requests made by this scan (List + Get + Head). */
   requests: number;
+  /**
+   * Extra HTTP attempts the SDK made when requests were retried (throttling, 5xx, network
+   * errors), on top of `requests`. Absent when the client does not report attempts.
+   */
+  retries?: number;
   durationMs: number;
   /** ISO-8601 time the scan finished. */
   scannedAt: string;

@@ -61,7 +61,7 @@ export function renderCatalogText(catalog: BarmanCatalog): string {
       `Last backup:    ${last ? `${last.id} ended ${formatTime(last.endTime)}` : '-'}`,
       `WAL objects:    ${catalog.scan.walObjects} (${catalog.wal.compressions.join(', ') || 'none'}; segment size ${formatBytes(catalog.wal.segmentSize)})`,
       `Findings:       ${errors} error(s), ${warnings} warning(s)`,
-      `Scan:           ${catalog.scan.complete ? 'complete' : 'INCOMPLETE'}, ${catalog.scan.requests} S3 requests, ${catalog.scan.durationMs} ms`,
+      `Scan:           ${catalog.scan.complete ? 'complete' : 'INCOMPLETE'}, ${catalog.scan.requests} S3 requests${catalog.scan.retries ? ` (+${catalog.scan.retries} retries)` : ''}, ${catalog.scan.durationMs} ms`,
       ...catalog.scan.errors.map(e => `  ${e.name}: ${e.message}`),
     ]),
   );

@@ -53,6 +53,7 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
   it('baseline: no faults, complete', async () => {
     const { catalog } = await scanWith([]);
     expect(catalog.scan.complete).toBe(true);
+    expect(catalog.scan.retries).toBe(0);
     expect(catalog.backups.filter(b => b.restorable)).toHaveLength(2);
   });
 
@@ -64,6 +65,8 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
     expect(catalog.scan.errors).toEqual([]);
     expect(catalog.wal.timelines[0].segmentCount).toBe(11);
     expect(proxy.faulted).toBe(2);
+    expect(catalog.scan.retries).toBe(2);
+    expect(catalog.scan.requests).toBe(5);
   });
 
   it('503 SlowDown until retries run out → S3Unavailable, WAL part missing, marked incomplete', async () => {

@@ -107,6 +107,8 @@ interface ScanContext {
   destination: ArchiveDestination;
   root: string;
   requests: number;
+  /** HTTP attempts seen by middleware (0 with a client that runs none, e.g. a mock). */
+  attempts: number;
   errors: ScanError[];
   complete: boolean;
   limit: pLimit.Limit;
@@ -443,6 +445,7 @@ export class BarmanArchiveScanner {
       complete: ctx.complete,
       errors: ctx.errors,
       requests: ctx.requests,
+      ...(ctx.attempts > 0 ? { retries: Math.max(0, ctx.attempts - ctx.requests) } : {}),
       durationMs: Date.now() - started,
       scannedAt,
       walObjects,
@@ -496,6 +499,7 @@ export class BarmanArchiveScanner {
       destination: parsed,
       root: serverName === '' ? parsed.keyPrefix : `${parsed.keyPrefix}${serverName}/`,
       requests: 0,
+      attempts: 0,
       errors: [],
       complete: true,
       limit: pLimit(this.#concurrency),
@@ -504,6 +508,14 @@ export class BarmanArchiveScanner {
 
   async #send<T>(ctx: ScanContext, command: any): Promise<T> {
     ctx.requests++;
+    // Runs inside the SDK's retry middleware, so once per HTTP attempt.
+    command.middlewareStack?.add(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        ctx.attempts++;
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'cnpgBackupsScanAttemptCounter' },
+    );
     return (await this.#client.send(command)) as T;
   }
 
