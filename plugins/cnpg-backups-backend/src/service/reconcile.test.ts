@@ -264,6 +264,11 @@ describe('computeHealth', () => {
     });
   });
 
+  it('uses the top warning diagnosis as the summary when nothing is worse', () => {
+    const h = computeHealth({ ...base, diagnoses: [{ id: 'legacy-barman-object-store', severity: 'warning', message: 'Deprecated in-tree Barman', evidence: [], fix: '' }] });
+    expect(h).toMatchObject({ level: 'warning', summary: 'Deprecated in-tree Barman' });
+  });
+
   it('uses the top error diagnosis as the summary', () => {
     const h = computeHealth({
       ...base,

@@ -443,7 +443,10 @@ export function computeHealth(options: {
     diagnosisLevel,
     errorLevel,
   ]);
-  const topError = options.diagnoses.find(d => d.severity === 'error');
+  // The most severe diagnosis says best what is wrong (diagnoses arrive sorted by severity).
+  const topError =
+    options.diagnoses.find(d => d.severity === 'error') ??
+    options.diagnoses.find(d => d.severity === 'warning' && LEVEL_ORDER[level] <= LEVEL_ORDER.warning);
   let summary: string;
   if (level === 'ok') summary = 'Backups healthy';
   else if (topError) summary = topError.message;
