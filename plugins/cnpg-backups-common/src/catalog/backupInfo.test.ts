@@ -4,7 +4,7 @@ import {
   parseBarmanTime,
 } from './backupInfo';
 import { InvalidBackupInfoError } from './errors';
-import { readFixture } from './__fixtures__/archive';
+import { readFixture } from './__testUtils__/archive';
 
 const minimal = (extra = '') => `status=DONE\n${extra}`;
 
@@ -360,15 +360,20 @@ describe('parseBackupInfo rejects malformed files with InvalidBackupInfoError', 
   it.each([
     ['NUL bytes', 'status=DONE\nerror=a\u0000b', 'U+0000'],
     ['binary junk', 'status=DONE\n\u0089PNG\u001a\n', 'U+0089'],
-    [
-      'replacement characters from bad UTF-8',
-      'status=DONE\nerror=\ufffd\ufffd',
-      'U+FFFD',
-    ],
+    ['C1 controls', 'status=DONE\nerror=a\u009bb', 'U+009B'],
   ])('%s', (_, text, char) => {
     const e = errorOf(text);
     expect(e.line).toBe(2);
     expect(e.message).toContain(`binary content (character ${char})`);
+  });
+
+  it('keeps U+FFFD inside a value (repr() prints it) but not in a key', () => {
+    expect(parseBackupInfo('status=DONE\nerror=bad \ufffd byte').error).toBe(
+      'bad \ufffd byte',
+    );
+    expect(errorOf('status=DONE\n\ufffd\ufffd=x').message).toContain(
+      'not a valid key',
+    );
   });
 
   it('a file over 1 MiB', () => {

@@ -86,10 +86,13 @@ export interface BackupInfo {
   warnings: string[];
 }
 
-/** Control characters (tab excepted) and U+FFFD, which a UTF-8 decoder leaves for bad bytes. */
+/**
+ * Control characters (tab excepted): barman writes them escaped, so raw ones mean binary
+ * content. (U+FFFD is allowed: Python's repr() prints it as is.)
+ */
 /* eslint-disable no-control-regex */
 const BINARY_CHARACTER =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /* eslint-enable no-control-regex */
 
 const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;

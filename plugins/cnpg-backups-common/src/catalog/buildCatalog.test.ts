@@ -5,7 +5,7 @@ import {
   barmanSampleInput,
   cleanScan,
   wal,
-} from './__fixtures__/archive';
+} from './__testUtils__/archive';
 import type { BarmanCatalog } from './types';
 
 const ids = (catalog: BarmanCatalog) =>

@@ -319,6 +319,14 @@ export function invalidBackupInfoDiagnosis(
   };
 }
 
+/** Scan errors come from another component; render them defensively. */
+function describeScanError(e: ScanError): string {
+  if (e === null || typeof e !== 'object') return String(e);
+  return `${String(e.name)}: ${String(e.message)}${
+    e.key ? ` (${String(e.key)})` : ''
+  }`;
+}
+
 /** @internal */
 export function scanIncompleteDiagnosis(
   ctx: FixContext,
@@ -329,9 +337,7 @@ export function scanIncompleteDiagnosis(
     severity: 'error',
     subject: ctx.serverName,
     message: `Part of the archive of "${ctx.serverName}" could not be read: this catalog is partial, and missing backups or WAL may only be unread.`,
-    evidence: capped(
-      errors.map(e => `${e.name}: ${e.message}${e.key ? ` (${e.key})` : ''}`),
-    ),
+    evidence: capped(errors.map(e => describeScanError(e))),
     fix: 'Fix the errors listed (credentials, permissions on the bucket/prefix, endpoint reachability) and scan again.',
   };
 }

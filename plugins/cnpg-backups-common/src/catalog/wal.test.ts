@@ -273,18 +273,22 @@ describe('LSNs', () => {
     expect(() => segmentIndexOfLsn(-5n)).toThrow(InvalidLsnError);
   });
 
-  it('gives the LSN range a segment covers', () => {
+  it('gives the LSN range a segment covers, up to the very last segment', () => {
+    expect(segmentLsnRange('00000001FFFFFFFF000000FF')).toEqual({
+      start: 'FFFFFFFF/FF000000',
+      last: 'FFFFFFFF/FFFFFFFF',
+    });
     expect(segmentLsnRange('00000001000000000000000C')).toEqual({
       start: '0/C000000',
-      end: '0/D000000',
+      last: '0/CFFFFFF',
     });
     expect(segmentLsnRange('0000000100000000000000FF')).toEqual({
       start: '0/FF000000',
-      end: '1/0',
+      last: '0/FFFFFFFF',
     });
     expect(segmentLsnRange('000000010000000000000003', 1024 * MiB)).toEqual({
       start: '0/C0000000',
-      end: '1/0',
+      last: '0/FFFFFFFF',
     });
   });
 });

@@ -343,18 +343,18 @@ export function walNameForLsn(
 }
 
 /**
- * The LSN range a segment covers: `start` is its first byte, `end` the first byte of the
- * next segment (exclusive).
+ * The LSN range a segment covers: `start` is its first byte, `last` its last byte
+ * (inclusive, so the final segment of the 64-bit space needs no LSN past FFFFFFFF/FFFFFFFF).
  * @public
  */
 export function segmentLsnRange(
   name: string,
   segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE,
-): { start: string; end: string } {
+): { start: string; last: string } {
   const { index } = walPosition(name, segmentSize);
   const size = BigInt(segmentSize);
   const start = BigInt(index) * size;
-  return { start: formatLsn(start), end: formatLsn(start + size) };
+  return { start: formatLsn(start), last: formatLsn(start + size - 1n) };
 }
 
 // ---------------------------------------------------------------------- classification

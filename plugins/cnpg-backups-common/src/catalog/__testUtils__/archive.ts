@@ -7,7 +7,7 @@ import path from 'path';
 import type { ArchiveObject, BuildCatalogInput } from '../buildCatalog';
 import type { ScanInfo } from '../types';
 
-const dir = path.join(__dirname, 'barman-3.4');
+const dir = path.join(__dirname, '..', '__fixtures__', 'barman-3.4');
 
 /** Reads a fixture file as text. */
 export function readFixture(name: string): string {
