@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
-import { pluginStatus } from './__fixtures__/status';
+import { pluginStatus } from './__testUtils__/status';
 import { scaffolderModuleCnpgBackups } from './module';
 
 const TEMPLATE_PATH = path.resolve(__dirname, '../../../templates/restore-cnpg-database/template.yaml');

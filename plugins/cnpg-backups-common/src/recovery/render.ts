@@ -4,6 +4,13 @@
  */
 import { Document } from 'yaml';
 
+function stripControlCharacters(text: string): string {
+  return Array.from(text, ch => {
+    const code = ch.charCodeAt(0);
+    return code < 0x20 || code === 0x7f ? ' ' : ch;
+  }).join('');
+}
+
 /**
  * Renders one object as a YAML document with a leading `#` comment block.
  * @public
@@ -16,7 +23,7 @@ export function renderYamlDocument(value: unknown, header: string[] = []): strin
     // Comment lines cannot break out of the comment: newlines are folded into new `#` lines
     // by the library, and we strip control characters first anyway.
     doc.commentBefore = header
-      .map(line => ` ${line.replace(/[\u0000-\u001f\u007f]/g, ' ')}`)
+      .map(line => ` ${stripControlCharacters(line)}`)
       .join('\n');
   }
   return doc.toString({ lineWidth: 0 });

@@ -36,13 +36,16 @@ describe('names', () => {
   });
 
   it('names the field at fault', () => {
-    try {
-      assertClusterName('X', 'newClusterName');
-      throw new Error('not thrown');
-    } catch (e: any) {
-      expect(e.name).toBe('InvalidRecoveryInputError');
-      expect(e.field).toBe('newClusterName');
-    }
+    const error = (() => {
+      try {
+        assertClusterName('X', 'newClusterName');
+      } catch (e) {
+        return e as InvalidRecoveryInputError;
+      }
+      return undefined;
+    })();
+    expect(error?.name).toBe('InvalidRecoveryInputError');
+    expect(error?.field).toBe('newClusterName');
   });
 
   it('checks namespaces', () => {

@@ -5,7 +5,7 @@ import {
   validateRecoveryTarget,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { setupServer } from 'msw/node';
-import { backendHandlers, pluginStatus, testDiscovery } from '../__fixtures__/status';
+import { backendHandlers, pluginStatus, testDiscovery } from '../__testUtils__/status';
 import { createCnpgClusterCreateAction } from './createCluster';
 
 function recoveryManifest(name = 'orders-db-restore') {

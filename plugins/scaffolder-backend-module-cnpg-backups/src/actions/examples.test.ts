@@ -6,7 +6,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { buildRecoveryManifests, planRecovery } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { setupServer } from 'msw/node';
 import yaml from 'yaml';
-import { backendHandlers, pluginStatus, testDiscovery } from '../__fixtures__/status';
+import { backendHandlers, pluginStatus, testDiscovery } from '../__testUtils__/status';
 import { createCnpgClusterCreateAction } from './createCluster';
 import { examples as createExamples } from './createCluster.examples';
 import { createCnpgRecoveryPlanAction } from './planRecovery';

@@ -2,7 +2,7 @@ import { mockServices, registerMswTestHooks } from '@backstage/backend-test-util
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { setupServer } from 'msw/node';
-import { backendHandlers, pluginStatus, testDiscovery } from '../__fixtures__/status';
+import { backendHandlers, pluginStatus, testDiscovery } from '../__testUtils__/status';
 import { createCnpgRecoveryPlanAction } from './planRecovery';
 
 describe('cnpg:recovery:plan', () => {

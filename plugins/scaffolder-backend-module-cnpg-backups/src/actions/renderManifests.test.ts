@@ -6,7 +6,7 @@ import {
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parse } from 'yaml';
-import { pluginStatus } from '../__fixtures__/status';
+import { pluginStatus } from '../__testUtils__/status';
 import { createCnpgRecoveryManifestAction } from './renderManifests';
 
 describe('cnpg:recovery:manifest', () => {
