@@ -12,12 +12,15 @@
  * never skips). The archive is cached under .cache/real-barman/; set CNPG_REAL_BARMAN_REGENERATE=1 (or a
  * run token) to rebuild it from scratch (about 2 minutes).
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { BarmanCatalog } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { BarmanArchiveScanner, ScanState } from '../scanner';
 import { createS3Client, S3RequestCounter } from '../s3';
 import {
   BarmanBackupListEntry,
+  CommandResult,
   loadRealBarmanArchive,
   RealBarmanArchive,
   S3RVER_CREDENTIALS,
@@ -54,6 +57,33 @@ function segmentsByTimeline(keys: string[]): Map<number, string[]> {
     out.set(tli, [...(out.get(tli) ?? []), m[1]].sort());
   }
   return out;
+}
+
+/** Runs the real `cnpg-backups` bin (TypeScript sources through the Backstage transpiler). */
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<CommandResult> {
+  const bin = join(__dirname, '..', '..', 'bin', 'cnpg-backups');
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', d => {
+      stdout += d;
+    });
+    child.stderr.on('data', d => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', exitCode =>
+      resolve({ exitCode, stdout, stderr, durationMs: Date.now() - started }),
+    );
+  });
 }
 
 describe('Barman catalog vs. a real barman-cloud 3.4 archive (PostgreSQL 15, s3rver)', () => {
@@ -344,6 +374,52 @@ describe('Barman catalog vs. a real barman-cloud 3.4 archive (PostgreSQL 15, s3r
     ).resolves.toEqual({
       empty: true,
       walObjects: 0,
+    });
+  });
+
+  it('prints the same catalog from the CLI (`cnpg-backups inspect --format json`), exiting 1 for the gap', async () => {
+    const { destination, serverName } = archive.manifest;
+    const run = await runCli(
+      [
+        'inspect',
+        '--destination',
+        destination,
+        '--server-name',
+        serverName,
+        '--endpoint',
+        archive.s3.endpoint,
+        '--format',
+        'json',
+      ],
+      {
+        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      },
+    );
+    timings.cliMs = run.durationMs;
+    // Exit 1: the wal-gap diagnosis has severity error.
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({
+      exitCode: 1,
+      stderr: '',
+    });
+    const printed = JSON.parse(run.stdout) as BarmanCatalog;
+    expect(printed.schemaVersion).toBe(1);
+    expect({
+      destination: printed.destination,
+      serverName: printed.serverName,
+      backups: printed.backups,
+      wal: printed.wal,
+      recoveryWindow: printed.recoveryWindow,
+      diagnoses: printed.diagnoses,
+      complete: printed.scan.complete,
+    }).toEqual({
+      destination,
+      serverName,
+      backups: catalog.backups,
+      wal: catalog.wal,
+      recoveryWindow: catalog.recoveryWindow,
+      diagnoses: catalog.diagnoses,
+      complete: true,
     });
   });
 
