@@ -61,7 +61,8 @@ export class CompactObjectList {
    */
   readonly #dirHex?: string;
   /** Name per slot; undefined when the slot is encoded in #segments/#suffixes. */
-  #names: Array<string | undefined> = [];
+  #names?: Array<string | undefined>;
+  #length = 0;
   #segments = new Uint32Array(INITIAL_CAPACITY);
   #suffixes = new Uint8Array(INITIAL_CAPACITY);
   #sizes = new Float64Array(INITIAL_CAPACITY);
@@ -77,29 +78,33 @@ export class CompactObjectList {
   }
 
   get length(): number {
-    return this.#names.length;
+    return this.#length;
   }
 
   /** Appends one object; `name` is relative to {@link CompactObjectList.base}. */
   push(name: string, size: number, lastModifiedMs: number): void {
-    const i = this.#names.length;
+    const i = this.#length;
     if (i === this.#sizes.length) this.#grow();
     if (this.#lastPushed !== undefined && !(name > this.#lastPushed)) this.#ordered = false;
     this.#lastPushed = name;
     const segment = this.#encode(name);
     if (segment < 0) {
+      // Allocated on the first name that cannot be encoded: a hash directory of plain WAL
+      // segments never needs it.
+      this.#names ??= new Array<string | undefined>(i).fill(undefined);
       this.#names.push(detachString(name));
     } else {
-      this.#names.push(undefined);
+      this.#names?.push(undefined);
       this.#segments[i] = segment;
       this.#suffixes[i] = this.#encodedSuffix;
     }
     this.#sizes[i] = size;
     this.#mtimes[i] = lastModifiedMs;
+    this.#length = i + 1;
   }
 
   name(i: number): string {
-    const stored = this.#names[i];
+    const stored = this.#names?.[i];
     if (stored !== undefined) return stored;
     const segment = this.#segments[i];
     return (
@@ -119,7 +124,7 @@ export class CompactObjectList {
   }
   /** Greatest name, or undefined when empty (after {@link CompactObjectList.finish}). */
   lastName(): string | undefined {
-    return this.#names.length ? this.name(this.#names.length - 1) : undefined;
+    return this.#length ? this.name(this.#length - 1) : undefined;
   }
 
   /**
@@ -128,7 +133,7 @@ export class CompactObjectList {
    */
   finish(): number {
     if (this.#ordered) return 0;
-    const n = this.#names.length;
+    const n = this.#length;
     const names = Array.from({ length: n }, (_, i) => this.name(i));
     const order = Array.from({ length: n }, (_, i) => i);
     order.sort((a, b) => {
@@ -150,7 +155,7 @@ export class CompactObjectList {
   clone(): CompactObjectList {
     const copy = new CompactObjectList(this.base);
     copy.#adopt(this);
-    copy.#names = this.#names.slice();
+    copy.#names = this.#names?.slice();
     copy.#segments = this.#segments.slice();
     copy.#suffixes = this.#suffixes.slice();
     copy.#sizes = this.#sizes.slice();
@@ -160,7 +165,7 @@ export class CompactObjectList {
 
   /** Appends lightweight {@link ArchiveObject} views (keys built on access) to `out`, minus `skip` keys. */
   appendViews(out: ArchiveObject[], skip?: ReadonlySet<string>): void {
-    for (let i = 0; i < this.#names.length; i++) {
+    for (let i = 0; i < this.#length; i++) {
       if (skip?.size && skip.has(this.base + this.name(i))) continue;
       out.push(new ArchiveObjectView(this, i));
     }
@@ -170,7 +175,7 @@ export class CompactObjectList {
   without(skip: ReadonlySet<string>): CompactObjectList {
     if (skip.size === 0) return this;
     const copy = new CompactObjectList(this.base);
-    for (let i = 0; i < this.#names.length; i++) {
+    for (let i = 0; i < this.#length; i++) {
       const name = this.name(i);
       if (!skip.has(this.base + name)) copy.push(name, this.#sizes[i], this.#mtimes[i]);
     }
@@ -179,6 +184,7 @@ export class CompactObjectList {
 
   #adopt(other: CompactObjectList) {
     this.#names = other.#names;
+    this.#length = other.#length;
     this.#segments = other.#segments;
     this.#suffixes = other.#suffixes;
     this.#sizes = other.#sizes;
