@@ -1,4 +1,12 @@
-import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  createExtensionTester,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { cnpgBackupsApiRef } from './api';
+import { entityResponse, paymentsStatus } from './__fixtures__/statuses';
+import { mockCnpgApi } from './__testUtils__/testApp';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -41,5 +49,29 @@ describe('cnpg-backups /alpha', () => {
     const plain = cnpgEntity();
     plain.metadata.annotations = { 'backstage.io/techdocs-ref': 'dir:.' };
     expect(filter(plain)).toBe(false);
+  });
+
+  it('renders the card in a new-frontend-system app', async () => {
+    const api = mockCnpgApi();
+    api.getEntityStatus.mockResolvedValue(
+      entityResponse([paymentsStatus], 'component:default/payments'),
+    );
+    const tester = createExtensionTester(cnpgBackupsEntityCard, {
+      apis: [[cnpgBackupsApiRef, api]],
+    });
+    renderInTestApp(
+      <EntityProvider entity={cnpgEntity('payments', 'payments/payments-db')}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      { apis: [[cnpgBackupsApiRef, api]] },
+    );
+    expect(
+      await screen.findByRole(
+        'heading',
+        { name: 'payments/payments-db' },
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Backups are healthy')).toBeInTheDocument();
   });
 });

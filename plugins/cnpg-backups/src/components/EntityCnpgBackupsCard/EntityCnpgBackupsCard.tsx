@@ -25,7 +25,19 @@ export interface EntityCnpgBackupsCardProps {
 
 function useTabLink(): string | undefined {
   const { entity } = useEntity();
-  const entityRoute = useRouteRef(entityRouteRef);
+  let entityRoute:
+    | ((params: { kind: string; namespace: string; name: string }) => string)
+    | undefined;
+  try {
+    // Always called, so the hook order is stable; it throws where the catalog's entity
+    // route is not mounted (e.g. a card embedded outside entity pages): then no link.
+    entityRoute = useRouteRef(entityRouteRef);
+  } catch {
+    entityRoute = undefined;
+  }
+  if (!entityRoute) {
+    return undefined;
+  }
   try {
     const { kind, namespace, name } = getCompoundEntityRef(entity);
     return `${entityRoute({

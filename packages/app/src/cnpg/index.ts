@@ -1,0 +1,1 @@
+export { legacyCnpgBackupsPlugin } from './legacyCnpgBackupsPlugin';
