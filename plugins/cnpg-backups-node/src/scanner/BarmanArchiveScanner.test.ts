@@ -249,7 +249,7 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
     });
     const full = await scanner.scan({ destination, serverName: 'edge-db' });
     expect({ ...refresh.catalog, scan: undefined }).toEqual({ ...full.catalog, scan: undefined });
-  });
+  }, 60_000);
 
   describe('timelines, history files and retention', () => {
     const destination = 's3://cnpg-backups/tl';
@@ -275,7 +275,7 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
         await harness.put(BUCKET, `${root}wals/${dirOf(2, 0)}/${wal(2, 0, seg)}.gz`, 'w');
       }
       await harness.put(BUCKET, `${root}wals/00000003.history.bz2`, 'BZh9 not decoded');
-    });
+    }, 30_000);
 
     it('reads gzip history files and records undecodable ones without failing the scan', async () => {
       const { catalog } = await scanner.scan({ destination, serverName: 'promoted-db' });
@@ -303,7 +303,7 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
       expect(refresh.catalog.wal.timelines[0].gaps).toEqual([]);
       // No GET for unchanged backup.info and history files.
       expect(counter.byCommand.GetObjectCommand).toBe(4);
-    });
+    }, 30_000);
   });
 });
 
