@@ -192,6 +192,13 @@ function violation(catalog: BarmanCatalog, complete: boolean): string {
   ) {
     return 'lastRecoverableWal and ranges disagree';
   }
+  for (const r of window.ranges) {
+    if (r.to < r.from)
+      return `range ends before it starts: ${JSON.stringify(r)}`;
+  }
+  if (new Set(window.ranges.map(r => r.toWal)).size !== window.ranges.length) {
+    return 'two ranges end on the same WAL';
+  }
   for (const d of catalog.diagnoses) {
     if (
       !['error', 'warning', 'info'].includes(d.severity) ||

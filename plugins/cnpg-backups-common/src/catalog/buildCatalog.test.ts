@@ -587,6 +587,144 @@ describe('buildCatalog: timelines', () => {
   });
 });
 
+describe('buildCatalog: more timeline and window rules', () => {
+  it('follows the child when the backup ends inside the switch segment before the switch LSN', () => {
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 9)
+      // end_xlog = 0/A000028 (builder adds 0x28), switch at 0/A000100: same segment, earlier.
+      .backup('20260101T020000', { begin: 9, end: 10 })
+      .segments(1, 10, 10)
+      .history(2, [[1, '0/A000100']])
+      .segments(2, 10, 12);
+    expect(buildCatalog(a.input()).recoveryWindow.lastRecoverableWal).toBe(
+      wal(2, 12),
+    );
+
+    const b = new ArchiveBuilder()
+      .segments(1, 1, 11)
+      .backup('20260101T020000', { begin: 9, end: 10 })
+      // The switch happened at 0/A000010, before the backup's end at 0/A000028.
+      .history(2, [[1, '0/A000010']])
+      .segments(2, 10, 12);
+    expect(buildCatalog(b.input()).recoveryWindow.lastRecoverableWal).toBe(
+      wal(1, 11),
+    );
+  });
+
+  it('prefers the highest timeline when two promotions branched from the same parent', () => {
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 9)
+      .backup('20260101T020000', { begin: 2 })
+      .history(2, [[1, '0/6000000']])
+      .segments(2, 6, 20)
+      .history(3, [[1, '0/8000000']])
+      .segments(3, 8, 10);
+    const catalog = buildCatalog(a.input());
+    expect(catalog.recoveryWindow.lastRecoverableWal).toBe(wal(3, 10));
+    expect(catalog.diagnoses).toEqual([]);
+  });
+
+  it('merges ranges whose chains end on the same WAL and keeps other chains apart', () => {
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 12)
+      .backup('20260101T020000', { begin: 2 })
+      .backup('20260101T030000', { begin: 4 })
+      .history(2, [[1, '0/A000000']])
+      .segments(2, 10, 14)
+      // A backup on the old timeline after the switch: its chain stays on timeline 1.
+      .backup('20260101T040000', { begin: 11, end: 11 });
+    const { ranges } = buildCatalog(a.input()).recoveryWindow;
+    expect(
+      ranges.map(r => [r.timeline, r.baseBackupId, r.fromWal, r.toWal]),
+    ).toEqual([
+      [2, '20260101T020000', wal(1, 2), wal(2, 14)],
+      [1, '20260101T040000', wal(1, 11), wal(1, 12)],
+    ]);
+    // Object times in this synthetic archive precede the backup times: ends are clamped.
+    expect(ranges.every(r => r.to >= r.from)).toBe(true);
+  });
+
+  it('lists a timeline that only has its history file so far', () => {
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 4)
+      .backup('20260101T020000', { begin: 1 })
+      .history(2, [[1, '0/5000000']]);
+    const catalog = buildCatalog(a.input());
+    expect(catalog.wal.timelines[1]).toEqual({
+      timeline: 2,
+      segmentCount: 0,
+      gaps: [],
+      historyFile: true,
+      partialSegments: [],
+      parentTimeline: 1,
+      switchLsn: '0/5000000',
+    });
+    expect(catalog.recoveryWindow.lastRecoverableWal).toBe(wal(1, 4));
+  });
+
+  it('treats a backup.info with status STARTED as unfinished', () => {
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 4)
+      .backup('20260101T020000', { begin: 1 })
+      .backup('20260101T030000', {
+        begin: 3,
+        status: 'STARTED',
+        lastModified: '2026-01-01T03:00:00.000Z',
+      });
+    const catalog = buildCatalog(a.input({ now: '2026-01-01T04:00:00.000Z' }));
+    expect(catalog.backups[1]).toMatchObject({
+      status: 'STARTED',
+      restorable: false,
+    });
+    expect(ids(catalog)).toEqual(['info:backup-incomplete']);
+    expect(catalog.diagnoses[0].evidence[0]).toContain('status is not final');
+  });
+
+  it('reports at most 20 failed backups, noting the older ones', () => {
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 3)
+      .backup('20260101T000000', { begin: 1 });
+    for (let d = 2; d <= 26; d++) {
+      a.backup(`202601${String(d).padStart(2, '0')}T020000`, {
+        status: 'FAILED',
+        error: `error ${d}`,
+      });
+    }
+    const failed = buildCatalog(a.input()).diagnoses.filter(
+      d => d.id === 'backup-failed',
+    );
+    expect(failed).toHaveLength(20);
+    expect(failed[0].message).toContain('20260126T020000');
+    expect(failed[19].evidence).toContain(
+      '5 older failed backups are not listed',
+    );
+  });
+
+  it('marks a DONE backup whose WAL spans two timelines as not restorable', () => {
+    const a = new ArchiveBuilder().segments(1, 1, 5);
+    a.backup('20260101T020000', { begin: 1 });
+    a.backupInfos['20260101T020000'] = a.backupInfos['20260101T020000'].replace(
+      `end_wal=${wal(1, 1)}`,
+      `end_wal=${wal(2, 1)}`,
+    );
+    const catalog = buildCatalog(a.input());
+    expect(catalog.backups[0].restorable).toBe(false);
+    expect(catalog.backups[0].error).toMatch(/different timelines/);
+  });
+
+  it('reads history files keyed by string timelines too', () => {
+    const a = new ArchiveBuilder()
+      .segments(1, 1, 4)
+      .backup('20260101T020000', { begin: 1 })
+      .history(2, [[1, '0/5000000']])
+      .segments(2, 5, 6);
+    const input = a.input({ historyFiles: { '2': a.historyFiles[2] } as any });
+    expect(buildCatalog(input).recoveryWindow.lastRecoverableWal).toBe(
+      wal(2, 6),
+    );
+  });
+});
+
 describe('buildCatalog: input', () => {
   it.each([
     [null],

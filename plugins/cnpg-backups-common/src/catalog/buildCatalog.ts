@@ -635,7 +635,8 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
       rawRanges.push({
         timeline: end.timeline,
         from: b.endTime,
-        to,
+        // Object times can lag a skewed database clock; a range never ends before it starts.
+        to: to < b.endTime ? b.endTime : to,
         baseBackupId: b.id,
         fromWal: b.beginWal!,
         toWal: nameOf(end.timeline, end.idx, perLog),
@@ -901,27 +902,32 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
+/**
+ * Merges ranges whose WAL chains end on the same segment. Such chains overlap by
+ * construction: the newer backup begins inside the older one's gap-free run, so the older
+ * backup covers everything the newer one does. Merging on the chain end rather than on
+ * times keeps the result right even when object times and backup times are skewed.
+ */
 function mergeRanges(ranges: RecoverableRange[]): RecoverableRange[] {
-  const byStart = [...ranges].sort(
+  const byEnd = new Map<string, RecoverableRange>();
+  for (const r of ranges) {
+    const existing = byEnd.get(r.toWal);
+    if (!existing) {
+      byEnd.set(r.toWal, { ...r });
+      continue;
+    }
+    const to = existing.to > r.to ? existing.to : r.to;
+    const older =
+      compareText(r.from, existing.from) ||
+      compareText(r.baseBackupId, existing.baseBackupId);
+    if (older < 0) byEnd.set(r.toWal, { ...r, to });
+    else existing.to = to;
+  }
+  return [...byEnd.values()].sort(
     (a, b) =>
       compareText(a.from, b.from) ||
       compareText(a.baseBackupId, b.baseBackupId),
   );
-  const merged: RecoverableRange[] = [];
-  for (const r of byStart) {
-    const overlapping = merged.find(
-      m => m.timeline === r.timeline && r.from <= m.to,
-    );
-    if (!overlapping) {
-      merged.push({ ...r });
-      continue;
-    }
-    if (r.to > overlapping.to) {
-      overlapping.to = r.to;
-      overlapping.toWal = r.toWal;
-    }
-  }
-  return merged;
 }
 
 interface RestorableCheck {
