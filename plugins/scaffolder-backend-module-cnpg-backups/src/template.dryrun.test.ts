@@ -7,6 +7,7 @@ import { createBackendPlugin, coreServices } from '@backstage/backend-plugin-api
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import express from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,6 +65,8 @@ function logText(body: any): string {
 }
 
 describe('restore-cnpg-database template (scaffolder dry-run)', () => {
+  // A whole scaffolder backend starts per test; the first one also loads every module (cold).
+  jest.setTimeout(120_000);
   const template = yaml.parse(fs.readFileSync(TEMPLATE_PATH, 'utf8'));
 
   async function dryRun(values: Record<string, unknown>) {
@@ -72,10 +75,16 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
+        githubModule,
         scaffolderModuleCnpgBackups,
         fakeCnpgBackupsBackend(calls, created),
         catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({ data: { backend: { baseUrl: 'http://localhost' } } }),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost' },
+            integrations: { github: [{ host: 'github.com', token: 'not-used-in-dry-run' }] },
+          },
+        }),
       ],
     });
     const response = await request(server)
@@ -159,6 +168,36 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
     });
     expect(logText(response.body)).toContain('Dry run: would create Cluster shop/orders-june1');
     expect(created).toEqual([]);
+  });
+
+  it('renders every file and a pull request in pull-request mode', async () => {
+    const { response } = await dryRun({
+      entityRef: 'component:default/orders',
+      kubernetesCluster: 'prod',
+      namespace: 'shop',
+      cluster: 'orders-db',
+      targetKind: 'latest',
+      output: 'pull-request',
+      repoUrl: 'github.com?owner=acme&repo=gitops',
+      repoPath: 'clusters/shop/orders-db-restore',
+    });
+    expect(response.status).toBe(200);
+    expect(stepStatuses(response.body)).toEqual({
+      plan: 'completed',
+      manifest: 'completed',
+      pr: 'completed',
+      create: 'skipped',
+    });
+    expect(response.body.directoryContents.map((f: any) => f.path).sort()).toEqual([
+      'cnpg-recovery/README.md',
+      'cnpg-recovery/cluster-after-recovery.yaml',
+      'cnpg-recovery/cluster-recovery.yaml',
+      'cnpg-recovery/kustomize/kustomization.yaml',
+    ]);
+    expect(response.body.output.links).toEqual(
+      expect.arrayContaining([expect.objectContaining({ title: 'Pull request', url: 'github.com?owner=acme&repo=gitops' })]),
+    );
+    expect(logText(response.body)).toContain('Performing dry run of creating pull request');
   });
 
   it('rejects a zone-less time in the form schema', async () => {
