@@ -10,7 +10,8 @@ import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { DEMO_SECRET_MARKER } from './demo';
 import { cnpgBackupsPlugin } from './plugin';
 
-jest.setTimeout(180_000);
+// The demo seeds ~14,000 archive objects into s3rver at start (about 45 s on an idle machine).
+jest.setTimeout(400_000);
 
 const DEMO = [
   ['obot', 'ai-system/obot-postgresql'],
