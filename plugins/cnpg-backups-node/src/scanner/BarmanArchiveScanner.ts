@@ -674,7 +674,7 @@ function decompressHistory(buffer: Buffer, compression: string): string | undefi
   }
 }
 
-/** One decision of {@link planHashDirs}. */
+/** One decision of {@link planHashDirs}. @public */
 export interface HashDirStep {
   dir: string;
   /** `list`: full listing; `append`: list after the last known key; `reuse`: no request. */
@@ -689,8 +689,9 @@ export interface HashDirStep {
  * a promotion lands); after a retention run (a backup disappeared) the oldest directory of
  * each timeline fully, because retention trims it; everything else is reused.
  *
- * @param listedDirs - directories the top-level listing returned (sorted), or undefined when
- * that listing failed: then the previous directories are reused as they were.
+ * `options.listedDirs` holds the directories the top-level listing returned (sorted), or
+ * undefined when that listing failed: then the previous directories are reused as they were.
+ * @public
  */
 export function planHashDirs(options: {
   listedDirs: string[] | undefined;

@@ -11,6 +11,7 @@ const INITIAL_CAPACITY = 64;
  * Copies a string into fresh storage. Strings the SDK's XML parser hands out are slices of
  * the whole response body; keeping one slice alive keeps the ~300 KB body alive, so a long
  * listing would retain every page it read. Short strings (under 13 chars) are never sliced.
+ * @internal
  */
 export function detachString(value: string): string {
   return value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
@@ -52,6 +53,7 @@ class ArchiveObjectView implements ArchiveObject {
  * Objects under one base key (`wals/0000000100000000/`, `base/`, `wals/`), names relative
  * to it. Appends are O(1); {@link CompactObjectList.finish} sorts and removes duplicates
  * only when the input was not already strictly ascending (S3 lists in key order).
+ * @public
  */
 export class CompactObjectList {
   readonly base: string;
@@ -243,6 +245,7 @@ export class CompactObjectList {
  * has read its fields. For a million WAL keys this saves ~50 MB of live views while the
  * catalog is built. It behaves as an array for indexing, `length`, iteration and
  * `Array.isArray`; it cannot be written to.
+ * @internal
  */
 export function archiveObjectsOf(lists: readonly CompactObjectList[]): ArchiveObject[] {
   const nonEmpty = lists.filter(l => l.length > 0);
