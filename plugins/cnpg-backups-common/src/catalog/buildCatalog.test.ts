@@ -585,6 +585,19 @@ describe('buildCatalog: timelines', () => {
     expect(ids(catalog)).toEqual(['error:invalid-history-file']);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBe(wal(1, 9));
   });
+
+  it('an invalid history file that was read but not listed is not also "missing"', () => {
+    const a = promoted();
+    a.objects.splice(
+      a.objects.findIndex(o => o.key.endsWith('.history.gz')),
+      1,
+    );
+    a.historyFiles[2] = '1\tnot-an-lsn';
+    const catalog = buildCatalog(a.input());
+    expect(ids(catalog)).toEqual(['error:invalid-history-file']);
+    expect(catalog.diagnoses[0].evidence[1]).toContain('line 1');
+    expect(catalog.wal.timelines[1].historyFile).toBe(true);
+  });
 });
 
 describe('buildCatalog: more timeline and window rules', () => {

@@ -405,9 +405,11 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
 
   // ---- timeline parentage from history files (own file first, else derived from a descendant's).
   const histories = new Map<number, TimelineHistory>();
+  const historyRead = new Set<number>();
   for (const tliKey of Object.keys(input.historyFiles ?? {})) {
     const tli = Number(tliKey);
     if (!Number.isInteger(tli) || tli < 1 || tli > 0xffffffff) continue;
+    historyRead.add(tli);
     const text = (input.historyFiles as Record<string, string>)[tliKey];
     try {
       histories.set(tli, parseHistoryFile(text, tli));
@@ -467,7 +469,7 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
       segmentCount: t.idx.length,
       gaps,
       historyFile:
-        tli === 1 || collected.hasHistoryObject || histories.has(tli),
+        tli === 1 || collected.hasHistoryObject || historyRead.has(tli),
       partialSegments: t.partialIdx.map(i => nameOf(tli, i, perLog)),
     };
     if (t.idx.length > 0) {

@@ -129,7 +129,10 @@ export function missingHistoryFileDiagnosis(
     fix: `Upload the history file again from the current primary (it is still in pg_wal/), e.g. with kubectl cp and an S3 client; barman-cloud-wal-restore accepts it uncompressed. Then take a new base backup so recovery does not depend on the switch.`,
     fixSnippet: [
       `kubectl exec <primary-pod> -c postgres -- cat /var/lib/postgresql/data/pgdata/pg_wal/${file} > ${file}`,
-      `aws s3 cp ${file} ${walsUrl(ctx, file)}`,
+      `aws s3 cp ${file} ${walsUrl(
+        ctx,
+        file,
+      )} --endpoint-url <ObjectStore spec.configuration.endpointURL>`,
       newBackupFix(ctx).command,
       '',
     ].join('\n'),
