@@ -101,6 +101,16 @@ describe('noScheduledBackupRule', () => {
       },
     });
   });
+  it('leaves a missing ScheduledBackup CRD to crd-not-installed', () => {
+    expect(
+      noScheduledBackupRule(
+        context({
+          schedules: [],
+          missingCrds: ['scheduledbackups.postgresql.cnpg.io'],
+        }),
+      ),
+    ).toEqual([]);
+  });
   it('does not fire with a schedule or without archive', () => {
     expect(noScheduledBackupRule(context())).toEqual([]);
     expect(

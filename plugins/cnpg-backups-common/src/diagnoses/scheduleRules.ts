@@ -113,6 +113,9 @@ export function noScheduledBackupRule(
   context: DatabaseDiagnosisContext,
 ): Diagnosis[] {
   if (!context.archive || context.schedules.length > 0) return [];
+  // Without the CRD the ScheduledBackups could not be read at all: crd-not-installed says so.
+  if (context.missingCrds.some(crd => crd.startsWith('scheduledbackups.')))
+    return [];
   const method =
     context.archive.form === 'plugin' ? 'plugin' : 'barmanObjectStore';
   return [
