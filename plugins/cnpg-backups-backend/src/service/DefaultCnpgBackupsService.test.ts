@@ -547,6 +547,22 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
     expect(db.diagnoses.map(d => d.id)).toContain('shared-server-name');
   });
 
+  it('detects databases of one entity writing the same folder from different Kubernetes clusters', async () => {
+    const a = seededClient('east');
+    const b = seededClient('west');
+    const { service } = setup({ clients: [a, b] });
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'east:db/orders,west:db/orders' }),
+    });
+    for (const db of res.databases) {
+      const shared = db.diagnoses.find(d => d.id === 'shared-server-name');
+      expect(shared?.message).toContain(
+        db.id.startsWith('east') ? 'west/db/orders' : 'east/db/orders',
+      );
+      expect(db.health.level).toBe('error');
+    }
+  });
+
   it('reads the ObjectStore CRD to flag a schema without sidecar env', async () => {
     const client = seededClient('prod');
     client.crd = {

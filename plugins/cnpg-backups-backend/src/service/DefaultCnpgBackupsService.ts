@@ -20,6 +20,8 @@ import {
   getCnpgEntitySelector,
   InvalidAnnotationError,
   objectStoreCrdHasSidecarEnv,
+  sharedServerNameRule,
+  sortDiagnoses,
   summarizeScheduledBackup,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import {
@@ -145,6 +147,54 @@ function pickClusterSpec(
 
 function utcStamp(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/**
+ * Within one response, databases from different namespaces or Kubernetes clusters may still
+ * write to the same folder (same endpoint + destination + serverName); the per-database check
+ * only sees its own namespace, so compare across the response too.
+ */
+function markSharedArchivesAcrossDatabases(databases: DatabaseStatus[]): void {
+  const byFolder = new Map<string, DatabaseStatus[]>();
+  for (const db of databases) {
+    if (!db.archive) continue;
+    const key = archiveFolderKey(db.archive);
+    byFolder.set(key, [...(byFolder.get(key) ?? []), db]);
+  }
+  for (const group of byFolder.values()) {
+    if (group.length < 2) continue;
+    for (const db of group) {
+      if (db.diagnoses.some(d => d.id === 'shared-server-name')) continue;
+      const others = group.filter(o => o !== db);
+      const [shared] = sharedServerNameRule({
+        now: new Date().toISOString(),
+        cluster: {
+          kubernetesCluster: db.cluster.kubernetesCluster,
+          namespace: db.cluster.namespace,
+          name: db.cluster.name,
+          conditions: db.cluster.conditions,
+          envNames: [],
+        },
+        archive: db.archive,
+        legacyArchive: false,
+        recoverySources: [],
+        schedules: [],
+        missingCrds: [],
+        sharedArchiveWriters: others.map(o => ({
+          namespace: `${o.cluster.kubernetesCluster}/${o.cluster.namespace}`,
+          name: o.cluster.name,
+        })),
+        failedBackupErrors: [],
+      });
+      db.diagnoses = sortDiagnoses([...db.diagnoses, shared]);
+      db.health = {
+        ...db.health,
+        level: 'error',
+        summary:
+          db.health.level === 'error' ? db.health.summary : shared.message,
+      };
+    }
+  }
 }
 
 /**
@@ -284,6 +334,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         this.#buildStatus({ client, cluster, refresh: options.refresh }),
       ),
     );
+    markSharedArchivesAcrossDatabases(databases);
     return response([...databases, ...shells], errors);
   }
 
