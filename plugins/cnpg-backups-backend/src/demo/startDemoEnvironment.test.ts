@@ -248,7 +248,7 @@ describe('startDemoEnvironment', () => {
     expect(info.status).toBe('DONE');
     expect(info.beginWal).toBe(done.body.status.beginWal);
     await expect(
-      client.send(new HeadObjectCommand({ Bucket: 'acme-payments-pg-backups', Key: `prod/payments-db/wals/${info.beginWal.slice(0, 16)}/${info.beginWal}.gz` })),
+      client.send(new HeadObjectCommand({ Bucket: 'acme-payments-pg-backups', Key: `prod/payments-db/wals/${info.beginWal!.slice(0, 16)}/${info.beginWal}.gz` })),
     ).resolves.toBeDefined();
     const cluster = await kube(env, 'GET', '/apis/postgresql.cnpg.io/v1/namespaces/payments/clusters/payments-db');
     expect(cluster.body.status.conditions).toContainEqual(expect.objectContaining({ type: 'LastBackupSucceeded', status: 'True' }));
