@@ -105,6 +105,71 @@ describe('buildCatalog on the real barman 3.4 sample', () => {
   });
 });
 
+describe('buildCatalog on the real sample with objects removed', () => {
+  const without = (...suffixes: string[]) => {
+    const input = barmanSampleInput();
+    input.objects = input.objects.filter(
+      o => !suffixes.some(s => o.key.endsWith(s)),
+    );
+    return buildCatalog(input);
+  };
+
+  it('a lost segment after the newest backup is an error and ends the window before it', () => {
+    const catalog = without('000000010000000000000009.bz2');
+    expect(catalog.wal.timelines[0].gaps).toEqual([
+      {
+        firstMissing: '000000010000000000000009',
+        lastMissing: '000000010000000000000009',
+        count: 1,
+      },
+    ]);
+    expect(ids(catalog)).toEqual(['error:wal-gap']);
+    expect(catalog.recoveryWindow.lastRecoverableWal).toBe(
+      '000000010000000000000008',
+    );
+    expect(catalog.recoveryWindow.lastRecoverablePoint).toBe(
+      '2026-11-21T23:29:33.000Z',
+    );
+  });
+
+  it('a lost segment inside the older backup makes only that backup unrestorable', () => {
+    const catalog = without('000000010000000000000005.gz');
+    expect(catalog.backups.map(b => b.restorable)).toEqual([false, true]);
+    expect(ids(catalog)).toEqual([
+      'error:backup-not-restorable',
+      'warning:wal-gap',
+    ]);
+    // The CNPG rule ignores WAL; the ranges show what really works.
+    expect(catalog.recoveryWindow.firstRecoverabilityPoint).toBe(
+      '2026-11-21T23:19:19.492Z',
+    );
+    expect(catalog.recoveryWindow.ranges).toEqual([
+      expect.objectContaining({
+        baseBackupId: '20261121T231929',
+        from: '2026-11-21T23:19:33.540Z',
+      }),
+    ]);
+  });
+
+  it('a listing without the newest backup.info shows it as still running', () => {
+    const input = barmanSampleInput();
+    input.objects = input.objects.filter(
+      o => o.key !== 'base/20261121T231929/backup.info',
+    );
+    delete input.backupInfos['20261121T231929'];
+    input.now = '2026-11-21T23:35:00.000Z';
+    const catalog = buildCatalog(input);
+    expect(catalog.backups[1]).toMatchObject({
+      status: 'INCOMPLETE',
+      restorable: false,
+    });
+    expect(ids(catalog)).toEqual(['info:backup-incomplete']);
+    expect(catalog.recoveryWindow.lastSuccessfulBackupTime).toBe(
+      '2026-11-21T23:19:19.492Z',
+    );
+  });
+});
+
 describe('buildCatalog: backups', () => {
   it('sorts backups by id and marks a folder without backup.info INCOMPLETE', () => {
     const a = new ArchiveBuilder()
