@@ -9,7 +9,8 @@
  * backupID from the manifest's source serverName, restore_command = barman-cloud-wal-restore,
  * recovery_target_time from the manifest (converted to PostgreSQL's form as CNPG does),
  * recovery.signal, promote. Batches 1-2 must be there and
- * batch 3 must not. A target after the last archived WAL must be refused by the planner.
+ * batch 3 must not. A target after the last archived WAL, before the base backup, or behind a
+ * WAL segment deleted from the bucket must be refused by the planner with the named error.
  *
  * Needs `scripts/ensure-apt.sh postgresql-15 barman-cli-cloud`; without the tools this FAILS
  * (MissingToolError names the install command), it never skips.
@@ -18,6 +19,8 @@ import {
   buildRecoveryManifests,
   planRecovery,
   RecoveryTargetAfterWindowError,
+  RecoveryTargetBeforeWindowError,
+  RecoveryTargetInWalGapError,
   toPostgresRecoveryTargetTime,
   type BarmanCatalog,
   type RecoveryPlan,
@@ -32,6 +35,7 @@ import {
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   BarmanCloud,
+  deleteObject,
   findRealBarmanTools,
   HarnessTimeoutError,
   PostgresWorkspace,
@@ -79,9 +83,11 @@ describe('PITR proof: planner + manifest vs. real PostgreSQL 15 and barman-cloud
   let primary: TestPostgres;
   let barman: BarmanCloud;
   let backupId: string;
+  let secondBackupId: string;
   let catalog: BarmanCatalog;
   let status: RecoveryPlanStatus;
   const marks: Record<string, string> = {};
+  const segments: Record<string, string> = {};
   const started = Date.now();
 
   beforeAll(async () => {
@@ -107,8 +113,15 @@ describe('PITR proof: planner + manifest vs. real PostgreSQL 15 and barman-cloud
       await sleep(PAUSE_MS);
       await primary.sql(`INSERT INTO pitr_rows (batch, n) SELECT ${batch}, g FROM generate_series(1, 100) g`);
       marks[`afterBatch${batch}`] = await utcNow(primary);
-      await switchAndWaitArchived(primary);
+      segments[`batch${batch}`] = await switchAndWaitArchived(primary);
     }
+    // A second base backup AFTER batch 3: it must never be chosen for a target before its end.
+    const second = await barman.backup({ serverName: SERVER_NAME, postgres: primary, compression: 'gzip' });
+    if (!second.backupId) {
+      throw new Error(`barman-cloud-backup made no second backup: ${second.result.stderr}`);
+    }
+    secondBackupId = second.backupId;
+    await switchAndWaitArchived(primary);
 
     const scanner = BarmanArchiveScanner.create({
       client: createS3Client({ endpoint: s3.endpoint, credentials: { ...S3RVER_CREDENTIALS } }),
@@ -142,7 +155,7 @@ describe('PITR proof: planner + manifest vs. real PostgreSQL 15 and barman-cloud
 
   it('restores exactly batches 1-2 at the planned time, from the manifest', async () => {
     expect(catalog.scan.complete).toBe(true);
-    expect(catalog.backups.map(b => b.id)).toEqual([backupId]);
+    expect(catalog.backups.map(b => b.id)).toEqual([backupId, secondBackupId]);
 
     // A target halfway between the end of batch 2 and the start of batch 3.
     const between = new Date(
@@ -222,4 +235,38 @@ describe('PITR proof: planner + manifest vs. real PostgreSQL 15 and barman-cloud
     expect((caught as Error).name).toBe('RecoveryTargetAfterWindowError');
     expect((caught as Error).message).toContain(catalog.recoveryWindow.lastRecoverableWal!);
   });
+
+  it('refuses a target before the base backup ended', () => {
+    const before = new Date(Date.parse(catalog.backups[0].endTime!) - 60_000).toISOString();
+    expect(() => planRecovery({ status, target: { kind: 'time', targetTime: before } })).toThrow(
+      RecoveryTargetBeforeWindowError,
+    );
+  });
+
+  it('refuses a target behind a WAL segment deleted from the bucket (real rescan)', async () => {
+    // Delete the segment holding batch 2: from the first backup, batch 2 and later become unreachable.
+    const gapSegment = segments.batch2;
+    const key = `cnpg/${SERVER_NAME}/wals/${gapSegment.slice(0, 16)}/${gapSegment}.gz`;
+    await deleteObject(s3!.createClient(), BUCKET, key);
+    const scanner = BarmanArchiveScanner.create({
+      client: createS3Client({ endpoint: s3!.endpoint, credentials: { ...S3RVER_CREDENTIALS } }),
+    });
+    const { catalog: gapped } = await scanner.scan({ destination: DESTINATION, serverName: SERVER_NAME });
+    expect(gapped.wal.timelines[0].gaps.map(g => g.firstMissing)).toEqual([gapSegment]);
+
+    const between = new Date(Date.parse(marks.afterBatch2) + PAUSE_MS / 2).toISOString();
+    // Between the first backup's WAL run (cut by the gap) and the second backup's end.
+    const run = () => planRecovery({ status: { ...status, catalog: gapped }, target: { kind: 'time', targetTime: between } });
+    expect(run).toThrow(RecoveryTargetInWalGapError);
+    expect(run).toThrow(new RegExp(`cannot be reached from base backup ${backupId}.*${gapSegment}`));
+    // After the second backup everything is reachable again.
+    const late = planRecovery({ status: { ...status, catalog: gapped }, target: { kind: 'latest' } });
+    expect(late.baseBackup.id).toBe(secondBackupId);
+    // A time before the gap (batch 1) is still plannable from the same backup.
+    const early = planRecovery({
+      status: { ...status, catalog: gapped },
+      target: { kind: 'time', targetTime: marks.afterBatch1 },
+    });
+    expect(early.baseBackup.id).toBe(backupId);
+  }, 5 * 60_000);
 });
