@@ -25,29 +25,41 @@ const DEMO = [
 const entities = DEMO.map(([name, ref]) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name, namespace: 'default', annotations: { 'cnpg.io/cluster': `demo:${ref}` } },
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'cnpg.io/cluster': `demo:${ref}` },
+  },
   spec: {},
 }));
 
 describe('cnpgBackupsPlugin with the demo environment', () => {
   let server: any;
   let stop: () => Promise<void>;
-  const statuses: Record<string, { body: any; json: string }> = {};
+  const statuses: Record<string, { status: number; body: any; json: string }> =
+    {};
 
   beforeAll(async () => {
     const backend = await startTestBackend({
       features: [
         cnpgBackupsPlugin,
-        mockServices.rootConfig.factory({ data: { cnpgBackups: { demo: { enabled: true } } } }),
+        mockServices.rootConfig.factory({
+          data: { cnpgBackups: { demo: { enabled: true } } },
+        }),
         catalogServiceMock.factory({ entities }),
       ],
     });
     server = backend.server;
     stop = () => backend.stop();
     for (const [name] of DEMO) {
-      const res = await request(server).get(`/api/cnpg-backups/entities/component/default/${name}/status`);
-      statuses[name] = { body: res.body, json: JSON.stringify(res.body) };
-      expect(res.status).toBe(200);
+      const res = await request(server).get(
+        `/api/cnpg-backups/entities/component/default/${name}/status`,
+      );
+      statuses[name] = {
+        status: res.status,
+        body: res.body,
+        json: JSON.stringify(res.body),
+      };
     }
   });
   afterAll(async () => {
@@ -59,6 +71,7 @@ describe('cnpgBackupsPlugin with the demo environment', () => {
 
   it('finds every demo database in the demo Kubernetes cluster, flagged demo', () => {
     for (const [name, ref] of DEMO) {
+      expect(statuses[name].status).toBe(200);
       expect(statuses[name].body.errors).toEqual([]);
       expect(db(name).id).toBe(`demo/${ref}`);
       expect(db(name).demo).toBe(true);
@@ -68,7 +81,10 @@ describe('cnpgBackupsPlugin with the demo environment', () => {
   it('reads every archive through the Secret credentials (no S3 or Kubernetes errors)', () => {
     for (const [name] of DEMO) {
       expect({ name, errors: db(name).errors }).toEqual({ name, errors: [] });
-      expect({ name, hasCatalog: db(name).catalog !== undefined }).toEqual({ name, hasCatalog: true });
+      expect({ name, hasCatalog: db(name).catalog !== undefined }).toEqual({
+        name,
+        hasCatalog: true,
+      });
     }
   });
 
@@ -79,7 +95,12 @@ describe('cnpgBackupsPlugin with the demo environment', () => {
   });
 
   it('shows seed 000: checksum incompatibility and the stale archive', () => {
-    expect(ids('obot')).toEqual(expect.arrayContaining(['checksum-incompatibility', 'expected-empty-archive']));
+    expect(ids('obot')).toEqual(
+      expect.arrayContaining([
+        'checksum-incompatibility',
+        'expected-empty-archive',
+      ]),
+    );
   });
 
   it('shows seed 001: a 5-field cron read seconds-first', () => {
@@ -101,7 +122,12 @@ describe('cnpgBackupsPlugin with the demo environment', () => {
   it('takes a backup now and the simulated operator picks it up', async () => {
     const res = await request(server)
       .post('/api/cnpg-backups/backups')
-      .send({ entityRef: 'component:default/payments', kubernetesCluster: 'demo', namespace: 'payments', cluster: 'payments-db' });
+      .send({
+        entityRef: 'component:default/payments',
+        kubernetesCluster: 'demo',
+        namespace: 'payments',
+        cluster: 'payments-db',
+      });
     expect(res.status).toBe(201);
     expect(res.body.backup.name).toMatch(/^payments-db-manual-\d{14}$/);
   });
