@@ -3,6 +3,19 @@
  * and history texts the scanner could read → the BarmanCatalog contract (backups, WAL
  * inventory, recovery window, diagnoses). No I/O.
  *
+ * Rules (see shared/notes/cnpg-barman-reference.md §4):
+ * - A backup is a `base/<id>/` folder or a read backup.info; without backup.info it is
+ *   INCOMPLETE. Stored size = sum of its objects; data compression from `data.tar*`.
+ * - WAL segments are indexed `log * segmentsPerLog + segment` per timeline (segment size
+ *   from the newest DONE backup). Gaps are runs of missing indexes; a `.partial` fills its
+ *   slot, and a child timeline should start at the segment holding its switch LSN.
+ * - A DONE backup is restorable when begin_wal..end_wal all exist on one timeline.
+ * - The recovery chain of a restorable backup runs gap-free from begin_wal and follows a
+ *   child timeline when the parent is complete up to the switch segment and the backup
+ *   ended before the switch; the highest timeline reached wins (recovery_target_timeline
+ *   = latest). firstRecoverabilityPoint / lastSuccessfulBackupTime follow CNPG (end time
+ *   of the oldest / newest DONE backup); ranges show what the WAL really allows.
+ *
  * Scale: a busy serverName holds ~1,000,000 WAL keys. Keys are classified with char-code
  * arithmetic into plain number arrays per timeline; S3 lists keys in lexical order, which is
  * WAL order, so sorting is usually skipped after an O(n) check. Everything after that works

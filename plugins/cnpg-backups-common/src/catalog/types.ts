@@ -120,7 +120,9 @@ export interface RecoverableRange {
   to: string;
   /** The backup whose WAL chain makes this range. */
   baseBackupId: string;
+  /** begin_wal of the base backup: the first WAL segment the range needs. */
   fromWal: string;
+  /** The last segment reachable without a gap (possibly on a descendant timeline). */
   toWal: string;
 }
 
