@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import {
+  ANNOTATION_CNPG_CLUSTER,
+  InvalidAnnotationError,
+  parseCnpgClusterAnnotation,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import { buildDemoDatabases } from './scenarios';
+import { S3rverDiskWriter } from './s3/S3rverDiskWriter';
+
+const entitiesFile = path.resolve(__dirname, '../../../../examples/cnpg-demo-entities.yaml');
+
+describe('examples/cnpg-demo-entities.yaml', () => {
+  const entities = parseAllDocuments(fs.readFileSync(entitiesFile, 'utf8')).map(d => d.toJS());
+  const dir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'demo-entities-'));
+  const databases = buildDemoDatabases({ now: new Date(), writer: new S3rverDiskWriter(dir) });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('has one Component per demo database, pointing at its Cluster in the `demo` Kubernetes cluster', () => {
+    const components = entities.filter(e => e.kind === 'Component');
+    for (const db of databases) {
+      const component = components.find(c => c.metadata.name === db.entity);
+      expect({ entity: db.entity, found: Boolean(component) }).toEqual({ entity: db.entity, found: true });
+      expect(component.spec).toMatchObject({ owner: 'guests', lifecycle: 'production', system: 'databases-demo' });
+      const annotations = component.metadata.annotations ?? {};
+      if (annotations[ANNOTATION_CNPG_CLUSTER]) {
+        expect(parseCnpgClusterAnnotation(annotations[ANNOTATION_CNPG_CLUSTER], annotations['cnpg.io/kubernetes-cluster'])).toEqual([
+          { kubernetesCluster: 'demo', namespace: db.namespace, name: db.clusterName },
+        ]);
+      } else {
+        // label fallback: the seeded Cluster carries the matching label
+        const id = annotations['backstage.io/kubernetes-id'];
+        const cluster = db.objects.find(o => o.kind === 'Cluster')!;
+        expect(cluster.metadata.labels?.['backstage.io/kubernetes-id']).toBe(id);
+      }
+    }
+    expect(entities.find(e => e.kind === 'System')?.metadata.name).toBe('databases-demo');
+  });
+
+  it('includes exactly one Component with an invalid annotation (the error state)', () => {
+    const invalid = entities.filter(e => {
+      const value = e.metadata.annotations?.[ANNOTATION_CNPG_CLUSTER];
+      if (!value) return false;
+      try {
+        parseCnpgClusterAnnotation(value);
+        return false;
+      } catch (error) {
+        return error instanceof InvalidAnnotationError;
+      }
+    });
+    expect(invalid.map(e => e.metadata.name)).toEqual(['reporting']);
+  });
+});
