@@ -135,9 +135,12 @@ describe('KubernetesStandin with the real kubectl', () => {
       'cluster.postgresql.cnpg.io/orders-db',
     );
     expect((await kubectl('get', 'clusters.postgresql.cnpg.io', '-A', '-l', 'team!=payments', '-o', 'name')).stdout.trim()).toBe('');
-    const table = await kubectl('get', 'clusters.postgresql.cnpg.io');
-    expect(table.code).toBe(0);
-    expect(table.stdout).toContain('orders-db');
+    // server-side printing: the CRD's additionalPrinterColumns, NAMESPACE added by kubectl for -A
+    const table = await kubectl('get', 'clusters.postgresql.cnpg.io', '-A');
+    expect(table.stderr).toBe('');
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0].split(/\s{2,}/)).toEqual(['NAMESPACE', 'NAME', 'AGE', 'INSTANCES', 'READY', 'STATUS', 'PRIMARY']);
+    expect(lines[1]).toMatch(/^db\s+orders-db\s+\d+s\s+3\s+3\s+Cluster in healthy state\s*$/);
   });
 
   it('kubectl create -f backup.yaml succeeds once, then fails with AlreadyExists', async () => {
@@ -149,6 +152,9 @@ describe('KubernetesStandin with the real kubectl', () => {
     expect(stored.items.map(b => b.metadata.name)).toEqual(['orders-db-manual']);
     // kubectl asked the server to validate strictly (it found fieldValidation in the OpenAPI v3 document)
     expect(standin.requests.some(r => r.method === 'POST' && r.url.includes('fieldValidation=Strict'))).toBe(true);
+
+    const dry = await kubectl('create', '-f', join(dir, 'backup.yaml'), '--dry-run=server');
+    expect(dry.stderr).toContain('already exists'); // server-side dry run still sees the existing object
 
     const second = await kubectl('create', '-f', join(dir, 'backup.yaml'));
     expect(second.code).not.toBe(0);
@@ -170,6 +176,12 @@ describe('KubernetesStandin with the real kubectl', () => {
       unknown,
       'apiVersion: postgresql.cnpg.io/v1\nkind: Backup\nmetadata:\n  name: unknown\nspec:\n  cluster:\n    name: orders-db\n  retention: 7d\n',
     );
+    const fresh = join(dir, 'fresh.yaml');
+    writeFileSync(fresh, 'apiVersion: postgresql.cnpg.io/v1\nkind: Backup\nmetadata:\n  name: fresh\nspec:\n  cluster:\n    name: orders-db\n');
+    const serverDry = await kubectl('create', '-f', fresh, '--dry-run=server');
+    expect(serverDry.stdout.trim()).toBe('backup.postgresql.cnpg.io/fresh created (server dry run)');
+    expect((await kubectl('get', 'backups.postgresql.cnpg.io', 'fresh')).code).not.toBe(0);
+
     const strict = await kubectl('create', '-f', unknown);
     expect(strict.code).not.toBe(0);
     expect(strict.stderr).toContain('unknown field "spec.retention"');

@@ -1,5 +1,6 @@
 import { KubernetesStandin } from './KubernetesStandin';
 import { matchesLabelSelector, parseLabelSelector, InvalidLabelSelectorError } from './labelSelector';
+import { humanDuration } from './table';
 
 const BACKUPS = '/apis/postgresql.cnpg.io/v1/namespaces/db/backups';
 
@@ -214,6 +215,43 @@ describe('KubernetesStandin REST semantics', () => {
     const mp = { 'content-type': 'application/merge-patch+json' };
     expect((await call('PATCH', path, { spec: { instances: 2 } }, mp)).body.metadata.generation).toBe(2);
     expect((await call('PATCH', `${path}/status`, { status: { phase: 'x' } }, mp)).body.metadata.generation).toBe(2);
+  });
+
+  it('supports dryRun=All: full validation, nothing stored', async () => {
+    const dry = await call('POST', `${BACKUPS}?dryRun=All`, backup('dry'));
+    expect(dry.status).toBe(201);
+    expect(dry.body.metadata.name).toBe('dry');
+    expect((await call('GET', `${BACKUPS}/dry`)).status).toBe(404);
+    const invalid = await call('POST', `${BACKUPS}?dryRun=All`, { ...backup('dry'), spec: {} });
+    expect(invalid.status).toBe(422);
+    await call('POST', BACKUPS, backup('real'));
+    expect((await call('DELETE', `${BACKUPS}/real?dryRun=All`)).status).toBe(200);
+    expect((await call('GET', `${BACKUPS}/real`)).status).toBe(200);
+  });
+
+  it('answers Table requests with the CRD printer columns (kubectl get)', async () => {
+    await call('POST', BACKUPS, backup('b1'));
+    const table = await call('GET', BACKUPS, undefined, {
+      accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+    });
+    expect(table.body.kind).toBe('Table');
+    expect(table.body.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Age', 'Cluster', 'Method', 'Phase', 'Error']);
+    expect(table.body.rows[0].cells).toEqual(['b1', '0s', 'orders-db', 'plugin', null, null]);
+    expect(table.body.rows[0].object.metadata.namespace).toBe('db');
+  });
+
+  it('humanises ages like kubectl', () => {
+    const s = 1000;
+    expect([90 * s, 5 * 60 * s + 3 * s, 45 * 60 * s, 5 * 3600 * s + 60 * s, 30 * 3600 * s, 3 * 86400 * s + 3600 * s, 40 * 86400 * s, 800 * 86400 * s].map(humanDuration)).toEqual([
+      '90s',
+      '5m3s',
+      '45m',
+      '5h1m',
+      '30h',
+      '3d1h',
+      '40d',
+      '2y70d',
+    ]);
   });
 
   it('deletes objects and returns them', async () => {

@@ -34,6 +34,7 @@ import {
 import { apiVersionOf, StandinResourceType } from './resources';
 import { FieldValidation, StandinStore } from './StandinStore';
 import { KubeStatus, StandinApiError, statusErrors } from './status';
+import { toTable, wantsTable } from './table';
 
 /** An RBAC deny rule: requests matching it get 403 Forbidden. */
 export type StandinDenyRule = {
@@ -125,6 +126,7 @@ export class KubernetesStandin {
   readonly #denyRules: StandinDenyRule[];
   readonly #faults: Array<StandinFault & { remaining: number }> = [];
   readonly #hanging = new Set<http.ServerResponse>();
+  readonly #now: () => Date;
   /** Every request seen (method + path with query), for tests. */
   readonly requests: Array<{ method: string; url: string }> = [];
 
@@ -143,6 +145,7 @@ export class KubernetesStandin {
     this.#server = server;
     this.url = url;
     this.caPem = caPem;
+    this.#now = options.now ?? (() => new Date());
     this.token = options.token ?? `standin-${randomBytes(16).toString('hex')}`;
     this.user = options.user ?? 'system:serviceaccount:backstage:cnpg-backups';
     this.store = options.store ?? new StandinStore({ now: options.now, uninstalledCrds: options.uninstalledCrds });
@@ -365,6 +368,13 @@ export class KubernetesStandin {
     const fieldValidation = parseFieldValidation(query.get('fieldValidation'));
     const warnings: string[] = [];
     const contentType = String(req.headers['content-type'] ?? 'application/json');
+    const table = wantsTable(req.headers.accept);
+    // dryRun=All (kubectl --dry-run=server): full admission (pruning, defaulting, validation), nothing stored.
+    const dryRunParam = query.get('dryRun');
+    if (dryRunParam !== null && dryRunParam !== 'All') {
+      throw statusErrors.badRequest(`dryRun must be "All" (got "${dryRunParam}")`);
+    }
+    const dryRun = dryRunParam === 'All';
 
     if (!name) {
       if (method === 'GET') {
@@ -376,7 +386,9 @@ export class KubernetesStandin {
         });
         return {
           code: 200,
-          body: { apiVersion: apiVersionOf(type), kind: type.listKind, metadata: { resourceVersion }, items },
+          body: table
+            ? toTable(type, items, resourceVersion, this.#now())
+            : { apiVersion: apiVersionOf(type), kind: type.listKind, metadata: { resourceVersion }, items },
         };
       }
       if (method === 'POST') {
@@ -384,7 +396,7 @@ export class KubernetesStandin {
         this.#checkRbac('create', type, namespace);
         if (!contentType.startsWith('application/json')) throw statusErrors.unsupportedMediaType(contentType);
         const body = await this.#readBody(req);
-        const created = this.store.create(type, namespace, body, { fieldValidation, warnings });
+        const created = this.store.create(type, namespace, body, { fieldValidation, warnings, dryRun });
         return { code: 201, body: created, warnings };
       }
       throw statusErrors.methodNotAllowed();
@@ -395,26 +407,30 @@ export class KubernetesStandin {
     switch (method) {
       case 'GET':
         this.#checkRbac('get', type, namespace, name, subresource);
+        if (table) {
+          const obj = this.store.get(type, namespace, name);
+          return { code: 200, body: toTable(type, [obj], obj.metadata.resourceVersion ?? '', this.#now()) };
+        }
         return { code: 200, body: this.store.get(type, namespace, name) };
       case 'PUT': {
         this.#checkRbac('update', type, namespace, name, subresource);
         if (!contentType.startsWith('application/json')) throw statusErrors.unsupportedMediaType(contentType);
         const body = await this.#readBody(req);
-        return { code: 200, body: this.store.update(type, namespace, name, body, { subresource: status, fieldValidation, warnings }), warnings };
+        return { code: 200, body: this.store.update(type, namespace, name, body, { subresource: status, fieldValidation, warnings, dryRun }), warnings };
       }
       case 'PATCH': {
         this.#checkRbac('patch', type, namespace, name, subresource);
         const body = await this.#readBody(req);
         return {
           code: 200,
-          body: this.store.patch(type, namespace, name, body, contentType, { subresource: status, fieldValidation, warnings }),
+          body: this.store.patch(type, namespace, name, body, contentType, { subresource: status, fieldValidation, warnings, dryRun }),
           warnings,
         };
       }
       case 'DELETE':
         if (status) throw statusErrors.methodNotAllowed();
         this.#checkRbac('delete', type, namespace, name);
-        return { code: 200, body: this.store.delete(type, namespace, name) };
+        return { code: 200, body: this.store.delete(type, namespace, name, { dryRun }) };
       default:
         throw statusErrors.methodNotAllowed();
     }

@@ -340,7 +340,7 @@ export class StandinStore {
     type: StandinResourceType,
     namespace: string | undefined,
     body: unknown,
-    options: { fieldValidation?: FieldValidation; warnings?: string[] } = {},
+    options: { fieldValidation?: FieldValidation; warnings?: string[]; dryRun?: boolean } = {},
   ): KubeObject {
     if (type === CRD_TYPE) throw statusErrors.methodNotAllowed();
     const obj = this.#checkIdentity(type, namespace, body);
@@ -354,7 +354,7 @@ export class StandinStore {
   #insert(
     type: StandinResourceType,
     obj: KubeObject,
-    options: { fieldValidation?: FieldValidation; warnings?: string[]; keepMetadata?: boolean },
+    options: { fieldValidation?: FieldValidation; warnings?: string[]; keepMetadata?: boolean; dryRun?: boolean },
   ): KubeObject {
     if (type.namespaced) {
       const ns = obj.metadata.namespace;
@@ -376,6 +376,10 @@ export class StandinStore {
       ...(type.custom ? { generation: keep && meta.generation ? meta.generation : 1 } : {}),
     };
     delete admitted.metadata.generateName;
+    if (options.dryRun) {
+      admitted.metadata.resourceVersion = '';
+      return structuredClone(admitted);
+    }
     this.#objects.set(key, admitted);
     this.#emit({ type: 'ADDED', resource: type, object: admitted });
     return structuredClone(admitted);
@@ -401,7 +405,7 @@ export class StandinStore {
     namespace: string | undefined,
     name: string,
     body: unknown,
-    options: { subresource?: 'status'; fieldValidation?: FieldValidation; warnings?: string[] } = {},
+    options: { subresource?: 'status'; fieldValidation?: FieldValidation; warnings?: string[]; dryRun?: boolean } = {},
   ): KubeObject {
     const old = this.get(type, namespace, name);
     const incoming = this.#checkIdentity(type, namespace, body);
@@ -431,10 +435,11 @@ export class StandinStore {
     if (!type.namespaced) delete candidate.metadata.namespace;
     const admitted = this.#admit(type, candidate, { ...options, old });
     const specChanged = JSON.stringify(old.spec) !== JSON.stringify(admitted.spec);
-    admitted.metadata.resourceVersion = this.#nextVersion();
     if (type.custom) {
       admitted.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
+    if (options.dryRun) return structuredClone(admitted);
+    admitted.metadata.resourceVersion = this.#nextVersion();
     this.#objects.set(this.#key(type, old.metadata.namespace, name), admitted);
     this.#emit({ type: 'MODIFIED', resource: type, object: admitted });
     return structuredClone(admitted);
@@ -447,7 +452,7 @@ export class StandinStore {
     name: string,
     patch: unknown,
     contentType: string,
-    options: { subresource?: 'status'; fieldValidation?: FieldValidation; warnings?: string[] } = {},
+    options: { subresource?: 'status'; fieldValidation?: FieldValidation; warnings?: string[]; dryRun?: boolean } = {},
   ): KubeObject {
     const old = this.get(type, namespace, name);
     let patched: unknown;
@@ -476,9 +481,10 @@ export class StandinStore {
   }
 
   /** Deletes an object and returns it (as the API server does for custom resources). */
-  delete(type: StandinResourceType, namespace: string | undefined, name: string): KubeObject {
+  delete(type: StandinResourceType, namespace: string | undefined, name: string, options: { dryRun?: boolean } = {}): KubeObject {
     if (type === CRD_TYPE) throw statusErrors.methodNotAllowed();
     const old = this.get(type, namespace, name);
+    if (options.dryRun) return old;
     this.#objects.delete(this.#key(type, old.metadata.namespace, name));
     if (type.kind === 'Namespace') {
       for (const [key, o] of [...this.#objects]) {
