@@ -17,6 +17,8 @@ import { mockCredentials, mockServices, startTestBackend } from '@backstage/back
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+// Test only: the real backend plugin is the other end of the actions' REST calls.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
 import fs from 'node:fs';
 import path from 'node:path';
