@@ -353,6 +353,23 @@ describe('Barman catalog vs. a real barman-cloud 3.4 archive (PostgreSQL 15, s3r
         .toUpperCase()
         .padStart(8, '0');
     expect(recoveryWindow.lastRecoverableWal).toBe(before);
+    // One continuous span: from the end of the oldest DONE backup to the segment before the gap.
+    const oldest = catalog.backups.find(b => b.status === 'DONE')!;
+    expect(
+      recoveryWindow.ranges.map(r => ({
+        timeline: r.timeline,
+        from: r.from,
+        fromWal: r.fromWal,
+        toWal: r.toWal,
+      })),
+    ).toEqual([
+      {
+        timeline: 1,
+        from: recoveryWindow.firstRecoverabilityPoint,
+        fromWal: oldest.beginWal,
+        toWal: before,
+      },
+    ]);
   });
 
   it('says "not empty" exactly when barman-cloud-check-wal-archive fails with "Expected empty archive"', async () => {
