@@ -303,6 +303,12 @@ describe('startDemoEnvironment', () => {
     expect(await canConnect(kPort)).toBe(false);
     expect(await canConnect(sPort)).toBe(false);
     expect(fs.existsSync(other.s3Directory)).toBe(false);
+    // stopping another environment leaves this one's Secret access keys registered with s3rver
+    const withSecret = s3Client(env, {
+      accessKeyId: 'DEMO-SECRET-DO-NOT-LEAK-cnpg-main-access-key-id',
+      secretAccessKey: 'DEMO-SECRET-DO-NOT-LEAK-cnpg-main-secret-access-key',
+    });
+    await expect(withSecret.send(new ListObjectsV2Command({ Bucket: 'cnpg-backups', MaxKeys: 1 }))).resolves.toBeDefined();
     const again = await startDemoEnvironment({ logger, kubernetesPort: kPort, s3Port: sPort, liveWalIntervalMs: 0 });
     expect(again.kubernetes.url).toBe(`http://127.0.0.1:${kPort}`);
     await again.stop();

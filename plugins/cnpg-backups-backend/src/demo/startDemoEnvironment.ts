@@ -38,6 +38,26 @@ const S3rver: S3rverConstructor = require('s3rver');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as { DUMMY_ACCOUNT: S3rverAccount };
 
+// s3rver keeps access keys in one process-wide registry: count registrations so that stopping one demo
+// environment does not revoke the keys of another one still running (tests start several).
+const keyRegistrations = new Map<string, number>();
+
+function registerKey(accessKeyId: string, secretAccessKey: string) {
+  const count = keyRegistrations.get(accessKeyId) ?? 0;
+  if (count === 0) DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
+  keyRegistrations.set(accessKeyId, count + 1);
+}
+
+function unregisterKey(accessKeyId: string) {
+  const count = keyRegistrations.get(accessKeyId) ?? 0;
+  if (count <= 1) {
+    keyRegistrations.delete(accessKeyId);
+    DUMMY_ACCOUNT.revokeAccessKey(accessKeyId);
+  } else {
+    keyRegistrations.set(accessKeyId, count - 1);
+  }
+}
+
 export type DemoEnvironmentOptions = {
   logger: Logger;
   /** Port of the Kubernetes stand-in (default: a free port). */
@@ -105,7 +125,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
 
   const registeredKeys: string[] = [];
   for (const db of databases) {
-    DUMMY_ACCOUNT.createKeyPair(db.credentials.accessKeyId, db.credentials.secretAccessKey);
+    registerKey(db.credentials.accessKeyId, db.credentials.secretAccessKey);
     registeredKeys.push(db.credentials.accessKeyId);
   }
 
@@ -116,7 +136,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     operator?.stop();
     await standin?.stop().catch(() => undefined);
     await s3?.close().catch(() => undefined);
-    for (const key of registeredKeys) DUMMY_ACCOUNT.revokeAccessKey(key);
+    registeredKeys.splice(0).forEach(unregisterKey);
     fs.rmSync(directory, { recursive: true, force: true });
   };
 
