@@ -8,12 +8,7 @@
  * figure means and the targets. Env: CNPG_BENCH_RESEED=1 rebuilds the seeded s3rver store.
  */
 import { spawn, ChildProcess } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   DeleteObjectCommand,
@@ -24,7 +19,10 @@ import {
 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { BarmanArchiveScanner } from '../plugins/cnpg-backups-node/src/scanner';
-import { createS3Client, S3RequestCounter } from '../plugins/cnpg-backups-node/src/s3';
+import {
+  createS3Client,
+  S3RequestCounter,
+} from '../plugins/cnpg-backups-node/src/s3';
 import {
   BarmanCloud,
   findRealBarmanTools,
@@ -55,18 +53,26 @@ const RUNS = 3;
 // 100 DONE backups spread over it, one WAL per minute from 2026-01-01T00:00Z.
 
 const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
-const segmentName = (index: number) => `00000001${hex8(Math.floor(index / SEGMENTS_PER_LOG))}${hex8(index % SEGMENTS_PER_LOG)}`;
-const hashDirOf = (index: number) => `00000001${hex8(Math.floor(index / SEGMENTS_PER_LOG))}`;
+const segmentName = (index: number) =>
+  `00000001${hex8(Math.floor(index / SEGMENTS_PER_LOG))}${hex8(
+    index % SEGMENTS_PER_LOG,
+  )}`;
+const hashDirOf = (index: number) =>
+  `00000001${hex8(Math.floor(index / SEGMENTS_PER_LOG))}`;
 const walKey = (serverName: string, index: number) =>
   `${PREFIX}/${serverName}/wals/${hashDirOf(index)}/${segmentName(index)}.gz`;
 const lsnOf = (index: number, offset: number) =>
-  `${Math.floor(index / SEGMENTS_PER_LOG).toString(16).toUpperCase()}/${(
-    (index % SEGMENTS_PER_LOG) * 0x1000000 + offset
-  ).toString(16).toUpperCase()}`;
+  `${Math.floor(index / SEGMENTS_PER_LOG)
+    .toString(16)
+    .toUpperCase()}/${((index % SEGMENTS_PER_LOG) * 0x1000000 + offset)
+    .toString(16)
+    .toUpperCase()}`;
 const EPOCH = Date.UTC(2026, 0, 1);
 const timeOfSegment = (index: number) => new Date(EPOCH + index * 60_000);
-const pyTime = (d: Date) => `${d.toISOString().replace('T', ' ').replace('Z', '')}000+00:00`;
-const backupIdOf = (d: Date) => d.toISOString().replace(/[-:]/g, '').slice(0, 15);
+const pyTime = (d: Date) =>
+  `${d.toISOString().replace('T', ' ').replace('Z', '')}000+00:00`;
+const backupIdOf = (d: Date) =>
+  d.toISOString().replace(/[-:]/g, '').slice(0, 15);
 
 interface SyntheticBackup {
   id: string;
@@ -84,7 +90,10 @@ function syntheticBackups(walCount: number): SyntheticBackup[] {
     const end = new Date(begin.getTime() + 42_000);
     const id = backupIdOf(begin);
     const info = [
-      `backup_label='START WAL LOCATION: ${lsnOf(beginIndex, 0x28)} (file ${segmentName(beginIndex)})\\nSTART TIMELINE: 1\\n'`,
+      `backup_label='START WAL LOCATION: ${lsnOf(
+        beginIndex,
+        0x28,
+      )} (file ${segmentName(beginIndex)})\\nSTART TIMELINE: 1\\n'`,
       `backup_name=backup-${id.replace('T', '')}`,
       `begin_offset=40`,
       `begin_time=${pyTime(begin)}`,
@@ -122,14 +131,16 @@ function syntheticBackups(walCount: number): SyntheticBackup[] {
 /** Keys per listed prefix, for the request lower bound. */
 function requestLowerBound(walCount: number) {
   const perDir = new Map<string, number>();
-  for (let i = 1; i <= walCount; i++) perDir.set(hashDirOf(i), (perDir.get(hashDirOf(i)) ?? 0) + 1);
+  for (let i = 1; i <= walCount; i++)
+    perDir.set(hashDirOf(i), (perDir.get(hashDirOf(i)) ?? 0) + 1);
   const baseKeys = BACKUPS * 2;
   const perPrefix =
     Math.ceil(baseKeys / 1000) + // base/
     Math.ceil(perDir.size / 1000) + // wals/ with delimiter: the hash directories
     [...perDir.values()].reduce((sum, n) => sum + Math.ceil(n / 1000), 0) + // each hash directory
     BACKUPS; // one GET per backup.info
-  const flat = Math.ceil(baseKeys / 1000) + Math.ceil(walCount / 1000) + BACKUPS;
+  const flat =
+    Math.ceil(baseKeys / 1000) + Math.ceil(walCount / 1000) + BACKUPS;
   return { perPrefix, flat, hashDirs: perDir.size };
 }
 
@@ -145,11 +156,28 @@ interface S3rverProcess {
 async function startS3rverProcess(directory: string): Promise<S3rverProcess> {
   mkdirSync(directory, { recursive: true });
   const port = await findFreePort();
-  const bin = require.resolve('s3rver/bin/s3rver.js', { paths: [join(ROOT, 'plugins', 'cnpg-backups-node')] });
+  const bin = require.resolve('s3rver/bin/s3rver.js', {
+    paths: [join(ROOT, 'plugins', 'cnpg-backups-node')],
+  });
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', bin, '-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', BUCKET],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+    [
+      '--openssl-legacy-provider',
+      bin,
+      '-d',
+      directory,
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '--silent',
+      '--configure-bucket',
+      BUCKET,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
   );
   let stderr = '';
   child.stderr!.on('data', d => (stderr += d));
@@ -165,12 +193,16 @@ async function startS3rverProcess(directory: string): Promise<S3rverProcess> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      await client.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1 }));
+      await client.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1 }),
+      );
       break;
     } catch (error) {
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`s3rver did not start: ${(error as Error).message}\n${stderr}`);
+        throw new Error(
+          `s3rver did not start: ${(error as Error).message}\n${stderr}`,
+        );
       }
       await new Promise(r => setTimeout(r, 100));
     }
@@ -189,16 +221,23 @@ async function startS3rverProcess(directory: string): Promise<S3rverProcess> {
   };
 }
 
-async function putAll(client: S3Client, objects: Iterable<{ key: string; body: string }>, concurrency = 32) {
+async function putAll(
+  client: S3Client,
+  objects: Iterable<{ key: string; body: string }>,
+  concurrency = 32,
+) {
   const limit = pLimit(concurrency);
   const pending: Promise<unknown>[] = [];
   let done = 0;
   for (const o of objects) {
     pending.push(
       limit(async () => {
-        await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: o.key, Body: o.body }));
+        await client.send(
+          new PutObjectCommand({ Bucket: BUCKET, Key: o.key, Body: o.body }),
+        );
         done++;
-        if (done % 10_000 === 0) process.stderr.write(`  seeded ${done} objects\n`);
+        if (done % 10_000 === 0)
+          process.stderr.write(`  seeded ${done} objects\n`);
       }),
     );
     // Keep the queue bounded in memory.
@@ -208,29 +247,47 @@ async function putAll(client: S3Client, objects: Iterable<{ key: string; body: s
 }
 
 function* datasetObjects(serverName: string, walCount: number, fromIndex = 1) {
-  for (let i = fromIndex; i <= walCount; i++) yield { key: walKey(serverName, i), body: `wal ${i}` };
+  for (let i = fromIndex; i <= walCount; i++)
+    yield { key: walKey(serverName, i), body: `wal ${i}` };
 }
 
 function* backupObjects(serverName: string, walCount: number) {
   for (const b of syntheticBackups(walCount)) {
-    yield { key: `${PREFIX}/${serverName}/base/${b.id}/backup.info`, body: b.info };
-    yield { key: `${PREFIX}/${serverName}/base/${b.id}/data.tar.gz`, body: 'tiny data tarball' };
+    yield {
+      key: `${PREFIX}/${serverName}/base/${b.id}/backup.info`,
+      body: b.info,
+    };
+    yield {
+      key: `${PREFIX}/${serverName}/base/${b.id}/data.tar.gz`,
+      body: 'tiny data tarball',
+    };
   }
 }
 
 function incrementalKeys() {
-  return datasetObjects(MAIN.serverName, MAIN.wal + INCREMENTAL_NEW_WALS, MAIN.wal + 1);
+  return datasetObjects(
+    MAIN.serverName,
+    MAIN.wal + INCREMENTAL_NEW_WALS,
+    MAIN.wal + 1,
+  );
 }
 
 async function deleteAll(client: S3Client, objects: Array<{ key: string }>) {
   const limit = pLimit(16);
   await Promise.all(
-    objects.map(o => limit(() => client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: o.key })))),
+    objects.map(o =>
+      limit(() =>
+        client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: o.key })),
+      ),
+    ),
   );
 }
 
 /** Seeds (or reuses) the s3rver store; returns the running server. */
-async function seededS3rver(): Promise<{ server: S3rverProcess; seedMs?: number }> {
+async function seededS3rver(): Promise<{
+  server: S3rverProcess;
+  seedMs?: number;
+}> {
   const marker = join(CACHE_DIR, 'seeded.json');
   const store = join(CACHE_DIR, 's3rver');
   if (process.env.CNPG_BENCH_RESEED === '1' || !existsSync(marker)) {
@@ -238,13 +295,24 @@ async function seededS3rver(): Promise<{ server: S3rverProcess; seedMs?: number 
     mkdirSync(store, { recursive: true });
     const server = await startS3rverProcess(store);
     const t0 = Date.now();
-    process.stderr.write(`seeding ${DATASETS.map(d => `${d.serverName} (${d.wal} WAL + ${BACKUPS} backups)`).join(', ')} into ${store}\n`);
+    process.stderr.write(
+      `seeding ${DATASETS.map(
+        d => `${d.serverName} (${d.wal} WAL + ${BACKUPS} backups)`,
+      ).join(', ')} into ${store}\n`,
+    );
     for (const d of DATASETS) {
       await putAll(server.client, backupObjects(d.serverName, d.wal));
       await putAll(server.client, datasetObjects(d.serverName, d.wal));
     }
     const seedMs = Date.now() - t0;
-    writeFileSync(marker, JSON.stringify({ version: SEED_VERSION, datasets: DATASETS, seedMs }, null, 2));
+    writeFileSync(
+      marker,
+      JSON.stringify(
+        { version: SEED_VERSION, datasets: DATASETS, seedMs },
+        null,
+        2,
+      ),
+    );
     return { server, seedMs };
   }
   return { server: await startS3rverProcess(store) };
@@ -253,17 +321,29 @@ async function seededS3rver(): Promise<{ server: S3rverProcess; seedMs?: number 
 // ------------------------------------------------------------------------------------------------
 // Measurements.
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timeOurScan(endpoint: string, serverName: string) {
   const counter = new S3RequestCounter();
   const scanner = BarmanArchiveScanner.create({
-    client: createS3Client({ endpoint, credentials: { ...S3RVER_CREDENTIALS }, requestCounter: counter }),
+    client: createS3Client({
+      endpoint,
+      credentials: { ...S3RVER_CREDENTIALS },
+      requestCounter: counter,
+    }),
   });
   const t0 = process.hrtime.bigint();
   const result = await scanner.scan({ destination: DESTINATION, serverName });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, requests: result.catalog.scan.requests, commands: counter.commands, result, scanner, counter };
+  return {
+    ms,
+    requests: result.catalog.scan.requests,
+    commands: counter.commands,
+    result,
+    scanner,
+    counter,
+  };
 }
 
 async function timeBarman(barman: BarmanCloud, serverName: string) {
@@ -272,9 +352,17 @@ async function timeBarman(barman: BarmanCloud, serverName: string) {
   const t1 = Date.now();
   const check = await barman.checkWalArchive(serverName);
   const t2 = Date.now();
-  if (list.length !== BACKUPS) throw new Error(`barman-cloud-backup-list saw ${list.length} backups, expected ${BACKUPS}`);
-  if (check.exitCode !== 1 || !/Expected empty archive/.test(check.stderr + check.stdout)) {
-    throw new Error(`barman-cloud-check-wal-archive: unexpected exit ${check.exitCode}: ${check.stderr}`);
+  if (list.length !== BACKUPS)
+    throw new Error(
+      `barman-cloud-backup-list saw ${list.length} backups, expected ${BACKUPS}`,
+    );
+  if (
+    check.exitCode !== 1 ||
+    !/Expected empty archive/.test(check.stderr + check.stdout)
+  ) {
+    throw new Error(
+      `barman-cloud-check-wal-archive: unexpected exit ${check.exitCode}: ${check.stderr}`,
+    );
   }
   return { listMs: t1 - t0, checkMs: t2 - t1, totalMs: t2 - t0 };
 }
@@ -291,24 +379,38 @@ async function timeFlatReference(client: S3Client, serverName: string) {
     let token: string | undefined;
     do {
       requests++;
-      const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: BUCKET,
+          Prefix: prefix,
+          ContinuationToken: token,
+        }),
+      );
       for (const o of page.Contents ?? []) onKey(o.Key!);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   };
   await listAll(`${PREFIX}/${serverName}/wals/`, () => walKeys++);
   const infos: string[] = [];
-  await listAll(`${PREFIX}/${serverName}/base/`, key => key.endsWith('/backup.info') && infos.push(key));
+  await listAll(
+    `${PREFIX}/${serverName}/base/`,
+    key => key.endsWith('/backup.info') && infos.push(key),
+  );
   for (const key of infos) {
     requests++;
-    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    const got = await client.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: key }),
+    );
     await got.Body!.transformToString();
   }
   return { ms: Date.now() - t0, requests, walKeys };
 }
 
 /** How many WAL keys barman 3.4's own listing sees (its list_bucket makes ONE ListObjectsV2 call). */
-async function keysSeenByBarman(endpoint: string, serverName: string): Promise<number | undefined> {
+async function keysSeenByBarman(
+  endpoint: string,
+  serverName: string,
+): Promise<number | undefined> {
   const script = [
     'import sys',
     'from barman.cloud_providers.aws_s3 import S3CloudInterface',
@@ -318,13 +420,20 @@ async function keysSeenByBarman(endpoint: string, serverName: string): Promise<n
   ].join('\n');
   return new Promise(resolvePromise => {
     const child = spawn('/usr/bin/python3', ['-c', script], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_DEFAULT_REGION: 'us-east-1' },
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_DEFAULT_REGION: 'us-east-1',
+      },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     let out = '';
     child.stdout.on('data', d => (out += d));
     child.on('error', () => resolvePromise(undefined));
-    child.on('close', code => resolvePromise(code === 0 ? Number(out.trim()) : undefined));
+    child.on('close', code =>
+      resolvePromise(code === 0 ? Number(out.trim()) : undefined),
+    );
   });
 }
 
@@ -334,7 +443,11 @@ async function keysSeenByBarman(endpoint: string, serverName: string): Promise<n
 
 class FakeS3 {
   requests = 0;
-  constructor(private readonly serverName: string, private readonly walCount: number, private readonly backups: SyntheticBackup[]) {}
+  constructor(
+    private readonly serverName: string,
+    private readonly walCount: number,
+    private readonly backups: SyntheticBackup[],
+  ) {}
 
   async send(command: unknown): Promise<unknown> {
     this.requests++;
@@ -344,21 +457,37 @@ class FakeS3 {
     if (command instanceof GetObjectCommand) {
       const m = /base\/(\d{8}T\d{6})\/backup\.info$/.exec(input.Key);
       const b = m && this.backups.find(x => x.id === m[1]);
-      if (!b) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+      if (!b)
+        throw Object.assign(new Error('NoSuchKey'), {
+          name: 'NoSuchKey',
+          $metadata: { httpStatusCode: 404 },
+        });
       const bytes = Buffer.from(b.info);
-      return { Body: { transformToByteArray: async () => new Uint8Array(bytes) } };
+      return {
+        Body: { transformToByteArray: async () => new Uint8Array(bytes) },
+      };
     }
-    if (!(command instanceof ListObjectsV2Command)) throw new Error(`FakeS3: unsupported ${String(command)}`);
+    if (!(command instanceof ListObjectsV2Command))
+      throw new Error(`FakeS3: unsupported ${String(command)}`);
     const prefix: string = input.Prefix ?? '';
     const after: string = input.ContinuationToken ?? input.StartAfter ?? '';
     const maxKeys = Math.min(1000, input.MaxKeys ?? 1000);
     if (prefix === `${root}base/`) {
-      const keys = this.backups.flatMap(b => [`${root}base/${b.id}/backup.info`, `${root}base/${b.id}/data.tar.gz`]);
-      return this.page(keys.filter(k => k > after), maxKeys, lastModified);
+      const keys = this.backups.flatMap(b => [
+        `${root}base/${b.id}/backup.info`,
+        `${root}base/${b.id}/data.tar.gz`,
+      ]);
+      return this.page(
+        keys.filter(k => k > after),
+        maxKeys,
+        lastModified,
+      );
     }
     if (prefix === `${root}wals/` && input.Delimiter === '/') {
       const dirs = Math.floor(this.walCount / SEGMENTS_PER_LOG) + 1;
-      const CommonPrefixes = Array.from({ length: dirs }, (_, i) => ({ Prefix: `${root}wals/00000001${hex8(i)}/` }));
+      const CommonPrefixes = Array.from({ length: dirs }, (_, i) => ({
+        Prefix: `${root}wals/00000001${hex8(i)}/`,
+      }));
       return { Contents: [], CommonPrefixes, IsTruncated: false, KeyCount: 0 };
     }
     const m = /wals\/00000001([0-9A-F]{8})\/$/.exec(prefix);
@@ -382,7 +511,9 @@ class FakeS3 {
     return {
       Contents: slice.map(Key => ({
         Key,
-        Size: Key.endsWith('backup.info') ? this.backupInfoSize(Key) : 16 * 1024 * 1024,
+        Size: Key.endsWith('backup.info')
+          ? this.backupInfoSize(Key)
+          : 16 * 1024 * 1024,
         LastModified: lastModified,
       })),
       IsTruncated: truncated,
@@ -402,9 +533,14 @@ class FakeS3 {
 async function rssChild(keys: number) {
   const before = process.resourceUsage().maxRSS;
   const fake = new FakeS3('rss', keys, syntheticBackups(keys));
-  const scanner = BarmanArchiveScanner.create({ client: fake as unknown as S3Client });
+  const scanner = BarmanArchiveScanner.create({
+    client: fake as unknown as S3Client,
+  });
   const t0 = Date.now();
-  const { catalog } = await scanner.scan({ destination: DESTINATION, serverName: 'rss' });
+  const { catalog } = await scanner.scan({
+    destination: DESTINATION,
+    serverName: 'rss',
+  });
   const ms = Date.now() - t0;
   const after = process.resourceUsage().maxRSS;
   process.stdout.write(
@@ -426,7 +562,13 @@ function runRssChild(keys: number): Promise<Record<string, number | boolean>> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
       process.execPath,
-      ['-r', '@backstage/cli/config/nodeTransform.cjs', __filename, '--rss-child', String(keys)],
+      [
+        '-r',
+        '@backstage/cli/config/nodeTransform.cjs',
+        __filename,
+        '--rss-child',
+        String(keys),
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -448,7 +590,8 @@ async function main() {
     verdicts.push(`${name} ${ok ? 'PASS' : 'FAIL'}`);
     return ok ? 'PASS' : 'FAIL';
   };
-  const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+  const fmt = (ms: number) =>
+    ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
 
   const tools = await findRealBarmanTools();
   const { server, seedMs } = await seededS3rver();
@@ -460,35 +603,65 @@ async function main() {
     for (const d of DATASETS) {
       const { result } = await timeOurScan(server.endpoint, d.serverName);
       const { catalog } = result;
-      if (catalog.scan.walObjects !== d.wal || catalog.backups.length !== BACKUPS || !catalog.scan.complete) {
+      if (
+        catalog.scan.walObjects !== d.wal ||
+        catalog.backups.length !== BACKUPS ||
+        !catalog.scan.complete
+      ) {
         throw new Error(
           `seeded store is inconsistent for ${d.serverName} (wal ${catalog.scan.walObjects}/${d.wal}, backups ${catalog.backups.length}); rerun with CNPG_BENCH_RESEED=1`,
         );
       }
     }
 
-    const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+    const progress = (message: string) =>
+      process.stderr.write(`[bench] ${message}\n`);
     progress('store verified; timing full scans');
     // 1. Full scan of 100k WAL + 100 backups, ours vs barman (median of 3 each).
     const ours: Array<Awaited<ReturnType<typeof timeOurScan>>> = [];
-    for (let i = 0; i < RUNS; i++) ours.push(await timeOurScan(server.endpoint, MAIN.serverName));
-    progress(`ours: ${ours.map(o => fmt(o.ms)).join(', ')} (${ours[0].requests} requests); timing barman`);
-    const barman = new BarmanCloud({ tools, endpoint: server.endpoint, destination: DESTINATION });
+    for (let i = 0; i < RUNS; i++)
+      ours.push(await timeOurScan(server.endpoint, MAIN.serverName));
+    progress(
+      `ours: ${ours.map(o => fmt(o.ms)).join(', ')} (${
+        ours[0].requests
+      } requests); timing barman`,
+    );
+    const barman = new BarmanCloud({
+      tools,
+      endpoint: server.endpoint,
+      destination: DESTINATION,
+    });
     const theirs: Array<Awaited<ReturnType<typeof timeBarman>>> = [];
-    for (let i = 0; i < RUNS; i++) theirs.push(await timeBarman(barman, MAIN.serverName));
+    for (let i = 0; i < RUNS; i++)
+      theirs.push(await timeBarman(barman, MAIN.serverName));
     progress(`barman: ${theirs.map(t => fmt(t.totalMs)).join(', ')}`);
     const ourMs = median(ours.map(o => o.ms));
     const barmanMs = median(theirs.map(t => t.totalMs));
     const ratio = ourMs / barmanMs;
-    rows.push([`full scan, ${MAIN.wal} WAL + ${BACKUPS} backups (ours, median of ${RUNS})`, fmt(ourMs), '', '']);
+    rows.push([
+      `full scan, ${MAIN.wal} WAL + ${BACKUPS} backups (ours, median of ${RUNS})`,
+      fmt(ourMs),
+      '',
+      '',
+    ]);
     rows.push([
       `barman-cloud-backup-list + check-wal-archive (median of ${RUNS})`,
       fmt(barmanMs),
       '',
-      `list ${fmt(median(theirs.map(t => t.listMs)))} + check ${fmt(median(theirs.map(t => t.checkMs)))}`,
+      `list ${fmt(median(theirs.map(t => t.listMs)))} + check ${fmt(
+        median(theirs.map(t => t.checkMs)),
+      )}`,
     ]);
-    rows.push(['ratio ours / barman', ratio.toFixed(3), '<= 0.25', verdict('time-ratio', ratio <= 0.25)]);
-    const seenByBarman = await keysSeenByBarman(server.endpoint, MAIN.serverName);
+    rows.push([
+      'ratio ours / barman',
+      ratio.toFixed(3),
+      '<= 0.25',
+      verdict('time-ratio', ratio <= 0.25),
+    ]);
+    const seenByBarman = await keysSeenByBarman(
+      server.endpoint,
+      MAIN.serverName,
+    );
     rows.push([
       '  WAL keys barman 3.4 actually lists (its list_bucket does not paginate)',
       seenByBarman === undefined ? 'n/a' : `${seenByBarman} of ${MAIN.wal}`,
@@ -522,21 +695,37 @@ async function main() {
     try {
       const before = counter.commands;
       const t0 = Date.now();
-      const refreshed = await scanner.scan({ destination: DESTINATION, serverName: MAIN.serverName, previous: result.state });
+      const refreshed = await scanner.scan({
+        destination: DESTINATION,
+        serverName: MAIN.serverName,
+        previous: result.state,
+      });
       const incMs = Date.now() - t0;
       const incRequests = counter.commands - before;
-      if (refreshed.catalog.scan.walObjects !== MAIN.wal + INCREMENTAL_NEW_WALS) {
-        throw new Error(`incremental scan saw ${refreshed.catalog.scan.walObjects} WAL objects`);
+      if (
+        refreshed.catalog.scan.walObjects !==
+        MAIN.wal + INCREMENTAL_NEW_WALS
+      ) {
+        throw new Error(
+          `incremental scan saw ${refreshed.catalog.scan.walObjects} WAL objects`,
+        );
       }
       const target = 3 + INCREMENTAL_NEW_WALS / 1000;
-      const newDirs = new Set(newKeys.map(k => k.key.split('/').slice(-2)[0])).size;
+      const newDirs = new Set(newKeys.map(k => k.key.split('/').slice(-2)[0]))
+        .size;
       rows.push([
-        `incremental refresh after ${INCREMENTAL_NEW_WALS} new WAL (spanning ${newDirs} hash dirs), ${fmt(incMs)}`,
+        `incremental refresh after ${INCREMENTAL_NEW_WALS} new WAL (spanning ${newDirs} hash dirs), ${fmt(
+          incMs,
+        )}`,
         String(incRequests),
         `<= ${target}`,
         verdict('incremental', incRequests <= target),
       ]);
-      results.incremental = { requests: incRequests, ms: incMs, newHashDirs: newDirs };
+      results.incremental = {
+        requests: incRequests,
+        ms: incMs,
+        newHashDirs: newDirs,
+      };
     } finally {
       // Leave the cached store exactly as seeded.
       await deleteAll(server.client, newKeys);
@@ -547,19 +736,32 @@ async function main() {
     const scaling: Record<string, number> = {};
     for (const d of DATASETS) {
       const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) times.push((await timeOurScan(server.endpoint, d.serverName)).ms);
+      for (let i = 0; i < RUNS; i++)
+        times.push((await timeOurScan(server.endpoint, d.serverName)).ms);
       scaling[d.serverName] = median(times);
-      rows.push([`scaling: full scan, ${d.wal} WAL + ${BACKUPS} backups (median of ${RUNS})`, fmt(median(times)), '', '']);
+      rows.push([
+        `scaling: full scan, ${d.wal} WAL + ${BACKUPS} backups (median of ${RUNS})`,
+        fmt(median(times)),
+        '',
+        '',
+      ]);
     }
 
-    progress(`scaling: ${JSON.stringify(scaling)}; measuring peak RSS (1M keys)`);
+    progress(
+      `scaling: ${JSON.stringify(scaling)}; measuring peak RSS (1M keys)`,
+    );
     // 5. Peak RSS, 1M keys, in a child process.
     const rss = await runRssChild(RSS_KEYS);
     rows.push([
-      `peak RSS, ${RSS_KEYS} WAL keys from an in-memory fake S3 (baseline ${Number(rss.baselineMaxRssMB).toFixed(0)} MB, scan ${fmt(Number(rss.ms))})`,
+      `peak RSS, ${RSS_KEYS} WAL keys from an in-memory fake S3 (baseline ${Number(
+        rss.baselineMaxRssMB,
+      ).toFixed(0)} MB, scan ${fmt(Number(rss.ms))})`,
       `${Number(rss.peakMaxRssMB).toFixed(0)} MB`,
       '<= 256 MB',
-      verdict('rss', Number(rss.peakMaxRssMB) <= 256 && rss.walObjects === RSS_KEYS),
+      verdict(
+        'rss',
+        Number(rss.peakMaxRssMB) <= 256 && rss.walObjects === RSS_KEYS,
+      ),
     ]);
 
     Object.assign(results, {
@@ -576,14 +778,27 @@ async function main() {
     await server.stop();
   }
 
-  const widths = [0, 1, 2, 3].map(i => Math.max(...[['measure', 'value', 'target', 'verdict'], ...rows].map(r => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  const widths = [0, 1, 2, 3].map(i =>
+    Math.max(
+      ...[['measure', 'value', 'target', 'verdict'], ...rows].map(
+        r => r[i].length,
+      ),
+    ),
+  );
+  const line = (r: string[]) =>
+    r.map((c, i) => c.padEnd(widths[i])).join(' | ');
   console.log(line(['measure', 'value', 'target', 'verdict']));
   console.log(widths.map(w => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));
-  if (seedMs !== undefined) console.log(`(seeded the s3rver store in ${fmt(seedMs)}; cached under ${CACHE_DIR})`);
+  if (seedMs !== undefined)
+    console.log(
+      `(seeded the s3rver store in ${fmt(seedMs)}; cached under ${CACHE_DIR})`,
+    );
   mkdirSync(join(ROOT, 'test-output'), { recursive: true });
-  writeFileSync(join(ROOT, 'test-output', 'bench-catalog.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'test-output', 'bench-catalog.json'),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
   console.log(`SUMMARY: ${verdicts.join(', ')}`);
 }
 
