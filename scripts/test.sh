@@ -6,7 +6,8 @@
 #
 # Options (environment):
 #   CNPG_SKIP_E2E=1              skip the browser suite (quick local runs)
-#   CNPG_REAL_BARMAN_REGENERATE=1 regenerate the real Barman archive instead of reusing .cache/ (CI sets it)
+#   CNPG_REAL_BARMAN_REGENERATE=<token> regenerate the real Barman archive (under .cache/real-barman) once for this
+#                                token instead of reusing the cache; .ci/run sets a fresh token per run
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
