@@ -18,23 +18,31 @@ describe('examples/cnpg-demo-entities.yaml', () => {
   const databases = buildDemoDatabases({ now: new Date(), writer: new S3rverDiskWriter(dir) });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** Where a Component points: its cnpg.io/cluster annotation, or the seeded Cluster carrying its kubernetes-id label. */
+  function resolve(component: any): string | undefined {
+    const annotations = component.metadata.annotations ?? {};
+    if (annotations[ANNOTATION_CNPG_CLUSTER]) {
+      return parseCnpgClusterAnnotation(annotations[ANNOTATION_CNPG_CLUSTER], annotations['cnpg.io/kubernetes-cluster'])
+        .map(r => `${r.kubernetesCluster}:${r.namespace}/${r.name}`)
+        .join(',');
+    }
+    const id = annotations['backstage.io/kubernetes-id'];
+    const labelled = databases.filter(d =>
+      d.objects.some(o => o.kind === 'Cluster' && o.metadata.labels?.['backstage.io/kubernetes-id'] === id),
+    );
+    return labelled.map(d => `demo:${d.namespace}/${d.clusterName}`).join(',');
+  }
+
   it('has one Component per demo database, pointing at its Cluster in the `demo` Kubernetes cluster', () => {
     const components = entities.filter(e => e.kind === 'Component');
     for (const db of databases) {
       const component = components.find(c => c.metadata.name === db.entity);
       expect({ entity: db.entity, found: Boolean(component) }).toEqual({ entity: db.entity, found: true });
       expect(component.spec).toMatchObject({ owner: 'guests', lifecycle: 'production', system: 'databases-demo' });
-      const annotations = component.metadata.annotations ?? {};
-      if (annotations[ANNOTATION_CNPG_CLUSTER]) {
-        expect(parseCnpgClusterAnnotation(annotations[ANNOTATION_CNPG_CLUSTER], annotations['cnpg.io/kubernetes-cluster'])).toEqual([
-          { kubernetesCluster: 'demo', namespace: db.namespace, name: db.clusterName },
-        ]);
-      } else {
-        // label fallback: the seeded Cluster carries the matching label
-        const id = annotations['backstage.io/kubernetes-id'];
-        const cluster = db.objects.find(o => o.kind === 'Cluster')!;
-        expect(cluster.metadata.labels?.['backstage.io/kubernetes-id']).toBe(id);
-      }
+      expect({ entity: db.entity, cluster: resolve(component) }).toEqual({
+        entity: db.entity,
+        cluster: `demo:${db.namespace}/${db.clusterName}`,
+      });
     }
     expect(entities.find(e => e.kind === 'System')?.metadata.name).toBe('databases-demo');
   });

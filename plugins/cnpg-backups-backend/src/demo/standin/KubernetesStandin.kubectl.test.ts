@@ -159,7 +159,7 @@ describe('KubernetesStandin with the real kubectl', () => {
     const second = await kubectl('create', '-f', join(dir, 'backup.yaml'));
     expect(second.code).not.toBe(0);
     expect(second.stderr).toContain(
-      'Error from server (AlreadyExists): error when creating "' + join(dir, 'backup.yaml') + '": backups.postgresql.cnpg.io "orders-db-manual" already exists',
+      `Error from server (AlreadyExists): error when creating "${join(dir, 'backup.yaml')}": backups.postgresql.cnpg.io "orders-db-manual" already exists`,
     );
   });
 

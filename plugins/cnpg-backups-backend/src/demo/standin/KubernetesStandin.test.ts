@@ -53,6 +53,11 @@ describe('KubernetesStandin REST semantics', () => {
     await standin.stop();
   });
 
+  function encodeBody(body: unknown): string | undefined {
+    if (body === undefined) return undefined;
+    return typeof body === 'string' ? body : JSON.stringify(body);
+  }
+
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await fetch(`${standin.url}${path}`, {
       method,
@@ -61,7 +66,7 @@ describe('KubernetesStandin REST semantics', () => {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: encodeBody(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
