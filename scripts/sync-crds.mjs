@@ -10,6 +10,7 @@
  * Usage:
  *   node scripts/sync-crds.mjs                 write the JSON file
  *   node scripts/sync-crds.mjs --print         print the JSON to stdout, write nothing
+ *   node scripts/sync-crds.mjs --check         exit 1 when the committed JSON differs from the upstream CRDs
  *   node scripts/sync-crds.mjs --crds DIR      read the CRDs from DIR instead of ../shared/crds
  */
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -24,9 +25,10 @@ const outputFile = join(
 );
 
 function parseArgs(argv) {
-  const args = { print: false, crdsDir: resolve(repoRoot, '../shared/crds') };
+  const args = { print: false, check: false, crdsDir: resolve(repoRoot, '../shared/crds') };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--print') args.print = true;
+    else if (argv[i] === '--check') args.check = true;
     else if (argv[i] === '--crds') args.crdsDir = resolve(argv[++i]);
     else throw new Error(`sync-crds: unknown argument ${argv[i]}`);
   }
@@ -92,6 +94,13 @@ if (isMain) {
   const text = renderCrdSchemas(args.crdsDir);
   if (args.print) {
     process.stdout.write(text);
+  } else if (args.check) {
+    const committed = existsSync(outputFile) ? readFileSync(outputFile, 'utf8') : '';
+    if (committed !== text) {
+      process.stderr.write(`sync-crds: ${outputFile} is out of sync with ${args.crdsDir}; run node scripts/sync-crds.mjs\n`);
+      process.exit(1);
+    }
+    process.stderr.write('sync-crds: crd-schemas.json is in sync\n');
   } else {
     writeFileSync(outputFile, text);
     const count = JSON.parse(text).crds.length;
