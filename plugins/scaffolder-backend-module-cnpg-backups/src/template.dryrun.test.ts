@@ -141,6 +141,8 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
     expect(body.output.links).toEqual(
       expect.arrayContaining([expect.objectContaining({ entityRef: 'component:default/orders' })]),
     );
+    // No warnings for this plan: the Warnings block is left out.
+    expect(body.output.text.map((t: any) => t.title)).not.toContain('Warnings');
     const files = body.directoryContents.map((f: any) => f.path).sort();
     expect(files).toEqual([
       'cnpg-recovery/README.md',
@@ -167,6 +169,20 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
       create: 'completed',
     });
     expect(logText(response.body)).toContain('Dry run: would create Cluster shop/orders-june1');
+    // The new name differs from the source, but the fixture's source spec carries initdb only:
+    // no warnings either. A same-name restore is warned about:
+    const sameName = await dryRun({
+      kubernetesCluster: 'prod',
+      namespace: 'shop',
+      cluster: 'orders-db',
+      targetKind: 'latest',
+      newClusterName: 'orders-db',
+      output: 'download',
+    });
+    const warnings = sameName.response.body.output.text.find((t: any) => t.title === 'Warnings');
+    expect(warnings.content).toMatch(/source's name "orders-db"/);
+    // Planner and builder give the same words once, not twice.
+    expect(warnings.content.match(/source's name/g)).toHaveLength(1);
     expect(created).toEqual([]);
   });
 

@@ -29,6 +29,7 @@ import {
   assertObjectName,
   assertServerName,
   parseTargetTime,
+  sameNameWarning,
 } from './validation';
 import { checkClusterWebhookRules } from './webhookRules';
 
@@ -165,9 +166,7 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
   const archive = findSourceArchive(sourceSpec, sourceName);
   const warnings: string[] = [];
   if (newName === sourceName) {
-    warnings.push(
-      `The new Cluster has the source's name "${sourceName}": kubectl create fails with AlreadyExists until the old Cluster and its PVCs are completely gone`,
-    );
+    warnings.push(sameNameWarning(sourceName));
   }
 
   // ---- the spec of the new cluster -------------------------------------------------------

@@ -26,6 +26,7 @@ import {
   assertServerName,
   lsnToBigInt,
   parseTargetTime,
+  sameNameWarning,
 } from './validation';
 
 /** The parts of a {@link DatabaseStatus} the planner reads. @public */
@@ -187,9 +188,7 @@ export function planRecovery(options: PlanRecoveryOptions): RecoveryPlan {
     'newClusterName',
   );
   if (newClusterName === sourceCluster) {
-    warnings.push(
-      `The new Cluster has the source's name "${sourceCluster}": create it only after the old Cluster and its PVCs are completely gone`,
-    );
+    warnings.push(sameNameWarning(sourceCluster));
   }
 
   const requested = validateRecoveryTarget(options.target);

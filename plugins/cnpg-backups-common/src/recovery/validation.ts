@@ -225,3 +225,12 @@ export function toPostgresRecoveryTargetTime(value: string): string {
   const { rfc3339 } = parseTargetTime(value);
   return `${rfc3339.slice(0, -1).replace('T', ' ')}+00:00`;
 }
+
+/**
+ * The warning for a recovery Cluster that reuses the source's name (shared by the planner and
+ * the builder so the two never show it twice in different words).
+ * @public
+ */
+export function sameNameWarning(name: string): string {
+  return `The new Cluster has the source's name "${name}": kubectl create fails with AlreadyExists until the old Cluster and its PVCs are completely gone`;
+}

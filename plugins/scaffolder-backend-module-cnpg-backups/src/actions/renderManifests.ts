@@ -114,8 +114,9 @@ function readme(options: {
     'Never delete or "clean up" WAL in the archive to make a serverName reusable.',
     '',
   );
-  if (manifests.warnings.length > 0 || (plan.warnings ?? []).length > 0) {
-    lines.push('## Warnings', '', ...[...(plan.warnings ?? []), ...manifests.warnings].map((w: string) => `- ${w}`), '');
+  const warnings = [...new Set<string>([...(plan.warnings ?? []), ...manifests.warnings])];
+  if (warnings.length > 0) {
+    lines.push('## Warnings', '', ...warnings.map(w => `- ${w}`), '');
   }
   return lines.join('\n');
 }
@@ -211,7 +212,7 @@ export function createCnpgRecoveryManifestAction() {
       ctx.output('manifest', JSON.parse(JSON.stringify(manifests.recoveryCluster)));
       ctx.output('command', command);
       ctx.output('readme', readmeText);
-      ctx.output('warnings', [...(plan.warnings ?? []), ...manifests.warnings]);
+      ctx.output('warnings', [...new Set<string>([...(plan.warnings ?? []), ...manifests.warnings])]);
     },
   });
 }
