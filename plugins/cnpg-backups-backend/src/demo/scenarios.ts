@@ -367,7 +367,10 @@ function obot(ctx: Ctx): DemoDatabase {
   const name = 'obot-postgresql';
   const endpoint = 'http://rustfs-svc.storage.svc.cluster.local:9000';
   const credentials = credentialsFor('obot');
-  const createdAt = dayAt(now, 1, 23, 51, 38); // the re-created pod's start, as in the runbook's evidence
+  // Re-created a day ago (the runbook's cluster was re-created after its PVC was lost).
+  const createdAt = new Date(Math.floor((now.getTime() - 26 * HOUR) / 1000) * 1000);
+  // The most recent scheduled run (03:00 UTC daily) — always after the re-creation.
+  const lastRun = dayAt(now, 0, 3) <= ago(now, 10 * MIN) ? dayAt(now, 0, 3) : dayAt(now, 1, 3);
   const clusterUid = demoUid('Cluster', ns, name);
 
   // The previous incarnation archived WALs (and took one backup) before the cluster was deleted.
@@ -382,12 +385,12 @@ function obot(ctx: Ctx): DemoDatabase {
     sizeGiB: 0.4,
   });
   simulateArchive(old, {
-    from: dayAt(now, 3, 21, 8),
-    to: dayAt(now, 1, 21, 0),
+    from: ago(createdAt, 2.5 * DAY),
+    to: ago(createdAt, 3 * HOUR),
     walEveryMinutes: 20,
-    backups: [{ at: dayAt(now, 2, 3, 0), durationSeconds: 41 }],
+    backups: [{ at: new Date(Math.floor(ago(createdAt, 1.5 * DAY).getTime() / MIN) * MIN), durationSeconds: 41 }],
   });
-  const lastFailed = dayAt(now, now.getUTCHours() >= 3 ? 0 : 1, 3, 0, 4);
+  const lastFailed = new Date(lastRun.getTime() + 4000);
 
   const store = objectStore({
     namespace: ns,
@@ -473,24 +476,24 @@ function obot(ctx: Ctx): DemoDatabase {
     clusterName: name,
     schedule: '0 0 3 * * *',
     createdAt: dayAt(now, 20, 14, 2),
-    lastScheduleTime: dayAt(now, now.getUTCHours() >= 3 ? 0 : 1, 3),
-    nextScheduleTime: dayAt(now, now.getUTCHours() >= 3 ? -1 : 0, 3),
+    lastScheduleTime: lastRun,
+    nextScheduleTime: new Date(lastRun.getTime() + DAY),
     now,
   });
   const failedBackup = pluginBackupCr({
     namespace: ns,
     clusterName: name,
     clusterUid,
-    name: backupCrName('obot-postgresql-daily', dayAt(now, now.getUTCHours() >= 3 ? 0 : 1, 3)),
-    createdAt: dayAt(now, now.getUTCHours() >= 3 ? 0 : 1, 3),
+    name: backupCrName('obot-postgresql-daily', lastRun),
+    createdAt: lastRun,
     podName: `${name}-1`,
     written: {
-      backupId: backupIdOf(dayAt(now, now.getUTCHours() >= 3 ? 0 : 1, 3, 0, 1)),
+      backupId: backupIdOf(new Date(lastRun.getTime() + 1000)),
       status: 'FAILED',
       timeline: 1,
       beginWal: '000000010000000000000002',
       beginLsn: '0/2000028',
-      beginTime: dayAt(now, now.getUTCHours() >= 3 ? 0 : 1, 3, 0, 2),
+      beginTime: new Date(lastRun.getTime() + 2000),
       error: `rpc error: code = Unknown desc = unexpected failure invoking barman-cloud-backup: exit status 4: ${BOTO3_CHECKSUM_ERROR.replace('PutObject', 'UploadPart')}`,
     },
     scheduledBackup: { name: 'obot-postgresql-daily', uid: demoUid('ScheduledBackup', ns, 'obot-postgresql-daily'), ownedBySelf: true },

@@ -86,6 +86,48 @@ describe('the demo objects as written by the scenarios', () => {
   });
 });
 
+describe.each(['2026-11-22T00:04:00Z', '2026-11-22T02:05:00Z', '2026-11-22T03:01:00Z', '2026-03-01T23:59:59Z'])(
+  'the demo data at %s',
+  iso => {
+    it('is valid and never dated in the future, whatever the time of day', () => {
+      const now = new Date(iso);
+      const dir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'demo-time-'));
+      try {
+        const dbs = buildDemoDatabases({ now, writer: new S3rverDiskWriter(dir) });
+        const problems: string[] = [];
+        const times = (value: unknown, where: string) => {
+          if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value) && Date.parse(value) > now.getTime()) {
+            if (!where.endsWith('nextScheduleTime')) problems.push(`${where} = ${value} is in the future`);
+          } else if (value && typeof value === 'object') {
+            for (const [k, v] of Object.entries(value)) times(v, `${where}.${k}`);
+          }
+        };
+        for (const obj of dbs.flatMap(d => d.objects)) {
+          if (obj.kind === 'Secret') continue;
+          const r = validateCnpgResource(obj);
+          if (!r.valid) problems.push(`${obj.kind} ${obj.metadata.name}: ${r.errors.join('; ')}`);
+          times(obj, `${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}`);
+          const created = Date.parse(String(obj.metadata.creationTimestamp));
+          const started = Date.parse(String((obj.status as any)?.startedAt ?? ''));
+          if (obj.kind === 'Backup' && started < created - 60_000) problems.push(`${obj.metadata.name} started before it was created`);
+          const cluster = dbs.flatMap(d => d.objects).find(
+            o => o.kind === 'Cluster' && o.metadata.namespace === obj.metadata.namespace && o.metadata.name === (obj.spec as any)?.cluster?.name,
+          );
+          if (obj.kind === 'Backup' && cluster && created < Date.parse(String(cluster.metadata.creationTimestamp))) {
+            problems.push(`${obj.metadata.name} is older than its Cluster`);
+          }
+        }
+        for (const a of dbs.flatMap(d => d.archives)) {
+          if (a.lastWalAt && a.lastWalAt.getTime() > now.getTime()) problems.push(`${a.serverName}: WAL in the future`);
+        }
+        expect(problems).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
+
 describe('startDemoEnvironment', () => {
   let env: DemoEnvironment;
   let client: S3Client;
