@@ -21,8 +21,8 @@ rm -f "$OUT"/jest.json "$OUT"/e2e.json
 step() { printf '\n\033[1;35m==> %s\033[0m\n' "$*"; }
 started=$(date +%s)
 
-step "System packages for the real-world tests (PostgreSQL 15, barman-cli-cloud, kubectl, Chromium)"
-bash scripts/ensure-apt.sh postgresql-15 barman-cli-cloud kubectl chromium
+step "System packages for the real-world tests (PostgreSQL 15, barman-cli-cloud, kubectl, Chromium, Redis)"
+bash scripts/ensure-apt.sh postgresql-15 barman-cli-cloud kubectl chromium redis-server
 
 step "Type-check (tsc)"
 yarn tsc
