@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * Configuration for the CNPG Backups backend plugin.
@@ -75,6 +77,25 @@ export interface Config {
       concurrency?: number;
       /** Upper bound for one bucket scan before it is reported as `ScanTimeout`. Default 60. */
       timeoutSeconds?: number;
+    };
+
+    refresh?: {
+      /**
+       * Background refresh: a scheduled task (`cnpg-backups-refresh`, global scope: with
+       * several replicas only one runs it at a time, through the backend database's lock)
+       * rescans the databases requested within `requestedWithin` and stores the scans in the
+       * shared cache, so page views are served without waiting for a bucket scan.
+       * Default true.
+       */
+      enabled?: boolean;
+      /** How often. Default `{ minutes: 5 }`. Also accepts ISO 8601 / `5m` style strings. */
+      frequency?: HumanDuration | string;
+      /** Upper bound for one refresh run. Default `{ minutes: 10 }`. */
+      timeout?: HumanDuration | string;
+      /** Delay after backend start. Default `{ minutes: 1 }`. */
+      initialDelay?: HumanDuration | string;
+      /** Only databases requested this recently are refreshed. Default `{ hours: 1 }`. */
+      requestedWithin?: HumanDuration | string;
     };
 
     demo?: {

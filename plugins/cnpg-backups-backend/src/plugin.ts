@@ -7,10 +7,17 @@ import { cnpgBackupsPermissions } from '@cnpg-backups/plugin-cnpg-backups-common
 import { validateCnpgResource } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { S3EndpointPolicy, ScannerArchiveReaderFactory } from './archive';
 import { HttpCnpgKubernetesClient, readKubernetesClusters } from './kubernetes';
+import {
+  readBackgroundRefreshConfig,
+  RecentlyRequestedDatabases,
+  recordRequestedDatabases,
+  scheduleBackgroundRefresh,
+} from './service/BackgroundRefresh';
 import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from './service/KubernetesClientRegistry';
 import { ScanCache } from './service/ScanCache';
 import { createRouter } from './service/router';
+import type { CnpgBackupsService } from './service/types';
 
 /**
  * The CNPG Backups backend plugin.
@@ -30,6 +37,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         cache: coreServices.cache,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -108,6 +116,24 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           validateClusterManifest: validateCnpgResource,
         });
 
+        // Background refresh (one replica at a time) of the databases people look at.
+        const refresh = readBackgroundRefreshConfig(config);
+        let served: CnpgBackupsService = service;
+        if (refresh.enabled) {
+          const requested = new RecentlyRequestedDatabases({
+            cache: deps.cache,
+            requestedWithin: refresh.requestedWithin,
+          });
+          served = recordRequestedDatabases(service, requested, logger);
+          await scheduleBackgroundRefresh({
+            scheduler: deps.scheduler,
+            config: refresh,
+            service,
+            requested,
+            logger,
+          });
+        }
+
         httpRouter.use(
           await createRouter({
             logger,
@@ -115,7 +141,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             permissions: deps.permissions,
             catalog: deps.catalog,
             auditor: deps.auditor,
-            service,
+            service: served,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
