@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createS3Client } from '../s3/createS3Client';
 import {
@@ -59,23 +59,24 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
 
   it('503 SlowDown is retried and the scan still completes', async () => {
     const { catalog } = await scanWith([
-      { when: isList('/wals/0000000100000000/'), action: { type: 'status', status: 503, code: 'SlowDown' }, times: 2 },
+      { when: isList('/wals/'), action: { type: 'status', status: 503, code: 'SlowDown' }, times: 2 },
     ]);
     expect(catalog.scan.complete).toBe(true);
     expect(catalog.scan.errors).toEqual([]);
     expect(catalog.wal.timelines[0].segmentCount).toBe(11);
     expect(proxy.faulted).toBe(2);
     expect(catalog.scan.retries).toBe(2);
-    expect(catalog.scan.requests).toBe(5);
+    // base/, the flat wals/ listing, two backup.info GETs.
+    expect(catalog.scan.requests).toBe(4);
   });
 
   it('503 SlowDown until retries run out → S3Unavailable, WAL part missing, marked incomplete', async () => {
     const { catalog } = await scanWith([
-      { when: isList('/wals/0000000100000000/'), action: { type: 'status', status: 503, code: 'SlowDown' } },
+      { when: isList('/wals/'), action: { type: 'status', status: 503, code: 'SlowDown' } },
     ]);
     expect(catalog.scan.complete).toBe(false);
     expect(catalog.scan.errors).toEqual([
-      expect.objectContaining({ name: 'S3Unavailable', key: 'demo/pg-demo/wals/0000000100000000/' }),
+      expect.objectContaining({ name: 'S3Unavailable', key: 'demo/pg-demo/wals/' }),
     ]);
     expect(proxy.faulted).toBe(3);
     // What was read is still there; nothing claims the WAL chain is fine.
@@ -120,14 +121,14 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
   });
 
   it('connection resets on every attempt → S3Unreachable', async () => {
-    const { catalog } = await scanWith([{ when: isList('/wals/0000000100000000/'), action: { type: 'reset' } }]);
+    const { catalog } = await scanWith([{ when: isList('/wals/'), action: { type: 'reset' } }]);
     expect(catalog.scan.complete).toBe(false);
     expect(catalog.scan.errors.map(e => e.name)).toEqual(['S3Unreachable']);
   });
 
   it('truncated XML on a listing → S3InvalidResponse', async () => {
     const { catalog } = await scanWith(
-      [{ when: isList('/wals/0000000100000000/'), action: { type: 'truncate', bytes: 300 } }],
+      [{ when: isList('/wals/'), action: { type: 'truncate', bytes: 300 } }],
       { maxAttempts: 1 },
     );
     expect(catalog.scan.complete).toBe(false);
@@ -156,31 +157,23 @@ describe('BarmanArchiveScanner with scripted listings (aws-sdk-client-mock)', ()
   const d = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n));
   const root = 'p/db/';
 
-  it('pages delimiter listings (CommonPrefixes across continuation tokens) and dedupes a key listed twice', async () => {
+  it('pages wals/ with StartAfter and drops a key a server repeats across pages', async () => {
     const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
     const mock = mockClient(client);
     mock.on(ListObjectsV2Command, { Prefix: `${root}base/` }).resolves({ IsTruncated: false, Contents: [] });
-    // wals/ top level: hash dirs split over two pages.
-    mock
-      .on(ListObjectsV2Command, { Prefix: `${root}wals/`, Delimiter: '/', ContinuationToken: undefined })
-      .resolves({ IsTruncated: true, NextContinuationToken: 't1', CommonPrefixes: [{ Prefix: `${root}wals/0000000100000000/` }] });
-    mock
-      .on(ListObjectsV2Command, { Prefix: `${root}wals/`, Delimiter: '/', ContinuationToken: 't1' })
-      .resolves({ IsTruncated: false, CommonPrefixes: [{ Prefix: `${root}wals/0000000100000001/` }] });
-    const seg = (log: number, n: number) => `${root}wals/000000010000000${log}/000000010000000${log}000000${n.toString(16).toUpperCase().padStart(2, '0')}.gz`;
-    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/0000000100000000/`, ContinuationToken: undefined }).resolves({
+    const seg = (log: number, n: number) =>
+      `${root}wals/000000010000000${log}/000000010000000${log}000000${n.toString(16).toUpperCase().padStart(2, '0')}.gz`;
+    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/`, StartAfter: undefined }).resolves({
       IsTruncated: true,
-      NextContinuationToken: 'a',
       Contents: [0xfd, 0xfe].map(n => ({ Key: seg(0, n), Size: 10, LastModified: d(n) })),
     });
-    // The page boundary repeats FE.
-    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/0000000100000000/`, ContinuationToken: 'a' }).resolves({
+    // This server repeats FE on the next page.
+    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/`, StartAfter: seg(0, 0xfe) }).resolves({
       IsTruncated: false,
-      Contents: [0xfe, 0xff].map(n => ({ Key: seg(0, n), Size: 10, LastModified: d(n) })),
-    });
-    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/0000000100000001/` }).resolves({
-      IsTruncated: false,
-      Contents: [{ Key: seg(1, 0), Size: 10, LastModified: d(300) }],
+      Contents: [
+        ...[0xfe, 0xff].map(n => ({ Key: seg(0, n), Size: 10, LastModified: d(n) })),
+        { Key: seg(1, 0), Size: 10, LastModified: d(300) },
+      ],
     });
     const scanner = BarmanArchiveScanner.create({ client });
     const { catalog } = await scanner.scan({ destination: 's3://bucket/p', serverName: 'db' });
@@ -192,7 +185,92 @@ describe('BarmanArchiveScanner with scripted listings (aws-sdk-client-mock)', ()
       lastSegment: '000000010000000100000000',
       gaps: [],
     });
-    expect(catalog.scan.requests).toBe(6);
+    expect(catalog.scan.requests).toBe(3);
+  });
+
+  describe('a full scan splits wals/ into parallel key ranges at the backups\' first hash directories', () => {
+    const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+    const walName = (i: number) => `00000001${hex8(i >> 8)}${hex8(i & 255)}`;
+    const WALS = 5000;
+    const keys: string[] = [];
+    for (let i = 1; i <= WALS; i++) keys.push(`${root}wals/${walName(i).slice(0, 16)}/${walName(i)}.gz`);
+    keys.push(`${root}wals/00000002.history`);
+    for (let i = WALS + 1; i <= WALS + 300; i++) {
+      const name = `00000002${walName(i).slice(8)}`;
+      keys.push(`${root}wals/${name.slice(0, 16)}/${name}.gz`);
+    }
+    keys.sort();
+    const backups = [1, 1200, 2500, 3800, 4900].map((begin, k) => ({
+      id: `2026010${k + 1}T000000`,
+      info: [
+        `begin_time=2026-01-0${k + 1} 00:00:00+00:00`,
+        `begin_wal=${walName(begin)}`,
+        `end_time=2026-01-0${k + 1} 00:01:00+00:00`,
+        `end_wal=${walName(begin + 1)}`,
+        'status=DONE',
+        'timeline=1',
+        'xlog_segment_size=16777216',
+        '',
+      ].join('\n'),
+    }));
+
+    function fakeS3(log: Array<{ startAfter?: string; maxKeys?: number; returned: number }>) {
+      const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+      const mock = mockClient(client);
+      mock.on(ListObjectsV2Command, { Prefix: `${root}base/` }).resolves({
+        IsTruncated: false,
+        Contents: backups.map(b => ({ Key: `${root}base/${b.id}/backup.info`, Size: b.info.length, LastModified: d(1) })),
+      });
+      mock.on(GetObjectCommand).callsFake(input => {
+        const b = backups.find(x => input.Key.endsWith(`${x.id}/backup.info`))!;
+        const bytes = Buffer.from(b.info);
+        return { Body: { transformToByteArray: async () => new Uint8Array(bytes) } };
+      });
+      mock.on(GetObjectCommand, { Key: `${root}wals/00000002.history` }).resolves({
+        Body: { transformToByteArray: async () => new Uint8Array(Buffer.from('1\t0/13890000000\tno recovery target specified\n')) },
+      } as any);
+      mock.on(ListObjectsV2Command, { Prefix: `${root}wals/` }).callsFake(async input => {
+        // A little latency, so that ranges really overlap in time.
+        await new Promise(r => setTimeout(r, 2));
+        const from = input.StartAfter === undefined ? 0 : keys.findIndex(k => k > input.StartAfter);
+        const max = Math.min(1000, input.MaxKeys ?? 1000);
+        const slice = from < 0 ? [] : keys.slice(from, from + max);
+        log.push({ startAfter: input.StartAfter, maxKeys: input.MaxKeys, returned: slice.length });
+        return {
+          IsTruncated: from >= 0 && from + max < keys.length,
+          Contents: slice.map(Key => ({ Key, Size: Key.endsWith('.history') ? 40 : 16 << 20, LastModified: d(2) })),
+        };
+      });
+      return client;
+    }
+
+    it('lists every key exactly once and builds the same catalog as a single sequential listing', async () => {
+      const parallelLog: Array<{ startAfter?: string; maxKeys?: number; returned: number }> = [];
+      const parallel = await BarmanArchiveScanner.create({ client: fakeS3(parallelLog), concurrency: 4 }).scan({
+        destination: 's3://bucket/p',
+        serverName: 'db',
+      });
+      const sequentialLog: typeof parallelLog = [];
+      const sequential = await BarmanArchiveScanner.create({ client: fakeS3(sequentialLog), concurrency: 1 }).scan({
+        destination: 's3://bucket/p',
+        serverName: 'db',
+      });
+      expect(parallel.catalog.scan.errors).toEqual([]);
+      expect(parallel.catalog.scan.complete).toBe(true);
+      expect(parallel.catalog.scan.walObjects).toBe(WALS + 301);
+      expect({ ...parallel.catalog, scan: undefined }).toEqual({ ...sequential.catalog, scan: undefined });
+      expect(parallel.catalog.wal.timelines.map(t => [t.timeline, t.segmentCount, t.gaps.length])).toEqual([
+        [1, WALS, 0],
+        [2, 300, 0],
+      ]);
+      // Some ranges started at a backup's hash directory...
+      const rangeStarts = parallelLog.map(l => l.startAfter).filter(s => s !== undefined && /wals\/[0-9A-F]{16}$/.test(s));
+      expect(rangeStarts.length).toBeGreaterThan(0);
+      // ...and together they fetched barely more than the keys there are.
+      const fetched = parallelLog.reduce((sum, l) => sum + l.returned, 0);
+      expect(fetched).toBeLessThan(keys.length + 4 * 20);
+      expect(parallelLog.length).toBeLessThanOrEqual(Math.ceil(keys.length / 1000) + 4);
+    });
   });
 
   it('pages the serverName discovery listing', async () => {

@@ -97,10 +97,10 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
     ]);
     expect(catalog.wal.compressions).toEqual(['gzip', 'bzip2']);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBe('00000001000000000000000B');
-    // base/ listing + 2 backup.info GETs + wals/ delimiter listing + 1 hash dir.
-    expect(catalog.scan.requests).toBe(5);
-    expect(counter.commands).toBe(5);
-    expect(counter.httpRequests).toBe(5);
+    // base/ listing + 2 backup.info GETs + one flat wals/ listing.
+    expect(catalog.scan.requests).toBe(4);
+    expect(counter.commands).toBe(4);
+    expect(counter.httpRequests).toBe(4);
   });
 
   it('finds serverNames under a multi-level prefix, ignoring other folders', async () => {
@@ -192,25 +192,25 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
         lastSegment: wal(1, 0, 1499),
         gaps: [],
       });
-      // base (1) + backup.info (1) + wals/ top (1) + history GET (1) + ceil(1500/1000) (2).
-      expect(catalog.scan.requests).toBe(6);
+      // base (1) + backup.info (1) + history GET (1) + ceil(1501/1000) flat wals/ pages (2).
+      expect(catalog.scan.requests).toBe(5);
     });
 
-    it('refreshes incrementally: 3 requests + 1 per 1,000 new WALs, and the same catalog as a full scan', async () => {
+    it('refreshes incrementally: base/ + 1 request per 1,000 new WALs, and the same catalog as a full scan', async () => {
       const first = await scanner.scan({ destination, serverName: 'busy-db' });
 
-      // Nothing new: base, wals/ top, newest dir after its last key.
+      // Nothing new: base/, and wals/ after the last key seen.
       const idle = await scanner.scan({ destination, serverName: 'busy-db', previous: first.state });
-      expect(idle.catalog.scan).toMatchObject({ incremental: true, requests: 3, complete: true });
+      expect(idle.catalog.scan).toMatchObject({ incremental: true, requests: 2, complete: true });
 
       await addWals(7);
       const small = await scanner.scan({ destination, serverName: 'busy-db', previous: idle.state });
-      expect(small.catalog.scan.requests).toBe(3);
+      expect(small.catalog.scan.requests).toBe(2);
       expect(small.catalog.wal.timelines[0].segmentCount).toBe(1507);
 
       await addWals(1001);
       const large = await scanner.scan({ destination, serverName: 'busy-db', previous: small.state });
-      expect(large.catalog.scan.requests).toBe(4);
+      expect(large.catalog.scan.requests).toBe(3);
       expect(large.catalog.wal.timelines[0].segmentCount).toBe(2508);
 
       const full = await scanner.scan({ destination, serverName: 'busy-db' });
@@ -237,11 +237,11 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
       );
     await put(0, 250);
     const first = await scanner.scan({ destination, serverName: 'edge-db' });
-    expect(first.catalog.scan.requests).toBe(4);
+    expect(first.catalog.scan.requests).toBe(3);
     await put(250, 260);
     const refresh = await scanner.scan({ destination, serverName: 'edge-db', previous: first.state });
-    // base, wals/ top, the old newest dir after its last key, the new dir.
-    expect(refresh.catalog.scan.requests).toBe(4);
+    // base/, and one flat wals/ page after the last key (it spans both dirs).
+    expect(refresh.catalog.scan.requests).toBe(2);
     expect(refresh.catalog.wal.timelines[0]).toMatchObject({
       segmentCount: 260,
       lastSegment: wal(1, 1, 3),
@@ -250,6 +250,46 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
     const full = await scanner.scan({ destination, serverName: 'edge-db' });
     expect({ ...refresh.catalog, scan: undefined }).toEqual({ ...full.catalog, scan: undefined });
   }, 60_000);
+
+  it('refreshes across a promotion: the new history file and timeline sort after the old WAL and are found', async () => {
+    const root = 'promo/ha-db/';
+    const destination = 's3://cnpg-backups/promo';
+    await harness.put(
+      BUCKET,
+      `${root}base/20260101T000000/backup.info`,
+      backupInfo({ beginWal: wal(1, 0, 1), endWal: wal(1, 0, 1), time: '2026-01-01 00:00:05', segmentSize: 16777216 }),
+    );
+    for (let seg = 1; seg <= 5; seg++) await harness.put(BUCKET, `${root}wals/${dirOf(1, 0)}/${wal(1, 0, seg)}.gz`, 'w');
+    const first = await scanner.scan({ destination, serverName: 'ha-db' });
+    // The promotion: the old primary's .partial, the new timeline's history file, its WAL.
+    await harness.put(BUCKET, `${root}wals/${dirOf(1, 0)}/${wal(1, 0, 6)}.partial.gz`, 'p');
+    await harness.put(BUCKET, `${root}wals/00000002.history.gz`, zlib.gzipSync('1\t0/6000000\tno recovery target specified\n'));
+    for (let seg = 6; seg <= 8; seg++) await harness.put(BUCKET, `${root}wals/${dirOf(2, 0)}/${wal(2, 0, seg)}.gz`, 'w');
+    const refresh = await scanner.scan({ destination, serverName: 'ha-db', previous: first.state });
+    // base/, one wals/ page after the last key, the new history file.
+    expect(refresh.catalog.scan).toMatchObject({ incremental: true, requests: 3, complete: true });
+    expect(refresh.catalog.wal.timelines.map(t => [t.timeline, t.segmentCount, t.parentTimeline])).toEqual([
+      [1, 5, undefined],
+      [2, 3, 1],
+    ]);
+    expect(refresh.catalog.wal.timelines[0].partialSegments).toEqual([wal(1, 0, 6)]);
+    const full = await scanner.scan({ destination, serverName: 'ha-db' });
+    expect({ ...refresh.catalog, scan: undefined }).toEqual({ ...full.catalog, scan: undefined });
+  }, 30_000);
+
+  it('lists in full when the previous state is older than fullScanAfterMs, reusing cached backup.info', async () => {
+    const strict = BarmanArchiveScanner.create({
+      client: createS3Client({ endpoint: harness.endpoint, credentials: S3RVER_CREDENTIALS, requestCounter: counter }),
+      fullScanAfterMs: 0,
+    });
+    const first = await strict.scan({ destination: 's3://cnpg-backups/demo', serverName: 'pg-demo' });
+    await new Promise(r => setTimeout(r, 5));
+    const again = await strict.scan({ destination: 's3://cnpg-backups/demo', serverName: 'pg-demo', previous: first.state });
+    expect(again.catalog.scan.incremental).toBe(false);
+    // base/ + wals/, no GET: the backup.info files did not change.
+    expect(again.catalog.scan.requests).toBe(2);
+    expect({ ...again.catalog, scan: undefined }).toEqual({ ...first.catalog, scan: undefined });
+  });
 
   describe('timelines, history files and retention', () => {
     const destination = 's3://cnpg-backups/tl';

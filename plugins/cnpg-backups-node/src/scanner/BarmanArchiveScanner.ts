@@ -47,7 +47,7 @@ export interface CachedObjectText {
 /** What one hash directory held at the last scan. @public */
 export interface HashDirState {
   list: CompactObjectList;
-  /** False when the listing of this directory failed part-way: the next scan relists it. */
+  /** Always true since `wals/` is listed flat; a failed listing sets {@link ScanState.walComplete} instead. */
   complete: boolean;
 }
 
@@ -57,12 +57,18 @@ export interface HashDirState {
  * @public
  */
 export interface ScanState {
-  readonly version: 1;
+  readonly version: 2;
   readonly destination: string;
   readonly serverName: string;
   readonly scannedAt: string;
   /** Hash directory name (`0000000100000000`) → its objects. */
   readonly hashDirs: ReadonlyMap<string, HashDirState>;
+  /** Files directly under `wals/` (history files). */
+  readonly walTop: CompactObjectList;
+  /** Greatest key under `wals/` seen (relative to it): the next scan lists after it. */
+  readonly lastWalName?: string;
+  /** False when part of `wals/` could not be listed: the next scan lists it in full. */
+  readonly walComplete: boolean;
   /** Backup ids present in `base/`. */
   readonly backupIds: ReadonlySet<string>;
   /** Backup id → backup.info. */
@@ -96,6 +102,13 @@ export interface BarmanArchiveScannerOptions {
   /** Maximum requests in flight per scan. Default 8. */
   concurrency?: number;
   logger?: ScannerLogger;
+  /**
+   * A `previous` state older than this (ms) is not used for an incremental scan; the archive
+   * is listed in full (cached backup.info texts are still reused). An incremental scan only
+   * lists what is new, so it cannot see WAL deleted from the middle of the archive, nor WAL
+   * that retention trimmed without deleting a backup. Default 1 hour.
+   */
+  fullScanAfterMs?: number;
 }
 
 const HASH_DIR = /^[0-9A-Fa-f]{16}$/;
@@ -129,6 +142,7 @@ export class BarmanArchiveScanner {
   readonly #client: S3Client;
   readonly #concurrency: number;
   readonly #logger?: ScannerLogger;
+  readonly #fullScanAfterMs: number;
 
   static create(options: BarmanArchiveScannerOptions): BarmanArchiveScanner {
     return new BarmanArchiveScanner(options);
@@ -138,6 +152,7 @@ export class BarmanArchiveScanner {
     this.#client = options.client;
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.#logger = options.logger;
+    this.#fullScanAfterMs = options.fullScanAfterMs ?? 3_600_000;
   }
 
   /**
@@ -221,10 +236,18 @@ export class BarmanArchiveScanner {
    * cannot finish returns what it read with `scan.complete = false` and named
    * `scan.errors`.
    *
-   * With `previous` (the state of an earlier scan of the same destination and serverName)
-   * only `base/`, the top of `wals/`, the newest hash directory (from its last key on) and
-   * new hash directories are listed, and only new or changed backup.info/history files are
-   * read: about 3 requests plus one per 1,000 new WAL files.
+   * `wals/` is listed flat (no delimiter): WAL names, hash directories and `<TLI>.history`
+   * files sort lexically in archiving order, so one key range holds everything. A full scan
+   * starts listing at once and, as soon as the backup.info files tell where the WAL of each
+   * backup begins, splits the rest of the key range into parallel ranges (see
+   * {@link planWalSplits}).
+   *
+   * With `previous` (the state of an earlier scan of the same destination and serverName, not
+   * older than `fullScanAfterMs`) `base/` is listed, `wals/` is listed from the last key seen
+   * on (`StartAfter`), and only new or changed backup.info/history files are read: 2 requests
+   * plus one per 1,000 new WAL files (plus one GET per new backup). When `base/` shows that
+   * backups were deleted (retention), the start of `wals/` up to the oldest remaining backup is
+   * listed again, because retention removes that WAL too.
    *
    * @throws InvalidDestinationError for a malformed destination or serverName.
    */
@@ -235,41 +258,47 @@ export class BarmanArchiveScanner {
   }): Promise<ScanResult> {
     const started = Date.now();
     const ctx = this.#context(options.destination, options.serverName);
-    const previous =
+    // Same archive: its cached backup.info/history texts stay usable whatever its age.
+    const sameArchive =
       options.previous &&
-      options.previous.version === 1 &&
+      options.previous.version === 2 &&
       options.previous.destination === options.destination &&
       options.previous.serverName === options.serverName
         ? options.previous
         : undefined;
+    // Incremental only from a complete, recent listing: WAL deleted in the middle of the
+    // archive (a manual delete, retention that removed no backup) is only seen by a full one.
+    const age = sameArchive ? started - Date.parse(sameArchive.scannedAt) : NaN;
+    const previous =
+      sameArchive && sameArchive.walComplete && age >= 0 && age <= this.#fullScanAfterMs
+        ? sameArchive
+        : undefined;
+    const walPrefix = `${ctx.root}wals/`;
 
-    // ---- phase 1: base/ (everything, for sizes) and the top of wals/ (hash dirs, history).
+    // ---- WAL listing: what the listing from the last known key on (or from the start) finds.
+    const fresh = new WalSink();
+    let walComplete = true;
+    const runPartition = (p: WalPartition, sink: WalSink) =>
+      this.#listWalRange(ctx, p, sink, () => segmentsPerDir).catch(error => {
+        walComplete = false;
+        fail(ctx, toS3AccessError(error, { bucket: ctx.destination.bucket, key: walPrefix }).toScanError());
+      });
+    let segmentsPerDir: number | undefined;
+    const lister = new WalRangeLister(p => runPartition(p, fresh));
+    let firstPageTruncated: (truncated: boolean) => void = () => {};
+    const moreThanOnePage = new Promise<boolean>(resolve => {
+      firstPageTruncated = resolve;
+    });
+    lister.start({
+      startAfter: previous?.lastWalName !== undefined ? walPrefix + previous.lastWalName : undefined,
+      active: true,
+      onFirstPage: truncated => firstPageTruncated(truncated),
+    });
+
+    // ---- base/ (everything, for sizes), then backup.info and keep files.
     const base = new CompactObjectList('base/');
-    const walTop = new CompactObjectList('wals/');
-    const listedDirs: string[] = [];
-    let walTopListed = false;
-    await Promise.all([
-      this.#listInto(ctx, { prefix: `${ctx.root}base/` }, base),
-      this.#listPages(
-        ctx,
-        { prefix: `${ctx.root}wals/`, delimiter: '/' },
-        page => {
-          for (const p of page.CommonPrefixes ?? []) {
-            const dir = p.Prefix?.slice(ctx.root.length + 5, -1);
-            if (dir !== undefined && HASH_DIR.test(dir)) listedDirs.push(dir);
-          }
-          this.#collect(page, `${ctx.root}wals/`, walTop);
-        },
-      ).then(
-        () => {
-          walTopListed = true;
-        },
-        error => fail(ctx, toS3AccessError(error, { bucket: ctx.destination.bucket, key: `${ctx.root}wals/` }).toScanError()),
-      ),
-    ]);
-    const duplicates = base.finish() + walTop.finish();
-
-    // ---- backup ids, and what changed since the previous scan.
+    await this.#listInto(ctx, { prefix: `${ctx.root}base/` }, base);
+    const duplicates = base.finish();
     const backupIds = new Set<string>();
     const infoKeys = new Map<string, number>();
     const keepKeys = new Map<string, number>();
@@ -283,18 +312,29 @@ export class BarmanArchiveScanner {
       if (rest === 'backup.info') infoKeys.set(id, i);
       else if (rest === 'annotations/keep') keepKeys.set(id, i);
     }
-    const backupsRemoved =
-      previous !== undefined &&
-      [...previous.backupIds].some(id => !backupIds.has(id));
 
-    // ---- phase 2: backup.info and keep files, hash directories and history files.
+    // Retention: a backup gone from base/ means barman also deleted the WAL before the oldest
+    // remaining backup. Relist the start of wals/ up to (and with) that backup's hash directory.
+    const relisted = new WalSink();
+    let relistEnd: string | undefined;
+    let relist: Promise<void> | undefined;
+    if (previous && [...previous.backupIds].some(id => !backupIds.has(id))) {
+      const oldestDir = oldestBeginDir(
+        [...backupIds].map(id => previous.backupInfos.get(id)?.text),
+      );
+      const knownEnd =
+        previous.lastWalName !== undefined ? `${walPrefix}${previous.lastWalName}\u0000` : undefined;
+      // `<dir>0` sorts after every `<dir>/…` key and before the next directory.
+      relistEnd = oldestDir !== undefined ? `${walPrefix}${oldestDir}0` : knownEnd;
+      if (relistEnd !== undefined && knownEnd !== undefined && knownEnd < relistEnd) relistEnd = knownEnd;
+      if (relistEnd !== undefined) relist = runPartition({ end: relistEnd, active: true }, relisted);
+    }
+
     const vanished = new Set<string>();
     const backupInfos = new Map<string, CachedObjectText>();
     const keepAnnotations = new Map<string, CachedObjectText>();
     const historyFiles = new Map<string, CachedObjectText>();
-    const hashDirs = new Map<string, HashDirState>();
     const tasks: Promise<void>[] = [];
-
     for (const [id, i] of infoKeys) {
       const key = `${ctx.root}base/${base.name(i)}`;
       tasks.push(
@@ -302,7 +342,7 @@ export class BarmanArchiveScanner {
           key,
           size: base.size(i),
           lastModifiedMs: base.lastModifiedMs(i),
-          cached: previous?.backupInfos.get(id),
+          cached: sameArchive?.backupInfos.get(id),
           maxLength: MAX_BACKUP_INFO_LENGTH,
           tooLargeName: 'BackupInfoTooLarge',
           decode: buffer => buffer.toString('utf8'),
@@ -318,7 +358,7 @@ export class BarmanArchiveScanner {
           key: `${ctx.root}base/${base.name(i)}`,
           size: base.size(i),
           lastModifiedMs: base.lastModifiedMs(i),
-          cached: previous?.keepAnnotations.get(id),
+          cached: sameArchive?.keepAnnotations.get(id),
           maxLength: MAX_KEEP_ANNOTATION_LENGTH,
           tooLargeName: 'KeepAnnotationTooLarge',
           decode: buffer => buffer.toString('utf8'),
@@ -327,17 +367,68 @@ export class BarmanArchiveScanner {
         }),
       );
     }
+    await Promise.all(tasks);
+
+    // A full scan: split the rest of wals/ at the backups' first hash directories, unless
+    // the first page already held all of it.
+    if (!previous && (await moreThanOnePage)) {
+      const infos = [...backupInfos.values()].map(c => c.text);
+      segmentsPerDir = segmentsPerDirOf(infos);
+      for (const dir of planWalSplits({ beginWals: beginWalsOf(infos), parts: this.#concurrency })) {
+        lister.split(`${walPrefix}${dir}`);
+      }
+    }
+    await lister.done();
+    await relist;
+
+    // ---- merge the new listing into what the previous scan knew.
+    const hashDirs = new Map<string, HashDirState>(previous?.hashDirs ?? []);
+    let walTop = previous?.walTop ?? new CompactObjectList('wals/');
+    if (relistEnd !== undefined) {
+      const end = relistEnd;
+      for (const dir of [...hashDirs.keys()]) {
+        if (`${walPrefix}${dir}` < end) hashDirs.delete(dir);
+      }
+      walTop = walTop.filter(name => `${walPrefix}${name}` >= end);
+      walTop.appendFrom(relisted.top);
+      for (const [dir, list] of relisted.dirs) hashDirs.set(dir, { list, complete: true });
+    }
+    if (fresh.top.length > 0) {
+      walTop = walTop === previous?.walTop ? walTop.clone() : walTop;
+      walTop.appendFrom(fresh.top);
+    }
+    let dirDuplicates = walTop.finish();
+    for (const [dir, list] of fresh.dirs) {
+      const known = hashDirs.get(dir)?.list;
+      if (known) {
+        // Copy, so the previous state is never changed by this scan.
+        const merged = known.clone();
+        merged.appendFrom(list);
+        hashDirs.set(dir, { list: merged, complete: true });
+      } else {
+        hashDirs.set(dir, { list, complete: true });
+      }
+    }
+    let lastWalName = previous?.lastWalName;
+    for (const sink of [fresh, relisted]) {
+      if (sink.last !== undefined && (lastWalName === undefined || sink.last > lastWalName)) {
+        lastWalName = sink.last;
+      }
+    }
+
+    // ---- history files (few, small; unchanged ones come from the cache).
+    const historyTasks: Promise<void>[] = [];
     for (let i = 0; i < walTop.length; i++) {
       const name = walTop.name(i);
       const file = classifyArchiveFile(name);
       if (file.kind !== 'history') continue;
-      const key = `${ctx.root}wals/${name}`;
-      tasks.push(
+      const key = `${walPrefix}${name}`;
+      historyTasks.push(
         this.#readSmall(ctx, {
           key,
           size: walTop.size(i),
           lastModifiedMs: walTop.lastModifiedMs(i),
-          cached: previous?.historyFiles.get(name),
+          cached: sameArchive?.historyFiles.get(name),
           maxLength: MAX_HISTORY_FILE_LENGTH,
           tooLargeName: 'HistoryFileTooLarge',
           decode: buffer => decompressHistory(buffer, file.compression),
@@ -349,55 +440,18 @@ export class BarmanArchiveScanner {
             // unreadable here, so the timeline's parentage comes from other history files.
             ctx.errors.push({
               name: 'HistoryContentUnavailable',
-              message: `History file ${name} is ${file.compression}-compressed; its content cannot be read here (only gzip and uncompressed are decoded). The file is counted as present.`,
+              message: `History file ${name} is ${file.compression}-compressed; its content cannot be read here (${DECODED_HISTORY_COMPRESSIONS}). The file is counted as present.`,
               key,
             });
           }
         }),
       );
     }
-
-    // Which hash directories to (re)list.
-    const dirPlan = planHashDirs({
-      listedDirs: walTopListed ? [...new Set(listedDirs)].sort() : undefined,
-      previous,
-      backupsRemoved,
-    });
-    let incrementalRequests = 0;
-    for (const step of dirPlan) {
-      if (step.action === 'reuse') {
-        hashDirs.set(step.dir, step.previous!);
-        continue;
-      }
-      const list =
-        step.action === 'append' ? step.previous!.list.clone() : new CompactObjectList(`wals/${step.dir}/`);
-      const prefix = `${ctx.root}wals/${step.dir}/`;
-      const startAfter =
-        step.action === 'append' && list.lastName() !== undefined
-          ? prefix + list.lastName()
-          : undefined;
-      if (step.action === 'append') incrementalRequests++;
-      tasks.push(
-        ctx.limit(() => this.#listInto(ctx, { prefix, startAfter }, list)).then(
-          ok => {
-            if (ok) {
-              hashDirs.set(step.dir, { list, complete: true });
-            } else if (step.action === 'append') {
-              // Keep what the previous scan knew; the error already marks the scan partial.
-              hashDirs.set(step.dir, step.previous!);
-            } else {
-              hashDirs.set(step.dir, { list, complete: false });
-            }
-          },
-        ),
-      );
-    }
-    await Promise.all(tasks);
+    await Promise.all(historyTasks);
 
     // ---- assemble the listing for the builder.
     let walObjects = walTop.length;
     let maxTimeline = 0;
-    let dirDuplicates = 0;
     for (const state of hashDirs.values()) dirDuplicates += state.list.finish();
     const dirNames = [...hashDirs.keys()].sort();
     const lists: CompactObjectList[] = [base.without(vanished), walTop];
@@ -471,18 +525,22 @@ export class BarmanArchiveScanner {
       destination: options.destination,
       serverName: options.serverName,
       requests: ctx.requests,
-      incrementalRequests,
+      walRanges: lister.count,
       walObjects,
       complete: ctx.complete,
+      incremental: previous !== undefined,
     });
     return {
       catalog,
       state: {
-        version: 1,
+        version: 2,
         destination: options.destination,
         serverName: options.serverName,
         scannedAt,
         hashDirs,
+        walTop,
+        lastWalName,
+        walComplete,
         backupIds,
         backupInfos,
         keepAnnotations,
@@ -490,6 +548,74 @@ export class BarmanArchiveScanner {
         maxTimeline,
       },
     };
+  }
+
+  /**
+   * Lists one key range of `wals/` page by page, paging with `StartAfter` = the last key
+   * taken, so the range's end can move (a split) while it runs.
+   * @throws S3AccessError
+   */
+  async #listWalRange(
+    ctx: ScanContext,
+    p: WalPartition,
+    sink: WalSink,
+    segmentsPerDir: () => number | undefined,
+  ): Promise<void> {
+    const prefix = `${ctx.root}wals/`;
+    try {
+      for (;;) {
+        const startAfter = p.cursor ?? p.startAfter;
+        const estimate = estimateKeysLeft(p, prefix, segmentsPerDir());
+        let page: ListObjectsV2CommandOutput;
+        try {
+          page = await ctx.limit(() =>
+            this.#send<ListObjectsV2CommandOutput>(
+              ctx,
+              new ListObjectsV2Command({
+                Bucket: ctx.destination.bucket,
+                Prefix: prefix,
+                StartAfter: startAfter,
+                // Near a known end, ask for about what is left (plus slack for .backup and
+                // .partial files): same request count, less to send, parse and discard.
+                MaxKeys: estimate === undefined ? undefined : Math.min(1000, estimate + WAL_ESTIMATE_SLACK),
+              }),
+            ),
+          );
+        } catch (error) {
+          throw toS3AccessError(error, { bucket: ctx.destination.bucket, key: prefix });
+        }
+        let progressed = false;
+        for (const o of page.Contents ?? []) {
+          const key = o.Key;
+          if (!key || !key.startsWith(prefix) || key.length === prefix.length) continue;
+          // Repeated or out-of-order keys are dropped.
+          if (p.cursor !== undefined ? key <= p.cursor : startAfter !== undefined && key <= startAfter) continue;
+          if (p.end !== undefined && key >= p.end) return;
+          sink.push(
+            key.slice(prefix.length),
+            typeof o.Size === 'number' ? o.Size : 0,
+            o.LastModified instanceof Date ? o.LastModified.getTime() : NaN,
+          );
+          p.cursor = key;
+          progressed = true;
+        }
+        p.onFirstPage?.(page.IsTruncated === true);
+        p.onFirstPage = undefined;
+        if (!page.IsTruncated) return;
+        if (!progressed) {
+          throw new S3AccessError({
+            name: 'S3InvalidResponse',
+            message: `The object store returned a truncated listing that did not advance past ${
+              startAfter ?? 'the start'
+            } for s3://${ctx.destination.bucket}/${prefix}`,
+            key: prefix,
+          });
+        }
+      }
+    } finally {
+      p.active = false;
+      p.onFirstPage?.(false);
+    }
   }
 
   #context(destination: string, serverName: string): ScanContext {
@@ -674,62 +800,183 @@ function decompressHistory(buffer: Buffer, compression: string): string | undefi
   }
 }
 
-/** One decision of {@link planHashDirs}. @public */
-export interface HashDirStep {
-  dir: string;
-  /** `list`: full listing; `append`: list after the last known key; `reuse`: no request. */
-  action: 'list' | 'append' | 'reuse';
-  previous?: HashDirState;
+/** Extra keys asked for beyond the estimate of what is left in a WAL range. */
+const WAL_ESTIMATE_SLACK = 16;
+
+/** Compressions whose history files are decoded, for the HistoryContentUnavailable message. */
+const DECODED_HISTORY_COMPRESSIONS = 'only uncompressed, gzip and zstd are decoded';
+
+/** One key range of `wals/`: keys after `startAfter` (or from the start) and before `end`. */
+interface WalPartition {
+  /** Full key; undefined lists from the start of `wals/`. */
+  startAfter?: string;
+  /** Full key, exclusive; undefined runs to the end. Lowered by a split. */
+  end?: string;
+  /** Last key taken. */
+  cursor?: string;
+  active: boolean;
+  /** Called once, after the first page (false also when it failed). */
+  onFirstPage?: (truncated: boolean) => void;
+}
+
+/** Where a flat `wals/` listing puts its keys: per hash directory, and files directly under `wals/`. */
+class WalSink {
+  readonly dirs = new Map<string, CompactObjectList>();
+  readonly top = new CompactObjectList('wals/');
+  /** Greatest name taken (relative to `wals/`). */
+  last?: string;
+
+  push(name: string, size: number, lastModifiedMs: number) {
+    if (this.last === undefined || name > this.last) this.last = name;
+    const slash = name.indexOf('/');
+    if (slash < 0) {
+      this.top.push(name, size, lastModifiedMs);
+      return;
+    }
+    const dir = name.slice(0, slash);
+    // Anything else under wals/ (a folder that is not a hash directory) is not Barman's.
+    if (slash !== 16 || !HASH_DIR.test(dir) || slash === name.length - 1) return;
+    let list = this.dirs.get(dir);
+    if (!list) {
+      list = new CompactObjectList(`wals/${dir}/`);
+      this.dirs.set(dir, list);
+    }
+    list.push(name.slice(slash + 1), size, lastModifiedMs);
+  }
+}
+
+/** Runs key ranges of `wals/` and splits a running one in two on request. */
+class WalRangeLister {
+  readonly #partitions: WalPartition[] = [];
+  readonly #running: Promise<void>[] = [];
+  readonly #run: (p: WalPartition) => Promise<void>;
+
+  constructor(run: (p: WalPartition) => Promise<void>) {
+    this.#run = run;
+  }
+
+  get count(): number {
+    return this.#partitions.length;
+  }
+
+  start(p: WalPartition) {
+    this.#partitions.push(p);
+    this.#running.push(this.#run(p));
+  }
+
+  /**
+   * Lets a new range list from `at` on, if a running range has not got there yet: that
+   * range now stops before `at` (keys at or after it in a page in flight are dropped).
+   */
+  split(at: string): boolean {
+    for (const p of this.#partitions) {
+      if (!p.active) continue;
+      const from = p.cursor ?? p.startAfter ?? '';
+      if (at > from && (p.end === undefined || at < p.end)) {
+        const next: WalPartition = { startAfter: at, end: p.end, active: true };
+        p.end = at;
+        this.start(next);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Waits for every range, including ranges split off while waiting. */
+  async done(): Promise<void> {
+    for (let i = 0; i < this.#running.length; i++) await this.#running[i];
+  }
+}
+
+const WAL_NAME = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})/;
+const BEGIN_WAL_LINE = /^begin_wal=([0-9A-F]{24})\s*$/m;
+const SEGMENT_SIZE_LINE = /^xlog_segment_size=(\d+)\s*$/m;
+
+function beginWalsOf(texts: Array<string | undefined>): string[] {
+  const out: string[] = [];
+  for (const text of texts) {
+    const m = text === undefined ? null : BEGIN_WAL_LINE.exec(text);
+    if (m) out.push(m[1]);
+  }
+  return out;
+}
+
+/** The hash directory of the oldest begin_wal among these backup.info texts. */
+function oldestBeginDir(texts: Array<string | undefined>): string | undefined {
+  const wals = beginWalsOf(texts).sort();
+  return wals.length ? wals[0].slice(0, 16) : undefined;
+}
+
+/** WAL segments per hash directory (4 GiB of WAL / segment size), from the backups; undefined if they disagree. */
+function segmentsPerDirOf(texts: Array<string | undefined>): number | undefined {
+  let size: number | undefined;
+  for (const text of texts) {
+    const m = text === undefined ? null : SEGMENT_SIZE_LINE.exec(text);
+    if (!m) continue;
+    const value = Number(m[1]);
+    if (size !== undefined && size !== value) return undefined;
+    size = value;
+  }
+  if (!size || size & (size - 1) || size > 0x40000000) return undefined;
+  return 0x100000000 / size;
 }
 
 /**
- * Decides which hash directories a scan lists. Without a previous state: all of them. With
- * one: new directories fully; the previous newest directory of the previous highest timeline
- * from its last key on (that is where WAL archiving was writing, and where the `.partial` of
- * a promotion lands); after a retention run (a backup disappeared) the oldest directory of
- * each timeline fully, because retention trims it; everything else is reused.
- *
- * `options.listedDirs` holds the directories the top-level listing returned (sorted), or
- * undefined when that listing failed: then the previous directories are reused as they were.
+ * Roughly how many keys are left in a range whose end is a hash directory of the same
+ * timeline as its position, from WAL arithmetic; undefined when unknown.
+ */
+function estimateKeysLeft(p: WalPartition, prefix: string, perDir: number | undefined): number | undefined {
+  if (p.end === undefined || perDir === undefined) return undefined;
+  const end = WAL_NAME.exec(`${p.end.slice(prefix.length)}00000000`);
+  if (!end) return undefined;
+  let tli: string;
+  let position: number;
+  if (p.cursor !== undefined) {
+    const rel = p.cursor.slice(prefix.length);
+    const m = rel.length > 17 && rel[16] === '/' ? WAL_NAME.exec(rel.slice(17)) : null;
+    if (!m) return undefined;
+    tli = m[1];
+    position = parseInt(m[2], 16) * perDir + parseInt(m[3], 16) + 1;
+  } else if (p.startAfter !== undefined) {
+    const m = WAL_NAME.exec(`${p.startAfter.slice(prefix.length)}00000000`);
+    if (!m) return undefined;
+    tli = m[1];
+    position = parseInt(m[2], 16) * perDir;
+  } else {
+    return undefined;
+  }
+  if (tli !== end[1]) return undefined;
+  return Math.max(0, parseInt(end[2], 16) * perDir - position);
+}
+
+/**
+ * Where to split a full listing of `wals/` into parallel key ranges: hash directories where
+ * backups begin (known from backup.info before the WAL listing gets there), chosen so that
+ * the ranges hold about the same span of WAL. At most `parts` directories; none without
+ * backups (then `wals/` is listed in one sequence).
  * @public
  */
-export function planHashDirs(options: {
-  listedDirs: string[] | undefined;
-  previous?: ScanState;
-  backupsRemoved: boolean;
-}): HashDirStep[] {
-  const { previous } = options;
-  if (!options.listedDirs) {
-    return previous
-      ? [...previous.hashDirs.entries()].map(([dir, state]) => ({ dir, action: 'reuse', previous: state }))
-      : [];
+export function planWalSplits(options: { beginWals: readonly string[]; parts: number }): string[] {
+  const dirs = [...new Set(options.beginWals.filter(w => WAL_NAME.test(w)).map(w => w.slice(0, 16)))].sort();
+  const parts = Math.max(0, Math.floor(options.parts));
+  if (dirs.length === 0 || parts === 0) return [];
+  if (dirs.length <= parts) return dirs;
+  // Position of each directory along the archive: log distance within a timeline, one step
+  // across a timeline switch.
+  const positions = [0];
+  for (let i = 1; i < dirs.length; i++) {
+    const sameTimeline = dirs[i].slice(0, 8) === dirs[i - 1].slice(0, 8);
+    const step = sameTimeline ? parseInt(dirs[i].slice(8), 16) - parseInt(dirs[i - 1].slice(8), 16) : 1;
+    positions.push(positions[i - 1] + Math.max(1, step));
   }
-  if (!previous) return options.listedDirs.map(dir => ({ dir, action: 'list' }));
-
-  const timelineOf = (dir: string) => dir.slice(0, 8);
-  // Newest directory per timeline in the previous state.
-  const previousNewest = new Map<string, string>();
-  for (const dir of previous.hashDirs.keys()) {
-    const tli = timelineOf(dir);
-    const current = previousNewest.get(tli);
-    if (current === undefined || dir > current) previousNewest.set(tli, dir);
+  // The last range runs past the newest backup by about one spacing between backups.
+  const span = positions[positions.length - 1] * (1 + 1 / (dirs.length - 1));
+  const chosen: string[] = [];
+  let next = 0;
+  for (let k = 0; k < parts; k++) {
+    const target = (span * k) / parts;
+    while (next < dirs.length - 1 && positions[next] < target) next++;
+    if (chosen[chosen.length - 1] !== dirs[next]) chosen.push(dirs[next]);
   }
-  const previousMaxTimeline = [...previousNewest.keys()].sort().pop();
-  const oldestListed = new Map<string, string>();
-  for (const dir of options.listedDirs) {
-    const tli = timelineOf(dir);
-    if (!oldestListed.has(tli)) oldestListed.set(tli, dir);
-  }
-  return options.listedDirs.map((dir): HashDirStep => {
-    const state = previous.hashDirs.get(dir);
-    if (!state || !state.complete) return { dir, action: 'list' };
-    const tli = timelineOf(dir);
-    if (options.backupsRemoved && oldestListed.get(tli) === dir) {
-      return { dir, action: 'list' };
-    }
-    if (tli === previousMaxTimeline && previousNewest.get(tli) === dir) {
-      return { dir, action: 'append', previous: state };
-    }
-    return { dir, action: 'reuse', previous: state };
-  });
+  return chosen;
 }

@@ -165,6 +165,23 @@ export class CompactObjectList {
     return copy;
   }
 
+  /** Appends every object of `other` (names relative to this list's base, which must be the same). */
+  appendFrom(other: CompactObjectList): void {
+    for (let i = 0; i < other.#length; i++) {
+      this.push(other.name(i), other.#sizes[i], other.#mtimes[i]);
+    }
+  }
+
+  /** A copy holding only the objects whose name passes `keep`. */
+  filter(keep: (name: string) => boolean): CompactObjectList {
+    const copy = new CompactObjectList(this.base);
+    for (let i = 0; i < this.#length; i++) {
+      const name = this.name(i);
+      if (keep(name)) copy.push(name, this.#sizes[i], this.#mtimes[i]);
+    }
+    return copy;
+  }
+
   /** Appends lightweight {@link ArchiveObject} views (keys built on access) to `out`, minus `skip` keys. */
   appendViews(out: ArchiveObject[], skip?: ReadonlySet<string>): void {
     for (let i = 0; i < this.#length; i++) {

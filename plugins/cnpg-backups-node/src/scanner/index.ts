@@ -1,9 +1,8 @@
-export { BarmanArchiveScanner, planHashDirs } from './BarmanArchiveScanner';
+export { BarmanArchiveScanner, planWalSplits } from './BarmanArchiveScanner';
 export type {
   BarmanArchiveScannerOptions,
   CachedObjectText,
   HashDirState,
-  HashDirStep,
   ScanResult,
   ScanState,
   ScannerLogger,
