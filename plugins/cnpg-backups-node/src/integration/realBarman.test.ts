@@ -139,12 +139,9 @@ describe('Barman catalog vs. a real barman-cloud 3.4 archive (PostgreSQL 15, s3r
     expect(catalog.scan.requests).toBe(counter.commands);
   });
 
-  // KNOWN FINDING (reported): the scanner decodes only gzip/uncompressed history files, so the bzip2
-  // `00000002.history.bz2` barman wrote becomes a HistoryContentUnavailable scan error. Here the gzip
-  // `00000003.history` (which lists the whole ancestry) hides the impact; with a single bzip2 switch the
-  // parent timeline and switch point would be unknown. `it.failing` flips to a failure once fixed:
-  // then turn it back into `it`.
-  it.failing(
+  // barman compresses `.history` like WAL: `00000002.history.bz2` is bzip2 and `00000003.history`
+  // gzip here. Both are decoded (bzip2 by seek-bzip), so no HistoryContentUnavailable error.
+  it(
     'reads every history file, whatever its compression (barman compresses .history like WAL: here bzip2 and gzip)',
     () => {
       expect(catalog.scan.errors).toEqual([]);

@@ -314,15 +314,26 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
       for (let seg = 7; seg <= 9; seg++) {
         await harness.put(BUCKET, `${root}wals/${dirOf(2, 0)}/${wal(2, 0, seg)}.gz`, 'w');
       }
-      await harness.put(BUCKET, `${root}wals/00000003.history.bz2`, 'BZh9 not decoded');
+      // bzip2 (CPython's bz2) of a history file for timeline 3: decoded.
+      await harness.put(
+        BUCKET,
+        `${root}wals/00000003.history.bz2`,
+        Buffer.from(
+          'QlpoOTFBWSZTWYUQh3IAAA3ZgBAwQADwoC+h3SAgAEBVVPIm1PSekaM2poUAA0DJkeWlMlmn9DD0VSLbUbKN3i6F2EJskIfHSbDphZNJJyq7F3JFOFCQhRCHcg==',
+          'base64',
+        ),
+      );
+      // xz: no small pure-JS decoder, so counted as present but not read.
+      await harness.put(BUCKET, `${root}wals/00000004.history.xz`, 'xz not decoded');
     }, 30_000);
 
-    it('reads gzip history files and records undecodable ones without failing the scan', async () => {
-      const { catalog } = await scanner.scan({ destination, serverName: 'promoted-db' });
+    it('reads gzip and bzip2 history files and records undecodable ones without failing the scan', async () => {
+      const { catalog, state } = await scanner.scan({ destination, serverName: 'promoted-db' });
       expect(catalog.scan.complete).toBe(true);
       expect(catalog.scan.errors).toEqual([
-        expect.objectContaining({ name: 'HistoryContentUnavailable', key: `${root}wals/00000003.history.bz2` }),
+        expect.objectContaining({ name: 'HistoryContentUnavailable', key: `${root}wals/00000004.history.xz` }),
       ]);
+      expect(state.historyFiles.get('00000003.history.bz2')?.text).toMatch(/^1\t0\/7000000\t/);
       const t2 = catalog.wal.timelines.find(t => t.timeline === 2);
       expect(t2).toMatchObject({ parentTimeline: 1, switchLsn: '0/7000000', historyFile: true, segmentCount: 3 });
       const t1 = catalog.wal.timelines.find(t => t.timeline === 1);
@@ -342,7 +353,7 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
       expect(refresh.catalog.wal.timelines[0].firstSegment).toBe(wal(1, 0, 4));
       expect(refresh.catalog.wal.timelines[0].gaps).toEqual([]);
       // No GET for unchanged backup.info and history files.
-      expect(counter.byCommand.GetObjectCommand).toBe(4);
+      expect(counter.byCommand.GetObjectCommand).toBe(5);
     }, 30_000);
   });
 });

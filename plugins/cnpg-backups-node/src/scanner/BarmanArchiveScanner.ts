@@ -2,7 +2,6 @@
  * Reads a Barman Cloud archive from S3 with as few requests as the layout allows, and hands
  * the listing to the pure catalog builder.
  */
-import zlib from 'node:zlib';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -29,6 +28,7 @@ import {
 } from '../s3/destination';
 import { S3AccessError, toS3AccessError } from '../s3/errors';
 import { archiveObjectsOf, CompactObjectList } from './CompactObjectList';
+import { decompressHistory, DECODED_HISTORY_COMPRESSIONS } from './decompressHistory';
 
 /** The slice of a Backstage `LoggerService` the scanner uses. @public */
 export interface ScannerLogger {
@@ -440,7 +440,7 @@ export class BarmanArchiveScanner {
             // unreadable here, so the timeline's parentage comes from other history files.
             ctx.errors.push({
               name: 'HistoryContentUnavailable',
-              message: `History file ${name} is ${file.compression}-compressed; its content cannot be read here (${DECODED_HISTORY_COMPRESSIONS}). The file is counted as present.`,
+              message: `History file ${name} is ${file.compression}-compressed; its content cannot be read here (only ${DECODED_HISTORY_COMPRESSIONS}). The file is counted as present.`,
               key,
             });
           }
@@ -782,29 +782,10 @@ function byServerName(a: ServerNameSummary, b: ServerNameSummary): number {
   return a.serverName < b.serverName ? -1 : 1;
 }
 
-/** Decodes a history file; undefined when its compression cannot be read here. */
-function decompressHistory(buffer: Buffer, compression: string): string | undefined {
-  switch (compression) {
-    case 'none':
-      return buffer.toString('utf8');
-    case 'gzip':
-      return zlib.gunzipSync(buffer).toString('utf8');
-    case 'zstd': {
-      // Node >= 22.15 ships zstd in zlib.
-      const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer })
-        .zstdDecompressSync;
-      return zstd ? zstd(buffer).toString('utf8') : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
 
 /** Extra keys asked for beyond the estimate of what is left in a WAL range. */
 const WAL_ESTIMATE_SLACK = 16;
 
-/** Compressions whose history files are decoded, for the HistoryContentUnavailable message. */
-const DECODED_HISTORY_COMPRESSIONS = 'only uncompressed, gzip and zstd are decoded';
 
 /** One key range of `wals/`: keys after `startAfter` (or from the start) and before `end`. */
 interface WalPartition {
