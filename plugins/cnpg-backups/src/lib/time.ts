@@ -9,6 +9,11 @@ export function formatLocal(iso: string | undefined): string | undefined {
   return time?.toLocal().toFormat('yyyy-MM-dd HH:mm:ss ZZZZ');
 }
 
+/** Local time to the minute, e.g. `2026-01-09 22:19`, for dense tables. */
+export function formatLocalShort(iso: string | undefined): string | undefined {
+  return parse(iso)?.toLocal().toFormat('yyyy-MM-dd HH:mm');
+}
+
 /** Formats an ISO-8601 instant in UTC, e.g. `2026-01-09 21:19:22 UTC`. */
 export function formatUtc(iso: string | undefined): string | undefined {
   const time = parse(iso);

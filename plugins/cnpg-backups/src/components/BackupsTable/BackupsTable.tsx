@@ -32,6 +32,8 @@ export interface BackupRow {
   end?: string;
   duration?: string;
   walRange?: string;
+  beginWal?: string;
+  endWal?: string;
   lsnRange?: string;
   timeline?: number;
   size?: string;
@@ -67,6 +69,8 @@ export function toBackupRows(
       end,
       duration: formatDuration(begin, end),
       walRange: beginWal ? `${beginWal} → ${endWal ?? '…'}` : undefined,
+      beginWal,
+      endWal,
       lsnRange: beginLsn ? `${beginLsn} → ${endLsn ?? '…'}` : undefined,
       timeline: bucket?.timeline,
       size: formatBytes(bucket?.storedBytes),
@@ -142,36 +146,47 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Started',
       field: 'begin',
-      render: row => <Timestamp value={row.begin} />,
+      render: row => (
+        <>
+          <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+            <Timestamp value={row.begin} variant="short" />
+          </Typography>
+          <Typography variant="caption" color="textSecondary">
+            <Timestamp value={row.begin} variant="relative" />
+          </Typography>
+        </>
+      ),
     },
     {
-      title: 'Ended',
-      field: 'end',
-      render: row => <Timestamp value={row.end} variant="relative" />,
+      title: 'Duration',
+      field: 'duration',
+      render: row => (
+        <span title={row.end ? `ended ${row.end}` : undefined}>
+          {row.duration ?? '—'}
+        </span>
+      ),
     },
-    { title: 'Duration', field: 'duration' },
     {
       title: 'WAL / LSN',
       field: 'walRange',
       render: row => (
-        <>
-          <Typography
-            variant="caption"
-            component="div"
-            style={{ fontFamily: 'monospace' }}
-          >
-            {row.walRange ?? '—'}
-          </Typography>
+        <div
+          style={{
+            whiteSpace: 'nowrap',
+            fontFamily: 'monospace',
+            fontSize: '0.75rem',
+          }}
+        >
+          <div>{row.beginWal ?? '—'}</div>
+          {row.endWal && row.endWal !== row.beginWal && (
+            <div>→ {row.endWal}</div>
+          )}
           {row.lsnRange && (
-            <Typography
-              variant="caption"
-              color="textSecondary"
-              style={{ fontFamily: 'monospace' }}
-            >
+            <Typography variant="caption" color="textSecondary">
               {row.lsnRange}
             </Typography>
           )}
-        </>
+        </div>
       ),
     },
     { title: 'TL', field: 'timeline' },

@@ -54,7 +54,7 @@ export function DatabaseSummary(props: DatabaseSummaryProps) {
           {archive
             ? ` · ${archive.provider} · serverName ${archive.serverName}`
             : ''}
-          {database.demo ? ' · demo' : ''}
+          {database.demo ? ' · demo data' : ''}
         </Typography>
       </Box>
       <Box data-testid="health-summary" mb={1}>

@@ -1,12 +1,17 @@
 import Typography from '@material-ui/core/Typography';
-import { formatLocal, formatRelative, formatUtc } from '../../lib/time';
+import {
+  formatLocal,
+  formatLocalShort,
+  formatRelative,
+  formatUtc,
+} from '../../lib/time';
 
 /** Props of {@link Timestamp}. */
 export interface TimestampProps {
   /** ISO-8601 instant. */
   value?: string;
-  /** `local` (default): local time plus relative; `relative`: relative only. */
-  variant?: 'local' | 'relative';
+  /** `local` (default): local time plus relative; `relative`: relative only; `short`: local time to the minute. */
+  variant?: 'local' | 'relative' | 'short';
   /** Text when there is no value. */
   fallback?: string;
 }
@@ -21,7 +26,12 @@ export function Timestamp(props: TimestampProps) {
     return <span>{fallback}</span>;
   }
   const relative = formatRelative(value);
-  const text = variant === 'relative' ? relative : `${local} (${relative})`;
+  let text = `${local} (${relative})`;
+  if (variant === 'relative') {
+    text = relative ?? local;
+  } else if (variant === 'short') {
+    text = formatLocalShort(value) ?? local;
+  }
   return (
     <Typography
       component="time"

@@ -1,0 +1,55 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where the e2e screenshots go (relative to the repo root, where Playwright runs). */
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
+mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+/** Signs in as the guest user (the demo's only provider). */
+export async function signIn(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  // Signed in once the sign-in page is gone.
+  await expect(enter).toBeHidden();
+}
+
+/** A guest token for direct API calls (catalog lookups). */
+export async function guestToken(request: APIRequestContext): Promise<string> {
+  const response = await request.post('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  expect(response.ok()).toBeTruthy();
+  const body = await response.json();
+  return body.backstageIdentity.token as string;
+}
+
+/** The kind of a catalog entity in the default namespace (demo entities may be Components or Resources). */
+export async function entityPath(request: APIRequestContext, name: string): Promise<string> {
+  const token = await guestToken(request);
+  let kind: string | undefined;
+  // The catalog ingests the demo entities shortly after the backend starts.
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get(
+          `/api/catalog/entities/by-query?filter=metadata.name=${encodeURIComponent(name)},metadata.namespace=default`,
+          { headers: { Authorization: `Bearer ${token}` } },
+        );
+        if (!response.ok()) return undefined;
+        const body = await response.json();
+        kind = body.items?.find((e: { kind: string }) => ['Component', 'Resource', 'System'].includes(e.kind))?.kind;
+        return kind;
+      },
+      { timeout: 120_000, intervals: [1000, 2000, 5000] },
+    )
+    .toBeTruthy();
+  return `/catalog/default/${kind!.toLocaleLowerCase('en-US')}/${name}`;
+}
+
+/** Saves a screenshot under test-output/screenshots. */
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
