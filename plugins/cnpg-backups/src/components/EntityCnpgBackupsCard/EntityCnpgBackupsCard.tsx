@@ -31,6 +31,7 @@ function useTabLink(): string | undefined {
   try {
     // Always called, so the hook order is stable; it throws where the catalog's entity
     // route is not mounted (e.g. a card embedded outside entity pages): then no link.
+    // eslint-disable-next-line react-hooks/rules-of-hooks
     entityRoute = useRouteRef(entityRouteRef);
   } catch {
     entityRoute = undefined;
