@@ -2,13 +2,21 @@
  * Catalog benchmark: our S3 scanner vs. barman's own tools on the same bucket.
  *
  *   yarn bench:catalog            (= node -r @backstage/cli/config/nodeTransform.cjs bench/catalog.ts)
+ *   yarn bench:catalog --parts scan,incremental --runs 1      (a subset, for quick iterations)
  *
  * Needs `--openssl-legacy-provider` in NODE_OPTIONS (scripts/bootstrap.sh sets it) and, for the barman
  * figures, `scripts/ensure-apt.sh postgresql-15 barman-cli-cloud`. See bench/README.md for what each
  * figure means and the targets. Env: CNPG_BENCH_RESEED=1 rebuilds the seeded s3rver store.
  */
 import { spawn, ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   DeleteObjectCommand,
@@ -29,15 +37,19 @@ import {
   findFreePort,
   S3RVER_CREDENTIALS,
 } from '../plugins/cnpg-backups-node/src/testing';
+import {
+  BACKUPS,
+  BUCKET,
+  DESTINATION,
+  PREFIX,
+  hashDirOf,
+  syntheticBackups,
+  walKey,
+} from './catalogSynthetic';
 
 const ROOT = resolve(__dirname, '..');
 const SEED_VERSION = 'bench-seed-v1';
 const CACHE_DIR = join(ROOT, '.cache', 'bench', SEED_VERSION);
-const BUCKET = 'bench';
-const PREFIX = 'catalog';
-const DESTINATION = `s3://${BUCKET}/${PREFIX}`;
-const SEGMENTS_PER_LOG = 256; // 16 MiB segments
-const BACKUPS = 100;
 const DATASETS = [
   { serverName: 'wal-1k', wal: 1_000 },
   { serverName: 'wal-10k', wal: 10_000 },
@@ -46,89 +58,28 @@ const DATASETS = [
 const MAIN = DATASETS[2];
 const INCREMENTAL_NEW_WALS = 500;
 const RSS_KEYS = 1_000_000;
-const RUNS = 3;
+const args = process.argv.slice(2);
+const argValue = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const RUNS = Number(argValue('--runs') ?? 3);
+const ALL_PARTS = [
+  'scan',
+  'barman',
+  'reference',
+  'incremental',
+  'scaling',
+  'concurrency',
+  'rss',
+];
+const PARTS = new Set((argValue('--parts') ?? ALL_PARTS.join(',')).split(','));
 
-// ------------------------------------------------------------------------------------------------
-// The synthetic archive: TLI 1 segments 1..N (256 per hash directory, as with 16 MiB segments) and
-// 100 DONE backups spread over it, one WAL per minute from 2026-01-01T00:00Z.
-
-const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
-const segmentName = (index: number) =>
-  `00000001${hex8(Math.floor(index / SEGMENTS_PER_LOG))}${hex8(
-    index % SEGMENTS_PER_LOG,
-  )}`;
-const hashDirOf = (index: number) =>
-  `00000001${hex8(Math.floor(index / SEGMENTS_PER_LOG))}`;
-const walKey = (serverName: string, index: number) =>
-  `${PREFIX}/${serverName}/wals/${hashDirOf(index)}/${segmentName(index)}.gz`;
-const lsnOf = (index: number, offset: number) =>
-  `${Math.floor(index / SEGMENTS_PER_LOG)
-    .toString(16)
-    .toUpperCase()}/${((index % SEGMENTS_PER_LOG) * 0x1000000 + offset)
-    .toString(16)
-    .toUpperCase()}`;
-const EPOCH = Date.UTC(2026, 0, 1);
-const timeOfSegment = (index: number) => new Date(EPOCH + index * 60_000);
-const pyTime = (d: Date) =>
-  `${d.toISOString().replace('T', ' ').replace('Z', '')}000+00:00`;
-const backupIdOf = (d: Date) =>
-  d.toISOString().replace(/[-:]/g, '').slice(0, 15);
-
-interface SyntheticBackup {
-  id: string;
-  beginIndex: number;
-  endIndex: number;
-  info: string;
-}
-
-function syntheticBackups(walCount: number): SyntheticBackup[] {
-  const out: SyntheticBackup[] = [];
-  for (let k = 0; k < BACKUPS; k++) {
-    const beginIndex = 1 + Math.floor((k * walCount) / BACKUPS);
-    const endIndex = Math.min(walCount, beginIndex + 1);
-    const begin = timeOfSegment(beginIndex);
-    const end = new Date(begin.getTime() + 42_000);
-    const id = backupIdOf(begin);
-    const info = [
-      `backup_label='START WAL LOCATION: ${lsnOf(
-        beginIndex,
-        0x28,
-      )} (file ${segmentName(beginIndex)})\\nSTART TIMELINE: 1\\n'`,
-      `backup_name=backup-${id.replace('T', '')}`,
-      `begin_offset=40`,
-      `begin_time=${pyTime(begin)}`,
-      `begin_wal=${segmentName(beginIndex)}`,
-      `begin_xlog=${lsnOf(beginIndex, 0x28)}`,
-      `compression=None`,
-      `config_file=/var/lib/postgresql/data/pgdata/postgresql.conf`,
-      `copy_stats={'total_time': 41.5, 'number_of_workers': 2}`,
-      `deduplicated_size=None`,
-      `end_offset=256`,
-      `end_time=${pyTime(end)}`,
-      `end_wal=${segmentName(endIndex)}`,
-      `end_xlog=${lsnOf(endIndex, 0x100)}`,
-      `error=None`,
-      `hba_file=/var/lib/postgresql/data/pgdata/pg_hba.conf`,
-      `ident_file=/var/lib/postgresql/data/pgdata/pg_ident.conf`,
-      `included_files=None`,
-      `mode=None`,
-      `pgdata=/var/lib/postgresql/data/pgdata`,
-      `server_name=cloud`,
-      `size=None`,
-      `status=DONE`,
-      `systemid=7381234567890123456`,
-      `tablespaces=None`,
-      `timeline=1`,
-      `version=150018`,
-      `xlog_segment_size=16777216`,
-      '',
-    ].join('\n');
-    out.push({ id, beginIndex, endIndex, info });
-  }
-  return out;
-}
-
-/** Keys per listed prefix, for the request lower bound. */
+/**
+ * Request lower bounds. `flat`: what any scanner must send, one listing of `base/` and of `wals/`
+ * at 1,000 keys per page plus one GET per backup.info. `perPrefix`: the same when every hash
+ * directory is listed on its own (the previous design), for comparison.
+ */
 function requestLowerBound(walCount: number) {
   const perDir = new Map<string, number>();
   for (let i = 1; i <= walCount; i++)
@@ -150,7 +101,23 @@ function requestLowerBound(walCount: number) {
 interface S3rverProcess {
   endpoint: string;
   client: S3Client;
+  /** CPU time (user + system) the s3rver process used so far, from /proc (NaN elsewhere). */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = require('node:fs').readFileSync(
+      `/proc/${pid}/stat`,
+      'utf8',
+    ) as string;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 async function startS3rverProcess(directory: string): Promise<S3rverProcess> {
@@ -210,6 +177,7 @@ async function startS3rverProcess(directory: string): Promise<S3rverProcess> {
   return {
     endpoint,
     client,
+    cpuMs: () => processCpuMs(child.pid),
     async stop() {
       client.destroy();
       if (child.exitCode === null) {
@@ -324,20 +292,32 @@ async function seededS3rver(): Promise<{
 const median = (xs: number[]) =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function timeOurScan(endpoint: string, serverName: string) {
+async function timeOurScan(
+  server: S3rverProcess,
+  serverName: string,
+  concurrency?: number,
+) {
   const counter = new S3RequestCounter();
   const scanner = BarmanArchiveScanner.create({
     client: createS3Client({
-      endpoint,
+      endpoint: server.endpoint,
       credentials: { ...S3RVER_CREDENTIALS },
       requestCounter: counter,
     }),
+    concurrency,
   });
+  const serverCpu0 = server.cpuMs();
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const result = await scanner.scan({ destination: DESTINATION, serverName });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
   return {
     ms,
+    /** CPU time of this (scanner) process during the scan. */
+    clientCpuMs: (cpu.user + cpu.system) / 1000,
+    /** CPU time of the s3rver process during the scan. */
+    serverCpuMs: server.cpuMs() - serverCpu0,
     requests: result.catalog.scan.requests,
     commands: counter.commands,
     result,
@@ -438,139 +418,44 @@ async function keysSeenByBarman(
 }
 
 // ------------------------------------------------------------------------------------------------
-// Peak RSS child: the scanner + catalog builder over an in-memory fake S3 serving 1M WAL keys.
-// Keys are computed from indexes on demand, so the fake itself holds nothing per key.
+// Peak RSS child (bench/catalogRssChild.ts): as an esbuild bundle (production-like) or transpiled.
 
-class FakeS3 {
-  requests = 0;
-  constructor(
-    private readonly serverName: string,
-    private readonly walCount: number,
-    private readonly backups: SyntheticBackup[],
-  ) {}
-
-  async send(command: unknown): Promise<unknown> {
-    this.requests++;
-    const input = (command as { input: Record<string, any> }).input;
-    const root = `${PREFIX}/${this.serverName}/`;
-    const lastModified = new Date(EPOCH);
-    if (command instanceof GetObjectCommand) {
-      const m = /base\/(\d{8}T\d{6})\/backup\.info$/.exec(input.Key);
-      const b = m && this.backups.find(x => x.id === m[1]);
-      if (!b)
-        throw Object.assign(new Error('NoSuchKey'), {
-          name: 'NoSuchKey',
-          $metadata: { httpStatusCode: 404 },
-        });
-      const bytes = Buffer.from(b.info);
-      return {
-        Body: { transformToByteArray: async () => new Uint8Array(bytes) },
-      };
-    }
-    if (!(command instanceof ListObjectsV2Command))
-      throw new Error(`FakeS3: unsupported ${String(command)}`);
-    const prefix: string = input.Prefix ?? '';
-    const after: string = input.ContinuationToken ?? input.StartAfter ?? '';
-    const maxKeys = Math.min(1000, input.MaxKeys ?? 1000);
-    if (prefix === `${root}base/`) {
-      const keys = this.backups.flatMap(b => [
-        `${root}base/${b.id}/backup.info`,
-        `${root}base/${b.id}/data.tar.gz`,
-      ]);
-      return this.page(
-        keys.filter(k => k > after),
-        maxKeys,
-        lastModified,
-      );
-    }
-    if (prefix === `${root}wals/` && input.Delimiter === '/') {
-      const dirs = Math.floor(this.walCount / SEGMENTS_PER_LOG) + 1;
-      const CommonPrefixes = Array.from({ length: dirs }, (_, i) => ({
-        Prefix: `${root}wals/00000001${hex8(i)}/`,
-      }));
-      return { Contents: [], CommonPrefixes, IsTruncated: false, KeyCount: 0 };
-    }
-    const m = /wals\/00000001([0-9A-F]{8})\/$/.exec(prefix);
-    if (m) {
-      const log = parseInt(m[1], 16);
-      const keys: string[] = [];
-      for (let seg = 0; seg < SEGMENTS_PER_LOG; seg++) {
-        const index = log * SEGMENTS_PER_LOG + seg;
-        if (index < 1 || index > this.walCount) continue;
-        const key = walKey(this.serverName, index);
-        if (key > after) keys.push(key);
-      }
-      return this.page(keys, maxKeys, lastModified);
-    }
-    return { Contents: [], IsTruncated: false, KeyCount: 0 };
-  }
-
-  private page(keys: string[], maxKeys: number, lastModified: Date) {
-    const slice = keys.slice(0, maxKeys);
-    const truncated = keys.length > maxKeys;
-    return {
-      Contents: slice.map(Key => ({
-        Key,
-        Size: Key.endsWith('backup.info')
-          ? this.backupInfoSize(Key)
-          : 16 * 1024 * 1024,
-        LastModified: lastModified,
-      })),
-      IsTruncated: truncated,
-      NextContinuationToken: truncated ? slice[slice.length - 1] : undefined,
-      KeyCount: slice.length,
-    };
-  }
-
-  private backupInfoSize(key: string): number {
-    const id = /base\/(\d{8}T\d{6})\//.exec(key)![1];
-    return Buffer.byteLength(this.backups.find(b => b.id === id)!.info);
-  }
-
-  destroy() {}
+async function bundleRssChild(): Promise<string> {
+  // esbuild ships with the Backstage CLI.
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'cnpg-bench-rss-'));
+  const outfile = join(dir, 'catalogRssChild.cjs');
+  await esbuild.build({
+    entryPoints: [join(__dirname, 'catalogRssChild.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
 }
 
-async function rssChild(keys: number) {
-  const before = process.resourceUsage().maxRSS;
-  const fake = new FakeS3('rss', keys, syntheticBackups(keys));
-  const scanner = BarmanArchiveScanner.create({
-    client: fake as unknown as S3Client,
-  });
-  const t0 = Date.now();
-  const { catalog } = await scanner.scan({
-    destination: DESTINATION,
-    serverName: 'rss',
-  });
-  const ms = Date.now() - t0;
-  const after = process.resourceUsage().maxRSS;
-  process.stdout.write(
-    `${JSON.stringify({
-      keys,
-      walObjects: catalog.scan.walObjects,
-      complete: catalog.scan.complete,
-      errors: catalog.scan.errors.slice(0, 2),
-      backups: catalog.backups.length,
-      requests: fake.requests,
-      ms,
-      baselineMaxRssMB: before / 1024,
-      peakMaxRssMB: after / 1024,
-    })}\n`,
-  );
-}
-
-function runRssChild(keys: number): Promise<Record<string, number | boolean>> {
+function runRssChild(
+  mode: 'bundle' | 'transpiled',
+  keys: number,
+  bundle?: string,
+): Promise<Record<string, number | boolean>> {
+  const argv =
+    mode === 'bundle'
+      ? [bundle!, String(keys)]
+      : [
+          '-r',
+          '@backstage/cli/config/nodeTransform.cjs',
+          join(__dirname, 'catalogRssChild.ts'),
+          String(keys),
+        ];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        '@backstage/cli/config/nodeTransform.cjs',
-        __filename,
-        '--rss-child',
-        String(keys),
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const child = spawn(process.execPath, argv, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', d => (out += d));
     child.on('error', reject);
@@ -579,6 +464,55 @@ function runRssChild(keys: number): Promise<Record<string, number | boolean>> {
       else resolvePromise(JSON.parse(out.trim().split('\n').pop()!));
     });
   });
+}
+
+/**
+ * What barman's two commands do, done by our client: list `base/`, GET every backup.info (8 in
+ * parallel, as the scanner does) and ONE page (1,000 keys) of `wals/`, the only page
+ * barman-cloud-check-wal-archive 3.4 reads.
+ */
+async function timeBarmanWorkEquivalent(
+  server: S3rverProcess,
+  serverName: string,
+) {
+  const client = createS3Client({
+    endpoint: server.endpoint,
+    credentials: { ...S3RVER_CREDENTIALS },
+  });
+  try {
+    const limit = pLimit(8);
+    const t0 = Date.now();
+    const base = await client.send(
+      new ListObjectsV2Command({
+        Bucket: BUCKET,
+        Prefix: `${PREFIX}/${serverName}/base/`,
+      }),
+    );
+    const infos = (base.Contents ?? [])
+      .map(o => o.Key!)
+      .filter(k => k.endsWith('/backup.info'));
+    await Promise.all([
+      ...infos.map(Key =>
+        limit(async () => {
+          const got = await client.send(
+            new GetObjectCommand({ Bucket: BUCKET, Key }),
+          );
+          await got.Body!.transformToString();
+        }),
+      ),
+      limit(() =>
+        client.send(
+          new ListObjectsV2Command({
+            Bucket: BUCKET,
+            Prefix: `${PREFIX}/${serverName}/wals/`,
+          }),
+        ),
+      ),
+    ]);
+    return { ms: Date.now() - t0, requests: 2 + infos.length };
+  } finally {
+    client.destroy();
+  }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -592,190 +526,316 @@ async function main() {
   };
   const fmt = (ms: number) =>
     ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+  const progress = (message: string) =>
+    process.stderr.write(`[bench] ${message}\n`);
+  const results: Record<string, unknown> = {
+    parts: [...PARTS],
+    runs: RUNS,
+  };
+  const needsServer = [
+    'scan',
+    'barman',
+    'reference',
+    'incremental',
+    'scaling',
+    'concurrency',
+  ].some(p => PARTS.has(p));
 
-  const tools = await findRealBarmanTools();
-  const { server, seedMs } = await seededS3rver();
-  const results: Record<string, unknown> = { seedMs };
-  try {
-    // A run killed during the incremental step may have left its 500 extra WAL objects: remove them.
-    await deleteAll(server.client, [...incrementalKeys()]);
-    // Sanity: the store holds exactly the seeded datasets (a crashed earlier run could have left extra WAL).
-    for (const d of DATASETS) {
-      const { result } = await timeOurScan(server.endpoint, d.serverName);
-      const { catalog } = result;
-      if (
-        catalog.scan.walObjects !== d.wal ||
-        catalog.backups.length !== BACKUPS ||
-        !catalog.scan.complete
-      ) {
-        throw new Error(
-          `seeded store is inconsistent for ${d.serverName} (wal ${catalog.scan.walObjects}/${d.wal}, backups ${catalog.backups.length}); rerun with CNPG_BENCH_RESEED=1`,
-        );
-      }
-    }
-
-    const progress = (message: string) =>
-      process.stderr.write(`[bench] ${message}\n`);
-    progress('store verified; timing full scans');
-    // 1. Full scan of 100k WAL + 100 backups, ours vs barman (median of 3 each).
-    const ours: Array<Awaited<ReturnType<typeof timeOurScan>>> = [];
-    for (let i = 0; i < RUNS; i++)
-      ours.push(await timeOurScan(server.endpoint, MAIN.serverName));
-    progress(
-      `ours: ${ours.map(o => fmt(o.ms)).join(', ')} (${
-        ours[0].requests
-      } requests); timing barman`,
-    );
-    const barman = new BarmanCloud({
-      tools,
-      endpoint: server.endpoint,
-      destination: DESTINATION,
-    });
-    const theirs: Array<Awaited<ReturnType<typeof timeBarman>>> = [];
-    for (let i = 0; i < RUNS; i++)
-      theirs.push(await timeBarman(barman, MAIN.serverName));
-    progress(`barman: ${theirs.map(t => fmt(t.totalMs)).join(', ')}`);
-    const ourMs = median(ours.map(o => o.ms));
-    const barmanMs = median(theirs.map(t => t.totalMs));
-    const ratio = ourMs / barmanMs;
-    rows.push([
-      `full scan, ${MAIN.wal} WAL + ${BACKUPS} backups (ours, median of ${RUNS})`,
-      fmt(ourMs),
-      '',
-      '',
-    ]);
-    rows.push([
-      `barman-cloud-backup-list + check-wal-archive (median of ${RUNS})`,
-      fmt(barmanMs),
-      '',
-      `list ${fmt(median(theirs.map(t => t.listMs)))} + check ${fmt(
-        median(theirs.map(t => t.checkMs)),
-      )}`,
-    ]);
-    rows.push([
-      'ratio ours / barman',
-      ratio.toFixed(3),
-      '<= 0.25',
-      verdict('time-ratio', ratio <= 0.25),
-    ]);
-    const seenByBarman = await keysSeenByBarman(
-      server.endpoint,
-      MAIN.serverName,
-    );
-    rows.push([
-      '  WAL keys barman 3.4 actually lists (its list_bucket does not paginate)',
-      seenByBarman === undefined ? 'n/a' : `${seenByBarman} of ${MAIN.wal}`,
-      '',
-      '',
-    ]);
-    const reference = await timeFlatReference(server.client, MAIN.serverName);
-    rows.push([
-      `  reference: paginated flat listing of wals/ + base/ + sequential GETs (1 run, ${reference.requests} requests)`,
-      fmt(reference.ms),
-      '',
-      `ours / reference ${(ourMs / reference.ms).toFixed(2)}`,
-    ]);
-    results.barmanWalKeysSeen = seenByBarman;
-    results.reference = reference;
-
-    // 2. Requests vs the lower bound.
-    const bound = requestLowerBound(MAIN.wal);
-    const requests = ours[0].requests;
-    rows.push([
-      `S3 requests, full scan (lower bound per listed prefix: ${bound.perPrefix}; flat wals/ listing would be ${bound.flat})`,
-      String(requests),
-      `<= ${(bound.perPrefix * 1.05).toFixed(0)}`,
-      verdict('requests', requests <= bound.perPrefix * 1.05),
-    ]);
-
-    // 3. Incremental refresh after 500 new WAL (continuing the sequence, as archiving would).
-    const { scanner, result, counter } = ours[ours.length - 1];
-    const newKeys = [...incrementalKeys()];
-    await putAll(server.client, newKeys);
+  if (needsServer) {
+    const tools = PARTS.has('barman') ? await findRealBarmanTools() : undefined;
+    const { server, seedMs } = await seededS3rver();
+    results.seedMs = seedMs;
+    if (seedMs !== undefined)
+      progress(
+        `seeded the s3rver store in ${fmt(seedMs)}; cached under ${CACHE_DIR}`,
+      );
     try {
-      const before = counter.commands;
-      const t0 = Date.now();
-      const refreshed = await scanner.scan({
-        destination: DESTINATION,
-        serverName: MAIN.serverName,
-        previous: result.state,
-      });
-      const incMs = Date.now() - t0;
-      const incRequests = counter.commands - before;
-      if (
-        refreshed.catalog.scan.walObjects !==
-        MAIN.wal + INCREMENTAL_NEW_WALS
-      ) {
-        throw new Error(
-          `incremental scan saw ${refreshed.catalog.scan.walObjects} WAL objects`,
-        );
-      }
-      const target = 3 + INCREMENTAL_NEW_WALS / 1000;
-      const newDirs = new Set(newKeys.map(k => k.key.split('/').slice(-2)[0]))
-        .size;
-      rows.push([
-        `incremental refresh after ${INCREMENTAL_NEW_WALS} new WAL (spanning ${newDirs} hash dirs), ${fmt(
-          incMs,
-        )}`,
-        String(incRequests),
-        `<= ${target}`,
-        verdict('incremental', incRequests <= target),
-      ]);
-      results.incremental = {
-        requests: incRequests,
-        ms: incMs,
-        newHashDirs: newDirs,
+      // A run killed during the incremental step may have left its 500 extra WAL objects: remove them.
+      await deleteAll(server.client, [...incrementalKeys()]);
+      // Sanity: the store holds exactly the seeded datasets (wal-100k is checked by every timed scan).
+      const check = (
+        d: (typeof DATASETS)[number],
+        catalog: Awaited<ReturnType<typeof timeOurScan>>['result']['catalog'],
+      ) => {
+        if (
+          catalog.scan.walObjects !== d.wal ||
+          catalog.backups.length !== BACKUPS ||
+          catalog.backups.some(b => !b.restorable) ||
+          !catalog.scan.complete
+        ) {
+          throw new Error(
+            `seeded store is inconsistent for ${d.serverName} (wal ${catalog.scan.walObjects}/${d.wal}, backups ${catalog.backups.length}, complete ${catalog.scan.complete}); rerun with CNPG_BENCH_RESEED=1`,
+          );
+        }
       };
+      for (const d of DATASETS.slice(0, 2)) {
+        check(d, (await timeOurScan(server, d.serverName)).result.catalog);
+      }
+      progress('store verified');
+
+      // 1. Full scan of 100k WAL + 100 backups (median of RUNS).
+      const ours: Array<Awaited<ReturnType<typeof timeOurScan>>> = [];
+      if (PARTS.has('scan') || PARTS.has('incremental')) {
+        for (let i = 0; i < (PARTS.has('scan') ? RUNS : 1); i++) {
+          const run = await timeOurScan(server, MAIN.serverName);
+          check(MAIN, run.result.catalog);
+          ours.push(run);
+          progress(
+            `ours: ${fmt(run.ms)}, ${run.requests} requests, client CPU ${fmt(
+              run.clientCpuMs,
+            )}, s3rver CPU ${fmt(run.serverCpuMs)}`,
+          );
+        }
+      }
+      const ourMs = ours.length ? median(ours.map(o => o.ms)) : NaN;
+      if (PARTS.has('scan')) {
+        rows.push([
+          `full scan, ${MAIN.wal} WAL + ${BACKUPS} backups (ours, median of ${RUNS})`,
+          fmt(ourMs),
+          '',
+          `client CPU ${fmt(
+            median(ours.map(o => o.clientCpuMs)),
+          )}, s3rver CPU ${fmt(median(ours.map(o => o.serverCpuMs)))}`,
+        ]);
+        rows.push([
+          '  our time per 1,000 WAL keys',
+          fmt(ourMs / (MAIN.wal / 1000)),
+          '',
+          '',
+        ]);
+        // Requests vs the lower bound.
+        const bound = requestLowerBound(MAIN.wal);
+        const requests = ours[0].requests;
+        rows.push([
+          `S3 requests, full scan (lower bound ${bound.flat}: base/ + ${
+            MAIN.wal / 1000
+          } wals/ pages + ${BACKUPS} GETs; per-hash-dir design: ${
+            bound.perPrefix
+          })`,
+          String(requests),
+          `<= ${Math.floor(bound.flat * 1.05)}`,
+          verdict('requests', requests <= bound.flat * 1.05),
+        ]);
+        Object.assign(results, {
+          ourMs: ours.map(o => o.ms),
+          clientCpuMs: ours.map(o => o.clientCpuMs),
+          serverCpuMs: ours.map(o => o.serverCpuMs),
+          requests,
+          bound,
+        });
+      }
+
+      // 2. barman's equivalent, and the same work done by our client.
+      if (PARTS.has('barman') && tools) {
+        const barman = new BarmanCloud({
+          tools,
+          endpoint: server.endpoint,
+          destination: DESTINATION,
+        });
+        const theirs: Array<Awaited<ReturnType<typeof timeBarman>>> = [];
+        for (let i = 0; i < RUNS; i++)
+          theirs.push(await timeBarman(barman, MAIN.serverName));
+        progress(`barman: ${theirs.map(t => fmt(t.totalMs)).join(', ')}`);
+        const barmanMs = median(theirs.map(t => t.totalMs));
+        rows.push([
+          `barman-cloud-backup-list + check-wal-archive (median of ${RUNS})`,
+          fmt(barmanMs),
+          '',
+          `list ${fmt(median(theirs.map(t => t.listMs)))} + check ${fmt(
+            median(theirs.map(t => t.checkMs)),
+          )}`,
+        ]);
+        const seenByBarman = await keysSeenByBarman(
+          server.endpoint,
+          MAIN.serverName,
+        );
+        rows.push([
+          '  WAL keys barman 3.4 actually lists (its list_bucket does not paginate)',
+          seenByBarman === undefined ? 'n/a' : `${seenByBarman} of ${MAIN.wal}`,
+          '',
+          '',
+        ]);
+        const equivalent: number[] = [];
+        for (let i = 0; i < RUNS; i++)
+          equivalent.push(
+            (await timeBarmanWorkEquivalent(server, MAIN.serverName)).ms,
+          );
+        const equivalentMs = median(equivalent);
+        rows.push([
+          `  barman's work done by our client: base/ + ${BACKUPS} GETs + 1 wals/ page (median of ${RUNS})`,
+          fmt(equivalentMs),
+          '',
+          `ours / barman for the same work ${(equivalentMs / barmanMs).toFixed(
+            3,
+          )}`,
+        ]);
+        if (PARTS.has('scan')) {
+          const ratio = ourMs / barmanMs;
+          rows.push([
+            `ratio ours (full ${MAIN.wal}-key scan) / barman (${
+              seenByBarman ?? '?'
+            } keys)`,
+            ratio.toFixed(3),
+            '<= 0.25',
+            verdict('time-ratio', ratio <= 0.25),
+          ]);
+          results.ratio = ratio;
+        }
+        Object.assign(results, {
+          barman: theirs,
+          barmanWalKeysSeen: seenByBarman,
+          barmanWorkEquivalentMs: equivalent,
+          tools: { barman: tools.barmanVersion },
+        });
+      }
+
+      if (PARTS.has('reference')) {
+        const reference = await timeFlatReference(
+          server.client,
+          MAIN.serverName,
+        );
+        rows.push([
+          `  reference: one sequential flat listing of wals/ + base/ + sequential GETs (${reference.requests} requests)`,
+          fmt(reference.ms),
+          '',
+          PARTS.has('scan')
+            ? `ours / reference ${(ourMs / reference.ms).toFixed(2)}`
+            : '',
+        ]);
+        results.reference = reference;
+      }
+
+      // 3. Incremental refresh after 500 new WAL (continuing the sequence, as archiving would).
+      if (PARTS.has('incremental')) {
+        const { scanner, result, counter } = ours[ours.length - 1];
+        const newKeys = [...incrementalKeys()];
+        await putAll(server.client, newKeys);
+        try {
+          const before = counter.commands;
+          const t0 = Date.now();
+          const refreshed = await scanner.scan({
+            destination: DESTINATION,
+            serverName: MAIN.serverName,
+            previous: result.state,
+          });
+          const incMs = Date.now() - t0;
+          const incRequests = counter.commands - before;
+          if (
+            refreshed.catalog.scan.walObjects !==
+              MAIN.wal + INCREMENTAL_NEW_WALS ||
+            !refreshed.catalog.scan.incremental
+          ) {
+            throw new Error(
+              `incremental scan saw ${refreshed.catalog.scan.walObjects} WAL objects`,
+            );
+          }
+          const target = 3 + INCREMENTAL_NEW_WALS / 1000;
+          const newDirs = new Set(
+            newKeys.map(k => k.key.split('/').slice(-2)[0]),
+          ).size;
+          rows.push([
+            `incremental refresh after ${INCREMENTAL_NEW_WALS} new WAL (spanning ${newDirs} hash dirs), ${fmt(
+              incMs,
+            )}`,
+            String(incRequests),
+            `<= ${target}`,
+            verdict('incremental', incRequests <= target),
+          ]);
+          results.incremental = {
+            requests: incRequests,
+            ms: incMs,
+            newHashDirs: newDirs,
+          };
+        } finally {
+          // Leave the cached store exactly as seeded.
+          await deleteAll(server.client, newKeys);
+        }
+        progress(`incremental: ${JSON.stringify(results.incremental)}`);
+      }
+
+      // 4. Concurrency: full scans of wal-100k at 4/8/16/32 requests in flight (1 run each).
+      if (PARTS.has('concurrency')) {
+        const sweep: Record<string, unknown> = {};
+        for (const c of [4, 8, 16, 32]) {
+          const run = await timeOurScan(server, MAIN.serverName, c);
+          check(MAIN, run.result.catalog);
+          sweep[c] = {
+            ms: run.ms,
+            requests: run.requests,
+            clientCpuMs: run.clientCpuMs,
+            serverCpuMs: run.serverCpuMs,
+          };
+          rows.push([
+            `  concurrency ${c}: full scan of ${MAIN.wal} WAL (1 run)`,
+            fmt(run.ms),
+            '',
+            `${run.requests} requests, client CPU ${fmt(
+              run.clientCpuMs,
+            )}, s3rver CPU ${fmt(run.serverCpuMs)}`,
+          ]);
+          progress(`concurrency ${c}: ${fmt(run.ms)}`);
+        }
+        results.concurrency = sweep;
+      }
+
+      // 5. Scaling.
+      if (PARTS.has('scaling')) {
+        const scaling: Record<string, number> = {};
+        for (const d of DATASETS) {
+          const times: number[] = [];
+          for (let i = 0; i < RUNS; i++)
+            times.push((await timeOurScan(server, d.serverName)).ms);
+          scaling[d.serverName] = median(times);
+          rows.push([
+            `scaling: full scan, ${d.wal} WAL + ${BACKUPS} backups (median of ${RUNS})`,
+            fmt(median(times)),
+            '',
+            '',
+          ]);
+        }
+        results.scaling = scaling;
+        progress(`scaling: ${JSON.stringify(scaling)}`);
+      }
     } finally {
-      // Leave the cached store exactly as seeded.
-      await deleteAll(server.client, newKeys);
+      await server.stop();
     }
+  }
 
-    progress(`incremental: ${JSON.stringify(results.incremental)}`);
-    // 4. Scaling.
-    const scaling: Record<string, number> = {};
-    for (const d of DATASETS) {
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++)
-        times.push((await timeOurScan(server.endpoint, d.serverName)).ms);
-      scaling[d.serverName] = median(times);
-      rows.push([
-        `scaling: full scan, ${d.wal} WAL + ${BACKUPS} backups (median of ${RUNS})`,
-        fmt(median(times)),
-        '',
-        '',
-      ]);
-    }
-
-    progress(
-      `scaling: ${JSON.stringify(scaling)}; measuring peak RSS (1M keys)`,
-    );
-    // 5. Peak RSS, 1M keys, in a child process.
-    const rss = await runRssChild(RSS_KEYS);
-    rows.push([
-      `peak RSS, ${RSS_KEYS} WAL keys from an in-memory fake S3 (baseline ${Number(
+  // 6. Peak RSS, 1M keys, in a child process: bundled (primary) and transpiled (secondary).
+  if (PARTS.has('rss')) {
+    progress('measuring peak RSS (1M keys)');
+    const bundle = await bundleRssChild();
+    const bundled = await runRssChild('bundle', RSS_KEYS, bundle);
+    rmSync(resolve(bundle, '..'), { recursive: true, force: true });
+    const transpiled = await runRssChild('transpiled', RSS_KEYS);
+    const rssRow = (label: string, rss: Record<string, number | boolean>) =>
+      `peak RSS, ${RSS_KEYS} WAL keys, ${label} (baseline ${Number(
         rss.baselineMaxRssMB,
-      ).toFixed(0)} MB, scan ${fmt(Number(rss.ms))})`,
-      `${Number(rss.peakMaxRssMB).toFixed(0)} MB`,
+      ).toFixed(0)} MB, scan ${fmt(Number(rss.ms))}, ${rss.requests} requests)`;
+    rows.push([
+      rssRow('esbuild bundle, as production runs it', bundled),
+      `${Number(bundled.peakMaxRssMB).toFixed(0)} MB`,
       '<= 256 MB',
       verdict(
         'rss',
-        Number(rss.peakMaxRssMB) <= 256 && rss.walObjects === RSS_KEYS,
+        Number(bundled.peakMaxRssMB) <= 256 &&
+          bundled.walObjects === RSS_KEYS &&
+          bundled.complete === true,
       ),
     ]);
-
-    Object.assign(results, {
-      ourMs: ours.map(o => o.ms),
-      barman: theirs,
-      ratio,
-      requests,
-      bound,
-      scaling,
-      rss,
-      tools: { barman: tools.barmanVersion },
-    });
-  } finally {
-    await server.stop();
+    rows.push([
+      `  ${rssRow('through the TypeScript transpiler', transpiled)}`,
+      `${Number(transpiled.peakMaxRssMB).toFixed(0)} MB`,
+      '',
+      Number(transpiled.peakMaxRssMB) <= 256 ? 'also <= 256 MB' : 'over 256 MB',
+    ]);
+    results.rss = {
+      // Top-level figures are the bundle's (the primary one), for bench/run-all.ts.
+      peakMaxRssMB: bundled.peakMaxRssMB,
+      baselineMaxRssMB: bundled.baselineMaxRssMB,
+      bundled,
+      transpiled,
+    };
   }
 
   const widths = [0, 1, 2, 3].map(i =>
@@ -790,26 +850,19 @@ async function main() {
   console.log(line(['measure', 'value', 'target', 'verdict']));
   console.log(widths.map(w => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));
-  if (seedMs !== undefined)
-    console.log(
-      `(seeded the s3rver store in ${fmt(seedMs)}; cached under ${CACHE_DIR})`,
-    );
   mkdirSync(join(ROOT, 'test-output'), { recursive: true });
   writeFileSync(
     join(ROOT, 'test-output', 'bench-catalog.json'),
     `${JSON.stringify(results, null, 2)}\n`,
   );
-  console.log(`SUMMARY: ${verdicts.join(', ')}`);
+  console.log(
+    `SUMMARY: ${verdicts.join(', ')}${
+      PARTS.size < ALL_PARTS.length ? ` (parts: ${[...PARTS].join(',')})` : ''
+    }`,
+  );
 }
 
-if (process.argv[2] === '--rss-child') {
-  rssChild(Number(process.argv[3] ?? RSS_KEYS)).catch(error => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch(error => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

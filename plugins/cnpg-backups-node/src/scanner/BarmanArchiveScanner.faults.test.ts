@@ -1,4 +1,8 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createS3Client } from '../s3/createS3Client';
 import {
@@ -7,17 +11,28 @@ import {
   S3RVER_CREDENTIALS,
   seedBarmanSample,
 } from '../s3/__testUtils__/s3rverHarness';
-import { startFaultProxy, FaultProxy, FaultRule } from '../s3/__testUtils__/faultProxy';
+import {
+  startFaultProxy,
+  FaultProxy,
+  FaultRule,
+} from '../s3/__testUtils__/faultProxy';
 import { BarmanArchiveScanner } from './BarmanArchiveScanner';
 
 const BUCKET = 'fault-backups';
 const DESTINATION = `s3://${BUCKET}/demo`;
 const SERVER = 'pg-demo';
 
-const isList = (prefixPart: string) => (r: { method: string; query: URLSearchParams }) =>
-  r.method === 'GET' && r.query.get('list-type') === '2' && (r.query.get('prefix') ?? '').endsWith(prefixPart);
-const isGet = (keyPart: string) => (r: { method: string; url: string; query: URLSearchParams }) =>
-  r.method === 'GET' && !r.query.has('list-type') && decodeURIComponent(r.url).includes(keyPart);
+const isList =
+  (prefixPart: string) => (r: { method: string; query: URLSearchParams }) =>
+    r.method === 'GET' &&
+    r.query.get('list-type') === '2' &&
+    (r.query.get('prefix') ?? '').endsWith(prefixPart);
+const isGet =
+  (keyPart: string) =>
+  (r: { method: string; url: string; query: URLSearchParams }) =>
+    r.method === 'GET' &&
+    !r.query.has('list-type') &&
+    decodeURIComponent(r.url).includes(keyPart);
 
 describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front of s3rver)', () => {
   let harness: S3rverHarness;
@@ -26,14 +41,23 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
   beforeAll(async () => {
     harness = await startS3rver({ buckets: [BUCKET] });
     proxy = await startFaultProxy({ upstreamPort: harness.port });
-    await seedBarmanSample({ harness, bucket: BUCKET, keyPrefix: 'demo/', serverName: SERVER, sizeScale: 0.001 });
+    await seedBarmanSample({
+      harness,
+      bucket: BUCKET,
+      keyPrefix: 'demo/',
+      serverName: SERVER,
+      sizeScale: 0.001,
+    });
   }, 60_000);
   afterAll(async () => {
     await proxy.close();
     await harness.close();
   });
 
-  async function scanWith(rules: FaultRule[], clientOptions: { maxAttempts?: number; requestTimeoutMs?: number } = {}) {
+  async function scanWith(
+    rules: FaultRule[],
+    clientOptions: { maxAttempts?: number; requestTimeoutMs?: number } = {},
+  ) {
     proxy.setRules(rules);
     const client = createS3Client({
       endpoint: proxy.endpoint,
@@ -44,7 +68,10 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
     });
     try {
       const scanner = BarmanArchiveScanner.create({ client, concurrency: 4 });
-      return await scanner.scan({ destination: DESTINATION, serverName: SERVER });
+      return await scanner.scan({
+        destination: DESTINATION,
+        serverName: SERVER,
+      });
     } finally {
       client.destroy();
     }
@@ -59,7 +86,11 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
 
   it('503 SlowDown is retried and the scan still completes', async () => {
     const { catalog } = await scanWith([
-      { when: isList('/wals/'), action: { type: 'status', status: 503, code: 'SlowDown' }, times: 2 },
+      {
+        when: isList('/wals/'),
+        action: { type: 'status', status: 503, code: 'SlowDown' },
+        times: 2,
+      },
     ]);
     expect(catalog.scan.complete).toBe(true);
     expect(catalog.scan.errors).toEqual([]);
@@ -72,11 +103,17 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
 
   it('503 SlowDown until retries run out → S3Unavailable, WAL part missing, marked incomplete', async () => {
     const { catalog } = await scanWith([
-      { when: isList('/wals/'), action: { type: 'status', status: 503, code: 'SlowDown' } },
+      {
+        when: isList('/wals/'),
+        action: { type: 'status', status: 503, code: 'SlowDown' },
+      },
     ]);
     expect(catalog.scan.complete).toBe(false);
     expect(catalog.scan.errors).toEqual([
-      expect.objectContaining({ name: 'S3Unavailable', key: 'demo/pg-demo/wals/' }),
+      expect.objectContaining({
+        name: 'S3Unavailable',
+        key: 'demo/pg-demo/wals/',
+      }),
     ]);
     expect(proxy.faulted).toBe(3);
     // What was read is still there; nothing claims the WAL chain is fine.
@@ -85,7 +122,12 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
   });
 
   it('500 on base/ → S3Unavailable; the WAL inventory is still reported', async () => {
-    const { catalog } = await scanWith([{ when: isList('/base/'), action: { type: 'status', status: 500, code: 'InternalError' } }]);
+    const { catalog } = await scanWith([
+      {
+        when: isList('/base/'),
+        action: { type: 'status', status: 500, code: 'InternalError' },
+      },
+    ]);
     expect(catalog.scan.complete).toBe(false);
     expect(catalog.scan.errors.map(e => e.name)).toEqual(['S3Unavailable']);
     expect(catalog.backups).toEqual([]);
@@ -93,35 +135,66 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
   });
 
   it('403 AccessDenied on wals/ → AccessDenied, backups listed, incomplete', async () => {
-    const { catalog } = await scanWith([{ when: isList('/wals/'), action: { type: 'status', status: 403, code: 'AccessDenied' } }]);
+    const { catalog } = await scanWith([
+      {
+        when: isList('/wals/'),
+        action: { type: 'status', status: 403, code: 'AccessDenied' },
+      },
+    ]);
     expect(catalog.scan.complete).toBe(false);
-    expect(catalog.scan.errors).toEqual([expect.objectContaining({ name: 'AccessDenied', key: 'demo/pg-demo/wals/' })]);
+    expect(catalog.scan.errors).toEqual([
+      expect.objectContaining({
+        name: 'AccessDenied',
+        key: 'demo/pg-demo/wals/',
+      }),
+    ]);
     expect(catalog.backups.map(b => b.status)).toEqual(['DONE', 'DONE']);
     expect(catalog.wal.timelines).toEqual([]);
   });
 
   it('404 NoSuchBucket → every part fails by name', async () => {
-    const { catalog } = await scanWith([{ when: () => true, action: { type: 'status', status: 404, code: 'NoSuchBucket' } }]);
+    const { catalog } = await scanWith([
+      {
+        when: () => true,
+        action: { type: 'status', status: 404, code: 'NoSuchBucket' },
+      },
+    ]);
     expect(catalog.scan.complete).toBe(false);
-    expect(new Set(catalog.scan.errors.map(e => e.name))).toEqual(new Set(['NoSuchBucket']));
+    expect(new Set(catalog.scan.errors.map(e => e.name))).toEqual(
+      new Set(['NoSuchBucket']),
+    );
   });
 
   it('a backup.info GET that hangs → S3Timeout; that backup is not trusted', async () => {
     const { catalog } = await scanWith(
-      [{ when: isGet('20261121T231929/backup.info'), action: { type: 'hang' } }],
+      [
+        {
+          when: isGet('20261121T231929/backup.info'),
+          action: { type: 'hang' },
+        },
+      ],
       { maxAttempts: 1, requestTimeoutMs: 300 },
     );
     expect(catalog.scan.complete).toBe(false);
     expect(catalog.scan.errors).toEqual([
-      expect.objectContaining({ name: 'S3Timeout', key: 'demo/pg-demo/base/20261121T231929/backup.info' }),
+      expect.objectContaining({
+        name: 'S3Timeout',
+        key: 'demo/pg-demo/base/20261121T231929/backup.info',
+      }),
     ]);
     const [first, second] = catalog.backups;
     expect(first).toMatchObject({ status: 'DONE', restorable: true });
-    expect(second).toMatchObject({ id: '20261121T231929', status: 'INCOMPLETE', restorable: false });
+    expect(second).toMatchObject({
+      id: '20261121T231929',
+      status: 'INCOMPLETE',
+      restorable: false,
+    });
   });
 
   it('connection resets on every attempt → S3Unreachable', async () => {
-    const { catalog } = await scanWith([{ when: isList('/wals/'), action: { type: 'reset' } }]);
+    const { catalog } = await scanWith([
+      { when: isList('/wals/'), action: { type: 'reset' } },
+    ]);
     expect(catalog.scan.complete).toBe(false);
     expect(catalog.scan.errors.map(e => e.name)).toEqual(['S3Unreachable']);
   });
@@ -137,11 +210,17 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
 
   it('backup.info deleted between list and get (NoSuchKey) → that backup INCOMPLETE with a note, scan complete', async () => {
     const { catalog } = await scanWith([
-      { when: isGet('20261121T231912/backup.info'), action: { type: 'status', status: 404, code: 'NoSuchKey' } },
+      {
+        when: isGet('20261121T231912/backup.info'),
+        action: { type: 'status', status: 404, code: 'NoSuchKey' },
+      },
     ]);
     expect(catalog.scan.complete).toBe(true);
     expect(catalog.scan.errors).toEqual([
-      expect.objectContaining({ name: 'BackupInfoVanished', key: 'demo/pg-demo/base/20261121T231912/backup.info' }),
+      expect.objectContaining({
+        name: 'BackupInfoVanished',
+        key: 'demo/pg-demo/base/20261121T231912/backup.info',
+      }),
     ]);
     expect(catalog.backups[0]).toMatchObject({
       id: '20261121T231912',
@@ -149,7 +228,10 @@ describe('BarmanArchiveScanner under faults (real sockets: fault proxy in front 
       restorable: false,
       error: expect.stringMatching(/deleted while the bucket was being read/),
     });
-    expect(catalog.backups[1]).toMatchObject({ status: 'DONE', restorable: true });
+    expect(catalog.backups[1]).toMatchObject({
+      status: 'DONE',
+      restorable: true,
+    });
   });
 });
 
@@ -158,25 +240,54 @@ describe('BarmanArchiveScanner with scripted listings (aws-sdk-client-mock)', ()
   const root = 'p/db/';
 
   it('pages wals/ with StartAfter and drops a key a server repeats across pages', async () => {
-    const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+    const client = new S3Client({
+      region: 'us-east-1',
+      credentials: S3RVER_CREDENTIALS,
+    });
     const mock = mockClient(client);
-    mock.on(ListObjectsV2Command, { Prefix: `${root}base/` }).resolves({ IsTruncated: false, Contents: [] });
+    mock
+      .on(ListObjectsV2Command, { Prefix: `${root}base/` })
+      .resolves({ IsTruncated: false, Contents: [] });
     const seg = (log: number, n: number) =>
-      `${root}wals/000000010000000${log}/000000010000000${log}000000${n.toString(16).toUpperCase().padStart(2, '0')}.gz`;
-    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/`, StartAfter: undefined }).resolves({
-      IsTruncated: true,
-      Contents: [0xfd, 0xfe].map(n => ({ Key: seg(0, n), Size: 10, LastModified: d(n) })),
-    });
+      `${root}wals/000000010000000${log}/000000010000000${log}000000${n
+        .toString(16)
+        .toUpperCase()
+        .padStart(2, '0')}.gz`;
+    mock
+      .on(ListObjectsV2Command, {
+        Prefix: `${root}wals/`,
+        StartAfter: undefined,
+      })
+      .resolves({
+        IsTruncated: true,
+        Contents: [0xfd, 0xfe].map(n => ({
+          Key: seg(0, n),
+          Size: 10,
+          LastModified: d(n),
+        })),
+      });
     // This server repeats FE on the next page.
-    mock.on(ListObjectsV2Command, { Prefix: `${root}wals/`, StartAfter: seg(0, 0xfe) }).resolves({
-      IsTruncated: false,
-      Contents: [
-        ...[0xfe, 0xff].map(n => ({ Key: seg(0, n), Size: 10, LastModified: d(n) })),
-        { Key: seg(1, 0), Size: 10, LastModified: d(300) },
-      ],
-    });
+    mock
+      .on(ListObjectsV2Command, {
+        Prefix: `${root}wals/`,
+        StartAfter: seg(0, 0xfe),
+      })
+      .resolves({
+        IsTruncated: false,
+        Contents: [
+          ...[0xfe, 0xff].map(n => ({
+            Key: seg(0, n),
+            Size: 10,
+            LastModified: d(n),
+          })),
+          { Key: seg(1, 0), Size: 10, LastModified: d(300) },
+        ],
+      });
     const scanner = BarmanArchiveScanner.create({ client });
-    const { catalog } = await scanner.scan({ destination: 's3://bucket/p', serverName: 'db' });
+    const { catalog } = await scanner.scan({
+      destination: 's3://bucket/p',
+      serverName: 'db',
+    });
     expect(catalog.scan.complete).toBe(true);
     expect(catalog.scan.walObjects).toBe(4);
     expect(catalog.wal.timelines[0]).toMatchObject({
@@ -188,12 +299,13 @@ describe('BarmanArchiveScanner with scripted listings (aws-sdk-client-mock)', ()
     expect(catalog.scan.requests).toBe(3);
   });
 
-  describe('a full scan splits wals/ into parallel key ranges at the backups\' first hash directories', () => {
+  describe("a full scan splits wals/ into parallel key ranges at the backups' first hash directories", () => {
     const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
     const walName = (i: number) => `00000001${hex8(i >> 8)}${hex8(i & 255)}`;
     const WALS = 5000;
     const keys: string[] = [];
-    for (let i = 1; i <= WALS; i++) keys.push(`${root}wals/${walName(i).slice(0, 16)}/${walName(i)}.gz`);
+    for (let i = 1; i <= WALS; i++)
+      keys.push(`${root}wals/${walName(i).slice(0, 16)}/${walName(i)}.gz`);
     keys.push(`${root}wals/00000002.history`);
     for (let i = WALS + 1; i <= WALS + 300; i++) {
       const name = `00000002${walName(i).slice(8)}`;
@@ -214,92 +326,176 @@ describe('BarmanArchiveScanner with scripted listings (aws-sdk-client-mock)', ()
       ].join('\n'),
     }));
 
-    function fakeS3(log: Array<{ startAfter?: string; maxKeys?: number; returned: number }>) {
-      const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+    function fakeS3(
+      log: Array<{ startAfter?: string; maxKeys?: number; returned: number }>,
+    ) {
+      const client = new S3Client({
+        region: 'us-east-1',
+        credentials: S3RVER_CREDENTIALS,
+      });
       const mock = mockClient(client);
       mock.on(ListObjectsV2Command, { Prefix: `${root}base/` }).resolves({
         IsTruncated: false,
-        Contents: backups.map(b => ({ Key: `${root}base/${b.id}/backup.info`, Size: b.info.length, LastModified: d(1) })),
+        Contents: backups.map(b => ({
+          Key: `${root}base/${b.id}/backup.info`,
+          Size: b.info.length,
+          LastModified: d(1),
+        })),
       });
       mock.on(GetObjectCommand).callsFake(input => {
         const b = backups.find(x => input.Key.endsWith(`${x.id}/backup.info`))!;
         const bytes = Buffer.from(b.info);
-        return { Body: { transformToByteArray: async () => new Uint8Array(bytes) } };
-      });
-      mock.on(GetObjectCommand, { Key: `${root}wals/00000002.history` }).resolves({
-        Body: { transformToByteArray: async () => new Uint8Array(Buffer.from('1\t0/13890000000\tno recovery target specified\n')) },
-      } as any);
-      mock.on(ListObjectsV2Command, { Prefix: `${root}wals/` }).callsFake(async input => {
-        // A little latency, so that ranges really overlap in time.
-        await new Promise(r => setTimeout(r, 2));
-        const from = input.StartAfter === undefined ? 0 : keys.findIndex(k => k > input.StartAfter);
-        const max = Math.min(1000, input.MaxKeys ?? 1000);
-        const slice = from < 0 ? [] : keys.slice(from, from + max);
-        log.push({ startAfter: input.StartAfter, maxKeys: input.MaxKeys, returned: slice.length });
         return {
-          IsTruncated: from >= 0 && from + max < keys.length,
-          Contents: slice.map(Key => ({ Key, Size: Key.endsWith('.history') ? 40 : 16 << 20, LastModified: d(2) })),
+          Body: { transformToByteArray: async () => new Uint8Array(bytes) },
         };
       });
+      mock
+        .on(GetObjectCommand, { Key: `${root}wals/00000002.history` })
+        .resolves({
+          Body: {
+            transformToByteArray: async () =>
+              new Uint8Array(
+                Buffer.from('1\t0/13890000000\tno recovery target specified\n'),
+              ),
+          },
+        } as any);
+      mock
+        .on(ListObjectsV2Command, { Prefix: `${root}wals/` })
+        .callsFake(async input => {
+          // A little latency, so that ranges really overlap in time.
+          await new Promise(r => setTimeout(r, 2));
+          const from =
+            input.StartAfter === undefined
+              ? 0
+              : keys.findIndex(k => k > input.StartAfter);
+          const max = Math.min(1000, input.MaxKeys ?? 1000);
+          const slice = from < 0 ? [] : keys.slice(from, from + max);
+          log.push({
+            startAfter: input.StartAfter,
+            maxKeys: input.MaxKeys,
+            returned: slice.length,
+          });
+          return {
+            IsTruncated: from >= 0 && from + max < keys.length,
+            Contents: slice.map(Key => ({
+              Key,
+              Size: Key.endsWith('.history') ? 40 : 16 << 20,
+              LastModified: d(2),
+            })),
+          };
+        });
       return client;
     }
 
     it('lists every key exactly once and builds the same catalog as a single sequential listing', async () => {
-      const parallelLog: Array<{ startAfter?: string; maxKeys?: number; returned: number }> = [];
-      const parallel = await BarmanArchiveScanner.create({ client: fakeS3(parallelLog), concurrency: 4 }).scan({
+      const parallelLog: Array<{
+        startAfter?: string;
+        maxKeys?: number;
+        returned: number;
+      }> = [];
+      const parallel = await BarmanArchiveScanner.create({
+        client: fakeS3(parallelLog),
+        concurrency: 4,
+      }).scan({
         destination: 's3://bucket/p',
         serverName: 'db',
       });
       const sequentialLog: typeof parallelLog = [];
-      const sequential = await BarmanArchiveScanner.create({ client: fakeS3(sequentialLog), concurrency: 1 }).scan({
+      const sequential = await BarmanArchiveScanner.create({
+        client: fakeS3(sequentialLog),
+        concurrency: 1,
+      }).scan({
         destination: 's3://bucket/p',
         serverName: 'db',
       });
       expect(parallel.catalog.scan.errors).toEqual([]);
       expect(parallel.catalog.scan.complete).toBe(true);
       expect(parallel.catalog.scan.walObjects).toBe(WALS + 301);
-      expect({ ...parallel.catalog, scan: undefined }).toEqual({ ...sequential.catalog, scan: undefined });
-      expect(parallel.catalog.wal.timelines.map(t => [t.timeline, t.segmentCount, t.gaps.length])).toEqual([
+      expect({ ...parallel.catalog, scan: undefined }).toEqual({
+        ...sequential.catalog,
+        scan: undefined,
+      });
+      expect(
+        parallel.catalog.wal.timelines.map(t => [
+          t.timeline,
+          t.segmentCount,
+          t.gaps.length,
+        ]),
+      ).toEqual([
         [1, WALS, 0],
         [2, 300, 0],
       ]);
       // Some ranges started at a backup's hash directory...
-      const rangeStarts = parallelLog.map(l => l.startAfter).filter(s => s !== undefined && /wals\/[0-9A-F]{16}$/.test(s));
+      const rangeStarts = parallelLog
+        .map(l => l.startAfter)
+        .filter(s => s !== undefined && /wals\/[0-9A-F]{16}$/.test(s));
       expect(rangeStarts.length).toBeGreaterThan(0);
       // ...and together they fetched barely more than the keys there are.
       const fetched = parallelLog.reduce((sum, l) => sum + l.returned, 0);
       expect(fetched).toBeLessThan(keys.length + 4 * 20);
-      expect(parallelLog.length).toBeLessThanOrEqual(Math.ceil(keys.length / 1000) + 4);
+      expect(parallelLog.length).toBeLessThanOrEqual(
+        Math.ceil(keys.length / 1000) + 4,
+      );
     });
   });
 
   it('pages the serverName discovery listing', async () => {
-    const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+    const client = new S3Client({
+      region: 'us-east-1',
+      credentials: S3RVER_CREDENTIALS,
+    });
     const mock = mockClient(client);
-    mock.on(ListObjectsV2Command, { Prefix: 'p/', Delimiter: '/', ContinuationToken: undefined }).resolves({
-      IsTruncated: true,
-      NextContinuationToken: 'n',
-      CommonPrefixes: [{ Prefix: 'p/a/' }],
-    });
-    mock.on(ListObjectsV2Command, { Prefix: 'p/', Delimiter: '/', ContinuationToken: 'n' }).resolves({
-      IsTruncated: false,
-      CommonPrefixes: [{ Prefix: 'p/b/' }, { Prefix: 'p/a/' }],
-    });
-    mock.on(ListObjectsV2Command, { Prefix: 'p/a/' }).resolves({ CommonPrefixes: [{ Prefix: 'p/a/base/' }, { Prefix: 'p/a/wals/' }] });
-    mock.on(ListObjectsV2Command, { Prefix: 'p/b/' }).resolves({ CommonPrefixes: [{ Prefix: 'p/b/other/' }] });
+    mock
+      .on(ListObjectsV2Command, {
+        Prefix: 'p/',
+        Delimiter: '/',
+        ContinuationToken: undefined,
+      })
+      .resolves({
+        IsTruncated: true,
+        NextContinuationToken: 'n',
+        CommonPrefixes: [{ Prefix: 'p/a/' }],
+      });
+    mock
+      .on(ListObjectsV2Command, {
+        Prefix: 'p/',
+        Delimiter: '/',
+        ContinuationToken: 'n',
+      })
+      .resolves({
+        IsTruncated: false,
+        CommonPrefixes: [{ Prefix: 'p/b/' }, { Prefix: 'p/a/' }],
+      });
+    mock
+      .on(ListObjectsV2Command, { Prefix: 'p/a/' })
+      .resolves({
+        CommonPrefixes: [{ Prefix: 'p/a/base/' }, { Prefix: 'p/a/wals/' }],
+      });
+    mock
+      .on(ListObjectsV2Command, { Prefix: 'p/b/' })
+      .resolves({ CommonPrefixes: [{ Prefix: 'p/b/other/' }] });
     const scanner = BarmanArchiveScanner.create({ client });
-    await expect(scanner.listServerNames({ destination: 's3://bucket/p' })).resolves.toEqual([
-      { serverName: 'a', hasBase: true, hasWals: true },
-    ]);
+    await expect(
+      scanner.listServerNames({ destination: 's3://bucket/p' }),
+    ).resolves.toEqual([{ serverName: 'a', hasBase: true, hasWals: true }]);
   });
 
   it('a truncated listing without a continuation token is an S3InvalidResponse, not an endless loop', async () => {
-    const client = new S3Client({ region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+    const client = new S3Client({
+      region: 'us-east-1',
+      credentials: S3RVER_CREDENTIALS,
+    });
     const mock = mockClient(client);
     mock.on(ListObjectsV2Command).resolves({ IsTruncated: true });
     const scanner = BarmanArchiveScanner.create({ client });
-    const { catalog } = await scanner.scan({ destination: 's3://bucket/p', serverName: 'db' });
+    const { catalog } = await scanner.scan({
+      destination: 's3://bucket/p',
+      serverName: 'db',
+    });
     expect(catalog.scan.complete).toBe(false);
-    expect(catalog.scan.errors.map(e => e.name)).toEqual(['S3InvalidResponse', 'S3InvalidResponse']);
+    expect(catalog.scan.errors.map(e => e.name)).toEqual([
+      'S3InvalidResponse',
+      'S3InvalidResponse',
+    ]);
   });
 });

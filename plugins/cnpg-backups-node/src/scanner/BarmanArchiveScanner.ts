@@ -28,7 +28,10 @@ import {
 } from '../s3/destination';
 import { S3AccessError, toS3AccessError } from '../s3/errors';
 import { archiveObjectsOf, CompactObjectList } from './CompactObjectList';
-import { decompressHistory, DECODED_HISTORY_COMPRESSIONS } from './decompressHistory';
+import {
+  decompressHistory,
+  DECODED_HISTORY_COMPRESSIONS,
+} from './decompressHistory';
 
 /** The slice of a Backstage `LoggerService` the scanner uses. @public */
 export interface ScannerLogger {
@@ -222,7 +225,8 @@ export class BarmanArchiveScanner {
       { prefix: `${ctx.root}wals/`, maxKeys: 1000 },
       page => {
         for (const o of page.Contents ?? []) {
-          if (o.Key && classifyArchiveFile(o.Key).kind !== 'unknown') walObjects++;
+          if (o.Key && classifyArchiveFile(o.Key).kind !== 'unknown')
+            walObjects++;
         }
         // One WAL-like file decides it; only junk-only pages make us read on.
         return walObjects > 0;
@@ -270,7 +274,10 @@ export class BarmanArchiveScanner {
     // archive (a manual delete, retention that removed no backup) is only seen by a full one.
     const age = sameArchive ? started - Date.parse(sameArchive.scannedAt) : NaN;
     const previous =
-      sameArchive && sameArchive.walComplete && age >= 0 && age <= this.#fullScanAfterMs
+      sameArchive &&
+      sameArchive.walComplete &&
+      age >= 0 &&
+      age <= this.#fullScanAfterMs
         ? sameArchive
         : undefined;
     const walPrefix = `${ctx.root}wals/`;
@@ -281,7 +288,13 @@ export class BarmanArchiveScanner {
     const runPartition = (p: WalPartition, sink: WalSink) =>
       this.#listWalRange(ctx, p, sink, () => segmentsPerDir).catch(error => {
         walComplete = false;
-        fail(ctx, toS3AccessError(error, { bucket: ctx.destination.bucket, key: walPrefix }).toScanError());
+        fail(
+          ctx,
+          toS3AccessError(error, {
+            bucket: ctx.destination.bucket,
+            key: walPrefix,
+          }).toScanError(),
+        );
       });
     let segmentsPerDir: number | undefined;
     const lister = new WalRangeLister(p => runPartition(p, fresh));
@@ -290,7 +303,10 @@ export class BarmanArchiveScanner {
       firstPageTruncated = resolve;
     });
     lister.start({
-      startAfter: previous?.lastWalName !== undefined ? walPrefix + previous.lastWalName : undefined,
+      startAfter:
+        previous?.lastWalName !== undefined
+          ? walPrefix + previous.lastWalName
+          : undefined,
       active: true,
       onFirstPage: truncated => firstPageTruncated(truncated),
     });
@@ -323,11 +339,20 @@ export class BarmanArchiveScanner {
         [...backupIds].map(id => previous.backupInfos.get(id)?.text),
       );
       const knownEnd =
-        previous.lastWalName !== undefined ? `${walPrefix}${previous.lastWalName}\u0000` : undefined;
+        previous.lastWalName !== undefined
+          ? `${walPrefix}${previous.lastWalName}\u0000`
+          : undefined;
       // `<dir>0` sorts after every `<dir>/…` key and before the next directory.
-      relistEnd = oldestDir !== undefined ? `${walPrefix}${oldestDir}0` : knownEnd;
-      if (relistEnd !== undefined && knownEnd !== undefined && knownEnd < relistEnd) relistEnd = knownEnd;
-      if (relistEnd !== undefined) relist = runPartition({ end: relistEnd, active: true }, relisted);
+      relistEnd =
+        oldestDir !== undefined ? `${walPrefix}${oldestDir}0` : knownEnd;
+      if (
+        relistEnd !== undefined &&
+        knownEnd !== undefined &&
+        knownEnd < relistEnd
+      )
+        relistEnd = knownEnd;
+      if (relistEnd !== undefined)
+        relist = runPartition({ end: relistEnd, active: true }, relisted);
     }
 
     const vanished = new Set<string>();
@@ -374,7 +399,10 @@ export class BarmanArchiveScanner {
     if (!previous && (await moreThanOnePage)) {
       const infos = [...backupInfos.values()].map(c => c.text);
       segmentsPerDir = segmentsPerDirOf(infos);
-      for (const dir of planWalSplits({ beginWals: beginWalsOf(infos), parts: this.#concurrency })) {
+      for (const dir of planWalSplits({
+        beginWals: beginWalsOf(infos),
+        parts: this.#concurrency,
+      })) {
         lister.split(`${walPrefix}${dir}`);
       }
     }
@@ -391,7 +419,8 @@ export class BarmanArchiveScanner {
       }
       walTop = walTop.filter(name => `${walPrefix}${name}` >= end);
       walTop.appendFrom(relisted.top);
-      for (const [dir, list] of relisted.dirs) hashDirs.set(dir, { list, complete: true });
+      for (const [dir, list] of relisted.dirs)
+        hashDirs.set(dir, { list, complete: true });
     }
     if (fresh.top.length > 0) {
       walTop = walTop === previous?.walTop ? walTop.clone() : walTop;
@@ -411,7 +440,10 @@ export class BarmanArchiveScanner {
     }
     let lastWalName = previous?.lastWalName;
     for (const sink of [fresh, relisted]) {
-      if (sink.last !== undefined && (lastWalName === undefined || sink.last > lastWalName)) {
+      if (
+        sink.last !== undefined &&
+        (lastWalName === undefined || sink.last > lastWalName)
+      ) {
         lastWalName = sink.last;
       }
     }
@@ -499,7 +531,9 @@ export class BarmanArchiveScanner {
       complete: ctx.complete,
       errors: ctx.errors,
       requests: ctx.requests,
-      ...(ctx.attempts > 0 ? { retries: Math.max(0, ctx.attempts - ctx.requests) } : {}),
+      ...(ctx.attempts > 0
+        ? { retries: Math.max(0, ctx.attempts - ctx.requests) }
+        : {}),
       durationMs: Date.now() - started,
       scannedAt,
       walObjects,
@@ -577,19 +611,31 @@ export class BarmanArchiveScanner {
                 StartAfter: startAfter,
                 // Near a known end, ask for about what is left (plus slack for .backup and
                 // .partial files): same request count, less to send, parse and discard.
-                MaxKeys: estimate === undefined ? undefined : Math.min(1000, estimate + WAL_ESTIMATE_SLACK),
+                MaxKeys:
+                  estimate === undefined
+                    ? undefined
+                    : Math.min(1000, estimate + WAL_ESTIMATE_SLACK),
               }),
             ),
           );
         } catch (error) {
-          throw toS3AccessError(error, { bucket: ctx.destination.bucket, key: prefix });
+          throw toS3AccessError(error, {
+            bucket: ctx.destination.bucket,
+            key: prefix,
+          });
         }
         let progressed = false;
         for (const o of page.Contents ?? []) {
           const key = o.Key;
-          if (!key || !key.startsWith(prefix) || key.length === prefix.length) continue;
+          if (!key || !key.startsWith(prefix) || key.length === prefix.length)
+            continue;
           // Repeated or out-of-order keys are dropped.
-          if (p.cursor !== undefined ? key <= p.cursor : startAfter !== undefined && key <= startAfter) continue;
+          if (
+            p.cursor !== undefined
+              ? key <= p.cursor
+              : startAfter !== undefined && key <= startAfter
+          )
+            continue;
           if (p.end !== undefined && key >= p.end) return;
           sink.push(
             key.slice(prefix.length),
@@ -623,7 +669,10 @@ export class BarmanArchiveScanner {
     if (serverName !== '') assertServerName(destination, serverName);
     return {
       destination: parsed,
-      root: serverName === '' ? parsed.keyPrefix : `${parsed.keyPrefix}${serverName}/`,
+      root:
+        serverName === ''
+          ? parsed.keyPrefix
+          : `${parsed.keyPrefix}${serverName}/`,
       requests: 0,
       attempts: 0,
       errors: [],
@@ -640,7 +689,11 @@ export class BarmanArchiveScanner {
         ctx.attempts++;
         return next(args);
       },
-      { step: 'finalizeRequest', priority: 'low', name: 'cnpgBackupsScanAttemptCounter' },
+      {
+        step: 'finalizeRequest',
+        priority: 'low',
+        name: 'cnpgBackupsScanAttemptCounter',
+      },
     );
     return (await this.#client.send(command)) as T;
   }
@@ -651,7 +704,12 @@ export class BarmanArchiveScanner {
    */
   async #listPages(
     ctx: ScanContext,
-    params: { prefix: string; delimiter?: string; startAfter?: string; maxKeys?: number },
+    params: {
+      prefix: string;
+      delimiter?: string;
+      startAfter?: string;
+      maxKeys?: number;
+    },
     onPage: (page: ListObjectsV2CommandOutput) => boolean | void,
   ): Promise<void> {
     let token: string | undefined;
@@ -671,7 +729,10 @@ export class BarmanArchiveScanner {
           }),
         );
       } catch (error) {
-        throw toS3AccessError(error, { bucket: ctx.destination.bucket, key: params.prefix });
+        throw toS3AccessError(error, {
+          bucket: ctx.destination.bucket,
+          key: params.prefix,
+        });
       }
       if (onPage(page) === true || !page.IsTruncated) return;
       const next = page.NextContinuationToken;
@@ -701,16 +762,27 @@ export class BarmanArchiveScanner {
       });
       return true;
     } catch (error) {
-      fail(ctx, toS3AccessError(error, { bucket: ctx.destination.bucket, key: params.prefix }).toScanError());
+      fail(
+        ctx,
+        toS3AccessError(error, {
+          bucket: ctx.destination.bucket,
+          key: params.prefix,
+        }).toScanError(),
+      );
       return false;
     }
   }
 
   /** Copies a page's objects into compact records; the SDK objects are dropped right after. */
-  #collect(page: ListObjectsV2CommandOutput, prefix: string, list: CompactObjectList) {
+  #collect(
+    page: ListObjectsV2CommandOutput,
+    prefix: string,
+    list: CompactObjectList,
+  ) {
     for (const o of page.Contents ?? []) {
       const key = o.Key;
-      if (!key || !key.startsWith(prefix) || key.length === prefix.length) continue;
+      if (!key || !key.startsWith(prefix) || key.length === prefix.length)
+        continue;
       list.push(
         key.slice(prefix.length),
         typeof o.Size === 'number' ? o.Size : 0,
@@ -750,24 +822,40 @@ export class BarmanArchiveScanner {
     }
     return ctx.limit(async () => {
       try {
-        const response = await this.#send<{ Body?: { transformToByteArray(): Promise<Uint8Array> } }>(
+        const response = await this.#send<{
+          Body?: { transformToByteArray(): Promise<Uint8Array> };
+        }>(
           ctx,
-          new GetObjectCommand({ Bucket: ctx.destination.bucket, Key: options.key }),
+          new GetObjectCommand({
+            Bucket: ctx.destination.bucket,
+            Key: options.key,
+          }),
         );
-        const bytes = Buffer.from((await response.Body?.transformToByteArray()) ?? new Uint8Array());
+        const bytes = Buffer.from(
+          (await response.Body?.transformToByteArray()) ?? new Uint8Array(),
+        );
         let text: string | undefined;
         try {
           text = options.decode(bytes);
         } catch (error) {
           ctx.errors.push({
             name: 'UndecodableObject',
-            message: `${options.key} could not be decoded: ${(error as Error).message}`,
+            message: `${options.key} could not be decoded: ${
+              (error as Error).message
+            }`,
             key: options.key,
           });
         }
-        return { size: options.size, lastModifiedMs: options.lastModifiedMs, text };
+        return {
+          size: options.size,
+          lastModifiedMs: options.lastModifiedMs,
+          text,
+        };
       } catch (error) {
-        const mapped = toS3AccessError(error, { bucket: ctx.destination.bucket, key: options.key });
+        const mapped = toS3AccessError(error, {
+          bucket: ctx.destination.bucket,
+          key: options.key,
+        });
         if (mapped.name === 'NoSuchKey') return 'vanished';
         fail(ctx, mapped.toScanError());
         return undefined;
@@ -782,10 +870,8 @@ function byServerName(a: ServerNameSummary, b: ServerNameSummary): number {
   return a.serverName < b.serverName ? -1 : 1;
 }
 
-
 /** Extra keys asked for beyond the estimate of what is left in a WAL range. */
 const WAL_ESTIMATE_SLACK = 16;
-
 
 /** One key range of `wals/`: keys after `startAfter` (or from the start) and before `end`. */
 interface WalPartition {
@@ -816,7 +902,8 @@ class WalSink {
     }
     const dir = name.slice(0, slash);
     // Anything else under wals/ (a folder that is not a hash directory) is not Barman's.
-    if (slash !== 16 || !HASH_DIR.test(dir) || slash === name.length - 1) return;
+    if (slash !== 16 || !HASH_DIR.test(dir) || slash === name.length - 1)
+      return;
     let list = this.dirs.get(dir);
     if (!list) {
       list = new CompactObjectList(`wals/${dir}/`);
@@ -889,7 +976,9 @@ function oldestBeginDir(texts: Array<string | undefined>): string | undefined {
 }
 
 /** WAL segments per hash directory (4 GiB of WAL / segment size), from the backups; undefined if they disagree. */
-function segmentsPerDirOf(texts: Array<string | undefined>): number | undefined {
+function segmentsPerDirOf(
+  texts: Array<string | undefined>,
+): number | undefined {
   let size: number | undefined;
   for (const text of texts) {
     const m = text === undefined ? null : SEGMENT_SIZE_LINE.exec(text);
@@ -906,7 +995,11 @@ function segmentsPerDirOf(texts: Array<string | undefined>): number | undefined 
  * Roughly how many keys are left in a range whose end is a hash directory of the same
  * timeline as its position, from WAL arithmetic; undefined when unknown.
  */
-function estimateKeysLeft(p: WalPartition, prefix: string, perDir: number | undefined): number | undefined {
+function estimateKeysLeft(
+  p: WalPartition,
+  prefix: string,
+  perDir: number | undefined,
+): number | undefined {
   if (p.end === undefined || perDir === undefined) return undefined;
   const end = WAL_NAME.exec(`${p.end.slice(prefix.length)}00000000`);
   if (!end) return undefined;
@@ -914,7 +1007,8 @@ function estimateKeysLeft(p: WalPartition, prefix: string, perDir: number | unde
   let position: number;
   if (p.cursor !== undefined) {
     const rel = p.cursor.slice(prefix.length);
-    const m = rel.length > 17 && rel[16] === '/' ? WAL_NAME.exec(rel.slice(17)) : null;
+    const m =
+      rel.length > 17 && rel[16] === '/' ? WAL_NAME.exec(rel.slice(17)) : null;
     if (!m) return undefined;
     tli = m[1];
     position = parseInt(m[2], 16) * perDir + parseInt(m[3], 16) + 1;
@@ -937,8 +1031,15 @@ function estimateKeysLeft(p: WalPartition, prefix: string, perDir: number | unde
  * backups (then `wals/` is listed in one sequence).
  * @public
  */
-export function planWalSplits(options: { beginWals: readonly string[]; parts: number }): string[] {
-  const dirs = [...new Set(options.beginWals.filter(w => WAL_NAME.test(w)).map(w => w.slice(0, 16)))].sort();
+export function planWalSplits(options: {
+  beginWals: readonly string[];
+  parts: number;
+}): string[] {
+  const dirs = [
+    ...new Set(
+      options.beginWals.filter(w => WAL_NAME.test(w)).map(w => w.slice(0, 16)),
+    ),
+  ].sort();
   const parts = Math.max(0, Math.floor(options.parts));
   if (dirs.length === 0 || parts === 0) return [];
   if (dirs.length <= parts) return dirs;
@@ -947,7 +1048,9 @@ export function planWalSplits(options: { beginWals: readonly string[]; parts: nu
   const positions = [0];
   for (let i = 1; i < dirs.length; i++) {
     const sameTimeline = dirs[i].slice(0, 8) === dirs[i - 1].slice(0, 8);
-    const step = sameTimeline ? parseInt(dirs[i].slice(8), 16) - parseInt(dirs[i - 1].slice(8), 16) : 1;
+    const step = sameTimeline
+      ? parseInt(dirs[i].slice(8), 16) - parseInt(dirs[i - 1].slice(8), 16)
+      : 1;
     positions.push(positions[i - 1] + Math.max(1, step));
   }
   // The last range runs past the newest backup by about one spacing between backups.

@@ -4,13 +4,22 @@ describe('CompactObjectList', () => {
   it('keeps ascending input as is and builds ArchiveObject views', () => {
     const list = new CompactObjectList('wals/0000000100000000/');
     for (let i = 0; i < 200; i++) {
-      list.push(`00000001000000000000${i.toString(16).toUpperCase().padStart(4, '0')}.gz`, i, Date.UTC(2026, 0, 1, 0, 0, i));
+      list.push(
+        `00000001000000000000${i
+          .toString(16)
+          .toUpperCase()
+          .padStart(4, '0')}.gz`,
+        i,
+        Date.UTC(2026, 0, 1, 0, 0, i),
+      );
     }
     expect(list.finish()).toBe(0);
     expect(list.length).toBe(200);
     const views: any[] = [];
     list.appendViews(views);
-    expect(views[3].key).toBe('wals/0000000100000000/000000010000000000000003.gz');
+    expect(views[3].key).toBe(
+      'wals/0000000100000000/000000010000000000000003.gz',
+    );
     expect(views[3].size).toBe(3);
     expect(views[3].lastModified).toBe('2026-01-01T00:00:03.000Z');
     expect(JSON.parse(JSON.stringify(views[3]))).toEqual({
@@ -74,7 +83,9 @@ describe('archiveObjectsOf', () => {
     const objects = archiveObjectsOf([a, empty, b]);
     expect(Array.isArray(objects)).toBe(true);
     expect(objects.length).toBe(3);
-    expect(objects[2].key).toBe('wals/0000000100000000/000000010000000000000002.partial');
+    expect(objects[2].key).toBe(
+      'wals/0000000100000000/000000010000000000000002.partial',
+    );
     expect(objects[0].size).toBe(100);
     expect(objects[5]).toBeUndefined();
     expect(objects.map((o: any) => o.key)).toEqual([
@@ -82,7 +93,9 @@ describe('archiveObjectsOf', () => {
       'wals/0000000100000000/000000010000000000000001.gz',
       'wals/0000000100000000/000000010000000000000002.partial',
     ]);
-    expect([...objects].map((o: any) => o.lastModified)[1]).toBe('2026-01-02T00:00:00.000Z');
+    expect([...objects].map((o: any) => o.lastModified)[1]).toBe(
+      '2026-01-02T00:00:00.000Z',
+    );
     expect(JSON.parse(JSON.stringify(objects))[0]).toEqual({
       key: 'base/20260101T000000/backup.info',
       size: 100,
@@ -106,6 +119,8 @@ describe('archiveObjectsOf', () => {
     ];
     names.forEach((n, i) => list.push(n, i, 0));
     list.finish();
-    expect(Array.from({ length: list.length }, (_, i) => list.name(i))).toEqual([...names].sort());
+    expect(Array.from({ length: list.length }, (_, i) => list.name(i))).toEqual(
+      [...names].sort(),
+    );
   });
 });

@@ -14,10 +14,14 @@ const INITIAL_CAPACITY = 64;
  * @internal
  */
 export function detachString(value: string): string {
-  return value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
+  return value.length < 13
+    ? value
+    : Buffer.from(value, 'utf8').toString('utf8');
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) =>
+  b.toString(16).toUpperCase().padStart(2, '0'),
+);
 
 /** Suffixes of plain WAL segment files that are stored as codes (index = code). */
 const WAL_SUFFIXES = ['', '.gz', '.bz2', '.xz', '.snappy', '.zst', '.lz4'];
@@ -87,7 +91,8 @@ export class CompactObjectList {
   push(name: string, size: number, lastModifiedMs: number): void {
     const i = this.#length;
     if (i === this.#sizes.length) this.#grow();
-    if (this.#lastPushed !== undefined && !(name > this.#lastPushed)) this.#ordered = false;
+    if (this.#lastPushed !== undefined && !(name > this.#lastPushed))
+      this.#ordered = false;
     this.#lastPushed = name;
     const segment = this.#encode(name);
     if (segment < 0) {
@@ -196,7 +201,8 @@ export class CompactObjectList {
     const copy = new CompactObjectList(this.base);
     for (let i = 0; i < this.#length; i++) {
       const name = this.name(i);
-      if (!skip.has(this.base + name)) copy.push(name, this.#sizes[i], this.#mtimes[i]);
+      if (!skip.has(this.base + name))
+        copy.push(name, this.#sizes[i], this.#mtimes[i]);
     }
     return copy;
   }
@@ -218,7 +224,8 @@ export class CompactObjectList {
    */
   #encode(name: string): number {
     const dir = this.#dirHex;
-    if (dir === undefined || name.length < 24 || !name.startsWith(dir)) return -1;
+    if (dir === undefined || name.length < 24 || !name.startsWith(dir))
+      return -1;
     let segment = 0;
     for (let p = 16; p < 24; p++) {
       const c = name.charCodeAt(p);
@@ -264,10 +271,13 @@ export class CompactObjectList {
  * `Array.isArray`; it cannot be written to.
  * @internal
  */
-export function archiveObjectsOf(lists: readonly CompactObjectList[]): ArchiveObject[] {
+export function archiveObjectsOf(
+  lists: readonly CompactObjectList[],
+): ArchiveObject[] {
   const nonEmpty = lists.filter(l => l.length > 0);
   const starts = new Float64Array(nonEmpty.length + 1);
-  for (let k = 0; k < nonEmpty.length; k++) starts[k + 1] = starts[k] + nonEmpty[k].length;
+  for (let k = 0; k < nonEmpty.length; k++)
+    starts[k + 1] = starts[k] + nonEmpty[k].length;
   const total = starts[nonEmpty.length];
   let lastList = 0;
   const at = (index: number): ArchiveObject | undefined => {
@@ -288,7 +298,10 @@ export function archiveObjectsOf(lists: readonly CompactObjectList[]): ArchiveOb
     return new ArchiveObjectView(nonEmpty[k], index - starts[k]);
   };
   const isIndex = (prop: string | symbol): prop is string =>
-    typeof prop === 'string' && prop.length > 0 && prop.length < 16 && /^(0|[1-9]\d*)$/.test(prop);
+    typeof prop === 'string' &&
+    prop.length > 0 &&
+    prop.length < 16 &&
+    /^(0|[1-9]\d*)$/.test(prop);
   return new Proxy([] as ArchiveObject[], {
     get(target, prop, receiver) {
       if (prop === 'length') return total;
@@ -310,9 +323,20 @@ export function archiveObjectsOf(lists: readonly CompactObjectList[]): ArchiveOb
     },
     getOwnPropertyDescriptor(_target, prop) {
       // Must match the target's own (writable, non-configurable) length to satisfy Proxy invariants.
-      if (prop === 'length') return { value: total, writable: true, enumerable: false, configurable: false };
+      if (prop === 'length')
+        return {
+          value: total,
+          writable: true,
+          enumerable: false,
+          configurable: false,
+        };
       if (isIndex(prop) && Number(prop) < total) {
-        return { value: at(Number(prop)), writable: false, enumerable: true, configurable: true };
+        return {
+          value: at(Number(prop)),
+          writable: false,
+          enumerable: true,
+          configurable: true,
+        };
       }
       return undefined;
     },

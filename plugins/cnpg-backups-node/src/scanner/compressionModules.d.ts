@@ -11,6 +11,9 @@ declare module 'seek-bzip' {
 }
 
 declare module 'snappyjs' {
-  export function uncompress(compressed: Uint8Array, maxLength?: number): Uint8Array;
+  export function uncompress(
+    compressed: Uint8Array,
+    maxLength?: number,
+  ): Uint8Array;
   export function compress(uncompressed: Uint8Array): Uint8Array;
 }

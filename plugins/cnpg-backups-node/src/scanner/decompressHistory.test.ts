@@ -7,7 +7,8 @@ import {
   MAX_DECODED_HISTORY_LENGTH,
 } from './decompressHistory';
 
-const HISTORY = '1\t0/7000000\tno recovery target specified\n\n2\t0/9000000\tno recovery target specified\n';
+const HISTORY =
+  '1\t0/7000000\tno recovery target specified\n\n2\t0/9000000\tno recovery target specified\n';
 // Made with CPython's bz2 module (libbz2): one stream, and the same text as two concatenated
 // streams (what pbzip2 writes).
 const BZ2 =
@@ -16,7 +17,9 @@ const BZ2_MULTISTREAM =
   'QlpoOTFBWSZTWVfrpj8AAAZZgBAgQADggC+h3SAgACKZDQAHohRoyBo0yNIyPYaTkJ1cWTL/DzA4AZU2VsGRCvxdyRThQkFfrpj8QlpoOTFBWSZTWR9IpAUAAAJZgBAwQADQIC+h3SAgACImRkjamQe1NQoAMRppo0VkwpeCblwZOztqkCJCVAztJ3PSGcc/i7kinChID6RSAoA=';
 
 /** A snappy framing-format stream, chunk by chunk, as python-snappy's stream_compress writes it. */
-function snappyFramed(chunks: Array<{ type: 0 | 1; text: string; badCrc?: boolean }>): Buffer {
+function snappyFramed(
+  chunks: Array<{ type: 0 | 1; text: string; badCrc?: boolean }>,
+): Buffer {
   const header = (type: number, length: number) => {
     const h = Buffer.alloc(4);
     h[0] = type;
@@ -43,8 +46,12 @@ describe('decompressHistory', () => {
   });
 
   it('reads bzip2, including concatenated streams', () => {
-    expect(decompressHistory(Buffer.from(BZ2, 'base64'), 'bzip2')).toBe(HISTORY);
-    expect(decompressHistory(Buffer.from(BZ2_MULTISTREAM, 'base64'), 'bzip2')).toBe(HISTORY);
+    expect(decompressHistory(Buffer.from(BZ2, 'base64'), 'bzip2')).toBe(
+      HISTORY,
+    );
+    expect(
+      decompressHistory(Buffer.from(BZ2_MULTISTREAM, 'base64'), 'bzip2'),
+    ).toBe(HISTORY);
   });
 
   it('reads the snappy framing format (compressed and uncompressed chunks)', () => {
@@ -60,9 +67,13 @@ describe('decompressHistory', () => {
     expect(maskedCrc32c(Buffer.from('123456789'))).toBe(0xc78ab0e5);
   });
 
-  const zstdCompress = (zlib as unknown as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
+  const zstdCompress = (
+    zlib as unknown as { zstdCompressSync?: (b: Buffer) => Buffer }
+  ).zstdCompressSync;
   (zstdCompress ? it : it.skip)('reads zstd (Node >= 22.15)', () => {
-    expect(decompressHistory(zstdCompress!(Buffer.from(HISTORY)), 'zstd')).toBe(HISTORY);
+    expect(decompressHistory(zstdCompress!(Buffer.from(HISTORY)), 'zstd')).toBe(
+      HISTORY,
+    );
   });
 
   it('returns undefined for compressions it cannot decode', () => {
@@ -74,24 +85,40 @@ describe('decompressHistory', () => {
     const bz2 = Buffer.from(BZ2, 'base64');
     bz2[bz2.length - 10] ^= 0xff;
     expect(() => decompressHistory(bz2, 'bzip2')).toThrow(HistoryDecodeError);
-    expect(() => decompressHistory(Buffer.from('BZh9 not bzip2'), 'bzip2')).toThrow(HistoryDecodeError);
-    expect(() => decompressHistory(Buffer.from('not gzip'), 'gzip')).toThrow(HistoryDecodeError);
-    expect(() => decompressHistory(snappyFramed([{ type: 0, text: HISTORY, badCrc: true }]), 'snappy')).toThrow(
-      /CRC mismatch/,
-    );
-    expect(() => decompressHistory(Buffer.from(snappyCompress(Buffer.from(HISTORY))), 'snappy')).toThrow(
+    expect(() =>
+      decompressHistory(Buffer.from('BZh9 not bzip2'), 'bzip2'),
+    ).toThrow(HistoryDecodeError);
+    expect(() => decompressHistory(Buffer.from('not gzip'), 'gzip')).toThrow(
       HistoryDecodeError,
     );
-    expect(() => decompressHistory(snappyFramed([{ type: 0, text: HISTORY }]).subarray(0, 20), 'snappy')).toThrow(
-      /truncated/,
-    );
+    expect(() =>
+      decompressHistory(
+        snappyFramed([{ type: 0, text: HISTORY, badCrc: true }]),
+        'snappy',
+      ),
+    ).toThrow(/CRC mismatch/);
+    expect(() =>
+      decompressHistory(
+        Buffer.from(snappyCompress(Buffer.from(HISTORY))),
+        'snappy',
+      ),
+    ).toThrow(HistoryDecodeError);
+    expect(() =>
+      decompressHistory(
+        snappyFramed([{ type: 0, text: HISTORY }]).subarray(0, 20),
+        'snappy',
+      ),
+    ).toThrow(/truncated/);
   });
 
   it('refuses output larger than the cap (decompression bombs)', () => {
     const bomb = zlib.gzipSync(Buffer.alloc(MAX_DECODED_HISTORY_LENGTH + 1));
     expect(() => decompressHistory(bomb, 'gzip')).toThrow(HistoryDecodeError);
     // 5 MiB of zeros in 48 bytes of bzip2 (CPython bz2).
-    const bz2Bomb = Buffer.from('QlpoOTFBWSZTWa7N3JMAKChEAMAAAAQACCAAMMwFKaYJAmxCQJ4u5IpwoSFdm7km', 'base64');
+    const bz2Bomb = Buffer.from(
+      'QlpoOTFBWSZTWa7N3JMAKChEAMAAAAQACCAAMMwFKaYJAmxCQJ4u5IpwoSFdm7km',
+      'base64',
+    );
     expect(() => decompressHistory(bz2Bomb, 'bzip2')).toThrow(/more than/);
   });
 });
