@@ -19,10 +19,7 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
-  reporter: [
-    ['list'],
-    ['json', { outputFile: 'test-output/e2e.json' }],
-  ],
+  reporter: [['list'], ['json', { outputFile: 'test-output/e2e.json' }]],
   outputDir: 'test-output/e2e-results',
   use: {
     baseURL: process.env.PLAYWRIGHT_URL ?? `http://localhost:${port}`,

@@ -16,11 +16,31 @@ interface DemoDatabase {
 
 // The demo databases (plugins/cnpg-backups-backend/src/demo/scenarios.ts), one per runbook.
 const DATABASES: DemoDatabase[] = [
-  { entity: 'obot', heading: 'ai-system/obot-postgresql', health: 'error', diagnosis: 'checksum-incompatibility' },
-  { entity: 'platform-postgres', heading: 'databases/postgres', health: 'warning', diagnosis: 'cron-five-fields' },
+  {
+    entity: 'obot',
+    heading: 'ai-system/obot-postgresql',
+    health: 'error',
+    diagnosis: 'checksum-incompatibility',
+  },
+  {
+    entity: 'platform-postgres',
+    heading: 'databases/postgres',
+    health: 'warning',
+    diagnosis: 'cron-five-fields',
+  },
   { entity: 'awx', heading: 'postgres/postgres-cluster', health: 'warning' },
-  { entity: 'cnpg-main', heading: 'apps/cnpg-main', health: 'warning', diagnosis: 'wal-gap' },
-  { entity: 'immich', heading: 'cloudnative-pg/immich-database', health: 'warning', diagnosis: 'legacy-barman-object-store' },
+  {
+    entity: 'cnpg-main',
+    heading: 'apps/cnpg-main',
+    health: 'warning',
+    diagnosis: 'wal-gap',
+  },
+  {
+    entity: 'immich',
+    heading: 'cloudnative-pg/immich-database',
+    health: 'warning',
+    diagnosis: 'legacy-barman-object-store',
+  },
   { entity: 'payments', heading: 'payments/payments-db', health: 'ok' },
 ];
 
@@ -34,9 +54,13 @@ test.describe('CNPG Backups on the demo portal', () => {
       const path = await entityPath(request, database.entity);
       await page.goto(path);
 
-      const card = page.getByTestId('database-summary').filter({ has: page.getByRole('heading', { name: database.heading }) });
+      const card = page
+        .getByTestId('database-summary')
+        .filter({ has: page.getByRole('heading', { name: database.heading }) });
       await expect(card).toBeVisible();
-      await expect(card.getByTestId('health-summary').locator('[data-health]')).toHaveAttribute('data-health', database.health);
+      await expect(
+        card.getByTestId('health-summary').locator('[data-health]'),
+      ).toHaveAttribute('data-health', database.health);
       // The three lights.
       await expect(card.getByText(/^Archiving: /)).toBeVisible();
       await expect(card.getByText(/^Last backup: /).first()).toBeVisible();
@@ -44,26 +68,68 @@ test.describe('CNPG Backups on the demo portal', () => {
       // Recovery window with relative times, the local time carrying UTC in its title.
       const window = card.getByTestId('recovery-window');
       await expect(window).toContainText(/Recoverable from .+ \(.+ago\) to .+/);
-      await expect(window.locator('time').first()).toHaveAttribute('title', / UTC$/);
+      await expect(window.locator('time').first()).toHaveAttribute(
+        'title',
+        / UTC$/,
+      );
       if (database.diagnosis) {
-        await expect(card.locator(`[data-diagnosis="${database.diagnosis}"]`)).toBeVisible();
+        await expect(
+          card.locator(`[data-diagnosis="${database.diagnosis}"]`),
+        ).toBeVisible();
       }
       await card.scrollIntoViewIfNeeded();
-      await screenshot(page, `card-${database.entity}`);
+      await screenshot(
+        page,
+        `card-${database.entity}`,
+        page.locator('.MuiCard-root').filter({ has: card }).last(),
+      );
 
       // The card links to the Backups tab.
       await page.getByText('View backups').click();
       await expect(page).toHaveURL(new RegExp(`${path}/cnpg-backups$`));
-      const details = page.getByTestId('database-details').filter({ has: page.getByRole('heading', { name: database.heading }) });
+      const details = page
+        .getByTestId('database-details')
+        .filter({ has: page.getByRole('heading', { name: database.heading }) });
       await expect(details).toBeVisible();
       await expect(details.getByTestId('backup-timeline-chart')).toBeVisible();
-      await expect(details.getByRole('heading', { name: 'Base backups' })).toBeVisible();
+      await expect(
+        details.getByRole('heading', { name: 'Base backups' }),
+      ).toBeVisible();
       await expect(details.getByLabel('WAL continuity')).toBeVisible();
       await screenshot(page, `tab-${database.entity}`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({
+        path: `test-output/screenshots/tab-${database.entity}-top.png`,
+      });
     });
   }
 
-  test('Back up now creates a backup that appears completed in the table', async ({ page, request }) => {
+  test('an invalid annotation shows the parser message instead of data', async ({
+    page,
+    request,
+  }) => {
+    const path = await entityPath(request, 'reporting');
+    await page.goto(path);
+    await expect(
+      page.getByText('Invalid cnpg.io/cluster annotation', { exact: true }),
+    ).toBeVisible();
+    await expect(page.getByTestId('annotation-error')).toContainText(
+      'reporting/Reporting_DB/primary',
+    );
+    await screenshot(
+      page,
+      'card-reporting-invalid-annotation',
+      page
+        .locator('.MuiCard-root')
+        .filter({ has: page.getByTestId('annotation-error') })
+        .last(),
+    );
+  });
+
+  test('Back up now creates a backup that appears completed in the table', async ({
+    page,
+    request,
+  }) => {
     const path = await entityPath(request, 'payments');
     await page.goto(`${path}/cnpg-backups`);
     const details = page.getByTestId('database-details').first();
@@ -78,10 +144,14 @@ test.describe('CNPG Backups on the demo portal', () => {
 
     const progress = details.getByTestId('backup-progress');
     await expect(progress).toContainText(/Backup \S+/);
-    const name = (await progress.textContent())!.match(/Backup (\S+?)[:\s]/)?.[1];
+    const name = (await progress.textContent())!.match(
+      /Backup (\S+?)[:\s]/,
+    )?.[1];
     expect(name).toBeTruthy();
     await screenshot(page, 'backup-progress');
-    await expect(progress).toContainText(`Backup ${name} completed`, { timeout: 150_000 });
+    await expect(progress).toContainText(`Backup ${name} completed`, {
+      timeout: 150_000,
+    });
     // The new backup is in the table, as a DONE backup known to both the CR and the bucket.
     const row = details.getByRole('row').filter({ hasText: name! });
     await expect(row).toBeVisible();
@@ -89,23 +159,41 @@ test.describe('CNPG Backups on the demo portal', () => {
     await screenshot(page, 'backup-created');
   });
 
-  test('Restore… opens the recovery template pre-filled from a backup row', async ({ page, request }) => {
+  test('Restore… opens the recovery template pre-filled from a backup row', async ({
+    page,
+    request,
+  }) => {
     const path = await entityPath(request, 'payments');
     await page.goto(`${path}/cnpg-backups`);
     const details = page.getByTestId('database-details').first();
-    const restoreButton = details.getByRole('button', { name: /^Restore from / }).first();
+    const restoreButton = details
+      .getByRole('button', { name: /^Restore from / })
+      .first();
     await expect(restoreButton).toBeVisible();
-    const backupId = (await restoreButton.getAttribute('aria-label'))!.replace('Restore from ', '');
+    const backupId = (await restoreButton.getAttribute('aria-label'))!.replace(
+      'Restore from ',
+      '',
+    );
     await restoreButton.click();
 
     const dialog = page.getByRole('dialog');
-    await expect(dialog.getByRole('radio', { name: /A base backup/ })).toBeChecked();
-    await dialog.getByRole('button', { name: 'Open recovery template' }).click();
+    await expect(
+      dialog.getByRole('radio', { name: /A base backup/ }),
+    ).toBeChecked();
+    await dialog
+      .getByRole('button', { name: 'Open recovery template' })
+      .click();
 
-    await expect(page).toHaveURL(/\/create\/templates\/default\/restore-cnpg-database\?formData=/);
-    const formData = JSON.parse(new URL(page.url()).searchParams.get('formData')!);
+    await expect(page).toHaveURL(
+      /\/create\/templates\/default\/restore-cnpg-database\?formData=/,
+    );
+    const formData = JSON.parse(
+      new URL(page.url()).searchParams.get('formData')!,
+    );
     expect(formData).toEqual({
-      entityRef: expect.stringMatching(/^(component|resource):default\/payments$/),
+      entityRef: expect.stringMatching(
+        /^(component|resource):default\/payments$/,
+      ),
       kubernetesCluster: 'demo',
       namespace: 'payments',
       cluster: 'payments-db',
@@ -114,28 +202,54 @@ test.describe('CNPG Backups on the demo portal', () => {
       backupId,
     });
     // The template's form shows the values.
-    await expect(page.getByRole('textbox', { name: /Kubernetes cluster/ })).toHaveValue('demo');
-    await expect(page.getByRole('textbox', { name: /^Namespace/ })).toHaveValue('payments');
-    await expect(page.getByRole('textbox', { name: /CNPG Cluster/ })).toHaveValue('payments-db');
+    await expect(
+      page.getByRole('textbox', { name: /Kubernetes cluster/ }),
+    ).toHaveValue('demo');
+    await expect(page.getByRole('textbox', { name: /^Namespace/ })).toHaveValue(
+      'payments',
+    );
+    await expect(
+      page.getByRole('textbox', { name: /CNPG Cluster/ }),
+    ).toHaveValue('payments-db');
     await screenshot(page, 'restore-template');
   });
 
-  test('a point in the chart opens a point-in-time restore', async ({ page, request }) => {
+  test('a point in the chart opens a point-in-time restore', async ({
+    page,
+    request,
+  }) => {
     const path = await entityPath(request, 'cnpg-main');
     await page.goto(`${path}/cnpg-backups`);
-    const chart = page.getByTestId('database-details').first().getByTestId('backup-timeline-chart');
+    const chart = page
+      .getByTestId('database-details')
+      .first()
+      .getByTestId('backup-timeline-chart');
     const surface = chart.locator('svg.recharts-surface').first();
     await expect(surface).toBeVisible();
     const box = (await surface.boundingBox())!;
     // Near the right end of the plot, inside the recovery window.
-    await surface.click({ position: { x: box.width * 0.85, y: box.height * 0.5 } });
+    await surface.click({
+      position: { x: box.width * 0.85, y: box.height * 0.5 },
+    });
     const dialog = page.getByRole('dialog');
-    await expect(dialog.getByRole('radio', { name: /A point in time/ })).toBeChecked();
+    await expect(
+      dialog.getByRole('radio', { name: /A point in time/ }),
+    ).toBeChecked();
     await expect(dialog.getByLabel('Target time')).not.toHaveValue('');
-    await dialog.getByRole('button', { name: 'Open recovery template' }).click();
+    await dialog
+      .getByRole('button', { name: 'Open recovery template' })
+      .click();
     await expect(page).toHaveURL(/restore-cnpg-database\?formData=/);
-    const formData = JSON.parse(new URL(page.url()).searchParams.get('formData')!);
-    expect(formData).toMatchObject({ targetKind: 'time', cluster: 'cnpg-main', namespace: 'apps' });
-    expect(formData.targetTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const formData = JSON.parse(
+      new URL(page.url()).searchParams.get('formData')!,
+    );
+    expect(formData).toMatchObject({
+      targetKind: 'time',
+      cluster: 'cnpg-main',
+      namespace: 'apps',
+    });
+    expect(formData.targetTime).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+    );
   });
 });

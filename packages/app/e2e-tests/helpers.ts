@@ -1,4 +1,9 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import {
+  expect,
+  type APIRequestContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,7 +32,10 @@ export async function guestToken(request: APIRequestContext): Promise<string> {
 }
 
 /** The kind of a catalog entity in the default namespace (demo entities may be Components or Resources). */
-export async function entityPath(request: APIRequestContext, name: string): Promise<string> {
+export async function entityPath(
+  request: APIRequestContext,
+  name: string,
+): Promise<string> {
   const token = await guestToken(request);
   let kind: string | undefined;
   // The catalog ingests the demo entities shortly after the backend starts.
@@ -35,12 +43,16 @@ export async function entityPath(request: APIRequestContext, name: string): Prom
     .poll(
       async () => {
         const response = await request.get(
-          `/api/catalog/entities/by-query?filter=metadata.name=${encodeURIComponent(name)},metadata.namespace=default`,
+          `/api/catalog/entities/by-query?filter=metadata.name=${encodeURIComponent(
+            name,
+          )},metadata.namespace=default`,
           { headers: { Authorization: `Bearer ${token}` } },
         );
         if (!response.ok()) return undefined;
         const body = await response.json();
-        kind = body.items?.find((e: { kind: string }) => ['Component', 'Resource', 'System'].includes(e.kind))?.kind;
+        kind = body.items?.find((e: { kind: string }) =>
+          ['Component', 'Resource', 'System'].includes(e.kind),
+        )?.kind;
         return kind;
       },
       { timeout: 120_000, intervals: [1000, 2000, 5000] },
@@ -49,7 +61,12 @@ export async function entityPath(request: APIRequestContext, name: string): Prom
   return `/catalog/default/${kind!.toLocaleLowerCase('en-US')}/${name}`;
 }
 
-/** Saves a screenshot under test-output/screenshots. */
-export async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+/** Saves a screenshot under test-output/screenshots: the whole page, or one element. */
+export async function screenshot(page: Page, name: string, element?: Locator) {
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  if (element) {
+    await element.screenshot({ path });
+  } else {
+    await page.screenshot({ path, fullPage: true });
+  }
 }
