@@ -260,7 +260,7 @@ export async function scheduleBackgroundRefresh(options: {
       await refreshRequestedDatabases({
         service: options.service,
         requested: options.requested,
-        logger: options.logger,
+        logger: options.logger.child({ task: REFRESH_TASK_ID }),
         signal,
       });
     },
