@@ -41,6 +41,7 @@ import {
   BACKUPS,
   BUCKET,
   DESTINATION,
+  FakeS3,
   PREFIX,
   hashDirOf,
   syntheticBackups,
@@ -801,7 +802,52 @@ async function main() {
     }
   }
 
-  // 6. Peak RSS, 1M keys, in a child process: bundled (primary) and transpiled (secondary).
+  // 6. A latency model of a real S3: every request costs LATENCY_MS whatever its size (on AWS a
+  // 1,000-key page costs ~30-100 ms), against the same synthetic 100k-WAL archive in memory.
+  // barman's two commands send their requests one after another: backup-list lists base/ and
+  // GETs each backup.info in turn; check-wal-archive sends one listing.
+  if (PARTS.has('latency')) {
+    const LATENCY_MS = 50;
+    const fake = new FakeS3(
+      'latency',
+      MAIN.wal,
+      syntheticBackups(MAIN.wal),
+      LATENCY_MS,
+    );
+    const scanner = BarmanArchiveScanner.create({
+      client: fake as unknown as S3Client,
+    });
+    const t0 = Date.now();
+    const { catalog } = await scanner.scan({
+      destination: DESTINATION,
+      serverName: 'latency',
+    });
+    const ms = Date.now() - t0;
+    if (catalog.scan.walObjects !== MAIN.wal || !catalog.scan.complete)
+      throw new Error('latency model: incomplete scan');
+    const barmanRequests = 1 + BACKUPS + 1;
+    const barmanModelMs = barmanRequests * LATENCY_MS;
+    rows.push([
+      `model, ${LATENCY_MS} ms per request: our full scan of ${MAIN.wal} WAL + ${BACKUPS} backups (${fake.requests} requests)`,
+      fmt(ms),
+      '',
+      `barman's ${barmanRequests} sequential requests: ${fmt(
+        barmanModelMs,
+      )} + Python start-up; ratio without start-up ${(
+        ms / barmanModelMs
+      ).toFixed(3)}`,
+    ]);
+    results.latencyModel = {
+      latencyMs: LATENCY_MS,
+      ourMs: ms,
+      requests: fake.requests,
+      barmanRequests,
+      barmanModelMs,
+    };
+    progress(`latency model: ${fmt(ms)}`);
+  }
+
+  // 7. Peak RSS, 1M keys, in a child process: bundled (primary) and transpiled (secondary).
   if (PARTS.has('rss')) {
     progress('measuring peak RSS (1M keys)');
     const bundle = await bundleRssChild();

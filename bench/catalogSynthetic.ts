@@ -103,10 +103,13 @@ export class FakeS3 {
     private readonly serverName: string,
     private readonly walCount: number,
     private readonly backups: SyntheticBackup[],
+    /** Latency added to every request, to model a remote store where a page costs the same whatever its size. */
+    private readonly delayMs = 0,
   ) {}
 
   async send(command: unknown): Promise<unknown> {
     this.requests++;
+    if (this.delayMs > 0) await new Promise(r => setTimeout(r, this.delayMs));
     const input = (command as { input: Record<string, any> }).input;
     const root = `${PREFIX}/${this.serverName}/`;
     const lastModified = new Date(EPOCH);

@@ -466,11 +466,9 @@ describe('BarmanArchiveScanner with scripted listings (aws-sdk-client-mock)', ()
         IsTruncated: false,
         CommonPrefixes: [{ Prefix: 'p/b/' }, { Prefix: 'p/a/' }],
       });
-    mock
-      .on(ListObjectsV2Command, { Prefix: 'p/a/' })
-      .resolves({
-        CommonPrefixes: [{ Prefix: 'p/a/base/' }, { Prefix: 'p/a/wals/' }],
-      });
+    mock.on(ListObjectsV2Command, { Prefix: 'p/a/' }).resolves({
+      CommonPrefixes: [{ Prefix: 'p/a/base/' }, { Prefix: 'p/a/wals/' }],
+    });
     mock
       .on(ListObjectsV2Command, { Prefix: 'p/b/' })
       .resolves({ CommonPrefixes: [{ Prefix: 'p/b/other/' }] });

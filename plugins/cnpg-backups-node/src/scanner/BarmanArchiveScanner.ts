@@ -102,7 +102,11 @@ export interface ServerNameEmptiness {
 export interface BarmanArchiveScannerOptions {
   /** A client from `createS3Client` (read-only). */
   client: S3Client;
-  /** Maximum requests in flight per scan. Default 8. */
+  /**
+   * Maximum listing requests in flight per scan, and (separately) maximum GETs of small
+   * files (backup.info, history) in flight, so that neither kind waits behind the other.
+   * Also the number of parallel key ranges a full scan splits `wals/` into. Default 8.
+   */
   concurrency?: number;
   logger?: ScannerLogger;
   /**
@@ -127,7 +131,10 @@ interface ScanContext {
   attempts: number;
   errors: ScanError[];
   complete: boolean;
+  /** For listings. */
   limit: pLimit.Limit;
+  /** For GETs of small objects. */
+  getLimit: pLimit.Limit;
 }
 
 function fail(ctx: ScanContext, error: ScanError) {
@@ -360,7 +367,27 @@ export class BarmanArchiveScanner {
     const keepAnnotations = new Map<string, CachedObjectText>();
     const historyFiles = new Map<string, CachedObjectText>();
     const tasks: Promise<void>[] = [];
-    for (const [id, i] of infoKeys) {
+    // A full scan splits the rest of wals/ at the backups' first hash directories (unless the
+    // first page already held all of it) as soon as a few backup.info files are read: they
+    // are read in an order that spreads over the archive (middle one first, then quarters,
+    // ...), so the first `concurrency` of them already tell where the WAL is.
+    let splitsPlanned: Promise<void> | undefined;
+    const planSplits = () => {
+      splitsPlanned ??= (async () => {
+        if (previous || !(await moreThanOnePage)) return;
+        const infos = [...backupInfos.values()].map(c => c.text);
+        segmentsPerDir = segmentsPerDirOf(infos);
+        for (const dir of planWalSplits({
+          beginWals: beginWalsOf(infos),
+          parts: this.#concurrency,
+        })) {
+          lister.split(`${walPrefix}${dir}`);
+        }
+      })();
+    };
+    const planAfter = Math.min(this.#concurrency, infoKeys.size);
+    let infosSettled = 0;
+    for (const [id, i] of spreadOrder([...infoKeys].sort(byFirst))) {
       const key = `${ctx.root}base/${base.name(i)}`;
       tasks.push(
         this.#readSmall(ctx, {
@@ -374,6 +401,7 @@ export class BarmanArchiveScanner {
         }).then(result => {
           if (result === 'vanished') vanished.add(`base/${base.name(i)}`);
           else if (result) backupInfos.set(id, result);
+          if (++infosSettled === planAfter) planSplits();
         }),
       );
     }
@@ -393,19 +421,8 @@ export class BarmanArchiveScanner {
       );
     }
     await Promise.all(tasks);
-
-    // A full scan: split the rest of wals/ at the backups' first hash directories, unless
-    // the first page already held all of it.
-    if (!previous && (await moreThanOnePage)) {
-      const infos = [...backupInfos.values()].map(c => c.text);
-      segmentsPerDir = segmentsPerDirOf(infos);
-      for (const dir of planWalSplits({
-        beginWals: beginWalsOf(infos),
-        parts: this.#concurrency,
-      })) {
-        lister.split(`${walPrefix}${dir}`);
-      }
-    }
+    planSplits();
+    await splitsPlanned;
     await lister.done();
     await relist;
 
@@ -678,6 +695,7 @@ export class BarmanArchiveScanner {
       errors: [],
       complete: true,
       limit: pLimit(this.#concurrency),
+      getLimit: pLimit(this.#concurrency),
     };
   }
 
@@ -820,7 +838,7 @@ export class BarmanArchiveScanner {
       });
       return undefined;
     }
-    return ctx.limit(async () => {
+    return ctx.getLimit(async () => {
       try {
         const response = await this.#send<{
           Body?: { transformToByteArray(): Promise<Uint8Array> };
@@ -954,6 +972,30 @@ class WalRangeLister {
   async done(): Promise<void> {
     for (let i = 0; i < this.#running.length; i++) await this.#running[i];
   }
+}
+
+/** Orders entries by their first element (code-unit order). */
+function byFirst(a: [string, unknown], b: [string, unknown]): number {
+  if (a[0] === b[0]) return 0;
+  return a[0] < b[0] ? -1 : 1;
+}
+
+/**
+ * The items of a sorted list in an order that covers its range early: the middle one, then
+ * the middles of each half, and so on (breadth first). Every item appears once.
+ * @internal
+ */
+export function spreadOrder<T>(items: readonly T[]): T[] {
+  const out: T[] = [];
+  const ranges: Array<[number, number]> = [[0, items.length]];
+  for (let r = 0; r < ranges.length; r++) {
+    const [lo, hi] = ranges[r];
+    if (lo >= hi) continue;
+    const mid = (lo + hi) >>> 1;
+    out.push(items[mid]);
+    ranges.push([lo, mid], [mid + 1, hi]);
+  }
+  return out;
 }
 
 const WAL_NAME = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})/;

@@ -1,4 +1,4 @@
-import { planWalSplits } from './BarmanArchiveScanner';
+import { planWalSplits, spreadOrder } from './BarmanArchiveScanner';
 
 const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
 const wal = (tli: number, log: number, seg: number) =>
@@ -41,5 +41,16 @@ describe('planWalSplits', () => {
     expect([...splits].sort()).toEqual(splits);
     expect(new Set(splits).size).toBe(splits.length);
     expect(splits[0]).toBe(wal(1, 0, 0).slice(0, 16));
+  });
+});
+
+describe('spreadOrder', () => {
+  it('visits every item once, middle first, then the middles of the halves', () => {
+    const items = Array.from({ length: 15 }, (_, i) => i);
+    const order = spreadOrder(items);
+    expect([...order].sort((a, b) => a - b)).toEqual(items);
+    expect(order.slice(0, 3)).toEqual([7, 3, 11]);
+    expect(spreadOrder([])).toEqual([]);
+    expect(spreadOrder(['a'])).toEqual(['a']);
   });
 });
