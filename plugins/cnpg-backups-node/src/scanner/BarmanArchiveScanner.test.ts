@@ -580,8 +580,19 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
       ]);
       expect(refresh.catalog.wal.timelines[0].firstSegment).toBe(wal(1, 0, 4));
       expect(refresh.catalog.wal.timelines[0].gaps).toEqual([]);
-      // No GET for unchanged backup.info and history files.
-      expect(counter.byCommand.GetObjectCommand).toBe(5);
+      // base/, wals/ from the start up to the oldest remaining backup's hash dir, wals/ after
+      // the last key seen.
+      expect(refresh.catalog.scan.requests).toBe(3);
+      const full = await scanner.scan({
+        destination,
+        serverName: 'promoted-db',
+      });
+      expect({ ...refresh.catalog, scan: undefined }).toEqual({
+        ...full.catalog,
+        scan: undefined,
+      });
+      // The refresh read no unchanged backup.info or history file: 5 GETs by the first scan, 4 by the full one.
+      expect(counter.byCommand.GetObjectCommand).toBe(5 + 4);
     }, 30_000);
   });
 });

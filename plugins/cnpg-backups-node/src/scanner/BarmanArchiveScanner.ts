@@ -341,25 +341,23 @@ export class BarmanArchiveScanner {
     const relisted = new WalSink();
     let relistEnd: string | undefined;
     let relist: Promise<void> | undefined;
-    if (previous && [...previous.backupIds].some(id => !backupIds.has(id))) {
+    // (Without a last key, the listing above starts at the beginning anyway.)
+    if (
+      previous &&
+      previous.lastWalName !== undefined &&
+      [...previous.backupIds].some(id => !backupIds.has(id))
+    ) {
       const oldestDir = oldestBeginDir(
         [...backupIds].map(id => previous.backupInfos.get(id)?.text),
       );
-      const knownEnd =
-        previous.lastWalName !== undefined
-          ? `${walPrefix}${previous.lastWalName}\u0000`
-          : undefined;
-      // `<dir>0` sorts after every `<dir>/…` key and before the next directory.
-      relistEnd =
+      // Never past the last key seen: the listing above covers what comes after it.
+      const knownEnd = `${walPrefix}${previous.lastWalName}\u0000`;
+      // `<dir>0` sorts after every `<dir>/…` key and before the next directory. Without a
+      // readable backup.info, everything seen so far is listed again.
+      const oldestEnd =
         oldestDir !== undefined ? `${walPrefix}${oldestDir}0` : knownEnd;
-      if (
-        relistEnd !== undefined &&
-        knownEnd !== undefined &&
-        knownEnd < relistEnd
-      )
-        relistEnd = knownEnd;
-      if (relistEnd !== undefined)
-        relist = runPartition({ end: relistEnd, active: true }, relisted);
+      relistEnd = oldestEnd < knownEnd ? oldestEnd : knownEnd;
+      relist = runPartition({ end: relistEnd, active: true }, relisted);
     }
 
     const vanished = new Set<string>();
