@@ -181,9 +181,15 @@ async function startBackend(): Promise<RunningBackend> {
   };
 }
 
+/** RSS after a forced GC (`--expose-gc`; without it, as is). */
 function gcRss(): number {
+  return gcMemory().rss;
+}
+
+function gcMemory(): { rss: number; heapUsed: number } {
   (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().rss;
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed };
 }
 
 function assertAllOk(phase: string, result: LoadResult) {
@@ -234,6 +240,9 @@ interface RunFigures {
     p95: number;
     rssBefore: number;
     rssAfter: number;
+    /** V8 heap in use after GC: a leak shows here even when RSS does not shrink. */
+    heapBefore: number;
+    heapAfter: number;
   };
 }
 
@@ -380,7 +389,7 @@ async function oneRun(load: LoadGenerator, run: number): Promise<RunFigures> {
     };
 
     // E. Soak: bursts of 200 concurrent requests, 25 % of them forced refreshes.
-    const rssBefore = gcRss();
+    const before = gcMemory();
     const soakLatencies: number[] = [];
     let soakFailed = 0;
     let sourceErrors = 0;
@@ -404,7 +413,7 @@ async function oneRun(load: LoadGenerator, run: number): Promise<RunFigures> {
       soakScans += seenBurst.scans;
       for (const e of burst.examples) if (examples.length < 5) examples.push(e);
     }
-    const rssAfter = gcRss();
+    const after = gcMemory();
     const soak: RunFigures['soak'] = {
       requests: SOAK_CONCURRENT * SOAK_ROUNDS,
       failed: soakFailed,
@@ -412,8 +421,10 @@ async function oneRun(load: LoadGenerator, run: number): Promise<RunFigures> {
       examples,
       scans: soakScans,
       p95: percentile(soakLatencies, 95),
-      rssBefore,
-      rssAfter,
+      rssBefore: before.rss,
+      rssAfter: after.rss,
+      heapBefore: before.heapUsed,
+      heapAfter: after.heapUsed,
     };
     if (sourceErrors)
       console.error(`  soak: ${sourceErrors} SourceErrors, e.g. ${examples}`);
@@ -428,8 +439,10 @@ async function oneRun(load: LoadGenerator, run: number): Promise<RunFigures> {
       )} p99 ${formatMs(warm.p99)} ${warm.rps.toFixed(0)} req/s; refresh ${
         refreshSame.scans
       } scan(s); soak ${soakFailed} failed, RSS ${formatMB(
-        rssBefore,
-      )} → ${formatMB(rssAfter)}`,
+        before.rss,
+      )} → ${formatMB(after.rss)}, heap ${formatMB(
+        before.heapUsed,
+      )} → ${formatMB(after.heapUsed)}`,
     );
     return {
       startMs: (a.startMs + b.startMs) / 2,
@@ -566,6 +579,18 @@ async function main() {
     '-',
   ]);
   rows.push([
+    'V8 heap used before → after the soak (after GC)',
+    `${runs
+      .map(
+        r => `${formatMB(r.soak.heapBefore)} → ${formatMB(r.soak.heapAfter)}`,
+      )
+      .join(' / ')}; median Δ ${signedMB(
+      med(r => r.soak.heapAfter - r.soak.heapBefore),
+    )}`,
+    'report',
+    '-',
+  ]);
+  rows.push([
     'RSS whole bench (start → end)',
     `${formatMB(rssAtStart)} → ${formatMB(rssAtEnd)}`,
     'report',
@@ -619,6 +644,8 @@ async function main() {
       soakRssBeforeMB: med(r => r.soak.rssBefore) / 1024 / 1024,
       soakRssAfterMB: med(r => r.soak.rssAfter) / 1024 / 1024,
       soakRssDeltaMB: rssDelta / 1024 / 1024,
+      soakHeapDeltaMB:
+        med(r => r.soak.heapAfter - r.soak.heapBefore) / 1024 / 1024,
     },
     loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
     rss: {

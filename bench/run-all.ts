@@ -4,6 +4,7 @@
  *   yarn bench                           # catalog, backend, frontend
  *   yarn bench --only backend,frontend   # a subset
  *   yarn bench --skip catalog
+ *   CNPG_BENCH_CATALOG_ARGS="--parts rss --runs 1" yarn bench --only catalog   # extra args for one bench
  *
  * Each bench is a script of its own (bench/<name>.ts) that prints a table, writes
  * `test-output/bench-<name>.json` and ends with `SUMMARY: <target> PASS|FAIL, ...`. This script streams their
@@ -106,14 +107,28 @@ function argList(flag: string): string[] | undefined {
     .filter(Boolean);
 }
 
-/** How to run a bench: its `bench:<name>` package script when there is one, else the TS file directly. */
+/**
+ * How to run a bench: its `bench:<name>` package script when there is one, else the TS file directly;
+ * extra arguments from `CNPG_BENCH_<NAME>_ARGS` (split on spaces), e.g.
+ * `CNPG_BENCH_CATALOG_ARGS="--parts rss --runs 1"`.
+ */
 function commandFor(bench: Bench): { cmd: string; args: string[] } {
+  const extra = (
+    process.env[`CNPG_BENCH_${bench.name.toUpperCase()}_ARGS`] ?? ''
+  )
+    .split(' ')
+    .filter(Boolean);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   if (pkg.scripts?.[`bench:${bench.name}`])
-    return { cmd: 'yarn', args: [`bench:${bench.name}`] };
+    return { cmd: 'yarn', args: [`bench:${bench.name}`, ...extra] };
   return {
     cmd: process.execPath,
-    args: ['-r', '@backstage/cli/config/nodeTransform.cjs', bench.file],
+    args: [
+      '-r',
+      '@backstage/cli/config/nodeTransform.cjs',
+      bench.file,
+      ...extra,
+    ],
   };
 }
 
