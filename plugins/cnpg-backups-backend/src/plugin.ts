@@ -60,10 +60,13 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           // Loaded lazily: demo code (stand-in, s3rver) is not even loaded unless asked for.
           // (A plain require: dynamic import() is not available under Jest's CommonJS VM.)
           // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const { startDemoEnvironment } = require('./demo') as typeof import('./demo');
+          const { startDemoEnvironment } =
+            require('./demo') as typeof import('./demo');
           const demo = await startDemoEnvironment({
             logger,
-            kubernetesPort: config.getOptionalNumber('cnpgBackups.demo.kubernetesPort'),
+            kubernetesPort: config.getOptionalNumber(
+              'cnpgBackups.demo.kubernetesPort',
+            ),
             s3Port: config.getOptionalNumber('cnpgBackups.demo.s3Port'),
           });
           kubernetes.add(
@@ -81,7 +84,9 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           );
           // The demo CRs keep real-looking endpoints (RustFS, R2, AWS...); send those to s3rver,
           // path-style, with the credentials read from the demo Secrets.
-          for (const [declared, url] of Object.entries(demo.s3.endpointOverrides)) {
+          for (const [declared, url] of Object.entries(
+            demo.s3.endpointOverrides,
+          )) {
             endpointPolicy.register({
               url: declared,
               connectUrl: url,

@@ -26,6 +26,8 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The node package's real-PostgreSQL test harness: test-only, not exported.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   findFreePort,
   findRealBarmanTools,
@@ -46,8 +48,10 @@ jest.setTimeout(240_000);
 // The cache service's Redis clients outlive backend.stop() (no shutdown hook), and @keyv/redis
 // adds no 'error' listener to them: stopping redis-server would be an unhandled 'error' event.
 // Track the clients to close them before redis-server stops.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// (@redis/client comes with @backstage/backend-defaults' redis store, through @keyv/redis.)
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @backstage/no-undeclared-imports
 const redisClientModule = require('@redis/client');
+
 const redisClients: any[] = [];
 const originalCreateClient = redisClientModule.createClient;
 jest
@@ -71,7 +75,9 @@ async function ensureApt(...packages: string[]) {
   });
   if (result.exitCode !== 0) {
     throw new Error(
-      `scripts/ensure-apt.sh ${packages.join(' ')} failed (exit ${result.exitCode}): ${result.stderr}`,
+      `scripts/ensure-apt.sh ${packages.join(' ')} failed (exit ${
+        result.exitCode
+      }): ${result.stderr}`,
     );
   }
 }
@@ -97,9 +103,17 @@ function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
 }
 
 /** Per-instance log capture (the refresh task logs each completed run). */
-function capturingLogger(lines: string[], fields: Record<string, unknown> = {}): RootLoggerService {
+function capturingLogger(
+  lines: string[],
+  fields: Record<string, unknown> = {},
+): RootLoggerService {
   const write = (level: string) => (message: string, meta?: unknown) => {
-    lines.push(`${level} ${message} ${JSON.stringify({ ...fields, ...(meta as object) })}`);
+    lines.push(
+      `${level} ${message} ${JSON.stringify({
+        ...fields,
+        ...(meta as object),
+      })}`,
+    );
   };
   const logger: LoggerService = {
     error: write('error'),
@@ -116,7 +130,11 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
   let workspace: PostgresWorkspace;
   let postgres: TestPostgres;
   let redis: ChildProcess | undefined;
-  const instances: Array<{ server: any; stop: () => Promise<void>; logs: string[] }> = [];
+  const instances: Array<{
+    server: any;
+    stop: () => Promise<void>;
+    logs: string[];
+  }> = [];
 
   beforeAll(async () => {
     if (!existsSync(REDIS_SERVER)) await ensureApt('redis-server');
@@ -134,7 +152,16 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
     const redisPort = await findFreePort();
     redis = spawn(
       REDIS_SERVER,
-      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     await waitForPort(redisPort);
@@ -192,12 +219,17 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
           }),
         ],
       });
-      instances.push({ server: backend.server, stop: () => backend.stop(), logs });
+      instances.push({
+        server: backend.server,
+        stop: () => backend.stop(),
+        logs,
+      });
     }
   });
 
   afterAll(async () => {
-    for (const instance of instances) await instance.stop().catch(() => undefined);
+    for (const instance of instances)
+      await instance.stop().catch(() => undefined);
     await world?.close();
     for (const client of redisClients) {
       if (client.isOpen) await client.disconnect().catch(() => undefined);
@@ -220,7 +252,9 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
   it('a scan by instance A is served from the shared cache by instance B (no S3 request)', async () => {
     const [a, b] = instances;
     const before = s3Requests();
-    const fromA = await request(a.server).get('/api/cnpg-backups/databases/k8s/shop/orders/status');
+    const fromA = await request(a.server).get(
+      '/api/cnpg-backups/databases/k8s/shop/orders/status',
+    );
     expect(fromA.status).toBe(200);
     expect(fromA.body.errors).toEqual([]);
     expect(fromA.body.catalog.backups).toHaveLength(2);
@@ -228,7 +262,9 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
     expect(scannedByA).toBeGreaterThan(0);
 
     const beforeB = s3Requests();
-    const fromB = await request(b.server).get('/api/cnpg-backups/databases/k8s/shop/orders/status');
+    const fromB = await request(b.server).get(
+      '/api/cnpg-backups/databases/k8s/shop/orders/status',
+    );
     expect(fromB.status).toBe(200);
     expect(s3Requests() - beforeB).toBe(0);
     expect(fromB.body.catalog).toEqual(fromA.body.catalog);
@@ -236,21 +272,28 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
 
     // And the other way round for another database: B scans, A reads B's result.
     const beforeLedger = s3Requests();
-    const ledgerFromB = await request(b.server).get('/api/cnpg-backups/databases/k8s/shop/ledger/status');
+    const ledgerFromB = await request(b.server).get(
+      '/api/cnpg-backups/databases/k8s/shop/ledger/status',
+    );
     expect(ledgerFromB.body.catalog.backups).toHaveLength(1);
     expect(s3Requests() - beforeLedger).toBeGreaterThan(0);
     const beforeA = s3Requests();
-    const ledgerFromA = await request(a.server).get('/api/cnpg-backups/databases/k8s/shop/ledger/status');
+    const ledgerFromA = await request(a.server).get(
+      '/api/cnpg-backups/databases/k8s/shop/ledger/status',
+    );
     expect(s3Requests() - beforeA).toBe(0);
     expect(ledgerFromA.body.catalog).toEqual(ledgerFromB.body.catalog);
   });
 
   it('the global refresh task runs exactly once across both instances and refreshes the requested databases', async () => {
     const runsOf = (logs: string[]) =>
-      logs.filter(l => l.includes('CNPG backups: background refresh done')).length;
+      logs.filter(l => l.includes('CNPG backups: background refresh done'))
+        .length;
     const totalRuns = () => instances.reduce((n, i) => n + runsOf(i.logs), 0);
     // Mark pay/billing as requested too (its scan cache entry is filled by that request).
-    await request(instances[0].server).get('/api/cnpg-backups/databases/k8s/pay/billing/status');
+    await request(instances[0].server).get(
+      '/api/cnpg-backups/databases/k8s/pay/billing/status',
+    );
     const deadline = Date.now() + 60_000;
     while (totalRuns() === 0 && Date.now() < deadline) {
       await new Promise(r => setTimeout(r, 250));

@@ -31,7 +31,11 @@ function memoryCache() {
   };
 }
 
-const ref = (name: string) => ({ kubernetesCluster: 'k8s', namespace: 'db', name });
+const ref = (name: string) => ({
+  kubernetesCluster: 'k8s',
+  namespace: 'db',
+  name,
+});
 
 describe('readBackgroundRefreshConfig', () => {
   it('defaults to on, every 5 minutes, for databases requested in the last hour', () => {
@@ -48,7 +52,11 @@ describe('readBackgroundRefreshConfig', () => {
     const config = readBackgroundRefreshConfig(
       new ConfigReader({
         cnpgBackups: {
-          refresh: { enabled: false, frequency: { seconds: 30 }, timeout: 'PT2M' },
+          refresh: {
+            enabled: false,
+            frequency: { seconds: 30 },
+            timeout: 'PT2M',
+          },
         },
       }),
     );
@@ -58,7 +66,10 @@ describe('readBackgroundRefreshConfig', () => {
   });
 
   it('reads the shipped app-config.production.yaml', () => {
-    const file = path.resolve(__dirname, '../../../../app-config.production.yaml');
+    const file = path.resolve(
+      __dirname,
+      '../../../../app-config.production.yaml',
+    );
     const data = yaml.parse(fs.readFileSync(file, 'utf8'));
     expect(readBackgroundRefreshConfig(new ConfigReader(data))).toMatchObject({
       enabled: true,
@@ -137,7 +148,8 @@ describe('background refresh', () => {
       }),
       getDatabaseStatus: async (options: any) => {
         calls.push(options);
-        if (options.name === 'gone') throw new NotFoundError('Cluster db/gone not found');
+        if (options.name === 'gone')
+          throw new NotFoundError('Cluster db/gone not found');
         return {} as any;
       },
     } as unknown as CnpgBackupsService;
@@ -146,7 +158,11 @@ describe('background refresh', () => {
     await served.getEntityStatus({ entity: {} as any });
     expect(await requested.list()).toEqual([ref('a'), ref('gone')]);
 
-    const result = await refreshRequestedDatabases({ service, requested, logger });
+    const result = await refreshRequestedDatabases({
+      service,
+      requested,
+      logger,
+    });
     expect(result).toEqual({ refreshed: 1, failed: 1 });
     expect(calls).toEqual([
       { ...ref('a'), refresh: true },
@@ -156,7 +172,9 @@ describe('background refresh', () => {
     expect(await requested.list()).toEqual([ref('a')]);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('k8s/db/gone'),
-      expect.objectContaining({ error: expect.stringContaining('NotFoundError') }),
+      expect.objectContaining({
+        error: expect.stringContaining('NotFoundError'),
+      }),
     );
   });
 
@@ -174,7 +192,9 @@ describe('background refresh', () => {
     } as unknown as CnpgBackupsService;
     const logger = mockServices.logger.mock();
     const served = recordRequestedDatabases(service, requested, logger);
-    await expect(served.getDatabaseStatus(ref('a'))).resolves.toEqual({ id: 'k8s/db/a' });
+    await expect(served.getDatabaseStatus(ref('a'))).resolves.toEqual({
+      id: 'k8s/db/a',
+    });
     expect(logger.warn).toHaveBeenCalled();
   });
 });

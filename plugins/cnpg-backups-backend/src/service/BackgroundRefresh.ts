@@ -107,7 +107,9 @@ export class RecentlyRequestedDatabases {
   async record(refs: DatabaseRef[]): Promise<void> {
     const now = this.#now();
     const due = refs.filter(
-      r => now - (this.#lastWritten.get(refId(r)) ?? -Infinity) >= this.#rewriteAfterMs,
+      r =>
+        now - (this.#lastWritten.get(refId(r)) ?? -Infinity) >=
+        this.#rewriteAfterMs,
     );
     if (due.length === 0) return;
     const map = await this.#read();
@@ -230,7 +232,10 @@ export async function refreshRequestedDatabases(options: {
         await requested.forget(ref).catch(() => undefined);
       }
       logger.warn(`CNPG backups: background refresh of ${refId(ref)} failed`, {
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error:
+          error instanceof Error
+            ? `${error.name}: ${error.message}`
+            : String(error),
       });
     }
   }

@@ -32,10 +32,11 @@ const BUILT_IN_ERROR_NAMES = new Set([
   'ReferenceError',
 ]);
 
-/** Serveral name families with generations (`app`, `app-v2`, ... `app-v12`). */
+/** Several name families with generations (`app`, `app-v2`, ... `app-v12`). */
 const base = fc.constantFrom('app', 'orders-db', 'pg', 'immich-database');
 const generation = fc.integer({ min: 0, max: 12 });
-const withGeneration = (b: string, g: number) => (g <= 1 ? (g === 0 ? b : `${b}-v1`) : `${b}-v${g}`);
+/** Generation 0 is the bare name (`app`), then `app-v1`, `app-v2`... */
+const withGeneration = (b: string, g: number) => (g === 0 ? b : `${b}-v${g}`);
 
 interface BucketState {
   family: string;
@@ -55,37 +56,60 @@ const bucketState: fc.Arbitrary<BucketState> = fc
     nonEmpty: fc.uniqueArray(generation, { maxLength: 8 }),
     lineage: fc.uniqueArray(generation, { maxLength: 8 }),
     sources: fc.uniqueArray(generation, { maxLength: 3 }),
-    strangers: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/), { maxLength: 3 }),
+    strangers: fc.uniqueArray(
+      fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/),
+      { maxLength: 3 },
+    ),
     form: fc.constantFrom<'plugin' | 'legacy'>('plugin', 'legacy'),
   })
   .map(r => ({
     family: r.family,
     sourceServerName: withGeneration(r.family, r.source),
-    nonEmpty: [...r.nonEmpty.map(g => withGeneration(r.family, g)), ...r.strangers],
+    nonEmpty: [
+      ...r.nonEmpty.map(g => withGeneration(r.family, g)),
+      ...r.strangers,
+    ],
     lineage: r.lineage.map(g => withGeneration(r.family, g)),
     recoverySources: r.sources.map(g => withGeneration(r.family, g)),
     form: r.form,
   }));
 
-function statusOf(state: BucketState, catalog: BarmanCatalog | undefined): RecoveryPlanStatus {
-  const status = statusFor(catalog ? { ...catalog, serverName: state.sourceServerName } : undefined);
+function statusOf(
+  state: BucketState,
+  catalog: BarmanCatalog | undefined,
+): RecoveryPlanStatus {
+  const status = statusFor(
+    catalog ? { ...catalog, serverName: state.sourceServerName } : undefined,
+  );
   const lineage: LineageEntry[] = [
-    { serverName: state.sourceServerName, current: true, recoverySource: false },
+    {
+      serverName: state.sourceServerName,
+      current: true,
+      recoverySource: false,
+    },
     ...state.lineage.map(serverName => ({
       serverName,
       current: false,
       recoverySource: state.recoverySources.includes(serverName),
     })),
   ];
-  const recoverySources: RecoverySource[] = state.recoverySources.map((serverName, i) => ({
-    name: `origin-${i}`,
-    form: state.form,
-    serverName,
-  }));
+  const recoverySources: RecoverySource[] = state.recoverySources.map(
+    (serverName, i) => ({
+      name: `origin-${i}`,
+      form: state.form,
+      serverName,
+    }),
+  );
   return {
     ...status,
-    catalog: catalog ? { ...catalog, serverName: state.sourceServerName } : undefined,
-    archive: { ...status.archive!, form: state.form, serverName: state.sourceServerName },
+    catalog: catalog
+      ? { ...catalog, serverName: state.sourceServerName }
+      : undefined,
+    archive: {
+      ...status.archive!,
+      form: state.form,
+      serverName: state.sourceServerName,
+    },
     lineage,
     recoverySources,
   };
@@ -99,15 +123,27 @@ const catalogArb: fc.Arbitrary<BarmanCatalog | undefined> = fc.oneof(
     arbitrary: fc
       .record({
         keep: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
-        status: fc.constantFrom('DONE', 'FAILED', 'STARTED', 'WAITING_FOR_WALS', 'garbage'),
+        status: fc.constantFrom(
+          'DONE',
+          'FAILED',
+          'STARTED',
+          'WAITING_FOR_WALS',
+          'garbage',
+        ),
         extra: fc.option(
           fc.record({
-            id: fc.oneof(fc.string(), fc.constantFrom('20250601T120000', '99999999T999999')),
+            id: fc.oneof(
+              fc.string(),
+              fc.constantFrom('20250601T120000', '99999999T999999'),
+            ),
             endTime: fc.oneof(
               fc.string(),
               fc.date({ noInvalidDate: true }).map(d => d.toISOString()),
             ),
-            beginWal: fc.oneof(fc.string(), fc.constant('000000010000000000000003')),
+            beginWal: fc.oneof(
+              fc.string(),
+              fc.constant('000000010000000000000003'),
+            ),
           }),
           { nil: undefined },
         ),
@@ -134,13 +170,31 @@ const catalogArb: fc.Arbitrary<BarmanCatalog | undefined> = fc.oneof(
 
 const hostile = fc.oneof(
   fc.string(),
-  fc.constantFrom('db\nkind: Secret', '../x', '---', 'A_B', 'x'.repeat(70), '2025-06-01T09:00:00'),
+  fc.constantFrom(
+    'db\nkind: Secret',
+    '../x',
+    '---',
+    'A_B',
+    'x'.repeat(70),
+    '2025-06-01T09:00:00',
+  ),
 );
-const kinds = fc.constantFrom<RecoveryTargetKind>('latest', 'time', 'lsn', 'backup', 'name', 'xid');
+const kinds = fc.constantFrom<RecoveryTargetKind>(
+  'latest',
+  'time',
+  'lsn',
+  'backup',
+  'name',
+  'xid',
+);
 const VALID: Record<RecoveryTargetKind, fc.Arbitrary<string>> = {
   latest: fc.constant(''),
   time: fc
-    .date({ min: new Date('2025-05-31T00:00:00Z'), max: new Date('2025-06-03T00:00:00Z'), noInvalidDate: true })
+    .date({
+      min: new Date('2025-05-31T00:00:00Z'),
+      max: new Date('2025-06-03T00:00:00Z'),
+      noInvalidDate: true,
+    })
     .map(d => d.toISOString()),
   lsn: fc.constantFrom('0/C000000', '0/3000000', '0/8800000', '0/F000000'),
   backup: fc.constant(''),
@@ -150,10 +204,21 @@ const VALID: Record<RecoveryTargetKind, fc.Arbitrary<string>> = {
 const target: fc.Arbitrary<RecoveryTargetRequest> = kinds.chain(kind =>
   fc
     .record({
-      value: fc.oneof({ weight: 4, arbitrary: VALID[kind] }, { weight: 1, arbitrary: hostile }),
-      backupId: fc.option(fc.constantFrom('20250601T020000', '20250602T020000', '20250601T030000', 'nope'), {
-        nil: undefined,
-      }),
+      value: fc.oneof(
+        { weight: 4, arbitrary: VALID[kind] },
+        { weight: 1, arbitrary: hostile },
+      ),
+      backupId: fc.option(
+        fc.constantFrom(
+          '20250601T020000',
+          '20250602T020000',
+          '20250601T030000',
+          'nope',
+        ),
+        {
+          nil: undefined,
+        },
+      ),
     })
     .map(({ value, backupId }) => ({
       kind,
@@ -175,13 +240,21 @@ function isNamedRefusal(error: unknown): boolean {
 }
 
 function archiveServerNameOf(cluster: any): string | undefined {
-  const walArchiver = (cluster.spec.plugins ?? []).find((p: any) => p.isWALArchiver);
-  return walArchiver?.parameters?.serverName ?? cluster.spec.backup?.barmanObjectStore?.serverName;
+  const walArchiver = (cluster.spec.plugins ?? []).find(
+    (p: any) => p.isWALArchiver,
+  );
+  return (
+    walArchiver?.parameters?.serverName ??
+    cluster.spec.backup?.barmanObjectStore?.serverName
+  );
 }
 
 function recoverySourceServerNameOf(cluster: any): string | undefined {
   const [external] = cluster.spec.externalClusters ?? [];
-  return external?.plugin?.parameters?.serverName ?? external?.barmanObjectStore?.serverName;
+  return (
+    external?.plugin?.parameters?.serverName ??
+    external?.barmanObjectStore?.serverName
+  );
 }
 
 describe('planRecovery reliability', () => {
@@ -196,8 +269,12 @@ describe('planRecovery reliability', () => {
         bucketState,
         catalogArb,
         target,
-        fc.option(fc.oneof(hostile, fc.constant('orders-restore')), { nil: undefined }),
-        fc.option(fc.oneof(hostile, fc.constant('app-v20')), { nil: undefined }),
+        fc.option(fc.oneof(hostile, fc.constant('orders-restore')), {
+          nil: undefined,
+        }),
+        fc.option(fc.oneof(hostile, fc.constant('app-v20')), {
+          nil: undefined,
+        }),
         (state, catalog, requested, newClusterName, targetServerName) => {
           try {
             const plan = planRecovery({
@@ -213,7 +290,9 @@ describe('planRecovery reliability', () => {
               typeof plan.targetServerName === 'string' &&
               plan.targetServerName !== plan.sourceServerName &&
               !state.nonEmpty.includes(plan.targetServerName) &&
-              catalog!.backups.some(b => b.id === plan.baseBackup.id && b.status === 'DONE')
+              catalog!.backups.some(
+                b => b.id === plan.baseBackup.id && b.status === 'DONE',
+              )
             );
           } catch (error) {
             refusals.add((error as Error).name);
@@ -232,52 +311,68 @@ describe('planRecovery reliability', () => {
     let built = 0;
     let conflicts = 0;
     fc.assert(
-      fc.property(bucketState, target, fc.boolean(), (state, requested, forceTaken) => {
-        const status = statusOf(state, catalogWithGap());
-        const forbidden = new Set([
-          state.sourceServerName,
-          ...state.nonEmpty,
-          ...state.lineage,
-          ...state.recoverySources,
-        ]);
-        // Forcing the new archive into a used folder must be refused by name, never obeyed.
-        const forced = forceTaken ? [...forbidden][state.nonEmpty.length % forbidden.size] : undefined;
-        let plan;
-        try {
-          plan = planRecovery({
-            status,
-            target: requested,
-            takenServerNames: state.nonEmpty,
-            targetServerName: forced,
-          });
-        } catch (error) {
-          // A bad target may be refused first; a forced used folder is never accepted (below).
-          if (error instanceof ServerNameConflictError) conflicts++;
-          return isNamedRefusal(error);
-        }
-        if (forced !== undefined) return false;
-        if (forbidden.has(plan.targetServerName)) return false;
-        const source = state.form === 'plugin' ? pluginSource : legacySource;
-        let manifests;
-        try {
-          manifests = buildRecoveryManifests({
-            source,
-            newClusterName: plan.newClusterName,
-            target: validateRecoveryTarget(plan.target as RecoveryTargetRequest),
-            sourceServerName: plan.sourceServerName,
-            targetServerName: plan.targetServerName,
-            window: plan.window,
-          });
-        } catch (error) {
-          return isNamedRefusal(error);
-        }
-        built++;
-        for (const cluster of [manifests.recoveryCluster, manifests.afterRecoveryCluster]) {
-          const archivesTo = archiveServerNameOf(cluster);
-          if (archivesTo === undefined || forbidden.has(archivesTo)) return false;
-        }
-        return recoverySourceServerNameOf(manifests.recoveryCluster) === state.sourceServerName;
-      }),
+      fc.property(
+        bucketState,
+        target,
+        fc.boolean(),
+        (state, requested, forceTaken) => {
+          const status = statusOf(state, catalogWithGap());
+          const forbidden = new Set([
+            state.sourceServerName,
+            ...state.nonEmpty,
+            ...state.lineage,
+            ...state.recoverySources,
+          ]);
+          // Forcing the new archive into a used folder must be refused by name, never obeyed.
+          const forced = forceTaken
+            ? [...forbidden][state.nonEmpty.length % forbidden.size]
+            : undefined;
+          let plan;
+          try {
+            plan = planRecovery({
+              status,
+              target: requested,
+              takenServerNames: state.nonEmpty,
+              targetServerName: forced,
+            });
+          } catch (error) {
+            // A bad target may be refused first; a forced used folder is never accepted (below).
+            if (error instanceof ServerNameConflictError) conflicts++;
+            return isNamedRefusal(error);
+          }
+          if (forced !== undefined) return false;
+          if (forbidden.has(plan.targetServerName)) return false;
+          const source = state.form === 'plugin' ? pluginSource : legacySource;
+          let manifests;
+          try {
+            manifests = buildRecoveryManifests({
+              source,
+              newClusterName: plan.newClusterName,
+              target: validateRecoveryTarget(
+                plan.target as RecoveryTargetRequest,
+              ),
+              sourceServerName: plan.sourceServerName,
+              targetServerName: plan.targetServerName,
+              window: plan.window,
+            });
+          } catch (error) {
+            return isNamedRefusal(error);
+          }
+          built++;
+          for (const cluster of [
+            manifests.recoveryCluster,
+            manifests.afterRecoveryCluster,
+          ]) {
+            const archivesTo = archiveServerNameOf(cluster);
+            if (archivesTo === undefined || forbidden.has(archivesTo))
+              return false;
+          }
+          return (
+            recoverySourceServerNameOf(manifests.recoveryCluster) ===
+            state.sourceServerName
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
     expect(built).toBeGreaterThan(1000);

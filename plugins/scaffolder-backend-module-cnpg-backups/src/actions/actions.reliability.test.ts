@@ -23,10 +23,14 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+// The same (hoisted) @aws-sdk/client-s3 the node package's scanner uses: the spy sees its clients.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import { S3Client } from '@aws-sdk/client-s3';
 // Test only: the real backend plugin is the other end of the actions' REST calls.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
+// The backend's reliability world (test-only, not exported).
+// eslint-disable-next-line @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports
 import {
   startReliabilityWorld,
   type ReliabilityWorld,
@@ -54,7 +58,9 @@ function capturingLogger(fields: Record<string, unknown> = {}): LoggerService {
   const write = (level: string) => (message: string, meta?: unknown) => {
     logLines.push(
       `${level} ${message} ${JSON.stringify({ ...fields })} ${
-        meta instanceof Error ? `${meta.name}: ${meta.message} ${meta.stack}` : JSON.stringify(meta ?? {})
+        meta instanceof Error
+          ? `${meta.name}: ${meta.message} ${meta.stack}`
+          : JSON.stringify(meta ?? {})
       }`,
     );
   };
@@ -82,7 +88,7 @@ const readOnlyPolicy = createServiceFactory({
         })),
       authorizeConditional: async (requests: any[]) =>
         requests.map(() => ({ result: AuthorizeResult.DENY })),
-    }) as any,
+    } as any),
 });
 
 describe('recovery actions against the real backend: read-only, secrets, authorization', () => {
@@ -91,7 +97,9 @@ describe('recovery actions against the real backend: read-only, secrets, authori
   const outputs: string[] = [];
   const errors: string[] = [];
 
-  async function startBackend(permissions?: ReturnType<typeof createServiceFactory>) {
+  async function startBackend(
+    permissions?: ReturnType<typeof createServiceFactory>,
+  ) {
     const services: { discovery?: DiscoveryService; auth?: AuthService } = {};
     const capture = createBackendModule({
       pluginId: 'cnpg-backups',
@@ -129,7 +137,10 @@ describe('recovery actions against the real backend: read-only, secrets, authori
   }
 
   const context = (input: Record<string, any>) => ({
-    ...createMockActionContext({ input, logger: capturingLogger({ action: true }) as any }),
+    ...createMockActionContext({
+      input,
+      logger: capturingLogger({ action: true }) as any,
+    }),
     getInitiatorCredentials: async () => mockCredentials.user(),
   });
   const outputsOf = (ctx: any): Record<string, any> => {
@@ -166,7 +177,10 @@ describe('recovery actions against the real backend: read-only, secrets, authori
           name: 'origin',
           plugin: {
             name: 'barman-cloud.cloudnative-pg.io',
-            parameters: { barmanObjectName: 'billing-store', serverName: 'billing' },
+            parameters: {
+              barmanObjectName: 'billing-store',
+              serverName: 'billing',
+            },
           },
         },
       ],
@@ -191,28 +205,50 @@ describe('recovery actions against the real backend: read-only, secrets, authori
     expect(plan.targetServerName).toBe('billing-v2');
     expect(sentCommands.length).toBeGreaterThan(0);
     expect(sentCommands.filter(c => !READ_ONLY_COMMANDS.has(c))).toEqual([]);
-    expect(world.proxy.log.every(r => r.method === 'GET' || r.method === 'HEAD')).toBe(true);
+    expect(
+      world.proxy.log.every(r => r.method === 'GET' || r.method === 'HEAD'),
+    ).toBe(true);
 
-    const manifestCtx = context({ plan: plan.plan, sourceClusterSpec: plan.sourceClusterSpec, output: 'kubectl' });
+    const manifestCtx = context({
+      plan: plan.plan,
+      sourceClusterSpec: plan.sourceClusterSpec,
+      output: 'kubectl',
+    });
     await createCnpgRecoveryManifestAction().handler(manifestCtx as any);
     const manifest = outputsOf(manifestCtx);
     expect(manifest.recoveryManifest).toContain('serverName: billing-v2');
   });
 
   it('DENY everything: plan and create fail with NotAllowedError and a clear message, nothing is created', async () => {
-    const deps = await startBackend(mockServices.permissions.factory({ result: AuthorizeResult.DENY }));
-    const posts = world.standin.requests.filter(r => r.method === 'POST').length;
-    const planError = await failure(createCnpgRecoveryPlanAction(deps).handler(context(planInput) as any));
+    const deps = await startBackend(
+      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+    );
+    const posts = world.standin.requests.filter(
+      r => r.method === 'POST',
+    ).length;
+    const planError = await failure(
+      createCnpgRecoveryPlanAction(deps).handler(context(planInput) as any),
+    );
     expect(planError.name).toBe('NotAllowedError');
-    expect(planError.message).toMatch(/cnpg-backups\.status\.read|not allowed|denied/i);
+    expect(planError.message).toMatch(
+      /cnpg-backups\.status\.read|not allowed|denied/i,
+    );
     const createError = await failure(
       createCnpgClusterCreateAction(deps).handler(
-        context({ kubernetesCluster: 'k8s', namespace: 'pay', manifest: recoveryCluster }) as any,
+        context({
+          kubernetesCluster: 'k8s',
+          namespace: 'pay',
+          manifest: recoveryCluster,
+        }) as any,
       ),
     );
     expect(createError.name).toBe('NotAllowedError');
-    expect(createError.message).toMatch(/cnpg-backups\.recovery\.create|not allowed|denied/i);
-    expect(world.standin.requests.filter(r => r.method === 'POST').length).toBe(posts);
+    expect(createError.message).toMatch(
+      /cnpg-backups\.recovery\.create|not allowed|denied/i,
+    );
+    expect(world.standin.requests.filter(r => r.method === 'POST').length).toBe(
+      posts,
+    );
   });
 
   it('read allowed, create denied: plan works, create fails with NotAllowedError', async () => {
@@ -220,15 +256,23 @@ describe('recovery actions against the real backend: read-only, secrets, authori
     const planCtx = context(planInput);
     await createCnpgRecoveryPlanAction(deps).handler(planCtx as any);
     expect(outputsOf(planCtx).targetServerName).toBe('billing-v2');
-    const posts = world.standin.requests.filter(r => r.method === 'POST').length;
+    const posts = world.standin.requests.filter(
+      r => r.method === 'POST',
+    ).length;
     const createError = await failure(
       createCnpgClusterCreateAction(deps).handler(
-        context({ kubernetesCluster: 'k8s', namespace: 'pay', manifest: recoveryCluster }) as any,
+        context({
+          kubernetesCluster: 'k8s',
+          namespace: 'pay',
+          manifest: recoveryCluster,
+        }) as any,
       ),
     );
     expect(createError.name).toBe('NotAllowedError');
     expect(createError.message).toContain('cnpg-backups.recovery.create');
-    expect(world.standin.requests.filter(r => r.method === 'POST').length).toBe(posts);
+    expect(world.standin.requests.filter(r => r.method === 'POST').length).toBe(
+      posts,
+    );
   });
 
   it('a failing bucket: plan refuses by name, without secrets in the message', async () => {
@@ -236,12 +280,19 @@ describe('recovery actions against the real backend: read-only, secrets, authori
     world.proxy.setRules([
       {
         when: r => (r.query.get('prefix') ?? '').startsWith('pay/billing/'),
-        action: { type: 'status', status: 403, code: 'AccessDenied', message: 'Access Denied' },
+        action: {
+          type: 'status',
+          status: 403,
+          code: 'AccessDenied',
+          message: 'Access Denied',
+        },
       },
     ]);
     try {
       const error = await failure(
-        createCnpgRecoveryPlanAction(deps).handler(context({ ...planInput, newClusterName: 'billing-x' }) as any),
+        createCnpgRecoveryPlanAction(deps).handler(
+          context({ ...planInput, newClusterName: 'billing-x' }) as any,
+        ),
       );
       expect(error.name).not.toMatch(/^(Error|TypeError)$/);
       expect(error.message.length).toBeGreaterThan(20);

@@ -11,14 +11,18 @@
  */
 import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
+// The node package's test harnesses (s3rver, fault proxy, free ports): test-only, not exported.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   startFaultProxy,
   type FaultProxy,
 } from '@cnpg-backups/plugin-cnpg-backups-node/src/s3/__testUtils__/faultProxy';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   startS3rver,
   type S3rverHarness,
 } from '@cnpg-backups/plugin-cnpg-backups-node/src/s3/__testUtils__/s3rverHarness';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { findFreePort } from '@cnpg-backups/plugin-cnpg-backups-node/src/testing';
 import { KubernetesStandin } from '../../demo/standin';
 
@@ -94,36 +98,41 @@ export interface DatabaseFixture {
   walSegments: number;
 }
 
-export const DATABASES: Record<'orders' | 'billing' | 'ledger', DatabaseFixture> =
-  {
-    orders: {
-      prefix: 'cnpg',
-      namespace: 'shop',
-      name: 'orders',
-      serverName: 'orders',
-      backupIds: ['20250609T020000', '20250610T020000'],
-      walSegments: 6,
-    },
-    billing: {
-      prefix: 'pay',
-      namespace: 'pay',
-      name: 'billing',
-      serverName: 'billing',
-      backupIds: ['20250608T020000', '20250610T020000'],
-      walSegments: 5,
-    },
-    ledger: {
-      prefix: 'cnpg',
-      namespace: 'shop',
-      name: 'ledger',
-      serverName: 'ledger',
-      backupIds: ['20250610T020000'],
-      walSegments: 3,
-    },
-  };
+export const DATABASES: Record<
+  'orders' | 'billing' | 'ledger',
+  DatabaseFixture
+> = {
+  orders: {
+    prefix: 'cnpg',
+    namespace: 'shop',
+    name: 'orders',
+    serverName: 'orders',
+    backupIds: ['20250609T020000', '20250610T020000'],
+    walSegments: 6,
+  },
+  billing: {
+    prefix: 'pay',
+    namespace: 'pay',
+    name: 'billing',
+    serverName: 'billing',
+    backupIds: ['20250608T020000', '20250610T020000'],
+    walSegments: 5,
+  },
+  ledger: {
+    prefix: 'cnpg',
+    namespace: 'shop',
+    name: 'ledger',
+    serverName: 'ledger',
+    backupIds: ['20250610T020000'],
+    walSegments: 3,
+  },
+};
 
 const wal = (segment: number) =>
-  `0000000100000000000000${segment.toString(16).toUpperCase().padStart(2, '0')}`;
+  `0000000100000000000000${segment
+    .toString(16)
+    .toUpperCase()
+    .padStart(2, '0')}`;
 
 /** Seeds one serverName: base backups (backup.info + data.tar) and WAL 01..N. */
 async function seedArchive(s3: S3rverHarness, db: DatabaseFixture) {
@@ -133,10 +142,18 @@ async function seedArchive(s3: S3rverHarness, db: DatabaseFixture) {
       `${db.prefix}/${db.serverName}/base/${id}/backup.info`,
       backupInfo(db.serverName, id, wal(i + 2)),
     );
-    await s3.put(BUCKET, `${db.prefix}/${db.serverName}/base/${id}/data.tar`, 'x'.repeat(64));
+    await s3.put(
+      BUCKET,
+      `${db.prefix}/${db.serverName}/base/${id}/data.tar`,
+      'x'.repeat(64),
+    );
   }
   for (let s = 1; s <= db.walSegments; s++) {
-    await s3.put(BUCKET, `${db.prefix}/${db.serverName}/wals/0000000100000000/${wal(s)}.gz`, 'wal');
+    await s3.put(
+      BUCKET,
+      `${db.prefix}/${db.serverName}/wals/0000000100000000/${wal(s)}.gz`,
+      'wal',
+    );
   }
 }
 
@@ -178,7 +195,8 @@ export async function startReliabilityWorld(
     [SECRETS.billingKey, SECRETS.billingSecret],
     [SECRETS.configKey, SECRETS.configSecret],
   ];
-  for (const [key, secret] of registered) DUMMY_ACCOUNT.createKeyPair(key, secret);
+  for (const [key, secret] of registered)
+    DUMMY_ACCOUNT.createKeyPair(key, secret);
   for (const db of Object.values(DATABASES)) await seedArchive(s3, db);
   // A timeline history file, read with GetObject during the scan.
   await s3.put(
@@ -213,7 +231,11 @@ export async function startReliabilityWorld(
       APP_PASSWORD: b64(SECRETS.appPassword),
     },
   });
-  const legacy = (db: DatabaseFixture, endpointURL: string, secret?: string) => ({
+  const legacy = (
+    db: DatabaseFixture,
+    endpointURL: string,
+    secret?: string,
+  ) => ({
     apiVersion: 'postgresql.cnpg.io/v1',
     kind: 'Cluster',
     metadata: { name: db.name, namespace: db.namespace },
@@ -275,7 +297,10 @@ export async function startReliabilityWorld(
         {
           name: 'barman-cloud.cloudnative-pg.io',
           isWALArchiver: true,
-          parameters: { barmanObjectName: 'billing-store', serverName: 'billing' },
+          parameters: {
+            barmanObjectName: 'billing-store',
+            serverName: 'billing',
+          },
         },
       ],
     },
@@ -332,8 +357,14 @@ export async function startReliabilityWorld(
     config,
     entities: [
       entity('shop', 'k8s:shop/orders,k8s:pay/billing,k8s:shop/ledger'),
-      entity('shop-multi', 'k8s:shop/orders,k8s:pay/billing,k8s:shop/ledger,dead:shop/orders'),
-      entity('shop-ghost', 'k8s:shop/orders,k8s:pay/billing,k8s:shop/ledger,k8s:pay/ghost'),
+      entity(
+        'shop-multi',
+        'k8s:shop/orders,k8s:pay/billing,k8s:shop/ledger,dead:shop/orders',
+      ),
+      entity(
+        'shop-ghost',
+        'k8s:shop/orders,k8s:pay/billing,k8s:shop/ledger,k8s:pay/ghost',
+      ),
     ],
     secretValues: Object.values(SECRETS),
     async close() {
