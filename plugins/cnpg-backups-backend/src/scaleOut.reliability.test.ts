@@ -173,7 +173,7 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
           refresh: {
             enabled: true,
             frequency: { minutes: 30 },
-            initialDelay: { seconds: 6 },
+            initialDelay: { seconds: 15 }, // after both replicas started and test 1 ran
             timeout: { minutes: 1 },
           },
         },
