@@ -72,6 +72,7 @@ const ALL_PARTS = [
   'incremental',
   'scaling',
   'concurrency',
+  'latency',
   'rss',
 ];
 const PARTS = new Set((argValue('--parts') ?? ALL_PARTS.join(',')).split(','));
