@@ -229,6 +229,9 @@ interface RunFigures {
     singleRps: number;
     /** Mean response body size. */
     responseKB: number;
+    /** `GET /health` with the same clients: what the server stack costs without any status work. */
+    floorP95: number;
+    floorRps: number;
   };
   refreshSame: { requests: number; scans: number; failed: number };
   soak: {
@@ -336,6 +339,13 @@ async function oneRun(load: LoadGenerator, run: number): Promise<RunFigures> {
       concurrency: 1,
       headers: HEADERS,
     });
+    // The floor of this stack: the same server, router and clients on a route that does no work.
+    const floor = await load.run({
+      baseUrl: b.baseUrl,
+      paths: Array(REQUESTS).fill('/api/cnpg-backups/health'),
+      concurrency: CLIENTS,
+      headers: HEADERS,
+    });
     const profiler = CPU_PROFILE && run === 1 ? new Session() : undefined;
     if (profiler) {
       profiler.connect();
@@ -371,6 +381,8 @@ async function oneRun(load: LoadGenerator, run: number): Promise<RunFigures> {
       singleP95: percentile(single.latenciesMs, 95),
       singleRps: (SINGLE_CLIENT_REQUESTS / single.elapsedMs) * 1000,
       responseKB: warmResult.bytes / REQUESTS / 1024,
+      floorP95: percentile(floor.latenciesMs, 95),
+      floorRps: (REQUESTS / floor.elapsedMs) * 1000,
     };
 
     // D. Refresh single-flight: N concurrent forced rescans of one entity.
@@ -496,6 +508,14 @@ async function main() {
       r => r.warm.responseKB,
     ).toFixed(1)} KB per response`,
     '-',
+    '-',
+  ]);
+  rows.push([
+    `floor: ${CLIENTS} clients × ${REQUESTS} GET /health (same server, no status work)`,
+    `p95 ${formatMs(med(r => r.warm.floorP95))}, ${med(
+      r => r.warm.floorRps,
+    ).toFixed(0)} req/s`,
+    'report',
     '-',
   ]);
   rows.push([
@@ -635,6 +655,8 @@ async function main() {
       warmRps: med(r => r.warm.rps),
       singleClientP50Ms: med(r => r.warm.singleP50),
       singleClientRps: med(r => r.warm.singleRps),
+      floorP95Ms: med(r => r.warm.floorP95),
+      floorRps: med(r => r.warm.floorRps),
       responseKB: med(r => r.warm.responseKB),
       coldSameScans: coldSame,
       coldAllScans: med(r => r.coldAll.scans),
