@@ -100,6 +100,8 @@ const HEADERS = { authorization: mockCredentials.user.header() };
 // S3 request counting at s3rver (same process: the demo runs s3rver in-process).
 
 interface S3Counts {
+  /** Requests the Kubernetes stand-in received (not S3). */
+  kubernetesRequests: number;
   requests: number;
   listObjectsV2: number;
   /** First-page ListObjectsV2 of `<serverName>/base/`: one per scan. */
@@ -109,9 +111,17 @@ interface S3Counts {
 }
 
 const s3Ports = new Set<number>();
+/** The backends' own HTTP ports; any other in-process server is the Kubernetes stand-in. */
+const backendPorts = new Set<number>();
 let counts: S3Counts = newCounts();
 function newCounts(): S3Counts {
-  return { requests: 0, listObjectsV2: 0, scans: 0, scannedFolders: new Set() };
+  return {
+    kubernetesRequests: 0,
+    requests: 0,
+    listObjectsV2: 0,
+    scans: 0,
+    scannedFolders: new Set(),
+  };
 }
 
 diagnosticsChannel.subscribe('http.server.request.start', message => {
@@ -120,7 +130,11 @@ diagnosticsChannel.subscribe('http.server.request.start', message => {
     server: Server;
   };
   const port = (server.address() as AddressInfo | null)?.port;
-  if (port === undefined || !s3Ports.has(port)) return;
+  if (port === undefined || backendPorts.has(port)) return;
+  if (!s3Ports.has(port)) {
+    counts.kubernetesRequests += 1;
+    return;
+  }
   counts.requests += 1;
   const url = new URL(request.url ?? '/', 'http://s3');
   if (request.method !== 'GET' || url.searchParams.get('list-type') !== '2')
@@ -171,12 +185,14 @@ async function startBackend(): Promise<RunningBackend> {
     ],
   });
   const { port } = backend.server.address() as AddressInfo;
+  backendPorts.add(port);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     startMs: Date.now() - started,
     stop: async () => {
       await backend.stop();
       s3Ports.delete(s3Port);
+      backendPorts.delete(port);
     },
   };
 }
@@ -229,6 +245,8 @@ interface RunFigures {
     singleRps: number;
     /** Mean response body size. */
     responseKB: number;
+    /** Kubernetes API requests per warm status request (none are cached). */
+    kubernetesPerRequest: number;
     /** `GET /health` with the same clients: what the server stack costs without any status work. */
     floorP95: number;
     floorRps: number;
@@ -381,6 +399,7 @@ async function oneRun(load: LoadGenerator, run: number): Promise<RunFigures> {
       singleP95: percentile(single.latenciesMs, 95),
       singleRps: (SINGLE_CLIENT_REQUESTS / single.elapsedMs) * 1000,
       responseKB: warmResult.bytes / REQUESTS / 1024,
+      kubernetesPerRequest: seenWarm.kubernetesRequests / REQUESTS,
       floorP95: percentile(floor.latenciesMs, 95),
       floorRps: (REQUESTS / floor.elapsedMs) * 1000,
     };
@@ -506,7 +525,9 @@ async function main() {
       Math.round(r.warm.rps),
     )}); scans during warm: ${all(r => r.warm.scans)}; ${med(
       r => r.warm.responseKB,
-    ).toFixed(1)} KB per response`,
+    ).toFixed(1)} KB per response; ${med(
+      r => r.warm.kubernetesPerRequest,
+    ).toFixed(1)} Kubernetes API requests per status request`,
     '-',
     '-',
   ]);
@@ -658,6 +679,7 @@ async function main() {
       floorP95Ms: med(r => r.warm.floorP95),
       floorRps: med(r => r.warm.floorRps),
       responseKB: med(r => r.warm.responseKB),
+      kubernetesPerRequest: med(r => r.warm.kubernetesPerRequest),
       coldSameScans: coldSame,
       coldAllScans: med(r => r.coldAll.scans),
       coldAllFolders: med(r => r.coldAll.expectedFolders),
