@@ -20,7 +20,9 @@
  *  A. cold single-flight: fresh backend, N concurrent GETs of ONE entity → K scans (target 1);
  *  B. cold fan-out: fresh backend, 50 concurrent GETs, one per entity → K scans (target: one per archive folder);
  *     then one warm-up pass;
- *  C. warm: 50 clients, REQUESTS GETs round-robin over the 50 entities → p50/p95/p99, req/s (target p95 ≤ 50 ms);
+ *  C. warm: 1 client × 200 GETs (service time), 50 clients × REQUESTS GETs of `/health` (the stack's floor),
+ *     then 50 clients × REQUESTS GETs round-robin over the 50 entities → p50/p95/p99, req/s, Kubernetes API
+ *     requests per status request (target p95 ≤ 50 ms);
  *  D. refresh single-flight: N concurrent `?refresh=true` GETs of one entity → K scans (target 1);
  *  E. soak: SOAK_ROUNDS bursts of 200 concurrent GETs over the 50 entities, every 4th with `?refresh=true`
  *     → 0 failed requests, 0 SourceErrors; RSS before/after (after a forced GC) and its growth.
