@@ -197,6 +197,28 @@ describe('planRecovery', () => {
       expect(() => planRecovery({ status: statusFor(catalog), target: { kind: 'latest' } })).toThrow(NoBaseBackupError);
     });
 
+    it('never chooses a DONE backup whose id is empty or not a barman id', () => {
+      const catalog = catalogWithGap();
+      const wellFormed = planRecovery({ status: statusFor(catalog), target: { kind: 'latest' } });
+      const second = catalog.backups.find(b => b.id === B2)!;
+      // The malformed backups end last, so an id-blind planner would pick them for "latest".
+      catalog.backups = [
+        ...catalog.backups,
+        { ...second, id: '', endTime: '2025-06-02T03:00:00Z' },
+        { ...second, id: 'not-a-barman-id', endTime: '2025-06-02T03:30:00Z' },
+      ];
+      const plan = planRecovery({ status: statusFor(catalog), target: { kind: 'latest' } });
+      expect(plan.baseBackup.id).toBe(wellFormed.baseBackup.id);
+      expect(plan.baseBackup.id).toMatch(/^\d{8}T\d{6}$/);
+      for (const backupId of ['', 'not-a-barman-id']) {
+        expect(() => planRecovery({ status: statusFor(catalog), target: { kind: 'backup', backupId } })).toThrow(
+          RecoveryPlanError,
+        );
+      }
+      catalog.backups = [{ ...second, id: '' }];
+      expect(() => planRecovery({ status: statusFor(catalog), target: { kind: 'latest' } })).toThrow(NoBaseBackupError);
+    });
+
     it('warns on an incomplete scan and on reusing the source name', () => {
       const catalog = catalogWithGap();
       catalog.scan = { ...catalog.scan, complete: false, errors: [{ name: 'AccessDenied', message: 'x' }] };

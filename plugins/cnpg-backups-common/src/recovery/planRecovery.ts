@@ -95,8 +95,20 @@ function walTimeline(wal: string): number | undefined {
   return match ? parseInt(match[1], 16) : undefined;
 }
 
+/**
+ * A barman backup id is its start time, `YYYYMMDDTHHMMSS`. CNPG's `backupID` and the folder
+ * `base/<id>/` are built from it, so anything else (an empty string from hostile input, a
+ * stray folder) cannot be restored by that id and must never be chosen as base backup.
+ */
+const BARMAN_BACKUP_ID = /^\d{8}T\d{6}$/;
+
 function isUsable(backup: CatalogBackup): boolean {
-  return backup.status === 'DONE' && !!backup.beginTime && !!backup.endTime;
+  return (
+    backup.status === 'DONE' &&
+    BARMAN_BACKUP_ID.test(backup.id) &&
+    !!backup.beginTime &&
+    !!backup.endTime
+  );
 }
 
 function toPlanned(backup: CatalogBackup): PlannedBaseBackup {
@@ -206,6 +218,11 @@ export function planRecovery(options: PlanRecoveryOptions): RecoveryPlan {
     const found = catalog.backups.find(b => b.id === id);
     if (!found) {
       throw new NoBaseBackupError(`Base backup ${id} does not exist under serverName "${sourceServerName}"`);
+    }
+    if (!BARMAN_BACKUP_ID.test(found.id)) {
+      throw new NoBaseBackupError(
+        `Base backup "${id}" is not a barman backup id (YYYYMMDDTHHMMSS): it cannot be restored by id`,
+      );
     }
     if (!isUsable(found)) {
       throw new NoBaseBackupError(`Base backup ${id} is ${found.status}, not DONE: it cannot be restored`);
