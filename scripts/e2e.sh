@@ -39,7 +39,7 @@ if [ -z "${E2E_SKIP_BUILD:-}" ] && needs_build; then
 fi
 
 # 2. The backend on its own port, without the CLI's file watcher (other processes may edit files).
-cat > "$OUT/e2e-app-config.yaml" <<YAML
+cat > "$OUT/e2e-app-config-${PORT}.yaml" <<YAML
 app:
   baseUrl: http://localhost:${PORT}
 backend:
@@ -59,7 +59,7 @@ log "Starting the demo portal on http://localhost:${PORT}"
   # NODE_ENV=development: the demo signs in with the guest provider, which is development-only.
   exec env NODE_ENV=development node --enable-source-maps \
     --require "$ROOT/node_modules/@backstage/cli-node/config/nodeTransform.cjs" src/index \
-    --config ../../app-config.yaml --config "$OUT/e2e-app-config.yaml" \
+    --config ../../app-config.yaml --config "$OUT/e2e-app-config-${PORT}.yaml" \
     ${E2E_EXTRA_CONFIG:+--config "$ROOT/$E2E_EXTRA_CONFIG"}
 ) > "$OUT/e2e-backend.log" 2>&1 &
 BACKEND_PID=$!

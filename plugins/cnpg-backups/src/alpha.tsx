@@ -34,7 +34,9 @@ export const cnpgBackupsEntityCard = EntityCardBlueprint.make({
   params: {
     filter: isCnpgBackupsAvailable,
     loader: () =>
-      import('./components/EntityCnpgBackupsCard').then(m =>
+      import(
+        /* webpackPrefetch: true */ './components/EntityCnpgBackupsCard'
+      ).then(m =>
         // compatWrapper lets the components' core-plugin-api hooks (routes, APIs) work here.
         compatWrapper(<m.EntityCnpgBackupsCard />),
       ),

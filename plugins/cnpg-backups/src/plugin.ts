@@ -34,9 +34,9 @@ export const EntityCnpgBackupsCard = cnpgBackupsPlugin.provide(
     name: 'EntityCnpgBackupsCard',
     component: {
       lazy: () =>
-        import('./components/EntityCnpgBackupsCard').then(
-          m => m.EntityCnpgBackupsCard,
-        ),
+        import(
+          /* webpackPrefetch: true */ './components/EntityCnpgBackupsCard'
+        ).then(m => m.EntityCnpgBackupsCard),
     },
   }),
 );
