@@ -190,8 +190,20 @@ export function BackupsTable(props: BackupsTableProps) {
       ),
     },
     { title: 'TL', field: 'timeline' },
-    { title: 'Size', field: 'size' },
-    { title: 'Compression', field: 'compression' },
+    {
+      title: 'Size',
+      field: 'size',
+      render: row => (
+        <div style={{ whiteSpace: 'nowrap' }}>
+          {row.size ?? '—'}
+          {row.compression && (
+            <Typography variant="caption" component="div" color="textSecondary">
+              {row.compression}
+            </Typography>
+          )}
+        </div>
+      ),
+    },
     {
       title: 'Restorable',
       field: 'restorable',
@@ -200,6 +212,8 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Where',
       field: 'presence',
+      // The note explains a disagreement in a sentence: give it room instead of a tall sliver.
+      cellStyle: { minWidth: 260 },
       render: row => (
         <>
           <Chip

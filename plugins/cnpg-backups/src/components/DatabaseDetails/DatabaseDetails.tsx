@@ -145,7 +145,7 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
             <DiagnosisList diagnoses={database.diagnoses} detailed />
           </InfoCard>
         </Grid>
-        <Grid item xs={12} md={6}>
+        <Grid item xs={12}>
           <InfoCard title="WAL continuity">
             <WalContinuity catalog={database.catalog} />
           </InfoCard>
@@ -163,7 +163,7 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
             />
           </InfoCard>
         </Grid>
-        <Grid item xs={12} md={6}>
+        <Grid item xs={12}>
           <InfoCard title="serverName lineage">
             <LineagePanel lineage={database.lineage} />
           </InfoCard>
