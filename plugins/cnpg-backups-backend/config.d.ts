@@ -70,6 +70,18 @@ export interface Config {
        * service, by other replicas). `?refresh=true` forces an incremental rescan. Default 60.
        */
       ttlSeconds?: number;
+      /**
+       * How long an assembled database status, the Kubernetes reads behind it (Clusters,
+       * Backups, ScheduledBackups, ObjectStores, the ObjectStore CRD) and whole entity responses
+       * are reused, in this process and (statuses) through Backstage's cache service by other
+       * replicas. Makes a repeated page view cost no Kubernetes or bucket request. Capped at
+       * `ttlSeconds` (a status embeds the scan); 0 disables. Statuses that carry errors are not
+       * kept, so a fault shows on the next request. `?refresh=true` bypasses and repopulates it;
+       * creating a Backup or a Cluster through this plugin drops the affected entries at once.
+       * The caller's permission and catalog access are still checked on every request.
+       * Default 15.
+       */
+      statusTtlSeconds?: number;
     };
 
     scan?: {

@@ -16,6 +16,7 @@ import {
 import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from './service/KubernetesClientRegistry';
 import { ScanCache } from './service/ScanCache';
+import { DEFAULT_STATUS_TTL_SECONDS, StatusCache } from './service/StatusCache';
 import { createRouter } from './service/router';
 import type { CnpgBackupsService } from './service/types';
 
@@ -97,6 +98,14 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           lifecycle.addShutdownHook(() => demo.stop());
         }
 
+        // A status embeds the bucket catalog, so it is never reused longer than a scan is.
+        const scanTtlSeconds =
+          config.getOptionalNumber('cnpgBackups.cache.ttlSeconds') ?? 60;
+        const statusTtlSeconds = Math.min(
+          config.getOptionalNumber('cnpgBackups.cache.statusTtlSeconds') ??
+            DEFAULT_STATUS_TTL_SECONDS,
+          scanTtlSeconds,
+        );
         const service = DefaultCnpgBackupsService.create({
           logger,
           kubernetes,
@@ -110,8 +119,12 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           scanCache: ScanCache.create({
             cache: deps.cache,
             logger,
-            ttlSeconds:
-              config.getOptionalNumber('cnpgBackups.cache.ttlSeconds') ?? 60,
+            ttlSeconds: scanTtlSeconds,
+          }),
+          statusCache: StatusCache.create({
+            cache: deps.cache,
+            logger,
+            ttlSeconds: statusTtlSeconds,
           }),
           scanTimeoutMs: config.getOptionalNumber(
             'cnpgBackups.scan.timeoutSeconds',

@@ -9,6 +9,7 @@ import {
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from './KubernetesClientRegistry';
 import { ScanCache } from './ScanCache';
+import { getPreSerializedJson, StatusCache } from './StatusCache';
 import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,
@@ -82,6 +83,7 @@ function setup(
     clients?: FakeKubernetesClient[];
     readers?: FakeArchiveReaderFactory;
     allowed?: string[];
+    statusCache?: StatusCache;
   } = {},
 ) {
   const clients = options.clients ?? [seededClient('prod')];
@@ -107,6 +109,7 @@ function setup(
       allowedEndpoints: options.allowed ?? ['minio.minio.svc:9000'],
     }),
     scanCache: ScanCache.create({ ttlSeconds: 60 }),
+    statusCache: options.statusCache,
     now: () => NOW,
     scanTimeoutMs: 200,
   });
@@ -809,5 +812,165 @@ describe('DefaultCnpgBackupsService actions', () => {
         name: 'nope',
       }),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+});
+
+describe('DefaultCnpgBackupsService status cache', () => {
+  const ordersEntity = entity({ 'cnpg.io/cluster': 'db/orders' });
+  function cachedSetup() {
+    let clock = 0;
+    const statusCache = StatusCache.create({
+      ttlSeconds: 15,
+      now: () => clock,
+    });
+    const ctx = setup({ statusCache });
+    return {
+      ...ctx,
+      client: ctx.clients[0],
+      advance: (ms: number) => {
+        clock += ms;
+      },
+    };
+  }
+
+  it('serves a warm request without Kubernetes reads or scans, until the TTL ends', async () => {
+    const { service, client, readers, advance } = cachedSetup();
+    const first = await service.getEntityStatus({ entity: ordersEntity });
+    const callsAfterFirst = client.calls.length;
+    const scansAfterFirst = readers.scans.length;
+    expect(callsAfterFirst).toBeGreaterThan(0);
+
+    advance(14_000);
+    const warm = await service.getEntityStatus({ entity: ordersEntity });
+    expect(warm).toBe(first);
+    expect(getPreSerializedJson(warm)).toBe(JSON.stringify(first));
+    expect(client.calls.length).toBe(callsAfterFirst);
+    expect(readers.scans.length).toBe(scansAfterFirst);
+
+    advance(1_000);
+    const expired = await service.getEntityStatus({ entity: ordersEntity });
+    expect(expired).not.toBe(first);
+    expect(expired.databases).toEqual(first.databases);
+    expect(client.calls.length).toBeGreaterThan(callsAfterFirst);
+  });
+
+  it('shares one database status between entities and between concurrent requests', async () => {
+    const { service, client } = cachedSetup();
+    const other = {
+      ...entity({ 'cnpg.io/cluster': 'db/orders' }),
+      metadata: {
+        name: 'other',
+        namespace: 'default',
+        annotations: { 'cnpg.io/cluster': 'db/orders' },
+      },
+    };
+    const [a, b] = await Promise.all([
+      service.getEntityStatus({ entity: ordersEntity }),
+      service.getEntityStatus({ entity: other }),
+      service.getDatabaseStatus({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        name: 'orders',
+      }),
+    ]);
+    expect(a.databases[0]).toBe(b.databases[0]);
+    expect(client.calls.filter(c => c.method === 'listBackups')).toHaveLength(
+      1,
+    );
+    expect(client.calls.filter(c => c.method === 'getCluster')).toHaveLength(1);
+  });
+
+  it('refresh=true reads Kubernetes again and repopulates the cache', async () => {
+    const { service, client } = cachedSetup();
+    const first = await service.getEntityStatus({ entity: ordersEntity });
+    client.scheduledBackups = [];
+    const refreshed = await service.getEntityStatus({
+      entity: ordersEntity,
+      refresh: true,
+    });
+    expect(refreshed.databases[0].schedules).toEqual([]);
+    expect(first.databases[0].schedules.length).toBeGreaterThan(0);
+    const calls = client.calls.length;
+    const warm = await service.getEntityStatus({ entity: ordersEntity });
+    expect(warm.databases[0]).toBe(refreshed.databases[0]);
+    expect(client.calls.length).toBe(calls);
+  });
+
+  it('shows a Backup created through the service on the next (non-refresh) request', async () => {
+    const { service } = cachedSetup();
+    await service.getEntityStatus({ entity: ordersEntity });
+    const created = await service.createBackup({
+      entity: ordersEntity,
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      cluster: 'orders',
+    });
+    const after = await service.getEntityStatus({ entity: ordersEntity });
+    expect(after.databases[0].backups.map(b => b.resource?.name)).toContain(
+      created.backup.name,
+    );
+    const db = await service.getDatabaseStatus({
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      name: 'orders',
+    });
+    expect(db).toBe(after.databases[0]);
+  });
+
+  it('sees a Cluster created through the service at once (label-selected entities)', async () => {
+    const { service } = cachedSetup();
+    const labelled = entity({ 'backstage.io/kubernetes-id': 'shop' });
+    const before = await service.getEntityStatus({ entity: labelled });
+    await service.createCluster({
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      manifest: {
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: {
+          name: 'orders-restore',
+          labels: { 'backstage.io/kubernetes-id': 'shop' },
+        },
+        spec: { instances: 1 },
+      },
+    });
+    const after = await service.getEntityStatus({ entity: labelled });
+    expect(after.databases.map(d => d.id)).toContain('prod/db/orders-restore');
+    expect(after.databases.length).toBe(before.databases.length + 1);
+  });
+
+  it('never keeps a fault: an errored status is rebuilt on the next request', async () => {
+    const { service, client, advance } = cachedSetup();
+    await service.getEntityStatus({ entity: ordersEntity });
+    client.faults.listBackups = new KubernetesUnavailableError({
+      message: 'The Kubernetes API answered 503',
+      kubernetesCluster: 'prod',
+      statusCode: 503,
+    });
+    // A healthy status is served for its TTL (at most 15 s stale)...
+    expect(
+      (await service.getEntityStatus({ entity: ordersEntity })).databases[0]
+        .errors,
+    ).toEqual([]);
+    // ...after which the fault shows, and is not cached:
+    advance(15_000);
+    const broken = await service.getEntityStatus({ entity: ordersEntity });
+    expect(broken.databases[0].errors.map(e => e.name)).toEqual([
+      'KubernetesUnavailable',
+    ]);
+    delete client.faults.listBackups;
+    const repaired = await service.getEntityStatus({ entity: ordersEntity });
+    expect(repaired.databases[0].errors).toEqual([]);
+  });
+
+  it('never caches a response with entity-level errors (a Cluster not found yet)', async () => {
+    const { service, client } = cachedSetup();
+    const missing = entity({ 'cnpg.io/cluster': 'db/later' });
+    const first = await service.getEntityStatus({ entity: missing });
+    expect(first.errors.map(e => e.name)).toContain('ClusterNotFound');
+    client.clusters.push(pluginCluster('later'));
+    const second = await service.getEntityStatus({ entity: missing });
+    expect(second.errors).toEqual([]);
+    expect(second.databases.map(d => d.id)).toEqual(['prod/db/later']);
   });
 });

@@ -62,6 +62,7 @@ import {
   resolveRecoverySources,
 } from './resolveArchive';
 import type { ScanCache } from './ScanCache';
+import { StatusCache } from './StatusCache';
 import type {
   CnpgBackupsService,
   CreateClusterResponse,
@@ -84,6 +85,11 @@ export interface DefaultCnpgBackupsServiceOptions {
   archiveReaders: ArchiveReaderFactory;
   endpointPolicy: S3EndpointPolicy;
   scanCache: ScanCache;
+  /**
+   * Short-lived cache of assembled statuses, Kubernetes reads and entity responses
+   * (`cnpgBackups.cache.statusTtlSeconds`). Default: nothing is kept between requests.
+   */
+  statusCache?: StatusCache;
   /** Upper bound for one bucket scan; default 60 s. */
   scanTimeoutMs?: number;
   validateClusterManifest?: ClusterManifestValidator;
@@ -154,7 +160,11 @@ function utcStamp(date: Date): string {
  * write to the same folder (same endpoint + destination + serverName); the per-database check
  * only sees its own namespace, so compare across the response too.
  */
-function markSharedArchivesAcrossDatabases(databases: DatabaseStatus[]): void {
+function markSharedArchivesAcrossDatabases(
+  databases: DatabaseStatus[],
+): DatabaseStatus[] {
+  // Statuses may be shared cache entries: never mutate them, replace the marked ones.
+  const marked = new Map<DatabaseStatus, DatabaseStatus>();
   const byFolder = new Map<string, DatabaseStatus[]>();
   for (const db of databases) {
     if (!db.archive) continue;
@@ -186,15 +196,19 @@ function markSharedArchivesAcrossDatabases(databases: DatabaseStatus[]): void {
         })),
         failedBackupErrors: [],
       });
-      db.diagnoses = sortDiagnoses([...db.diagnoses, shared]);
-      db.health = {
-        ...db.health,
-        level: 'error',
-        summary:
-          db.health.level === 'error' ? db.health.summary : shared.message,
-      };
+      marked.set(db, {
+        ...db,
+        diagnoses: sortDiagnoses([...db.diagnoses, shared]),
+        health: {
+          ...db.health,
+          level: 'error',
+          summary:
+            db.health.level === 'error' ? db.health.summary : shared.message,
+        },
+      });
     }
   }
+  return databases.map(db => marked.get(db) ?? db);
 }
 
 /**
@@ -207,6 +221,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   readonly #archiveReaders: ArchiveReaderFactory;
   readonly #endpointPolicy: S3EndpointPolicy;
   readonly #scanCache: ScanCache;
+  readonly #statusCache: StatusCache;
   readonly #scanTimeoutMs: number;
   readonly #validateClusterManifest?: ClusterManifestValidator;
   readonly #now: () => Date;
@@ -224,9 +239,90 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     this.#archiveReaders = options.archiveReaders;
     this.#endpointPolicy = options.endpointPolicy;
     this.#scanCache = options.scanCache;
+    this.#statusCache = options.statusCache ?? StatusCache.disabled();
     this.#scanTimeoutMs = options.scanTimeoutMs ?? 60_000;
     this.#validateClusterManifest = options.validateClusterManifest;
     this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * The client's reads through the status cache (one read per cluster, namespace and resource
+   * for the TTL, shared by every database and request); Secrets and writes pass straight through.
+   */
+  #cachedReads(
+    client: CnpgKubernetesClient,
+    refresh: boolean | undefined,
+  ): CnpgKubernetesClient {
+    const cache = this.#statusCache;
+    const k8s = client.clusterName;
+    const read = <T>(key: string, fn: () => Promise<T>) =>
+      cache.read({ key, refresh, read: fn });
+    return {
+      clusterName: k8s,
+      listClusters: o =>
+        read(
+          StatusCache.readKey(
+            k8s,
+            o.namespace ?? '',
+            'clusters',
+            `list:${o.labelSelector ?? ''}`,
+          ),
+          () => client.listClusters(o),
+        ),
+      getCluster: o =>
+        read(
+          StatusCache.readKey(k8s, o.namespace, 'clusters', `get:${o.name}`),
+          () => client.getCluster(o),
+        ),
+      listBackups: o =>
+        read(
+          StatusCache.readKey(k8s, o.namespace, 'backups', o.clusterName ?? ''),
+          () => client.listBackups(o),
+        ),
+      listScheduledBackups: o =>
+        read(StatusCache.readKey(k8s, o.namespace, 'scheduledbackups'), () =>
+          client.listScheduledBackups(o),
+        ),
+      listObjectStores: o =>
+        read(StatusCache.readKey(k8s, o.namespace, 'objectstores'), () =>
+          client.listObjectStores(o),
+        ),
+      getObjectStore: o =>
+        read(
+          StatusCache.readKey(
+            k8s,
+            o.namespace,
+            'objectstores',
+            `get:${o.name}`,
+          ),
+          () => client.getObjectStore(o),
+        ),
+      getCustomResourceDefinition: o =>
+        read(StatusCache.readKey(k8s, '', 'crd', o.name), () =>
+          client.getCustomResourceDefinition(o),
+        ),
+      // Secret values are never cached; writes are never cached.
+      getSecret: o => client.getSecret(o),
+      createBackup: o => client.createBackup(o),
+      createCluster: o => client.createCluster(o),
+    };
+  }
+
+  /** One database's status through the status cache. */
+  #cachedStatus(options: {
+    client: CnpgKubernetesClient;
+    cluster: CnpgCluster;
+    refresh?: boolean;
+  }): Promise<DatabaseStatus> {
+    return this.#statusCache.getStatus({
+      id: StatusCache.databaseKey({
+        kubernetesCluster: options.client.clusterName,
+        namespace: options.cluster.metadata.namespace ?? '',
+        name: options.cluster.metadata.name,
+      }),
+      refresh: options.refresh,
+      build: () => this.#buildStatus(options),
+    });
   }
 
   // ---------------------------------------------------------------- entity status
@@ -236,6 +332,15 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     refresh?: boolean;
   }): Promise<EntityBackupStatusResponse> {
     const entityRef = stringifyEntityRef(options.entity);
+    // Which databases an entity shows depends only on its ref and annotations. The caller's
+    // access to the entity was checked (catalog read with their credentials) before this call.
+    const responseKey = `${entityRef}\n${JSON.stringify(
+      options.entity.metadata.annotations ?? {},
+    )}`;
+    if (!options.refresh) {
+      const cached = this.#statusCache.getEntityResponse(responseKey);
+      if (cached) return cached;
+    }
     const response = (databases: DatabaseStatus[], errors: SourceError[]) => ({
       entityRef,
       databases: databases.sort((a, b) => a.id.localeCompare(b.id)),
@@ -295,11 +400,13 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     if (selector.kind === 'explicit') {
       await Promise.all(
         selector.clusters.map(ref =>
-          this.#findExplicit(ref, found, shells, errors),
+          this.#findExplicit(ref, found, shells, errors, options.refresh),
         ),
       );
     } else {
-      const clients = this.#clientsFor(selector.kubernetesCluster, errors);
+      const clients = this.#clientsFor(selector.kubernetesCluster, errors).map(
+        c => this.#cachedReads(c, options.refresh),
+      );
       await Promise.all(
         clients.map(async client => {
           try {
@@ -331,11 +438,19 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
 
     const databases = await Promise.all(
       found.map(({ client, cluster }) =>
-        this.#buildStatus({ client, cluster, refresh: options.refresh }),
+        this.#cachedStatus({ client, cluster, refresh: options.refresh }),
       ),
     );
-    markSharedArchivesAcrossDatabases(databases);
-    return response([...databases, ...shells], errors);
+    const result = response(
+      [...markSharedArchivesAcrossDatabases(databases), ...shells],
+      errors,
+    );
+    // Errors (a missing Cluster, an unreachable Kubernetes API) are never kept: the next
+    // request asks again.
+    if (shells.length === 0 && result.errors.length === 0) {
+      this.#statusCache.setEntityResponse(responseKey, result, databases);
+    }
+    return result;
   }
 
   async #findExplicit(
@@ -343,10 +458,11 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     found: Array<{ client: CnpgKubernetesClient; cluster: CnpgCluster }>,
     shells: DatabaseStatus[],
     errors: SourceError[],
+    refresh: boolean | undefined,
   ) {
     if (ref.kubernetesCluster) {
-      const client = this.#kubernetes.get(ref.kubernetesCluster);
-      if (!client) {
+      const configured = this.#kubernetes.get(ref.kubernetesCluster);
+      if (!configured) {
         errors.push({
           source: 'config',
           name: 'UnknownKubernetesCluster',
@@ -354,6 +470,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         });
         return;
       }
+      const client = this.#cachedReads(configured, refresh);
       try {
         found.push({ client, cluster: await client.getCluster(ref) });
       } catch (error) {
@@ -370,7 +487,8 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       return;
     }
     const attempts = await Promise.all(
-      this.#kubernetes.list().map(async client => {
+      this.#kubernetes.list().map(async configured => {
+        const client = this.#cachedReads(configured, refresh);
         try {
           return { client, cluster: await client.getCluster(ref) };
         } catch (error) {
@@ -427,7 +545,10 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   async getDatabaseStatus(
     options: DatabaseRef & { refresh?: boolean },
   ): Promise<DatabaseStatus> {
-    const client = this.#requireClient(options.kubernetesCluster);
+    const client = this.#cachedReads(
+      this.#requireClient(options.kubernetesCluster),
+      options.refresh,
+    );
     let cluster: CnpgCluster;
     try {
       cluster = await client.getCluster(options);
@@ -445,7 +566,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         }),
       ]);
     }
-    return this.#buildStatus({ client, cluster, refresh: options.refresh });
+    return this.#cachedStatus({ client, cluster, refresh: options.refresh });
   }
 
   async getServerNameEmptiness(
@@ -1062,6 +1183,12 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     } catch (error) {
       throw toHttpError(error);
     }
+    // "Back up now" must show the new Backup on the next read, not after the status TTL.
+    await this.#statusCache.invalidate({
+      kubernetesCluster: client.clusterName,
+      namespace: ref.namespace,
+      name: ref.name,
+    });
     this.#logger.info('Created CNPG Backup', {
       kubernetesCluster: client.clusterName,
       namespace: ref.namespace,
@@ -1176,6 +1303,12 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     } catch (error) {
       throw toHttpError(error);
     }
+    // A new Cluster changes its namespace's siblings (shared archive folders) and may match
+    // entities' label selectors: forget the namespace's statuses and reads.
+    await this.#statusCache.invalidate({
+      kubernetesCluster: client.clusterName,
+      namespace: options.namespace,
+    });
     this.#logger.info('Created CNPG Cluster', {
       kubernetesCluster: client.clusterName,
       namespace: options.namespace,

@@ -5,6 +5,7 @@ import { ConflictError, NotAllowedError } from '@backstage/errors';
 import express from 'express';
 import request from 'supertest';
 import { createRouter } from './router';
+import { StatusCache } from './StatusCache';
 import type { CnpgBackupsService } from './types';
 
 const entity = {
@@ -107,6 +108,33 @@ describe('router', () => {
     );
   });
 
+  it('sends a cached response as its pre-serialised JSON, still checking the caller every time', async () => {
+    const cache = StatusCache.create({ ttlSeconds: 15 });
+    const db = await cache.getStatus({
+      id: 'prod/db/orders',
+      build: async () => ({ id: 'prod/db/orders', errors: [] } as any),
+    });
+    const cached = {
+      entityRef: 'component:default/shop',
+      databases: [db],
+      errors: [],
+      generatedAt: 'cached',
+    };
+    cache.setEntityResponse('shop', cached, [db]);
+    const svc = service();
+    svc.getEntityStatus.mockResolvedValue(cached);
+    const { app: a } = await app({ svc });
+    const res = await request(a).get('/entities/component/default/shop/status');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.text).toBe(JSON.stringify(cached));
+    // Denied callers never see it, cached or not.
+    const denied = await app({ svc, result: AuthorizeResult.DENY });
+    await request(denied.app)
+      .get('/entities/component/default/shop/status')
+      .expect(403);
+  });
+
   it('404s an unknown entity and 400s a bad query', async () => {
     const { app: a } = await app();
     const missing = await request(a).get(
@@ -122,14 +150,12 @@ describe('router', () => {
 
   it('creates a backup (201) and audits it', async () => {
     const { app: a, svc, events } = await app();
-    const res = await request(a)
-      .post('/backups')
-      .send({
-        entityRef: 'component:default/shop',
-        kubernetesCluster: 'prod',
-        namespace: 'db',
-        cluster: 'orders',
-      });
+    const res = await request(a).post('/backups').send({
+      entityRef: 'component:default/shop',
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      cluster: 'orders',
+    });
     expect(res.status).toBe(201);
     expect(res.body.backup.name).toBe('orders-manual-20250610120000');
     expect(svc.createBackup).toHaveBeenCalledWith(
@@ -153,14 +179,12 @@ describe('router', () => {
     const svc = service();
     svc.createBackup.mockRejectedValue(new NotAllowedError('does not own'));
     const { app: a, events } = await app({ svc });
-    const res = await request(a)
-      .post('/backups')
-      .send({
-        entityRef: 'component:default/shop',
-        kubernetesCluster: 'prod',
-        namespace: 'db',
-        cluster: 'billing',
-      });
+    const res = await request(a).post('/backups').send({
+      entityRef: 'component:default/shop',
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      cluster: 'billing',
+    });
     expect(res.status).toBe(403);
     expect(events[0].outcome).toBe('fail');
   });
@@ -195,14 +219,12 @@ describe('router', () => {
 
   it('404s a backup for an entity that does not exist', async () => {
     const { app: a } = await app();
-    const res = await request(a)
-      .post('/backups')
-      .send({
-        entityRef: 'component:default/ghost',
-        kubernetesCluster: 'prod',
-        namespace: 'db',
-        cluster: 'orders',
-      });
+    const res = await request(a).post('/backups').send({
+      entityRef: 'component:default/ghost',
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      cluster: 'orders',
+    });
     expect(res.status).toBe(404);
   });
 
