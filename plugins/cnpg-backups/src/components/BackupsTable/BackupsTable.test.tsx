@@ -33,6 +33,8 @@ describe('BackupsTable', () => {
       screen.getByText(/the upload failed before writing anything/),
     ).toBeInTheDocument();
     expect(screen.getAllByText('FAILED').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('not restorable')).toHaveLength(2);
+    expect(screen.getAllByText('restorable')).toHaveLength(1);
   });
 
   it('offers "Restore…" on restorable rows only', async () => {

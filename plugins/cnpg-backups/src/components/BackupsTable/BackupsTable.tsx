@@ -122,6 +122,7 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Backup',
       field: 'id',
+      cellStyle: { minWidth: 190 },
       render: row => (
         <>
           <Typography
@@ -141,7 +142,14 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Status',
       field: 'status',
-      render: row => <StatusCell row={row} />,
+      render: row => (
+        <>
+          <StatusCell row={row} />
+          <Typography variant="caption" color="textSecondary" component="div">
+            {row.restorable ? 'restorable' : 'not restorable'}
+          </Typography>
+        </>
+      ),
     },
     {
       title: 'Started',
@@ -177,7 +185,10 @@ export function BackupsTable(props: BackupsTableProps) {
             fontSize: '0.75rem',
           }}
         >
-          <div>{row.beginWal ?? '—'}</div>
+          <div>
+            {row.beginWal ?? '—'}
+            {row.timeline !== undefined ? `  (TL ${row.timeline})` : ''}
+          </div>
           {row.endWal && row.endWal !== row.beginWal && (
             <div>→ {row.endWal}</div>
           )}
@@ -189,7 +200,6 @@ export function BackupsTable(props: BackupsTableProps) {
         </div>
       ),
     },
-    { title: 'TL', field: 'timeline' },
     {
       title: 'Size',
       field: 'size',
@@ -203,11 +213,6 @@ export function BackupsTable(props: BackupsTableProps) {
           )}
         </div>
       ),
-    },
-    {
-      title: 'Restorable',
-      field: 'restorable',
-      render: row => (row.restorable ? 'yes' : 'no'),
     },
     {
       title: 'Where',
