@@ -32,6 +32,21 @@ import {
   decompressHistory,
   DECODED_HISTORY_COMPRESSIONS,
 } from './decompressHistory';
+import {
+  beginWalsOf,
+  byFirst,
+  estimateKeysLeft,
+  oldestBeginDir,
+  planWalSplits,
+  segmentsPerDirOf,
+  spreadOrder,
+  WAL_ESTIMATE_SLACK,
+  WalPartition,
+  WalRangeLister,
+  WalSink,
+} from './walRanges';
+
+export { planWalSplits, spreadOrder } from './walRanges';
 
 /** The slice of a Backstage `LoggerService` the scanner uses. @public */
 export interface ScannerLogger {
@@ -118,7 +133,6 @@ export interface BarmanArchiveScannerOptions {
   fullScanAfterMs?: number;
 }
 
-const HASH_DIR = /^[0-9A-Fa-f]{16}$/;
 const BACKUP_ID = /^\d{8}T\d{6}$/;
 const MAX_KEEP_ANNOTATION_LENGTH = 4096;
 
@@ -292,6 +306,8 @@ export class BarmanArchiveScanner {
     // ---- WAL listing: what the listing from the last known key on (or from the start) finds.
     const fresh = new WalSink();
     let walComplete = true;
+    // Known once enough backup.info files are read (see planSplits below).
+    let segmentsPerDir: number | undefined;
     const runPartition = (p: WalPartition, sink: WalSink) =>
       this.#listWalRange(ctx, p, sink, () => segmentsPerDir).catch(error => {
         walComplete = false;
@@ -303,7 +319,6 @@ export class BarmanArchiveScanner {
           }).toScanError(),
         );
       });
-    let segmentsPerDir: number | undefined;
     const lister = new WalRangeLister(p => runPartition(p, fresh));
     let firstPageTruncated: (truncated: boolean) => void = () => {};
     const moreThanOnePage = new Promise<boolean>(resolve => {
@@ -385,6 +400,10 @@ export class BarmanArchiveScanner {
     };
     const planAfter = Math.min(this.#concurrency, infoKeys.size);
     let infosSettled = 0;
+    // Once the first `concurrency` backup.info files are in, split the WAL range at their dirs.
+    const onInfoSettled = () => {
+      if (++infosSettled === planAfter) planSplits();
+    };
     for (const [id, i] of spreadOrder([...infoKeys].sort(byFirst))) {
       const key = `${ctx.root}base/${base.name(i)}`;
       tasks.push(
@@ -399,7 +418,7 @@ export class BarmanArchiveScanner {
         }).then(result => {
           if (result === 'vanished') vanished.add(`base/${base.name(i)}`);
           else if (result) backupInfos.set(id, result);
-          if (++infosSettled === planAfter) planSplits();
+          onInfoSettled();
         }),
       );
     }
@@ -884,223 +903,4 @@ export class BarmanArchiveScanner {
 function byServerName(a: ServerNameSummary, b: ServerNameSummary): number {
   if (a.serverName === b.serverName) return 0;
   return a.serverName < b.serverName ? -1 : 1;
-}
-
-/** Extra keys asked for beyond the estimate of what is left in a WAL range. */
-const WAL_ESTIMATE_SLACK = 16;
-
-/** One key range of `wals/`: keys after `startAfter` (or from the start) and before `end`. */
-interface WalPartition {
-  /** Full key; undefined lists from the start of `wals/`. */
-  startAfter?: string;
-  /** Full key, exclusive; undefined runs to the end. Lowered by a split. */
-  end?: string;
-  /** Last key taken. */
-  cursor?: string;
-  active: boolean;
-  /** Called once, after the first page (false also when it failed). */
-  onFirstPage?: (truncated: boolean) => void;
-}
-
-/** Where a flat `wals/` listing puts its keys: per hash directory, and files directly under `wals/`. */
-class WalSink {
-  readonly dirs = new Map<string, CompactObjectList>();
-  readonly top = new CompactObjectList('wals/');
-  /** Greatest name taken (relative to `wals/`). */
-  last?: string;
-
-  push(name: string, size: number, lastModifiedMs: number) {
-    if (this.last === undefined || name > this.last) this.last = name;
-    const slash = name.indexOf('/');
-    if (slash < 0) {
-      this.top.push(name, size, lastModifiedMs);
-      return;
-    }
-    const dir = name.slice(0, slash);
-    // Anything else under wals/ (a folder that is not a hash directory) is not Barman's.
-    if (slash !== 16 || !HASH_DIR.test(dir) || slash === name.length - 1)
-      return;
-    let list = this.dirs.get(dir);
-    if (!list) {
-      list = new CompactObjectList(`wals/${dir}/`);
-      this.dirs.set(dir, list);
-    }
-    list.push(name.slice(slash + 1), size, lastModifiedMs);
-  }
-}
-
-/** Runs key ranges of `wals/` and splits a running one in two on request. */
-class WalRangeLister {
-  readonly #partitions: WalPartition[] = [];
-  readonly #running: Promise<void>[] = [];
-  readonly #run: (p: WalPartition) => Promise<void>;
-
-  constructor(run: (p: WalPartition) => Promise<void>) {
-    this.#run = run;
-  }
-
-  get count(): number {
-    return this.#partitions.length;
-  }
-
-  start(p: WalPartition) {
-    this.#partitions.push(p);
-    this.#running.push(this.#run(p));
-  }
-
-  /**
-   * Lets a new range list from `at` on, if a running range has not got there yet: that
-   * range now stops before `at` (keys at or after it in a page in flight are dropped).
-   */
-  split(at: string): boolean {
-    for (const p of this.#partitions) {
-      if (!p.active) continue;
-      const from = p.cursor ?? p.startAfter ?? '';
-      if (at > from && (p.end === undefined || at < p.end)) {
-        const next: WalPartition = { startAfter: at, end: p.end, active: true };
-        p.end = at;
-        this.start(next);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Waits for every range, including ranges split off while waiting. */
-  async done(): Promise<void> {
-    for (let i = 0; i < this.#running.length; i++) await this.#running[i];
-  }
-}
-
-/** Orders entries by their first element (code-unit order). */
-function byFirst(a: [string, unknown], b: [string, unknown]): number {
-  if (a[0] === b[0]) return 0;
-  return a[0] < b[0] ? -1 : 1;
-}
-
-/**
- * The items of a sorted list in an order that covers its range early: the middle one, then
- * the middles of each half, and so on (breadth first). Every item appears once.
- * @internal
- */
-export function spreadOrder<T>(items: readonly T[]): T[] {
-  const out: T[] = [];
-  const ranges: Array<[number, number]> = [[0, items.length]];
-  for (let r = 0; r < ranges.length; r++) {
-    const [lo, hi] = ranges[r];
-    if (lo >= hi) continue;
-    const mid = (lo + hi) >>> 1;
-    out.push(items[mid]);
-    ranges.push([lo, mid], [mid + 1, hi]);
-  }
-  return out;
-}
-
-const WAL_NAME = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})/;
-const BEGIN_WAL_LINE = /^begin_wal=([0-9A-F]{24})\s*$/m;
-const SEGMENT_SIZE_LINE = /^xlog_segment_size=(\d+)\s*$/m;
-
-function beginWalsOf(texts: Array<string | undefined>): string[] {
-  const out: string[] = [];
-  for (const text of texts) {
-    const m = text === undefined ? null : BEGIN_WAL_LINE.exec(text);
-    if (m) out.push(m[1]);
-  }
-  return out;
-}
-
-/** The hash directory of the oldest begin_wal among these backup.info texts. */
-function oldestBeginDir(texts: Array<string | undefined>): string | undefined {
-  const wals = beginWalsOf(texts).sort();
-  return wals.length ? wals[0].slice(0, 16) : undefined;
-}
-
-/** WAL segments per hash directory (4 GiB of WAL / segment size), from the backups; undefined if they disagree. */
-function segmentsPerDirOf(
-  texts: Array<string | undefined>,
-): number | undefined {
-  let size: number | undefined;
-  for (const text of texts) {
-    const m = text === undefined ? null : SEGMENT_SIZE_LINE.exec(text);
-    if (!m) continue;
-    const value = Number(m[1]);
-    if (size !== undefined && size !== value) return undefined;
-    size = value;
-  }
-  if (!size || size & (size - 1) || size > 0x40000000) return undefined;
-  return 0x100000000 / size;
-}
-
-/**
- * Roughly how many keys are left in a range whose end is a hash directory of the same
- * timeline as its position, from WAL arithmetic; undefined when unknown.
- */
-function estimateKeysLeft(
-  p: WalPartition,
-  prefix: string,
-  perDir: number | undefined,
-): number | undefined {
-  if (p.end === undefined || perDir === undefined) return undefined;
-  const end = WAL_NAME.exec(`${p.end.slice(prefix.length)}00000000`);
-  if (!end) return undefined;
-  let tli: string;
-  let position: number;
-  if (p.cursor !== undefined) {
-    const rel = p.cursor.slice(prefix.length);
-    const m =
-      rel.length > 17 && rel[16] === '/' ? WAL_NAME.exec(rel.slice(17)) : null;
-    if (!m) return undefined;
-    tli = m[1];
-    position = parseInt(m[2], 16) * perDir + parseInt(m[3], 16) + 1;
-  } else if (p.startAfter !== undefined) {
-    const m = WAL_NAME.exec(`${p.startAfter.slice(prefix.length)}00000000`);
-    if (!m) return undefined;
-    tli = m[1];
-    position = parseInt(m[2], 16) * perDir;
-  } else {
-    return undefined;
-  }
-  if (tli !== end[1]) return undefined;
-  return Math.max(0, parseInt(end[2], 16) * perDir - position);
-}
-
-/**
- * Where to split a full listing of `wals/` into parallel key ranges: hash directories where
- * backups begin (known from backup.info before the WAL listing gets there), chosen so that
- * the ranges hold about the same span of WAL. At most `parts` directories; none without
- * backups (then `wals/` is listed in one sequence).
- * @public
- */
-export function planWalSplits(options: {
-  beginWals: readonly string[];
-  parts: number;
-}): string[] {
-  const dirs = [
-    ...new Set(
-      options.beginWals.filter(w => WAL_NAME.test(w)).map(w => w.slice(0, 16)),
-    ),
-  ].sort();
-  const parts = Math.max(0, Math.floor(options.parts));
-  if (dirs.length === 0 || parts === 0) return [];
-  if (dirs.length <= parts) return dirs;
-  // Position of each directory along the archive: log distance within a timeline, one step
-  // across a timeline switch.
-  const positions = [0];
-  for (let i = 1; i < dirs.length; i++) {
-    const sameTimeline = dirs[i].slice(0, 8) === dirs[i - 1].slice(0, 8);
-    const step = sameTimeline
-      ? parseInt(dirs[i].slice(8), 16) - parseInt(dirs[i - 1].slice(8), 16)
-      : 1;
-    positions.push(positions[i - 1] + Math.max(1, step));
-  }
-  // The last range runs past the newest backup by about one spacing between backups.
-  const span = positions[positions.length - 1] * (1 + 1 / (dirs.length - 1));
-  const chosen: string[] = [];
-  let next = 0;
-  for (let k = 0; k < parts; k++) {
-    const target = (span * k) / parts;
-    while (next < dirs.length - 1 && positions[next] < target) next++;
-    if (chosen[chosen.length - 1] !== dirs[next]) chosen.push(dirs[next]);
-  }
-  return chosen;
 }
