@@ -174,6 +174,123 @@ describe('HttpCnpgKubernetesClient', () => {
     ).rejects.toMatchObject({ name: 'CrdNotInstalled' });
   });
 
+  describe('404 classification: object missing vs resource type missing', () => {
+    const typeMissing = {
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'NotFound',
+      message: 'the server could not find the requested resource',
+      details: {},
+      code: 404,
+    };
+    const objectMissing = (kind: string, group: string, name: string) => ({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'NotFound',
+      message: `${kind}${group ? `.${group}` : ''} "${name}" not found`,
+      details: { name, kind, ...(group ? { group } : {}) },
+      code: 404,
+    });
+
+    it('a core Secret is never CrdNotInstalled, whatever the 404 body says', async () => {
+      for (const body of [
+        objectMissing('secrets', '', 's3-creds'),
+        typeMissing,
+        {},
+      ]) {
+        handler = () => ({ status: 404, body });
+        await expect(
+          client().getSecret({ namespace: 'db', name: 's3-creds' }),
+        ).rejects.toMatchObject({
+          name: 'SecretNotFound',
+          objectName: 's3-creds',
+          namespace: 'db',
+        });
+      }
+    });
+
+    it('the CRD API itself is built in: a missing CRD object is CustomResourceDefinitionNotFound', async () => {
+      for (const body of [
+        objectMissing(
+          'customresourcedefinitions',
+          'apiextensions.k8s.io',
+          'objectstores.barmancloud.cnpg.io',
+        ),
+        typeMissing,
+      ]) {
+        handler = () => ({ status: 404, body });
+        await expect(
+          client().getCustomResourceDefinition({
+            name: 'objectstores.barmancloud.cnpg.io',
+          }),
+        ).rejects.toMatchObject({ name: 'CustomResourceDefinitionNotFound' });
+      }
+    });
+
+    it('a named CNPG GET: details.name means the object is missing, none means the CRD is', async () => {
+      handler = () => ({
+        status: 404,
+        body: objectMissing('clusters', 'postgresql.cnpg.io', 'orders'),
+      });
+      await expect(
+        client().getCluster({ namespace: 'db', name: 'orders' }),
+      ).rejects.toMatchObject({
+        name: 'ClusterNotFound',
+        objectName: 'orders',
+      });
+
+      handler = () => ({ status: 404, body: typeMissing });
+      await expect(
+        client().getCluster({ namespace: 'db', name: 'orders' }),
+      ).rejects.toMatchObject({
+        name: 'CrdNotInstalled',
+        crd: 'clusters.postgresql.cnpg.io',
+        message: expect.stringMatching(
+          /CloudNativePG operator is not installed/,
+        ),
+      });
+
+      // Stripped details (some proxies) but the object-style message still names it.
+      handler = () => ({
+        status: 404,
+        body: {
+          kind: 'Status',
+          reason: 'NotFound',
+          message: 'objectstores.barmancloud.cnpg.io "store" not found',
+        },
+      });
+      await expect(
+        client().getObjectStore({ namespace: 'db', name: 'store' }),
+      ).rejects.toMatchObject({ name: 'ObjectStoreNotFound' });
+    });
+
+    it('a CNPG list that 404s means the CRD is missing', async () => {
+      handler = () => ({ status: 404, body: typeMissing });
+      await expect(
+        client().listBackups({ namespace: 'db' }),
+      ).rejects.toMatchObject({
+        name: 'CrdNotInstalled',
+        crd: 'backups.postgresql.cnpg.io',
+      });
+    });
+
+    it('a create into a namespace that does not exist is NamespaceNotFound, not CrdNotInstalled', async () => {
+      handler = () => ({
+        status: 404,
+        body: objectMissing('namespaces', '', 'nowhere'),
+      });
+      await expect(
+        client().createBackup({
+          namespace: 'nowhere',
+          backup: { metadata: { name: 'b' } },
+        }),
+      ).rejects.toMatchObject({
+        name: 'NamespaceNotFound',
+        objectName: 'nowhere',
+      });
+    });
+  });
+
   it('maps a malformed body to KubernetesInvalidResponse', async () => {
     handler = () => ({ status: 200, raw: '{"items": [' });
     await expect(client().listClusters({})).rejects.toMatchObject({

@@ -77,6 +77,9 @@ const CRDS: ResourceType = {
   namespaced: false,
 };
 
+/** API groups every Kubernetes cluster serves: their types are never "not installed". */
+const BUILT_IN_GROUPS = new Set(['', 'apiextensions.k8s.io']);
+
 /** What a missing API group means, for CrdNotInstalled messages. */
 const MISSING_GROUP_MEANING: Record<string, string> = {
   'barmancloud.cnpg.io': 'the Barman Cloud plugin is not installed',
@@ -85,6 +88,67 @@ const MISSING_GROUP_MEANING: Record<string, string> = {
 
 function crdName(type: ResourceType): string {
   return type.group ? `${type.plural}.${type.group}` : type.plural;
+}
+
+/** What a Kubernetes 404 means; see {@link classifyNotFound}. */
+type NotFoundVerdict =
+  | { missing: 'object'; kind: string; namespace?: string; objectName: string }
+  | { missing: 'type' }
+  | { missing: 'path' };
+
+/**
+ * Classifies a Kubernetes 404. Real API servers answer both a missing object and a missing
+ * resource type with `reason: NotFound`; only a missing OBJECT's Status names it in
+ * `details.name` (`clusters.postgresql.cnpg.io "x" not found`, details `{ name, kind: plural }`),
+ * while a resource type that is not served says "the server could not find the requested
+ * resource" without details. So:
+ *  - built-in types (core Secrets/Namespaces, the CRD API itself) always exist: a 404 is a
+ *    missing object (or, on a collection, a wrong path), never CrdNotInstalled;
+ *  - a Status naming `namespaces` means the request's namespace does not exist (e.g. a create);
+ *  - for CNPG kinds, `details.name` (or, for a named GET without details, the object-style
+ *    `"<name>" not found` message) means the object is missing, anything else on a list or a
+ *    named GET means the CRD is not installed.
+ * (Pure; tested through the client.)
+ */
+function classifyNotFound(options: {
+  type: ResourceType;
+  collection: boolean;
+  objectName?: string;
+  namespace?: string;
+  status?: KubeStatus;
+}): NotFoundVerdict {
+  const { type, collection, status } = options;
+  const namespace = options.namespace || undefined;
+  const details = status?.details;
+  const detailsName = details?.name || undefined;
+  if (detailsName && details?.kind === 'namespaces') {
+    return { missing: 'object', kind: 'Namespace', objectName: detailsName };
+  }
+  const objectMissing = (objectName: string): NotFoundVerdict => ({
+    missing: 'object',
+    kind: type.kind,
+    namespace,
+    objectName,
+  });
+  if (BUILT_IN_GROUPS.has(type.group)) {
+    if (collection && !detailsName) return { missing: 'path' };
+    return objectMissing(options.objectName ?? detailsName ?? '');
+  }
+  if (collection) {
+    // A list never names an object; a details.name of the listed kind is still an object answer.
+    return detailsName && details?.kind === type.plural
+      ? objectMissing(detailsName)
+      : { missing: 'type' };
+  }
+  if (detailsName) return objectMissing(options.objectName ?? detailsName);
+  const message = status?.message ?? '';
+  const namesTheObject =
+    status?.reason === 'NotFound' &&
+    options.objectName !== undefined &&
+    message.includes(`"${options.objectName}" not found`);
+  return namesTheObject
+    ? objectMissing(options.objectName ?? '')
+    : { missing: 'type' };
 }
 
 /** Options for {@link HttpCnpgKubernetesClient.create}. @public */
@@ -362,32 +426,38 @@ export class HttpCnpgKubernetesClient implements CnpgKubernetesClient {
           kubernetesCluster,
         });
       case 404: {
-        // A missing object's Status names it (details.name); a missing resource type answers
-        // "the server could not find the requested resource" with no details.name.
-        const objectMissing =
-          !options.collection &&
-          (status?.details?.name !== undefined ||
-            (status?.reason === 'NotFound' &&
-              /not found/.test(status?.message ?? '') &&
-              !/could not find the requested resource/.test(
-                status?.message ?? '',
-              )));
-        if (objectMissing) {
+        const verdict = classifyNotFound({
+          type,
+          collection: options.collection,
+          objectName: options.objectName,
+          namespace: options.namespace,
+          status,
+        });
+        if (verdict.missing === 'object') {
           throw new KubernetesObjectNotFoundError({
-            kind: type.kind,
-            namespace: options.namespace || undefined,
-            objectName: options.objectName ?? '',
+            kind: verdict.kind,
+            namespace: verdict.namespace,
+            objectName: verdict.objectName,
             kubernetesCluster,
           });
         }
-        throw new CrdNotInstalledError({
-          message: `The ${type.kind} resource type (${crdName(
-            type,
-          )}) is not served by Kubernetes cluster ${kubernetesCluster}: ${
-            MISSING_GROUP_MEANING[type.group] ?? 'the resource type is missing'
-          }`,
+        if (verdict.missing === 'type') {
+          throw new CrdNotInstalledError({
+            message: `The ${type.kind} resource type (${crdName(
+              type,
+            )}) is not served by Kubernetes cluster ${kubernetesCluster}: ${
+              MISSING_GROUP_MEANING[type.group] ??
+              'the resource type is missing'
+            }`,
+            kubernetesCluster,
+            crd: crdName(type),
+          });
+        }
+        // A built-in collection path that 404s is a wrong URL (e.g. a proxy path), not data.
+        throw new KubernetesRequestRejectedError({
+          message: `Kubernetes cluster ${kubernetesCluster} answered 404 for ${options.method} ${type.kind} (${options.path})${serverMessage}`,
           kubernetesCluster,
-          crd: crdName(type),
+          statusCode: 404,
         });
       }
       case 409:
