@@ -142,6 +142,7 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Status',
       field: 'status',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => (
         <>
           <StatusCell row={row} />
