@@ -843,7 +843,9 @@ describe('DefaultCnpgBackupsService status cache', () => {
     advance(14_000);
     const warm = await service.getEntityStatus({ entity: ordersEntity });
     expect(warm).toBe(first);
-    expect(getPreSerializedJson(warm)).toBe(JSON.stringify(first));
+    expect(getPreSerializedJson(warm)?.body.toString('utf8')).toBe(
+      JSON.stringify(first),
+    );
     expect(client.calls.length).toBe(callsAfterFirst);
     expect(readers.scans.length).toBe(scansAfterFirst);
 

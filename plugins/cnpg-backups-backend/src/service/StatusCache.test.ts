@@ -234,7 +234,10 @@ describe('StatusCache', () => {
     };
     cache.setEntityResponse('e', response, [a]);
     expect(cache.getEntityResponse('e')).toBe(response);
-    expect(getPreSerializedJson(response)).toBe(JSON.stringify(response));
+    expect(getPreSerializedJson(response)?.body.toString('utf8')).toBe(
+      JSON.stringify(response),
+    );
+    expect(getPreSerializedJson(response)?.etag).toMatch(/^W\/"[0-9a-f]+-/);
 
     await cache.invalidate({
       kubernetesCluster: 'k',

@@ -14,6 +14,7 @@
  * fault shows on the next request and a repaired source is seen at once. `refresh` bypasses
  * every layer and repopulates it.
  */
+import crypto from 'node:crypto';
 import type {
   CacheService,
   LoggerService,
@@ -26,15 +27,34 @@ import type {
 /** Default of `cnpgBackups.cache.statusTtlSeconds`. @public */
 export const DEFAULT_STATUS_TTL_SECONDS = 15;
 
-const serializedJson = new WeakMap<object, string>();
+/** A response body serialised once: the UTF-8 JSON and its (weak) entity tag. @public */
+export interface PreSerializedJson {
+  body: Buffer;
+  etag: string;
+}
+
+const serialized = new WeakMap<object, PreSerializedJson>();
+
+function serialize(value: object): PreSerializedJson {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  const hash = crypto
+    .createHash('sha1')
+    .update(body)
+    .digest('base64')
+    .slice(0, 27);
+  return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
+}
 
 /**
- * The JSON text of a cached response, when the cache serialised it already (cached responses
- * are shared between requests and never mutated, so the text stays exact). @public
+ * The serialised form of a cached response, when the cache made one (cached responses are
+ * shared between requests and never mutated, so it stays exact). Saves re-serialising,
+ * re-encoding and re-hashing (ETag) ~36 KB per warm request. @public
  */
-export function getPreSerializedJson(value: unknown): string | undefined {
+export function getPreSerializedJson(
+  value: unknown,
+): PreSerializedJson | undefined {
   return typeof value === 'object' && value !== null
-    ? serializedJson.get(value)
+    ? serialized.get(value)
     : undefined;
 }
 
@@ -273,7 +293,7 @@ export class StatusCache {
   ): void {
     if (this.#ttlMs === 0) return;
     if (!statuses.every(s => this.#statuses.peek(s.id) === s)) return;
-    serializedJson.set(response, JSON.stringify(response));
+    serialized.set(response, serialize(response));
     this.#entities.set(key, { response, statuses }, this.#ttlMs);
   }
 

@@ -128,6 +128,12 @@ describe('router', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.text).toBe(JSON.stringify(cached));
+    expect(res.headers.etag).toBeDefined();
+    // The ETag still answers conditional requests.
+    await request(a)
+      .get('/entities/component/default/shop/status')
+      .set('If-None-Match', res.headers.etag)
+      .expect(304);
     // Denied callers never see it, cached or not.
     const denied = await app({ svc, result: AuthorizeResult.DENY });
     await request(denied.app)

@@ -101,12 +101,15 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 /** Sends JSON, reusing the text a cache already serialised (a warm status is ~36 KB). */
 function sendJson(res: express.Response, body: unknown): void {
-  const json = getPreSerializedJson(body);
-  if (json === undefined) {
+  const cached = getPreSerializedJson(body);
+  if (cached === undefined) {
     res.json(body);
     return;
   }
-  res.type('application/json').send(json);
+  // With the ETag set, express neither hashes the body again nor skips its 304 handling.
+  res.set('Content-Type', 'application/json; charset=utf-8');
+  res.set('ETag', cached.etag);
+  res.send(cached.body);
 }
 
 function principalRef(credentials: BackstageCredentials): string | undefined {
