@@ -42,7 +42,11 @@ export async function main(
     .option('--region <region>', 'region (default: from the provider)')
     .option('--ca-file <file>', 'PEM CA bundle to trust for the endpoint')
     .option('--format <format>', 'json | text', 'text')
-    .option('--concurrency <n>', 'parallel S3 requests per scan', '8')
+    .option(
+      '--concurrency <n>',
+      'parallel listings per scan, and as many parallel GETs',
+      '8',
+    )
     .option('--request-timeout <ms>', 'per-request timeout in milliseconds', '30000')
     .option('--max-attempts <n>', 'attempts per request (retries on throttling, 5xx, network errors)', '4')
     .addHelpText(
