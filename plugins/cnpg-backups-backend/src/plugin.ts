@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { cnpgBackupsPermissions } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { validateCnpgResource } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { S3EndpointPolicy, ScannerArchiveReaderFactory } from './archive';
+import { attachDemoEnvironment } from './demo/attachDemoEnvironment';
 import { HttpCnpgKubernetesClient, readKubernetesClusters } from './kubernetes';
 import {
   readBackgroundRefreshConfig,
@@ -57,46 +58,13 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         }
         const endpointPolicy = S3EndpointPolicy.fromConfig(config);
 
-        if (config.getOptionalBoolean('cnpgBackups.demo.enabled')) {
-          // Loaded lazily: demo code (stand-in, s3rver) is not even loaded unless asked for.
-          // (A plain require: dynamic import() is not available under Jest's CommonJS VM.)
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const { startDemoEnvironment } =
-            require('./demo') as typeof import('./demo');
-          const demo = await startDemoEnvironment({
-            logger,
-            kubernetesPort: config.getOptionalNumber(
-              'cnpgBackups.demo.kubernetesPort',
-            ),
-            s3Port: config.getOptionalNumber('cnpgBackups.demo.s3Port'),
-          });
-          kubernetes.add(
-            HttpCnpgKubernetesClient.create({
-              connection: {
-                name: demo.kubernetes.name,
-                url: demo.kubernetes.url,
-                token: demo.kubernetes.token,
-                caPem: demo.kubernetes.caPem,
-                authProvider: 'serviceAccount',
-                demo: true,
-              },
-            }),
-            { demo: true },
-          );
-          // The demo CRs keep real-looking endpoints (RustFS, R2, AWS...); send those to s3rver,
-          // path-style, with the credentials read from the demo Secrets.
-          for (const [declared, url] of Object.entries(
-            demo.s3.endpointOverrides,
-          )) {
-            endpointPolicy.register({
-              url: declared,
-              connectUrl: url,
-              provider: 'generic',
-              region: demo.s3.region,
-            });
-          }
-          lifecycle.addShutdownHook(() => demo.stop());
-        }
+        await attachDemoEnvironment({
+          config,
+          logger,
+          lifecycle,
+          kubernetes,
+          endpointPolicy,
+        });
 
         // A status embeds the bucket catalog, so it is never reused longer than a scan is.
         const scanTtlSeconds =
