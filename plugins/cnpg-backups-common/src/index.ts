@@ -7,6 +7,7 @@ export * from './annotations';
 export * from './permissions';
 export * from './catalog';
 export * from './status/types';
+export * from './kubernetes';
 export * from './recovery';
 export * from './schedule';
 export * from './diagnoses';

@@ -21,6 +21,8 @@ import {
   cnpgBackupsBackupCreatePermission,
   cnpgBackupsRecoveryCreatePermission,
   cnpgBackupsStatusReadPermission,
+  isDns1123Label,
+  isDns1123Subdomain,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -39,16 +41,11 @@ export interface RouterOptions {
 }
 
 // Kubernetes names: RFC 1123 labels / subdomains. Backstage cluster names: printable config keys.
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label');
+const dnsLabel = z.string().refine(isDns1123Label, 'must be a DNS-1123 label');
 const dnsSubdomain = z
   .string()
   .max(253)
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-    'must be a DNS-1123 subdomain',
-  );
+  .refine(isDns1123Subdomain, 'must be a DNS-1123 subdomain');
 const kubernetesClusterName = z
   .string()
   .regex(

@@ -1,4 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
+import { isDns1123Label, isDns1123Subdomain } from '../kubernetes/names';
 
 /**
  * Annotation naming the CNPG clusters of an entity: `<namespace>/<name>`, several comma-separated.
@@ -22,7 +23,8 @@ export const ANNOTATION_CNPG_KUBERNETES_CLUSTER = 'cnpg.io/kubernetes-cluster';
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
 
 /** Standard Backstage annotation restricting the fallback lookup to one namespace. @public */
-export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
 
 /** Label CNPG Clusters carry for the `backstage.io/kubernetes-id` fallback. @public */
 export const LABEL_KUBERNETES_ID = 'backstage.io/kubernetes-id';
@@ -55,10 +57,6 @@ export class InvalidAnnotationError extends Error {
   }
 }
 
-// RFC 1123 label (namespaces) and subdomain (object names, cluster names).
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN =
-  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // Backstage kubernetes cluster names are free-form config keys; keep them printable and short.
 const KUBE_CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
@@ -76,7 +74,10 @@ export function parseCnpgClusterAnnotation(
     throw new InvalidAnnotationError(ANNOTATION_CNPG_CLUSTER, 'value is empty');
   }
   if (value.length > 4096) {
-    throw new InvalidAnnotationError(ANNOTATION_CNPG_CLUSTER, 'value is longer than 4096 characters');
+    throw new InvalidAnnotationError(
+      ANNOTATION_CNPG_CLUSTER,
+      'value is longer than 4096 characters',
+    );
   }
   if (
     defaultKubernetesCluster !== undefined &&
@@ -92,7 +93,10 @@ export function parseCnpgClusterAnnotation(
   for (const rawEntry of value.split(',')) {
     const entry = rawEntry.trim();
     if (entry === '') {
-      throw new InvalidAnnotationError(ANNOTATION_CNPG_CLUSTER, 'contains an empty entry (stray comma?)');
+      throw new InvalidAnnotationError(
+        ANNOTATION_CNPG_CLUSTER,
+        'contains an empty entry (stray comma?)',
+      );
     }
     let kubernetesCluster = defaultKubernetesCluster;
     let rest = entry;
@@ -115,13 +119,13 @@ export function parseCnpgClusterAnnotation(
       );
     }
     const [namespace, name] = parts;
-    if (!DNS_LABEL.test(namespace)) {
+    if (!isDns1123Label(namespace)) {
       throw new InvalidAnnotationError(
         ANNOTATION_CNPG_CLUSTER,
         `"${entry}": namespace "${namespace}" is not a valid DNS-1123 label`,
       );
     }
-    if (!DNS_SUBDOMAIN.test(name)) {
+    if (!isDns1123Subdomain(name)) {
       throw new InvalidAnnotationError(
         ANNOTATION_CNPG_CLUSTER,
         `"${entry}": cluster name "${name}" is not a valid DNS-1123 subdomain`,
@@ -141,12 +145,18 @@ export function parseCnpgClusterAnnotation(
  * Throws {@link InvalidAnnotationError} for malformed annotations.
  * @public
  */
-export function getCnpgEntitySelector(entity: Entity): CnpgEntitySelector | undefined {
+export function getCnpgEntitySelector(
+  entity: Entity,
+): CnpgEntitySelector | undefined {
   const annotations = entity.metadata.annotations ?? {};
-  const kubernetesCluster = annotations[ANNOTATION_CNPG_KUBERNETES_CLUSTER]?.trim() || undefined;
+  const kubernetesCluster =
+    annotations[ANNOTATION_CNPG_KUBERNETES_CLUSTER]?.trim() || undefined;
   const explicit = annotations[ANNOTATION_CNPG_CLUSTER];
   if (explicit !== undefined) {
-    return { kind: 'explicit', clusters: parseCnpgClusterAnnotation(explicit, kubernetesCluster) };
+    return {
+      kind: 'explicit',
+      clusters: parseCnpgClusterAnnotation(explicit, kubernetesCluster),
+    };
   }
   const kubernetesId = annotations[ANNOTATION_KUBERNETES_ID];
   if (kubernetesId !== undefined) {
@@ -157,8 +167,9 @@ export function getCnpgEntitySelector(entity: Entity): CnpgEntitySelector | unde
         `"${kubernetesId}" is not a valid Kubernetes label value`,
       );
     }
-    const namespace = annotations[ANNOTATION_KUBERNETES_NAMESPACE]?.trim() || undefined;
-    if (namespace !== undefined && !DNS_LABEL.test(namespace)) {
+    const namespace =
+      annotations[ANNOTATION_KUBERNETES_NAMESPACE]?.trim() || undefined;
+    if (namespace !== undefined && !isDns1123Label(namespace)) {
       throw new InvalidAnnotationError(
         ANNOTATION_KUBERNETES_NAMESPACE,
         `"${namespace}" is not a valid DNS-1123 label`,
@@ -181,5 +192,8 @@ export function getCnpgEntitySelector(entity: Entity): CnpgEntitySelector | unde
  */
 export function isCnpgBackupsAvailable(entity: Entity): boolean {
   const annotations = entity.metadata.annotations ?? {};
-  return Boolean(annotations[ANNOTATION_CNPG_CLUSTER] || annotations[ANNOTATION_KUBERNETES_ID]);
+  return Boolean(
+    annotations[ANNOTATION_CNPG_CLUSTER] ||
+      annotations[ANNOTATION_KUBERNETES_ID],
+  );
 }

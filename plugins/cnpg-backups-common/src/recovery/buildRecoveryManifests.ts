@@ -14,6 +14,7 @@ import {
   ServerNameConflictError,
   UnsupportedSourceClusterError,
 } from './errors';
+import { isDns1123Label } from '../kubernetes/names';
 import { renderYamlDocument } from './render';
 import { describeRecoveryTarget, toCnpgRecoveryTarget } from './target';
 import {
@@ -139,7 +140,7 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
   const sourceServerName = assertServerName(options.sourceServerName, 'sourceServerName');
   const targetServerName = assertServerName(options.targetServerName, 'targetServerName');
   const externalName = options.externalClusterName ?? 'origin';
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(externalName)) {
+  if (!isDns1123Label(externalName)) {
     throw new InvalidRecoveryInputError(
       'externalClusterName',
       `${JSON.stringify(externalName)} is not a DNS-1123 label`,

@@ -9,6 +9,7 @@ import {
   InvalidRecoveryTargetError,
   RecoveryTimeWithoutZoneError,
 } from './errors';
+import { isDns1123Label, isDns1123Subdomain } from '../kubernetes/names';
 
 /** CNPG's limit on Cluster names (its resources append suffixes such as `-rw`, `-1`). @public */
 export const CNPG_CLUSTER_NAME_MAX_LENGTH = 50;
@@ -16,9 +17,6 @@ export const CNPG_CLUSTER_NAME_MAX_LENGTH = 50;
 // DNS-1035 label: CNPG creates Services named after the Cluster, and Service names must be
 // DNS-1035 labels (start with a letter).
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_SUBDOMAIN =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // One path segment under the store prefix: no slash, no whitespace, no `..`.
 const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const BACKUP_ID = /^\d{8}T\d{6}$/;
@@ -61,7 +59,7 @@ export function assertClusterName(value: unknown, field = 'clusterName'): string
 /** Checks a Kubernetes namespace (DNS-1123 label, at most 63 characters). @public */
 export function assertNamespace(value: unknown, field = 'namespace'): string {
   const name = requireString(field, value);
-  if (name.length > 63 || !DNS_1123_LABEL.test(name)) {
+  if (!isDns1123Label(name)) {
     throw new InvalidRecoveryInputError(
       field,
       `${describe(name)} is not a DNS-1123 label of at most 63 characters`,
@@ -73,7 +71,7 @@ export function assertNamespace(value: unknown, field = 'namespace'): string {
 /** Checks a Kubernetes object name (DNS-1123 subdomain), e.g. an ObjectStore. @public */
 export function assertObjectName(value: unknown, field: string): string {
   const name = requireString(field, value);
-  if (name.length > 253 || !DNS_1123_SUBDOMAIN.test(name)) {
+  if (!isDns1123Subdomain(name)) {
     throw new InvalidRecoveryInputError(
       field,
       `${describe(name)} is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")`,

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { isDns1123Subdomain } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { applyCrdDefaults } from './prune';
 import {
   checkClusterRules,
@@ -141,7 +142,6 @@ function collapseErrors(errors: ErrorObject[]): ErrorObject[] {
   );
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function checkMetadata(obj: Record<string, unknown>): CnpgValidationIssue[] {
   const issues: CnpgValidationIssue[] = [];
@@ -153,8 +153,7 @@ function checkMetadata(obj: Record<string, unknown>): CnpgValidationIssue[] {
     }
   } else if (
     typeof name !== 'string' ||
-    name.length > 253 ||
-    !DNS1123_SUBDOMAIN.test(name)
+    !isDns1123Subdomain(name)
   ) {
     issues.push(
       invalid(
