@@ -31,11 +31,21 @@ needs_build() {
   [ -n "$(find packages/app/src packages/app/public packages/app/package.json plugins/cnpg-backups/src \
       plugins/cnpg-backups-common/src -newer "$DIST_INDEX" -type f -print -quit 2>/dev/null)" ]
 }
+build_app() {
+  # Re-checked under the lock: a parallel run may have just built the same sources.
+  if needs_build; then
+    log "Building packages/app for production (about 1-3 min)"
+    start=$(date +%s)
+    (cd packages/app && yarn build) > "$OUT/e2e-build.log" 2>&1 || { tail -40 "$OUT/e2e-build.log" >&2; exit 1; }
+    log "App built in $(( $(date +%s) - start )) s"
+  fi
+}
 if [ -z "${E2E_SKIP_BUILD:-}" ] && needs_build; then
-  log "Building packages/app for production (about 1-3 min)"
-  start=$(date +%s)
-  (cd packages/app && yarn build) > "$OUT/e2e-build.log" 2>&1 || { tail -40 "$OUT/e2e-build.log" >&2; exit 1; }
-  log "App built in $(( $(date +%s) - start )) s"
+  # One build at a time on this machine: parallel e2e runs (other ports) share packages/app/dist.
+  exec 9>/tmp/cnpg-e2e-build.lock
+  command -v flock >/dev/null 2>&1 && flock 9
+  build_app
+  exec 9>&-
 fi
 
 # 2. The backend on its own port, without the CLI's file watcher (other processes may edit files).
