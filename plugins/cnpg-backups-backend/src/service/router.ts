@@ -16,6 +16,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
   type BasicPermission,
+  type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   cnpgBackupsBackupCreatePermission,
@@ -82,6 +83,7 @@ const createBackupBody = z.object({
   cluster: dnsSubdomain,
 });
 const createClusterBody = z.object({
+  entityRef: z.string().min(1).max(1000),
   manifest: z.record(z.unknown()),
 });
 
@@ -143,6 +145,27 @@ export async function createRouter(
     return credentials;
   };
 
+  /**
+   * A resource permission on one catalog entity: the permission framework evaluates a policy's
+   * conditional decision (isEntityOwner…) against that entity, so ALLOW here means "allowed on
+   * this entity", not "allowed somewhere".
+   */
+  const authorizeOnEntity = async (
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<void> => {
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Permission ${permission.name} denied on ${entityRef}`,
+      );
+    }
+  };
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -166,7 +189,9 @@ export async function createRouter(
   });
 
   router.post('/backups', async (req, res) => {
-    const credentials = await authorize(req, cnpgBackupsBackupCreatePermission);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const body = parse(createBackupBody, req.body, 'request body');
     let compound;
     try {
@@ -174,6 +199,11 @@ export async function createRouter(
     } catch (error) {
       throw new InputError(`Invalid entityRef: ${(error as Error).message}`);
     }
+    await authorizeOnEntity(
+      credentials,
+      cnpgBackupsBackupCreatePermission,
+      stringifyEntityRef(compound),
+    );
     const meta = {
       entityRef: stringifyEntityRef(compound),
       kubernetesCluster: body.kubernetesCluster,
@@ -237,16 +267,26 @@ export async function createRouter(
   router.post(
     '/databases/:kubernetesCluster/:namespace/clusters',
     async (req, res) => {
-      const credentials = await authorize(
-        req,
-        cnpgBackupsRecoveryCreatePermission,
-      );
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
       const params = parse(
         databaseParams.omit({ name: true }),
         req.params,
         'target',
       );
       const body = parse(createClusterBody, req.body, 'request body');
+      let entityCompound;
+      try {
+        entityCompound = parseEntityRef(body.entityRef);
+      } catch (error) {
+        throw new InputError(`Invalid entityRef: ${(error as Error).message}`);
+      }
+      await authorizeOnEntity(
+        credentials,
+        cnpgBackupsRecoveryCreatePermission,
+        stringifyEntityRef(entityCompound),
+      );
       const meta = {
         kubernetesCluster: params.kubernetesCluster,
         namespace: params.namespace,

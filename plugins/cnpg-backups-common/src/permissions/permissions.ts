@@ -1,3 +1,4 @@
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /** Read the backup status of a database. @public */
@@ -6,16 +7,29 @@ export const cnpgBackupsStatusReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-/** Create an on-demand Backup CR. @public */
+/**
+ * Create an on-demand Backup CR for a database of an entity. A resource
+ * permission on the catalog entity (`resourceRef` = the entity ref), so a
+ * policy can answer with catalog conditions such as `isEntityOwner`.
+ * @public
+ */
 export const cnpgBackupsBackupCreatePermission = createPermission({
   name: 'cnpg-backups.backup.create',
   attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Create a recovery Cluster (scaffolder `cnpg:cluster:create`). @public */
+/**
+ * Create a recovery Cluster from the archive of a database of an entity
+ * (`POST /databases/:k8s/:ns/clusters`, scaffolder `cnpg:cluster:create`).
+ * A resource permission on the catalog entity (`resourceRef` = the entity
+ * ref), so a policy can answer with catalog conditions such as `isEntityOwner`.
+ * @public
+ */
 export const cnpgBackupsRecoveryCreatePermission = createPermission({
   name: 'cnpg-backups.recovery.create',
   attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
 /** Every permission of the plugin, for registration. @public */
