@@ -8,9 +8,12 @@ import type {
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { createS3Client, S3StaticCredentials } from '../s3/createS3Client';
 import { parseDestination } from '../s3/destination';
-import { S3_CONFIGURATION_ERROR_NAMES, toS3AccessError } from '../s3/errors';
+import { S3_READ_FAILURE_NAMES, toS3AccessError } from '../s3/errors';
 import { parseS3Provider } from '../s3/providers';
-import { BarmanArchiveScanner } from '../scanner/BarmanArchiveScanner';
+import {
+  BarmanArchiveScanner,
+  ScanProgress,
+} from '../scanner/BarmanArchiveScanner';
 import { renderCatalogText, renderServerNamesText } from './textReport';
 
 /** Exit codes of the CLI. @public */
@@ -67,6 +70,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** How often progress is written to stderr while S3 calls run. Default 5,000 ms. */
+  progressIntervalMs?: number;
 }
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
@@ -81,7 +86,14 @@ function positiveInt(flag: string, value: string | undefined, fallback: number):
 function credentialsFrom(env: NodeJS.ProcessEnv): S3StaticCredentials | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) return undefined; // the standard AWS chain
+  if (!accessKeyId && !secretAccessKey) return undefined; // the standard AWS chain
+  if (!accessKeyId || !secretAccessKey) {
+    throw new CliUsageError(
+      `${accessKeyId ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY'} is set but ${
+        accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID'
+      } is not: set both (or neither, to use the standard AWS credential chain)`,
+    );
+  }
   return {
     accessKeyId,
     secretAccessKey,
@@ -111,10 +123,49 @@ export function summarizeCatalog(
   };
 }
 
+/** The scan errors that mean the archive could not be read (not findings about it). */
 function connectionProblems(catalog: BarmanCatalog): string[] {
-  return catalog.scan.errors
-    .filter(e => S3_CONFIGURATION_ERROR_NAMES.has(e.name))
-    .map(e => `${e.name}: ${e.message}`);
+  return [
+    ...new Set(
+      catalog.scan.errors
+        .filter(e => S3_READ_FAILURE_NAMES.has(e.name))
+        .map(e => `${e.name}: ${e.message}`),
+    ),
+  ];
+}
+
+function formatProgress(p: ScanProgress, elapsedMs: number): string {
+  const what = p.serverName
+    ? `${p.destination} (${p.serverName})`
+    : `serverNames under ${p.destination}`;
+  const waiting =
+    p.inFlight > 0
+      ? `, waiting for ${p.inFlight} answer(s)${p.lastKey ? ` (last: ${p.lastKey})` : ''}`
+      : '';
+  return `cnpg-backups: reading ${what}: ${p.keysListed.toLocaleString(
+    'en-US',
+  )} keys listed, ${p.requests} requests, ${Math.round(
+    elapsedMs / 1000,
+  )} s${waiting}\n`;
+}
+
+/**
+ * Writes the latest scan progress to stderr every `intervalMs` while S3 calls run (stdout,
+ * whose JSON is a public contract, never gets progress).
+ */
+function progressReporter(io: CliIo) {
+  const started = Date.now();
+  let latest: ScanProgress | undefined;
+  const timer = setInterval(() => {
+    if (latest) io.stderr(formatProgress(latest, Date.now() - started));
+  }, Math.max(50, io.progressIntervalMs ?? 5_000));
+  timer.unref?.();
+  return {
+    onProgress: (p: ScanProgress) => {
+      latest = p;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /**
@@ -143,28 +194,36 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<nu
       throw new CliUsageError(`--ca-file ${options.caFile} holds no PEM certificate`);
     }
   }
+  const credentials = credentialsFrom(io.env);
   const client = createS3Client({
     endpoint: options.endpoint,
     provider,
     region: options.region,
     caBundle,
-    credentials: credentialsFrom(io.env),
+    credentials,
     requestTimeoutMs,
     maxAttempts,
   });
+  const progress = progressReporter(io);
   try {
-    const scanner = BarmanArchiveScanner.create({ client, concurrency });
+    const scanner = BarmanArchiveScanner.create({
+      client,
+      concurrency,
+      onProgress: progress.onProgress,
+    });
     if (options.serverName) {
       const { catalog } = await scanner.scan({
         destination: options.destination,
         serverName: options.serverName,
       });
-      io.stdout(format === 'json' ? `${JSON.stringify(catalog, null, 2)}\n` : renderCatalogText(catalog));
       const problems = connectionProblems(catalog);
       if (problems.length) {
+        // Not a finding about the archive: a catalog built from a failed read would call the
+        // archive empty or gapped and advise a base backup. Nothing goes to stdout.
         io.stderr(`cnpg-backups: cannot read ${options.destination} (${options.serverName}):\n${problems.map(p => `  ${p}`).join('\n')}\n`);
         return EXIT_USAGE_OR_CONNECTION;
       }
+      io.stdout(format === 'json' ? `${JSON.stringify(catalog, null, 2)}\n` : renderCatalogText(catalog));
       return catalog.diagnoses.some(d => d.severity === 'error') ? EXIT_FINDINGS : EXIT_HEALTHY;
     }
 
@@ -193,6 +252,7 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<nu
     if (connectionFailure) return EXIT_USAGE_OR_CONNECTION;
     return lines.some(l => l.diagnoses.error > 0) ? EXIT_FINDINGS : EXIT_HEALTHY;
   } finally {
+    progress.stop();
     client.destroy();
   }
 }

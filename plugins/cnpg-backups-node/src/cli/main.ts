@@ -47,11 +47,11 @@ export async function main(
       'parallel listings per scan, and as many parallel GETs',
       '8',
     )
-    .option('--request-timeout <ms>', 'per-request timeout in milliseconds', '30000')
+    .option('--request-timeout <ms>', 'time budget of one S3 request in milliseconds, retries included: no answer within it is an S3Timeout', '30000')
     .option('--max-attempts <n>', 'attempts per request (retries on throttling, 5xx, network errors)', '4')
     .addHelpText(
       'after',
-      '\nCredentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), else the standard AWS chain.\nExit codes: 0 healthy, 1 a finding with severity error, 2 usage or connection error.',
+      '\nCredentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), else the standard AWS chain.\nExit codes: 0 healthy, 1 a readable archive with a finding of severity error, 2 usage error or the archive could not be read (named error on stderr; progress goes to stderr too, never stdout).',
     )
     .action(async options => {
       exitCode = await runInspect(options, io);

@@ -7,7 +7,11 @@ import {
   DeleteObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { createS3Client, S3RequestCounter } from './createS3Client';
+import {
+  createS3Client,
+  resolveRequestTimeBudget,
+  S3RequestCounter,
+} from './createS3Client';
 import { ReadOnlyViolationError, toS3AccessError } from './errors';
 import {
   startS3rver,
@@ -152,11 +156,25 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
   });
 
   it('maps a request that hangs to S3Timeout', async () => {
-    const s3 = client({ maxAttempts: 2, requestTimeoutMs: 200 });
+    const s3 = client({ maxAttempts: 2, requestTimeoutMs: 400 });
     proxy.setRules([{ when: () => true, action: { type: 'hang' } }]);
     const error = await failure(s3);
     expect(error.name).toBe('S3Timeout');
     expect(proxy.log).toHaveLength(2);
+    s3.destroy();
+  });
+
+  it('a server that never answers gives S3Timeout within the whole time budget, retries included', async () => {
+    // Budget 1.2 s for 4 attempts: without the split, 4 attempts of 1.2 s would take 4.8 s.
+    const s3 = client({ maxAttempts: 4, requestTimeoutMs: 1_200, retryBaseDelayMs: 250 });
+    proxy.setRules([{ when: () => true, action: { type: 'hang' } }]);
+    const started = Date.now();
+    const error = await failure(s3);
+    const elapsed = Date.now() - started;
+    expect(error.name).toBe('S3Timeout');
+    expect(error.message).toMatch(/did not answer in time/);
+    expect(proxy.log).toHaveLength(4);
+    expect(elapsed).toBeLessThan(1_200 + 400);
     s3.destroy();
   });
 
@@ -196,5 +214,27 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
     const error = await failure(s3);
     expect(error.name).toBe('S3InvalidResponse');
     s3.destroy();
+  });
+});
+
+describe('resolveRequestTimeBudget', () => {
+  it('the default budget ends a call that never gets an answer within 30 s, retries and backoff included', () => {
+    const budget = resolveRequestTimeBudget({});
+    expect(budget.budgetMs).toBe(30_000);
+    expect(budget.maxAttempts).toBe(4);
+    expect(budget.worstCaseMs).toBeLessThanOrEqual(30_000);
+    // Each attempt still gets a useful share (a 1,000-key listing on a slow store takes ~1 s).
+    expect(budget.attemptTimeoutMs).toBeGreaterThanOrEqual(5_000);
+    expect(budget.connectionTimeoutMs).toBe(5_000);
+  });
+
+  it.each([
+    [{ requestTimeoutMs: 1_000, maxAttempts: 10, retryBaseDelayMs: 5_000 }],
+    [{ requestTimeoutMs: 60_000, maxAttempts: 1 }],
+    [{ requestTimeoutMs: 5_000, maxAttempts: 3, connectionTimeoutMs: 60_000 }],
+  ])('never exceeds the budget it was given: %j', options => {
+    const budget = resolveRequestTimeBudget(options);
+    expect(budget.worstCaseMs).toBeLessThanOrEqual(options.requestTimeoutMs);
+    expect(budget.connectionTimeoutMs).toBeLessThanOrEqual(budget.attemptTimeoutMs);
   });
 });

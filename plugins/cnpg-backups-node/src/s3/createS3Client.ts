@@ -52,9 +52,13 @@ export interface CreateS3ClientOptions {
   credentials?: S3StaticCredentials;
   /** PEM bundle of CAs to trust for the endpoint (CNPG `endpointCA`). */
   caBundle?: string;
-  /** Connection establishment timeout. Default 5 s. */
+  /** Connection establishment timeout of one attempt. Default 5 s (never more than one attempt's share). */
   connectionTimeoutMs?: number;
-  /** Whole-request timeout and socket idle timeout. Default 30 s. */
+  /**
+   * Time budget of one S3 call, retries and backoff included: a server that accepts and never
+   * answers gives a named `S3Timeout` within this time. Each attempt gets an equal share of
+   * what the backoff leaves (see {@link resolveRequestTimeBudget}). Default 30 s.
+   */
   requestTimeoutMs?: number;
   /** Attempts per request including the first, for throttling, 5xx and network errors. Default 4. */
   maxAttempts?: number;
@@ -79,6 +83,73 @@ export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set([
 ]);
 
 const MAX_RETRY_DELAY_MS = 20_000;
+/** Default {@link CreateS3ClientOptions.requestTimeoutMs}. @public */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const MIN_ATTEMPT_TIMEOUT_MS = 100;
+
+/** How a call's time budget is shared between attempts and backoff. @public */
+export interface RequestTimeBudget {
+  /** The whole call's budget (`requestTimeoutMs`). */
+  budgetMs: number;
+  maxAttempts: number;
+  /** Request and socket-idle timeout of one attempt. */
+  attemptTimeoutMs: number;
+  connectionTimeoutMs: number;
+  /** Cap of one backoff delay. */
+  maxRetryDelayMs: number;
+  /** Longest a call that never gets an answer can take: attempts plus backoff delays. */
+  worstCaseMs: number;
+}
+
+/**
+ * Splits the time budget of one S3 call: backoff delays get at most a quarter of it, each
+ * attempt an equal share of the rest, so retries never stretch a hang past the budget.
+ * @public
+ */
+export function resolveRequestTimeBudget(
+  options: Pick<
+    CreateS3ClientOptions,
+    'requestTimeoutMs' | 'maxAttempts' | 'retryBaseDelayMs' | 'connectionTimeoutMs'
+  >,
+): RequestTimeBudget {
+  const baseDelay = Math.max(0, options.retryBaseDelayMs ?? 250);
+  const budgetMs = Math.max(
+    MIN_ATTEMPT_TIMEOUT_MS,
+    options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  );
+  // No more attempts than fit in three quarters of the budget at the shortest attempt timeout.
+  const maxAttempts = Math.max(
+    1,
+    Math.min(
+      Math.floor(options.maxAttempts ?? 4),
+      Math.floor((budgetMs * 3) / 4 / MIN_ATTEMPT_TIMEOUT_MS),
+    ),
+  );
+  const retries = maxAttempts - 1;
+  const maxRetryDelayMs =
+    retries > 0
+      ? Math.min(MAX_RETRY_DELAY_MS, Math.floor(budgetMs / 4 / retries))
+      : 0;
+  let backoffMs = 0;
+  for (let attempt = 1; attempt <= retries; attempt++) {
+    backoffMs += Math.min(maxRetryDelayMs, baseDelay * 2 ** (attempt - 1));
+  }
+  const attemptTimeoutMs = Math.max(
+    MIN_ATTEMPT_TIMEOUT_MS,
+    Math.floor((budgetMs - backoffMs) / maxAttempts),
+  );
+  return {
+    budgetMs,
+    maxAttempts,
+    attemptTimeoutMs,
+    connectionTimeoutMs: Math.min(
+      options.connectionTimeoutMs ?? 5_000,
+      attemptTimeoutMs,
+    ),
+    maxRetryDelayMs,
+    worstCaseMs: attemptTimeoutMs * maxAttempts + backoffMs,
+  };
+}
 
 /**
  * The client configuration {@link createS3Client} would use, without creating it
@@ -92,10 +163,11 @@ export function resolveS3ClientConfig(
     provider: options.provider,
     endpoint: options.endpoint,
   });
-  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 4));
   const baseDelay = Math.max(0, options.retryBaseDelayMs ?? 250);
-  const requestTimeout = options.requestTimeoutMs ?? 30_000;
-  const connectionTimeout = options.connectionTimeoutMs ?? 5_000;
+  const budget = resolveRequestTimeBudget(options);
+  const maxAttempts = budget.maxAttempts;
+  const requestTimeout = budget.attemptTimeoutMs;
+  const connectionTimeout = budget.connectionTimeoutMs;
   const maxSockets = options.maxSockets ?? 50;
 
   const requestHandler =
@@ -128,7 +200,10 @@ export function resolveS3ClientConfig(
       // Full jitter: spreads retries of the parallel hash-dir listings apart.
       Math.floor(
         Math.random() *
-          Math.min(MAX_RETRY_DELAY_MS, baseDelay * 2 ** Math.max(0, attempt - 1)),
+          Math.min(
+            budget.maxRetryDelayMs,
+            baseDelay * 2 ** Math.max(0, attempt - 1),
+          ),
       ),
     ),
   };

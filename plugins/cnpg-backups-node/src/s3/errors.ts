@@ -18,6 +18,8 @@ export type S3ErrorName =
   | 'S3Timeout'
   | 'S3InvalidResponse'
   | 'S3Unreachable'
+  | 'S3PaginationStuck'
+  | 'S3CredentialsMissing'
   | 'S3Error';
 
 /**
@@ -73,6 +75,27 @@ export const S3_CONFIGURATION_ERROR_NAMES: ReadonlySet<string> = new Set([
   'SignatureDoesNotMatch',
   'S3Unreachable',
   'S3Timeout',
+  'S3CredentialsMissing',
+]);
+
+/**
+ * Error names that mean "the archive could not be read" (every {@link S3ErrorName} but
+ * `NoSuchKey`, which the scanner handles as a file deleted while it read). A scan with one of
+ * these is not a finding about the archive: the CLI exits 2 and prints no catalog.
+ * @public
+ */
+export const S3_READ_FAILURE_NAMES: ReadonlySet<string> = new Set<S3ErrorName>([
+  'AccessDenied',
+  'NoSuchBucket',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'S3Unavailable',
+  'S3Timeout',
+  'S3InvalidResponse',
+  'S3Unreachable',
+  'S3PaginationStuck',
+  'S3CredentialsMissing',
+  'S3Error',
 ]);
 
 const NETWORK_ERROR_CODES = new Set([
@@ -155,6 +178,11 @@ export function toS3AccessError(
     return make('AccessDenied', error.message);
   }
   switch (sdkName) {
+    case 'CredentialsProviderError':
+      return make(
+        'S3CredentialsMissing',
+        `No S3 credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or a web identity / instance role): ${detail}`,
+      );
     case 'AccessDenied':
     case 'AllAccessDisabled':
     case 'AccountProblem':
@@ -176,11 +204,21 @@ export function toS3AccessError(
     case 'TimeoutError':
     case 'RequestTimeout':
     case 'RequestTimeoutException':
-      return make('S3Timeout', `The request timed out: ${detail}`);
+      return make(
+        'S3Timeout',
+        `The object store did not answer in time (every attempt timed out; raise the request timeout or check the endpoint): ${detail}`,
+      );
     default:
   }
-  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /\bETIMEDOUT\b/.test(detail)) {
-    return make('S3Timeout', `The request timed out: ${detail}`);
+  if (
+    code === 'ETIMEDOUT' ||
+    code === 'ESOCKETTIMEDOUT' ||
+    /\bETIMEDOUT\b|exceeded the configured \d+ ms requestTimeout/.test(detail)
+  ) {
+    return make(
+      'S3Timeout',
+      `The object store did not answer in time (every attempt timed out; raise the request timeout or check the endpoint): ${detail}`,
+    );
   }
   if (
     /CERT|SELF_SIGNED/.test(code) ||

@@ -5,13 +5,20 @@ export {
   countRequests,
   S3RequestCounter,
   READ_ONLY_COMMANDS,
+  resolveRequestTimeBudget,
+  DEFAULT_REQUEST_TIMEOUT_MS,
 } from './createS3Client';
-export type { CreateS3ClientOptions, S3StaticCredentials } from './createS3Client';
+export type {
+  CreateS3ClientOptions,
+  RequestTimeBudget,
+  S3StaticCredentials,
+} from './createS3Client';
 export {
   S3AccessError,
   ReadOnlyViolationError,
   toS3AccessError,
   S3_CONFIGURATION_ERROR_NAMES,
+  S3_READ_FAILURE_NAMES,
 } from './errors';
 export type { S3ErrorName } from './errors';
 export {

@@ -113,6 +113,22 @@ export interface ServerNameEmptiness {
   empty: boolean;
 }
 
+/** What a running scan or listing has done so far, for progress reports. @public */
+export interface ScanProgress {
+  /** The destination being read. */
+  destination: string;
+  /** The serverName being scanned; empty while listing serverNames. */
+  serverName: string;
+  /** Keys (and common prefixes) received from listings so far. */
+  keysListed: number;
+  /** S3 calls sent so far. */
+  requests: number;
+  /** S3 calls sent and not answered yet. */
+  inFlight: number;
+  /** The prefix or key of the last call sent. */
+  lastKey?: string;
+}
+
 /** Options of {@link BarmanArchiveScanner.create}. @public */
 export interface BarmanArchiveScannerOptions {
   /** A client from `createS3Client` (read-only). */
@@ -131,6 +147,11 @@ export interface BarmanArchiveScannerOptions {
    * that retention trimmed without deleting a backup. Default 1 hour.
    */
   fullScanAfterMs?: number;
+  /**
+   * Called after every S3 call is sent and answered (the CLI prints it on stderr while it
+   * waits). Must not throw.
+   */
+  onProgress?: (progress: ScanProgress) => void;
 }
 
 const BACKUP_ID = /^\d{8}T\d{6}$/;
@@ -149,6 +170,7 @@ interface ScanContext {
   limit: pLimit.Limit;
   /** For GETs of small objects. */
   getLimit: pLimit.Limit;
+  progress: ScanProgress;
 }
 
 function fail(ctx: ScanContext, error: ScanError) {
@@ -167,6 +189,7 @@ export class BarmanArchiveScanner {
   readonly #concurrency: number;
   readonly #logger?: ScannerLogger;
   readonly #fullScanAfterMs: number;
+  readonly #onProgress?: (progress: ScanProgress) => void;
 
   static create(options: BarmanArchiveScannerOptions): BarmanArchiveScanner {
     return new BarmanArchiveScanner(options);
@@ -177,6 +200,7 @@ export class BarmanArchiveScanner {
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.#logger = options.logger;
     this.#fullScanAfterMs = options.fullScanAfterMs ?? 3_600_000;
+    this.#onProgress = options.onProgress;
   }
 
   /**
@@ -713,6 +737,13 @@ export class BarmanArchiveScanner {
       complete: true,
       limit: pLimit(this.#concurrency),
       getLimit: pLimit(this.#concurrency),
+      progress: {
+        destination,
+        serverName,
+        keysListed: 0,
+        requests: 0,
+        inFlight: 0,
+      },
     };
   }
 
@@ -730,7 +761,32 @@ export class BarmanArchiveScanner {
         name: 'cnpgBackupsScanAttemptCounter',
       },
     );
-    return (await this.#client.send(command)) as T;
+    const progress = ctx.progress;
+    progress.requests++;
+    progress.inFlight++;
+    progress.lastKey = command.input?.Key ?? command.input?.Prefix;
+    this.#report(progress);
+    try {
+      const output = (await this.#client.send(command)) as any;
+      progress.keysListed +=
+        (Array.isArray(output?.Contents) ? output.Contents.length : 0) +
+        (Array.isArray(output?.CommonPrefixes)
+          ? output.CommonPrefixes.length
+          : 0);
+      return output as T;
+    } finally {
+      progress.inFlight--;
+      this.#report(progress);
+    }
+  }
+
+  #report(progress: ScanProgress) {
+    if (!this.#onProgress) return;
+    try {
+      this.#onProgress({ ...progress });
+    } catch {
+      // A progress display never breaks a scan.
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ export type {
   ScanResult,
   ScanState,
   ScannerLogger,
+  ScanProgress,
   ServerNameEmptiness,
 } from './BarmanArchiveScanner';
 export { CompactObjectList } from './CompactObjectList';

@@ -20,8 +20,8 @@ export type FaultAction =
   | { type: 'hang' }
   /** Forward to s3rver but cut the response body after `bytes` bytes (valid headers). */
   | { type: 'truncate'; bytes: number }
-  /** Answer 200 with this body instead. */
-  | { type: 'body'; body: string };
+  /** Answer 200 with this body instead (content type `application/xml` unless given). */
+  | { type: 'body'; body: string; contentType?: string };
 
 export interface FaultRule {
   when: (request: ProxiedRequest) => boolean;
@@ -123,7 +123,7 @@ export async function startFaultProxy(options: {
       case 'body':
         req.resume();
         res.writeHead(200, {
-          'content-type': 'application/xml',
+          'content-type': action.contentType ?? 'application/xml',
           'content-length': Buffer.byteLength(action.body),
         });
         res.end(action.body);
