@@ -91,7 +91,14 @@ describe('cnpg-backups inspect never mislabels a failure to read', () => {
 
   it('baseline through the proxy: the readable archive exits 0', async () => {
     const result = await run(
-      ['inspect', '--destination', DESTINATION, '--server-name', 'pg-demo', ...viaProxy([])],
+      [
+        'inspect',
+        '--destination',
+        DESTINATION,
+        '--server-name',
+        'pg-demo',
+        ...viaProxy([]),
+      ],
       creds,
     );
     expect(result.stderr).toBe('');
@@ -101,24 +108,39 @@ describe('cnpg-backups inspect never mislabels a failure to read', () => {
   it.each([
     ['500 InternalError', 500, 'InternalError'],
     ['503 SlowDown', 503, 'SlowDown'],
-  ])('%s on every request with --server-name → exit 2, S3Unavailable', async (_label, status, code) => {
-    for (const format of ['text', 'json']) {
-      const result = await run(
-        [
-          'inspect', '--destination', DESTINATION, '--server-name', 'pg-demo', '--format', format,
-          ...viaProxy([{ when: everything, action: { type: 'status', status, code } }]),
-        ],
-        creds,
-      );
-      expectReadFailure(result, /S3Unavailable/);
-      expect(result.stderr).toContain(code);
-    }
-  });
+  ])(
+    '%s on every request with --server-name → exit 2, S3Unavailable',
+    async (_label, status, code) => {
+      for (const format of ['text', 'json']) {
+        const result = await run(
+          [
+            'inspect',
+            '--destination',
+            DESTINATION,
+            '--server-name',
+            'pg-demo',
+            '--format',
+            format,
+            ...viaProxy([
+              { when: everything, action: { type: 'status', status, code } },
+            ]),
+          ],
+          creds,
+        );
+        expectReadFailure(result, /S3Unavailable/);
+        expect(result.stderr).toContain(code);
+      }
+    },
+  );
 
   it('503 SlowDown only on wals/ (base/ readable) → still exit 2, not a WAL-gap finding', async () => {
     const result = await run(
       [
-        'inspect', '--destination', DESTINATION, '--server-name', 'pg-demo',
+        'inspect',
+        '--destination',
+        DESTINATION,
+        '--server-name',
+        'pg-demo',
         ...viaProxy([
           {
             when: r => (r.query.get('prefix') ?? '').endsWith('/wals/'),
@@ -133,19 +155,50 @@ describe('cnpg-backups inspect never mislabels a failure to read', () => {
 
   it('403 AccessDenied → exit 2 with AccessDenied, with and without --server-name', async () => {
     const rules: FaultRule[] = [
-      { when: everything, action: { type: 'status', status: 403, code: 'AccessDenied' } },
+      {
+        when: everything,
+        action: { type: 'status', status: 403, code: 'AccessDenied' },
+      },
     ];
     expectReadFailure(
-      await run(['inspect', '--destination', DESTINATION, '--server-name', 'pg-demo', ...viaProxy(rules)], creds),
+      await run(
+        [
+          'inspect',
+          '--destination',
+          DESTINATION,
+          '--server-name',
+          'pg-demo',
+          ...viaProxy(rules),
+        ],
+        creds,
+      ),
       /AccessDenied/,
     );
-    expectReadFailure(await run(['inspect', '--destination', DESTINATION, ...viaProxy(rules)], creds), /AccessDenied/);
+    expectReadFailure(
+      await run(
+        ['inspect', '--destination', DESTINATION, ...viaProxy(rules)],
+        creds,
+      ),
+      /AccessDenied/,
+    );
   });
 
   it('NoSuchBucket (real s3rver) → exit 2 with NoSuchBucket', async () => {
     const args = ['--endpoint', harness.endpoint, '--max-attempts', '1'];
     expectReadFailure(
-      await run(['inspect', '--destination', 's3://no-such-bucket/cnpg', '--server-name', 'pg-demo', '--format', 'json', ...args], creds),
+      await run(
+        [
+          'inspect',
+          '--destination',
+          's3://no-such-bucket/cnpg',
+          '--server-name',
+          'pg-demo',
+          '--format',
+          'json',
+          ...args,
+        ],
+        creds,
+      ),
       /NoSuchBucket/,
     );
   });
@@ -153,7 +206,17 @@ describe('cnpg-backups inspect never mislabels a failure to read', () => {
   it('unreachable endpoint → exit 2 with S3Unreachable, with --server-name', async () => {
     expectReadFailure(
       await run(
-        ['inspect', '--destination', DESTINATION, '--server-name', 'pg-demo', '--endpoint', 'http://127.0.0.1:1', '--max-attempts', '1'],
+        [
+          'inspect',
+          '--destination',
+          DESTINATION,
+          '--server-name',
+          'pg-demo',
+          '--endpoint',
+          'http://127.0.0.1:1',
+          '--max-attempts',
+          '1',
+        ],
         creds,
       ),
       /S3Unreachable/,
@@ -164,9 +227,22 @@ describe('cnpg-backups inspect never mislabels a failure to read', () => {
     const started = Date.now();
     const result = await run(
       [
-        'inspect', '--destination', DESTINATION, '--server-name', 'pg-demo', '--format', 'json',
-        '--endpoint', proxy.endpoint, '--max-attempts', '2', '--request-timeout', '1500',
-      ].concat((proxy.setRules([{ when: everything, action: { type: 'hang' } }]), [])),
+        'inspect',
+        '--destination',
+        DESTINATION,
+        '--server-name',
+        'pg-demo',
+        '--format',
+        'json',
+        '--endpoint',
+        proxy.endpoint,
+        '--max-attempts',
+        '2',
+        '--request-timeout',
+        '1500',
+      ].concat(
+        (proxy.setRules([{ when: everything, action: { type: 'hang' } }]), []),
+      ),
       creds,
     );
     expectReadFailure(result, /S3Timeout/);
@@ -199,18 +275,50 @@ describe('cnpg-backups inspect never mislabels a failure to read', () => {
     it('no credentials anywhere → exit 2 with S3CredentialsMissing', async () => {
       const env = { HOME: home, AWS_EC2_METADATA_DISABLED: 'true' };
       expectReadFailure(
-        await run(['inspect', '--destination', DESTINATION, '--server-name', 'pg-demo', '--endpoint', harness.endpoint, '--max-attempts', '1'], env),
+        await run(
+          [
+            'inspect',
+            '--destination',
+            DESTINATION,
+            '--server-name',
+            'pg-demo',
+            '--endpoint',
+            harness.endpoint,
+            '--max-attempts',
+            '1',
+          ],
+          env,
+        ),
         /S3CredentialsMissing/,
       );
       expectReadFailure(
-        await run(['inspect', '--destination', DESTINATION, '--endpoint', harness.endpoint, '--max-attempts', '1'], env),
+        await run(
+          [
+            'inspect',
+            '--destination',
+            DESTINATION,
+            '--endpoint',
+            harness.endpoint,
+            '--max-attempts',
+            '1',
+          ],
+          env,
+        ),
         /S3CredentialsMissing/,
       );
     });
 
     it('only half of the static credentials → exit 2 naming the missing variable', async () => {
       const result = await run(
-        ['inspect', '--destination', DESTINATION, '--server-name', 'pg-demo', '--endpoint', harness.endpoint],
+        [
+          'inspect',
+          '--destination',
+          DESTINATION,
+          '--server-name',
+          'pg-demo',
+          '--endpoint',
+          harness.endpoint,
+        ],
         { AWS_ACCESS_KEY_ID: 'S3RVER' },
       );
       expectReadFailure(result, /AWS_SECRET_ACCESS_KEY/);
