@@ -8,3 +8,4 @@ export * from './render';
 export * from './jsonPatch';
 export * from './buildRecoveryManifests';
 export * from './planRecovery';
+export * from './checkRecoveryClusterRequest';
