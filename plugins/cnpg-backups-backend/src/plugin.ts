@@ -58,7 +58,8 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         }
         const endpointPolicy = S3EndpointPolicy.fromConfig(config);
 
-        await attachDemoEnvironment({
+        // In demo mode the status is computed on the demo's clock (CNPG_DEMO_NOW).
+        const demo = await attachDemoEnvironment({
           config,
           logger,
           lifecycle,
@@ -100,6 +101,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             ? config.getNumber('cnpgBackups.scan.timeoutSeconds') * 1000
             : undefined,
           validateClusterManifest: validateCnpgResource,
+          now: demo?.now,
         });
 
         // Background refresh (one replica at a time) of the databases people look at.

@@ -12,7 +12,7 @@
  */
 import { BarmanServerArchive } from './barman/BarmanServerArchive';
 import { BARMAN_PLUGIN, DemoDatabase, PLUGIN_VERSION } from './scenarios';
-import { S3rverDiskWriter } from './s3/S3rverDiskWriter';
+import type { ObjectWriter } from './s3/S3rverDiskWriter';
 import { KubeObject, kubeTime, StandinChange, StandinStore } from './standin';
 
 type Logger = { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
@@ -38,7 +38,7 @@ function get(obj: unknown, ...path: string[]): any {
 export type DemoOperatorOptions = {
   store: StandinStore;
   databases: DemoDatabase[];
-  writer: S3rverDiskWriter;
+  writer: ObjectWriter;
   logger: Logger;
   /** Demo clock (default: wall clock). */
   now?: () => Date;

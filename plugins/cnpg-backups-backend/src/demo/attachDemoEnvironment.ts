@@ -6,11 +6,14 @@ import type {
 import type { S3EndpointPolicy } from '../archive';
 import { HttpCnpgKubernetesClient } from '../kubernetes';
 import type { KubernetesClientRegistry } from '../service/KubernetesClientRegistry';
+import { DEMO_NOW_ENV, parseDemoNow } from './clock';
 
 /**
  * With `cnpgBackups.demo.enabled`, starts the demo environment (Kubernetes stand-in + s3rver with
  * Barman archives), registers its cluster as `demo` and routes the CRs' declared S3 endpoints to
- * s3rver. Does nothing otherwise.
+ * s3rver. Returns the demo clock (dated from `CNPG_DEMO_NOW` when set, then advancing in real time),
+ * which the status service must use. Does nothing and returns undefined otherwise.
+ * @throws InvalidDemoNowError when CNPG_DEMO_NOW is set but not an ISO-8601 instant.
  */
 export async function attachDemoEnvironment(options: {
   config: RootConfigService;
@@ -18,9 +21,13 @@ export async function attachDemoEnvironment(options: {
   lifecycle: LifecycleService;
   kubernetes: KubernetesClientRegistry;
   endpointPolicy: S3EndpointPolicy;
-}): Promise<void> {
+  /** The environment to read CNPG_DEMO_NOW from (default process.env). */
+  env?: Record<string, string | undefined>;
+}): Promise<{ now: () => Date } | undefined> {
   const { config, logger, lifecycle, kubernetes, endpointPolicy } = options;
-  if (!config.getOptionalBoolean('cnpgBackups.demo.enabled')) return;
+  if (!config.getOptionalBoolean('cnpgBackups.demo.enabled')) return undefined;
+  const now = parseDemoNow((options.env ?? process.env)[DEMO_NOW_ENV]);
+  if (now) logger.info(`CNPG Backups demo: ${DEMO_NOW_ENV}=${now.toISOString()}, the demo clock starts there`);
 
   // Loaded lazily: demo code (stand-in, s3rver) is not even loaded unless asked for.
   // (A plain require: dynamic import() is not available under Jest's CommonJS VM.)
@@ -31,6 +38,7 @@ export async function attachDemoEnvironment(options: {
     logger,
     kubernetesPort: config.getOptionalNumber('cnpgBackups.demo.kubernetesPort'),
     s3Port: config.getOptionalNumber('cnpgBackups.demo.s3Port'),
+    now,
   });
   kubernetes.add(
     HttpCnpgKubernetesClient.create({
@@ -56,4 +64,5 @@ export async function attachDemoEnvironment(options: {
     });
   }
   lifecycle.addShutdownHook(() => demo.stop());
+  return { now: demo.now };
 }

@@ -27,7 +27,7 @@ import {
   WalCompression,
   WrittenBackup,
 } from './barman/BarmanServerArchive';
-import { S3rverDiskWriter } from './s3/S3rverDiskWriter';
+import type { ObjectWriter } from './s3/S3rverDiskWriter';
 
 export const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 export const PLUGIN_VERSION = '0.14.0';
@@ -58,7 +58,7 @@ export type DemoDatabase = {
   failingUploadsError?: string;
 };
 
-type Ctx = { now: Date; writer: S3rverDiskWriter };
+type Ctx = { now: Date; writer: ObjectWriter };
 
 /** Deterministic RFC 4122-looking uid from a name, so references (clusterUID, ownerReferences) line up. */
 export function demoUid(...parts: string[]): string {
@@ -84,6 +84,16 @@ function dailyTimes(now: Date, days: number, hour: number, minute = 0): Date[] {
     if (t.getTime() <= now.getTime() - 10 * MIN) out.push(t);
   }
   return out;
+}
+
+/**
+ * Runs the barman-cloud sidecar's retention on `archive` as of `now` (BarmanServerArchive.applyRetention: the
+ * same OBSOLETE computation as the backups-older-than-retention rule) and returns the backups it deleted. The
+ * plugin's maintenance loop then deletes their Backup CRs, so callers drop those too. Scenarios call this for
+ * the serverName each cluster archives to; an archive of an older generation is nobody's to maintain.
+ */
+function retain(ctx: Ctx, a: BarmanServerArchive, policy: string): Set<WrittenBackup> {
+  return new Set(a.applyRetention(policy, ctx.now));
 }
 
 function secret(namespace: string, name: string, stringData: Record<string, string>): KubeObject {
@@ -665,12 +675,14 @@ function awx(ctx: Ctx): DemoDatabase {
     sizeGiB: 0.95,
   });
   recovered.switchTimeline(2, new Date(recoveredAt.getTime() + 60_000));
-  const written = simulateArchive(recovered, {
+  const simulated = simulateArchive(recovered, {
     from: new Date(recoveredAt.getTime() + 2 * MIN),
     to: ago(now, 4 * MIN),
     walEveryMinutes: 20,
     backups: [dayAt(now, 4, 10, 0, 7), dayAt(now, 1, 9, 30, 41)].map(at => ({ at, durationSeconds: 70 })),
   });
+  const deletedByRetention = retain(ctx, recovered, '30d');
+  const written = simulated.filter(b => !deletedByRetention.has(b));
   // On-demand Backups of the current generation (the old ones went with the deleted namespace).
   const backups = written.map(b =>
     pluginBackupCr({
@@ -800,9 +812,11 @@ function cnpgMain(ctx: Ctx): DemoDatabase {
   for (const key of ['backup.info', 'data.tar.snappy']) {
     ctx.writer.delete(a.bucket, `${a.serverPrefix}base/${missing.backupId}/${key}`);
   }
+  a.backups.splice(a.backups.indexOf(missing), 1);
+  // Retention 14d as the sidecar leaves it (the CR of the hand-deleted backup stays: that is the point).
+  const deleted = retain(ctx, a, '14d');
   const sbUid = demoUid('ScheduledBackup', ns, 'cnpg-main-backup');
-  const backups = written.map((b, i) =>
-    pluginBackupCr({
+  const backups = written.flatMap((b, i) => (deleted.has(b) ? [] : [pluginBackupCr({
       namespace: ns,
       clusterName: name,
       clusterUid,
@@ -811,7 +825,7 @@ function cnpgMain(ctx: Ctx): DemoDatabase {
       podName: `${name}-2`,
       written: b,
       scheduledBackup: { name: 'cnpg-main-backup', uid: sbUid, ownedBySelf: false },
-    }),
+    })]),
   );
   const failedDate = failedAt;
   return {
@@ -841,7 +855,7 @@ function cnpgMain(ctx: Ctx): DemoDatabase {
           },
           instanceSidecarConfiguration: { env: checksumEnv },
         },
-        status: { serverRecoveryWindow: { [name]: recoveryWindow(written.filter(b => b !== missing), failedDate) } },
+        status: { serverRecoveryWindow: { [name]: recoveryWindow(written.filter(b => b !== missing && !deleted.has(b)), failedDate) } },
       }),
       {
         apiVersion: 'postgresql.cnpg.io/v1',
@@ -901,7 +915,10 @@ function immich(ctx: Ctx): DemoDatabase {
   const v2 = archive(ctx, { bucket, prefix, serverName: 'immich-database-v2', firstSegment: v1.segment - 1, systemId: '7389001122334455667', wal: 'gzip', data: 'gzip', sizeGiB: 1.7, serverNameField: 'cloud' });
   v2.switchTimeline(2, new Date(recoveredAt.getTime() + 3 * MIN));
   const times = dailyTimes(now, 11, 2, 0).filter(t => t > recoveredAt);
-  const written = simulateArchive(v2, { from: new Date(recoveredAt.getTime() + 4 * MIN), to: ago(now, 2 * MIN), walEveryMinutes: 20, backups: times.map(at => ({ at, durationSeconds: 150 })) });
+  const simulated = simulateArchive(v2, { from: new Date(recoveredAt.getTime() + 4 * MIN), to: ago(now, 2 * MIN), walEveryMinutes: 20, backups: times.map(at => ({ at, durationSeconds: 150 })) });
+  const deletedByRetention = retain(ctx, v2, '30d');
+  const kept = simulated.flatMap((b, i) => (deletedByRetention.has(b) ? [] : [{ b, at: times[i] }]));
+  const written = kept.map(k => k.b);
   const storeSpec = {
     destinationPath: `s3://${bucket}/${prefix}`,
     endpointURL: endpoint,
@@ -913,14 +930,14 @@ function immich(ctx: Ctx): DemoDatabase {
     data: { compression: 'gzip' },
   };
   const sbUid = demoUid('ScheduledBackup', ns, 'immich-database-daily');
-  const backups: KubeObject[] = written.map((b, i) => ({
+  const backups: KubeObject[] = kept.map(({ b, at }) => ({
     apiVersion: 'postgresql.cnpg.io/v1',
     kind: 'Backup',
     metadata: {
-      name: backupCrName('immich-database-daily', times[i]),
+      name: backupCrName('immich-database-daily', at),
       namespace: ns,
-      uid: demoUid('Backup', ns, backupCrName('immich-database-daily', times[i])),
-      creationTimestamp: kubeTime(times[i]),
+      uid: demoUid('Backup', ns, backupCrName('immich-database-daily', at)),
+      creationTimestamp: kubeTime(at),
       generation: 1,
       labels: { 'cnpg.io/cluster': name, 'cnpg.io/scheduled-backup': 'immich-database-daily', 'cnpg.io/immediateBackup': 'false' },
       ownerReferences: [{ apiVersion: 'postgresql.cnpg.io/v1', kind: 'ScheduledBackup', name: 'immich-database-daily', uid: sbUid, controller: true, blockOwnerDeletion: true }],
@@ -1019,15 +1036,18 @@ function payments(ctx: Ctx): DemoDatabase {
   const createdAt = dayAt(now, 120, 10, 3);
   const a = archive(ctx, { bucket: 'acme-payments-pg-backups', prefix: 'prod', serverName: name, firstSegment: 0x1b7f0, systemId: '7301223344556677889', wal: 'gzip', data: 'gzip', sizeGiB: 12.4 });
   const times = dailyTimes(now, 15, 2, 0);
-  const written = simulateArchive(a, { from: ago(times[0], 20 * MIN), to: ago(now, 2 * MIN), walEveryMinutes: 7, backups: times.map(at => ({ at, durationSeconds: 420 })) });
+  const all = simulateArchive(a, { from: ago(times[0], 20 * MIN), to: ago(now, 2 * MIN), walEveryMinutes: 7, backups: times.map(at => ({ at, durationSeconds: 420 })) });
+  // Sixteen days of daily backups, then what the sidecar's retention (14d) leaves of them at `now`.
+  const deleted = retain(ctx, a, '14d');
+  const written = all.filter(b => !deleted.has(b));
   const sbUid = demoUid('ScheduledBackup', ns, 'payments-db-daily');
-  const backups = written.map((b, i) =>
+  const backups = all.flatMap((b, i) => (deleted.has(b) ? [] : [{ b, at: times[i] }])).map(({ b, at }) =>
     pluginBackupCr({
       namespace: ns,
       clusterName: name,
       clusterUid,
-      name: backupCrName('payments-db-daily', times[i]),
-      createdAt: times[i],
+      name: backupCrName('payments-db-daily', at),
+      createdAt: at,
       podName: `${name}-3`,
       written: b,
       scheduledBackup: { name: 'payments-db-daily', uid: sbUid, ownedBySelf: true },
@@ -1101,7 +1121,7 @@ function payments(ctx: Ctx): DemoDatabase {
 }
 
 /** Builds every demo database, writing the archives through `writer`. */
-export function buildDemoDatabases(options: { now: Date; writer: S3rverDiskWriter }): DemoDatabase[] {
+export function buildDemoDatabases(options: { now: Date; writer: ObjectWriter }): DemoDatabase[] {
   const ctx: Ctx = { now: options.now, writer: options.writer };
   return [obot(ctx), platformPostgres(ctx), awx(ctx), cnpgMain(ctx), immich(ctx), payments(ctx)];
 }

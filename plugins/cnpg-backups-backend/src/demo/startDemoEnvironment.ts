@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DemoOperator } from './DemoOperator';
+import { DemoClock, offsetClock } from './clock';
 import { buildDemoDatabases, DemoDatabase } from './scenarios';
 import { S3rverDiskWriter } from './s3/S3rverDiskWriter';
 import { KubernetesStandin } from './standin';
@@ -64,7 +65,10 @@ export type DemoEnvironmentOptions = {
   kubernetesPort?: number;
   /** Port of s3rver (default: a free port). */
   s3Port?: number;
-  /** "Now" the demo data is dated against (default: the current time). */
+  /**
+   * "Now" the demo data is dated against (default: the current time); the demo clock starts there and
+   * advances in real time. The backend reads it from CNPG_DEMO_NOW (attachDemoEnvironment.ts).
+   */
   now?: Date;
   /** Serve the Kubernetes stand-in over HTTPS (self-signed; see `kubernetes.caPem`), e.g. for kubectl. */
   kubernetesTls?: boolean;
@@ -108,6 +112,8 @@ export type DemoEnvironment = {
   standin: KubernetesStandin;
   /** The s3rver data directory. */
   s3Directory: string;
+  /** The demo clock (starts at `options.now`, advances in real time): the backend's status uses it too. */
+  now: DemoClock;
   /** Runs every pending step of the simulated operator now. */
   advanceOperator(): Promise<void>;
   stop(): Promise<void>;
@@ -116,9 +122,9 @@ export type DemoEnvironment = {
 /** Starts the demo environment (see file comment). Stop it with `stop()`; it frees both ports. */
 export async function startDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
   const started = Date.now();
-  const baseNow = options.now ?? new Date();
-  // The demo clock runs forward from `now` at wall-clock speed.
-  const demoNow = () => new Date(baseNow.getTime() + (Date.now() - started));
+  // The demo's one clock: runs forward from `now` at wall-clock speed (see clock.ts).
+  const demoNow = offsetClock(options.now);
+  const baseNow = demoNow();
   const directory = fs.mkdtempSync(path.join(options.dataParentDirectory ?? defaultDataParent(), 'cnpg-demo-s3-'));
   const writer = new S3rverDiskWriter(directory);
   const databases = buildDemoDatabases({ now: baseNow, writer });
@@ -197,6 +203,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
       })),
       standin: running,
       s3Directory: directory,
+      now: demoNow,
       advanceOperator: () => runningOperator.advance(),
       stop: cleanup,
     };

@@ -20,6 +20,7 @@ export {
 } from './scheduleRules';
 export {
   backupsOlderThanRetentionRule,
+  findObsoleteBackups,
   noRecentBackupRule,
   retentionNotSetRule,
 } from './retentionRules';

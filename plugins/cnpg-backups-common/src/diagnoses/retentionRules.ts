@@ -75,6 +75,37 @@ export function noRecentBackupRule(
 }
 
 /**
+ * The backups barman's RECOVERY WINDOW retention calls OBSOLETE at `now` (ms), oldest last, each
+ * with the instant it became obsolete (`since`, ms). Walking DONE backups newest → oldest, the
+ * first one that ended before the point of recoverability (now - window) stays VALID; every
+ * older one is OBSOLETE, `keep`-annotated backups excepted. An older backup became obsolete when
+ * its newer neighbour fell out of the window. Backups that are not DONE are ignored. Empty for a
+ * missing or invalid policy. Pure: the retention rule and the demo's simulated sidecar share it.
+ * @public
+ */
+export function findObsoleteBackups<
+  T extends { status: string; endTime?: string; keep?: string },
+>(options: {
+  backups: readonly T[];
+  retentionPolicy: string | undefined;
+  now: number;
+}): Array<{ backup: T; since: number }> {
+  const window = retentionSeconds(options.retentionPolicy);
+  if (window === undefined) return [];
+  const done = options.backups
+    .filter(b => b.status === 'DONE' && b.endTime)
+    .sort((a, b) => Date.parse(b.endTime!) - Date.parse(a.endTime!));
+  const obsolete: Array<{ backup: T; since: number }> = [];
+  for (let i = 1; i < done.length; i++) {
+    const since = Date.parse(done[i - 1].endTime!) + window * 1000;
+    if (since < options.now && !done[i].keep) {
+      obsolete.push({ backup: done[i], since });
+    }
+  }
+  return obsolete;
+}
+
+/**
  * `backups-older-than-retention`: DONE backups that retention should have removed (OBSOLETE by
  * barman's RECOVERY WINDOW rule) are still in the bucket, so retention is not running.
  * @public
@@ -87,19 +118,11 @@ export function backupsOlderThanRetentionRule(
   if (window === undefined) return [];
   const now = Date.parse(context.now);
   const done = doneBackupsNewestFirst(context);
-  const obsolete: Array<{ backup: CatalogBackup; since: number }> = [];
-  // Barman: walking newest → oldest, the first DONE backup that ended before the point of
-  // recoverability (now - window) stays VALID; every older one is OBSOLETE (keep annotations
-  // excepted). An older backup became obsolete when its newer neighbour fell out of the window.
-  for (let i = 1; i < done.length; i++) {
-    const newer = done[i - 1];
-    const since = Date.parse(newer.endTime!) + window * 1000;
-    if (since < now && !done[i].keep) {
-      if (now - since > RETENTION_GRACE_SECONDS * 1000) {
-        obsolete.push({ backup: done[i], since });
-      }
-    }
-  }
+  const obsolete = findObsoleteBackups({
+    backups: done,
+    retentionPolicy: context.archive.retentionPolicy,
+    now,
+  }).filter(o => now - o.since > RETENTION_GRACE_SECONDS * 1000);
   if (obsolete.length === 0) return [];
   const oldest = obsolete[obsolete.length - 1];
   return [

@@ -8,7 +8,8 @@
  * (sparse padding, see S3rverDiskWriter) and LastModified is the time the object would have been uploaded.
  */
 import { gzipSync } from 'node:zlib';
-import { S3rverDiskWriter } from '../s3/S3rverDiskWriter';
+import { findObsoleteBackups } from '@cnpg-backups/plugin-cnpg-backups-common';
+import type { ObjectWriter } from '../s3/S3rverDiskWriter';
 
 export type WalCompression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'snappy' | 'zstd' | 'lz4';
 export type DataCompression = 'none' | 'gzip' | 'bzip2' | 'snappy' | 'lz4';
@@ -107,7 +108,7 @@ export type WrittenBackup = {
 };
 
 export type BarmanServerArchiveOptions = {
-  writer: S3rverDiskWriter;
+  writer: ObjectWriter;
   bucket: string;
   /** Path inside the bucket before the serverName, without leading/trailing slash ('' for none). */
   prefix: string;
@@ -145,7 +146,9 @@ export class BarmanServerArchive {
   segment: number;
   /** LastModified of the newest WAL written. */
   lastWalAt?: Date;
-  readonly #writer: S3rverDiskWriter;
+  readonly #writer: ObjectWriter;
+  /** WAL objects (segments and .backup labels, not .history) in archive order: what retention may delete. */
+  readonly #walObjects: Array<{ name: string; key: string }> = [];
   readonly #options: BarmanServerArchiveOptions;
   readonly #random: () => number;
   #clusterSize: number;
@@ -197,6 +200,7 @@ export class BarmanServerArchive {
       size: this.#walSize(),
       lastModified: at,
     });
+    this.#walObjects.push({ name, key: this.#walKey(name) });
     this.segment += 1;
     this.lastWalAt = at;
     return name;
@@ -276,9 +280,11 @@ export class BarmanServerArchive {
     }
     if (!failed) {
       const stopAt = new Date(endTime.getTime() + 500);
+      const labelKey = `${this.serverPrefix}wals/${beginWal.slice(0, 16)}/${beginWal}.00000028.backup${WAL_SUFFIX[this.walCompression]}`;
+      this.#walObjects.push({ name: beginWal, key: labelKey });
       this.#writer.put({
         bucket: this.bucket,
-        key: `${this.serverPrefix}wals/${beginWal.slice(0, 16)}/${beginWal}.00000028.backup${WAL_SUFFIX[this.walCompression]}`,
+        key: labelKey,
         body: MAGIC[this.walCompression],
         size: 200 + Math.floor(this.#random() * 60),
         lastModified: stopAt,
@@ -287,6 +293,38 @@ export class BarmanServerArchive {
     }
     this.backups.push(written);
     return written;
+  }
+
+  /**
+   * What the barman-cloud sidecar's retention (barman-cloud-backup-delete --retention-policy, every
+   * retentionPolicyIntervalSeconds) leaves at `now`: deletes the DONE backups OBSOLETE under the RECOVERY
+   * WINDOW `policy` (the same computation as the backups-older-than-retention rule, from -common), then the
+   * WAL older than the oldest remaining DONE backup's begin WAL (history files stay). Returns the deleted
+   * backups. A missing or invalid policy deletes nothing.
+   */
+  applyRetention(policy: string | undefined, now: Date): WrittenBackup[] {
+    const obsolete = findObsoleteBackups({
+      backups: this.backups.map(b => ({ status: b.status, endTime: b.endTime?.toISOString(), written: b })),
+      retentionPolicy: policy,
+      now: now.getTime(),
+    }).map(o => o.backup.written);
+    if (obsolete.length === 0) return [];
+    for (const b of obsolete) {
+      const base = `${this.serverPrefix}base/${b.backupId}/`;
+      this.#writer.delete(this.bucket, `${base}backup.info`);
+      if (b.dataKey) this.#writer.delete(this.bucket, b.dataKey);
+      this.backups.splice(this.backups.indexOf(b), 1);
+    }
+    const oldest = this.backups.filter(b => b.status === 'DONE').sort((a, b) => (a.beginWal < b.beginWal ? -1 : 1))[0];
+    if (oldest) {
+      let kept = 0;
+      for (const wal of this.#walObjects) {
+        if (wal.name < oldest.beginWal) this.#writer.delete(this.bucket, wal.key);
+        else this.#walObjects[kept++] = wal;
+      }
+      this.#walObjects.length = kept;
+    }
+    return obsolete;
   }
 
   #backupInfo(b: WrittenBackup, beginTime: Date, endTime: Date): string {

@@ -35,8 +35,16 @@ export type DiskObject = {
   contentType?: string;
 };
 
+/** Where the demo writes its archive objects: s3rver's disk store, or memory (tests). */
+export interface ObjectWriter {
+  readonly objectCount: number;
+  ensureBucket(bucket: string): void;
+  put(object: DiskObject): void;
+  delete(bucket: string, key: string): void;
+}
+
 /** Writes objects in s3rver's filesystem-store format. */
-export class S3rverDiskWriter {
+export class S3rverDiskWriter implements ObjectWriter {
   readonly #root: string;
   readonly #dirs = new Set<string>();
   #written = 0;
