@@ -6,6 +6,8 @@
  * live-looking data with nothing else installed.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleVisitorProvider } from './auth/visitorProvider';
+import { permissionModuleCnpgPortalPolicy } from './permissions/module';
 
 const backend = createBackend();
 
@@ -15,21 +17,29 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // scaffolder, with the CNPG recovery actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
-backend.add(import('@backstage/plugin-scaffolder-backend-module-notifications'));
-backend.add(import('@cnpg-backups/plugin-scaffolder-backend-module-cnpg-backups'));
+backend.add(
+  import('@backstage/plugin-scaffolder-backend-module-notifications'),
+);
+backend.add(
+  import('@cnpg-backups/plugin-scaffolder-backend-module-cnpg-backups'),
+);
 
-// auth: guest sign-in for the demo
+// auth: two guest-like demo sign-ins, "Guest" (owns the demo databases) and "Visitor" (owns none)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(authModuleVisitorProvider);
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// permissions (allow-all in the demo; the plugin checks its permissions on every route)
+// permissions: the portal's policy (owners back up/restore, signed-in users read, admin groups
+// from permission.policy.adminGroups do everything; see src/permissions)
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
+backend.add(permissionModuleCnpgPortalPolicy);
 
 // search (in-memory lunr engine)
 backend.add(import('@backstage/plugin-search-backend'));

@@ -38,6 +38,19 @@ describe('cnpg-backups /alpha', () => {
     expect(filter(plain)).toBe(false);
   });
 
+  it('places the card in the info area (top of the overview) by default, configurable', () => {
+    expect(
+      createExtensionTester(cnpgBackupsEntityCard).get(
+        EntityCardBlueprint.dataRefs.type,
+      ),
+    ).toBe('info');
+    expect(
+      createExtensionTester(cnpgBackupsEntityCard, {
+        config: { type: 'content' },
+      }).get(EntityCardBlueprint.dataRefs.type),
+    ).toBe('content');
+  });
+
   it('mounts the Backups tab at cnpg-backups for annotated entities', () => {
     const tester = createExtensionTester(cnpgBackupsEntityContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('cnpg-backups');

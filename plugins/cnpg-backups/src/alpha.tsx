@@ -32,6 +32,9 @@ export const cnpgBackupsApi = ApiBlueprint.make({
 export const cnpgBackupsEntityCard = EntityCardBlueprint.make({
   name: 'backups',
   params: {
+    // 'info': the overview's top-right column next to About (above the relation tables at
+    // any width); an app can move it into the main column with `config: { type: content }`.
+    type: 'info',
     filter: isCnpgBackupsAvailable,
     loader: () =>
       import(

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
@@ -75,6 +75,21 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
       })),
     [min, max],
   );
+  // recharts gives each backup symbol role="img" without a name: name them after the backup,
+  // so assistive technology hears "Backup <label>" instead of an unnamed image.
+  const chartRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const symbols = chartRef.current?.querySelectorAll(
+      'g.recharts-scatter-symbol[role="img"]',
+    );
+    symbols?.forEach((symbol, index) => {
+      const mark = model.backups[index];
+      symbol.setAttribute(
+        'aria-label',
+        mark ? `Backup ${mark.label}` : 'Backup',
+      );
+    });
+  });
   const rowCount = model.rows.length;
   const band = 0.3;
   const colors = {
@@ -243,7 +258,7 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
   );
 
   return (
-    <Box data-testid="backup-timeline-chart">
+    <div data-testid="backup-timeline-chart" ref={chartRef}>
       {width ? (
         <Box width={width} height={height}>
           {/* recharts sizes itself from the props when not inside a ResponsiveContainer */}
@@ -295,7 +310,7 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
           </Typography>
         )}
       </Box>
-    </Box>
+    </div>
   );
 }
 

@@ -122,7 +122,6 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Backup',
       field: 'id',
-      cellStyle: { minWidth: 190 },
       render: row => (
         <>
           <Typography
@@ -142,7 +141,6 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Status',
       field: 'status',
-      cellStyle: { whiteSpace: 'nowrap' },
       render: row => (
         <>
           <StatusCell row={row} />
@@ -157,7 +155,7 @@ export function BackupsTable(props: BackupsTableProps) {
       field: 'begin',
       render: row => (
         <>
-          <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+          <Typography variant="body2">
             <Timestamp value={row.begin} variant="short" />
           </Typography>
           <Typography variant="caption" color="textSecondary">
@@ -179,13 +177,7 @@ export function BackupsTable(props: BackupsTableProps) {
       title: 'WAL / LSN',
       field: 'walRange',
       render: row => (
-        <div
-          style={{
-            whiteSpace: 'nowrap',
-            fontFamily: 'monospace',
-            fontSize: '0.75rem',
-          }}
-        >
+        <div style={{ fontFamily: 'monospace', fontSize: '0.75rem' }}>
           <div>
             {row.beginWal ?? '—'}
             {row.timeline !== undefined ? `  (TL ${row.timeline})` : ''}
@@ -205,7 +197,7 @@ export function BackupsTable(props: BackupsTableProps) {
       title: 'Size',
       field: 'size',
       render: row => (
-        <div style={{ whiteSpace: 'nowrap' }}>
+        <div>
           {row.size ?? '—'}
           {row.compression && (
             <Typography variant="caption" component="div" color="textSecondary">
@@ -218,8 +210,8 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Where',
       field: 'presence',
-      // The note explains a disagreement in a sentence: give it room instead of a tall sliver.
-      cellStyle: { minWidth: 260 },
+      // The note explains a disagreement in a sentence: the widest column when there is room.
+      width: '28%',
       render: row => (
         <>
           <Chip
@@ -239,7 +231,7 @@ export function BackupsTable(props: BackupsTableProps) {
   ];
   if (onRestore) {
     columns.push({
-      title: '',
+      title: 'Actions',
       field: 'restore',
       render: row =>
         row.restorable ? (
@@ -254,6 +246,13 @@ export function BackupsTable(props: BackupsTableProps) {
         ) : null,
     });
   }
+  // Long tokens (backup ids, CR names, WAL names, LSNs) wrap anywhere, so the table always fits
+  // its card: at 1440 px and down to a 768 px viewport, nothing is cut off or scrolled sideways.
+  const fitted = columns.map(column => ({
+    ...column,
+    cellStyle: { overflowWrap: 'anywhere' as const, padding: '6px 8px' },
+    headerStyle: { padding: '6px 8px' },
+  }));
   return (
     <Table<BackupRow>
       title="Base backups"
@@ -262,8 +261,12 @@ export function BackupsTable(props: BackupsTableProps) {
         pageSize: 20,
         search: false,
         padding: 'dense',
+        // Sort labels inside draggable headers are nested, partly unnamed controls (axe:
+        // nested-interactive, aria-command-name): the rows come sorted, newest first.
+        sorting: false,
+        draggable: false,
       }}
-      columns={columns}
+      columns={fitted}
       data={rows}
       emptyContent={
         <Typography variant="body2" style={{ padding: 16 }}>

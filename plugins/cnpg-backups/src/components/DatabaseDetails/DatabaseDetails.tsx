@@ -14,6 +14,7 @@ import { BackUpNowButton } from '../BackUpNowButton';
 import { BackupsTable } from '../BackupsTable';
 import { DiagnosisList } from '../DiagnosisList';
 import { HealthIndicator } from '../HealthIndicator';
+import { LastBackupLine } from '../LastBackupLine';
 import { LineagePanel } from '../LineagePanel';
 import { RecoveryWindowSummary } from '../RecoveryWindowSummary';
 import { RestoreDialog } from '../RestoreDialog';
@@ -65,7 +66,7 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
         mb={2}
         style={{ gap: 16 }}
       >
-        <Box>
+        <Box minWidth={0} style={{ overflowWrap: 'anywhere' }}>
           <Typography variant="h5" component="h2">
             {cluster.namespace}/{cluster.name}
           </Typography>
@@ -93,6 +94,25 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
             <HealthIndicator level={health.level}>
               {health.summary}
             </HealthIndicator>
+          </Box>
+          <Box
+            data-testid="health-lights"
+            mt={1}
+            display="flex"
+            flexDirection="column"
+            style={{ gap: 2 }}
+          >
+            <Typography variant="body2" component="div">
+              <HealthIndicator
+                level={health.archiving.level}
+              >{`Archiving: ${health.archiving.text}`}</HealthIndicator>
+            </Typography>
+            <LastBackupLine database={database} />
+            <Typography variant="body2" component="div">
+              <HealthIndicator
+                level={health.schedule.level}
+              >{`Schedule: ${health.schedule.text}`}</HealthIndicator>
+            </Typography>
           </Box>
         </Box>
         <Box display="flex" style={{ gap: 8 }} alignItems="flex-start">

@@ -1,7 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import { getContrastRatio, makeStyles } from '@material-ui/core/styles';
 import { CodeSnippet } from '@backstage/core-components';
 import type {
   Diagnosis,
@@ -17,19 +17,35 @@ export interface DiagnosisListProps {
   detailed?: boolean;
 }
 
+/** The text colour with the better contrast on `background` (always ≥ 4.5:1, WCAG AA). */
+export function readableOn(background: string): string {
+  return getContrastRatio(background, '#fff') >=
+    getContrastRatio(background, '#000')
+    ? '#fff'
+    : '#000';
+}
+
 const useStyles = makeStyles(theme => ({
   item: { marginBottom: theme.spacing(1.5) },
   error: {
     backgroundColor: theme.palette.error.main,
-    color: theme.palette.error.contrastText,
+    color: readableOn(theme.palette.error.main),
   },
   warning: {
     backgroundColor: theme.palette.warning.main,
-    color: theme.palette.warning.contrastText,
+    color: readableOn(theme.palette.warning.main),
   },
   info: {
     backgroundColor: theme.palette.info.main,
-    color: theme.palette.info.contrastText,
+    color: readableOn(theme.palette.info.main),
+  },
+  // Long lines of a fix snippet wrap instead of widening the card (copying keeps them whole).
+  snippet: {
+    maxWidth: '100%',
+    '& pre, & code': {
+      whiteSpace: 'pre-wrap !important',
+      overflowWrap: 'anywhere',
+    },
   },
   evidence: { margin: theme.spacing(0.5, 0), paddingLeft: theme.spacing(3) },
 }));
@@ -95,15 +111,17 @@ export function DiagnosisList(props: DiagnosisListProps) {
                 <strong>Fix:</strong> {diagnosis.fix}
               </Typography>
               {diagnosis.fixSnippet && (
-                <CodeSnippet
-                  text={diagnosis.fixSnippet}
-                  language={
-                    diagnosis.fixSnippet.trimStart().startsWith('kubectl')
-                      ? 'bash'
-                      : 'yaml'
-                  }
-                  showCopyCodeButton
-                />
+                <Box className={classes.snippet}>
+                  <CodeSnippet
+                    text={diagnosis.fixSnippet}
+                    language={
+                      diagnosis.fixSnippet.trimStart().startsWith('kubectl')
+                        ? 'bash'
+                        : 'yaml'
+                    }
+                    showCopyCodeButton
+                  />
+                </Box>
               )}
             </Box>
           )}

@@ -1,0 +1,293 @@
+/*
+ * The card and the tab as a new user sees them (issue 14): placement on the entity overview,
+ * no horizontal overflow at 1280, 1440 and 768 px, accessibility (axe: no serious or critical
+ * violation), keyboard-only "Back up now" and "Restore…", dark theme screenshots, and /catalog.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { entityPath, screenshot, signIn } from './helpers';
+
+const WIDTHS = [1280, 1440, 768];
+
+/**
+ * Every card, table paper and scroll container on the page whose content is wider than its box:
+ * `scrollWidth > clientWidth` (1 px of rounding allowed). Described so a failure says where.
+ */
+async function overflowingBoxes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const main = document.querySelector('main') ?? document.body;
+    const boxes = new Set<Element>(
+      main.querySelectorAll('.MuiCard-root, .MuiPaper-root, table'),
+    );
+    for (const element of Array.from(main.querySelectorAll('*'))) {
+      const overflowX = getComputedStyle(element).overflowX;
+      if (overflowX === 'auto' || overflowX === 'scroll') boxes.add(element);
+    }
+    for (const box of Array.from(boxes)) {
+      const { scrollWidth, clientWidth } = box as HTMLElement;
+      if (clientWidth > 0 && scrollWidth > clientWidth + 1) {
+        const label =
+          box.querySelector('h1,h2,h3,h4,h5,h6')?.textContent ??
+          box.textContent?.slice(0, 60);
+        found.push(
+          `${box.tagName.toLowerCase()}.${String((box as HTMLElement).className)
+            .split(' ')
+            .slice(0, 2)
+            .join(
+              '.',
+            )} "${label}": scrollWidth ${scrollWidth} > clientWidth ${clientWidth}`,
+        );
+      }
+    }
+    return found;
+  });
+}
+
+/** axe over one region: the serious and critical violations, as readable lines. */
+async function seriousViolations(page: Page, include: string) {
+  const results = await new AxeBuilder({ page })
+    .include(include)
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      v =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map(n => n.target.join(' '))
+          .join(', ')}`,
+    );
+}
+
+/** Presses Tab until the focused element is the wanted control (keyboard only, bounded). */
+async function tabTo(page: Page, accessibleName: RegExp, maxPresses = 120) {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    const name = await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement | null;
+      if (!active) return '';
+      return (
+        active.getAttribute('aria-label') ??
+        active.textContent ??
+        ''
+      ).trim();
+    });
+    if (accessibleName.test(name)) return i + 1;
+  }
+  throw new Error(`${accessibleName} not reached in ${maxPresses} Tab presses`);
+}
+
+const backupsCard = (page: Page) =>
+  page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByTestId('database-summary') })
+    .last();
+
+test.describe('Layout and accessibility of the card and the tab', () => {
+  test.beforeEach(async ({ page }) => {
+    await signIn(page);
+  });
+
+  test('/catalog lists the demo entities', async ({ page }) => {
+    await page.goto('/catalog');
+    await expect(
+      page.getByRole('link', { name: 'payments', exact: true }).first(),
+    ).toBeVisible();
+    // The sidebar's Catalog entry leads there too.
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Catalog' }).first().click();
+    await expect(page).toHaveURL(/\/catalog$/);
+    await expect(
+      page.getByRole('link', { name: 'payments', exact: true }).first(),
+    ).toBeVisible();
+  });
+
+  test('the card is above the fold of the overview, before the relation tables', async ({
+    page,
+    request,
+  }) => {
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await page.goto(await entityPath(request, 'obot'));
+    const card = backupsCard(page);
+    await expect(card).toBeVisible();
+    const box = (await card.boundingBox())!;
+    // Its heading and health line are on the first screen without scrolling.
+    expect(box.y).toBeLessThan(1000 - 150);
+    // Compact: one health line, the window, last backup, the top finding and its fix.
+    expect(box.height).toBeLessThan(520);
+    const relations = page.getByText(/^(Depends on components|Relations)$/);
+    if (await relations.count()) {
+      const relationsBox = (await relations.first().boundingBox())!;
+      expect(box.y).toBeLessThan(relationsBox.y);
+    }
+  });
+
+  for (const width of WIDTHS) {
+    test(`no horizontal overflow at ${width} px: card, tab, restore template`, async ({
+      page,
+      request,
+    }) => {
+      await page.setViewportSize({ width, height: 1000 });
+      for (const entity of ['obot', 'cnpg-main', 'immich']) {
+        const path = await entityPath(request, entity);
+        await page.goto(path);
+        await expect(backupsCard(page)).toBeVisible();
+        await expect(page.getByTestId('health-summary').first()).toBeVisible();
+        expect(await overflowingBoxes(page), `${path} at ${width}`).toEqual([]);
+
+        await page.goto(`${path}/cnpg-backups`);
+        await expect(
+          page.getByRole('heading', { name: 'Base backups' }).first(),
+        ).toBeVisible();
+        await expect(
+          page.getByTestId('backup-timeline-chart').first(),
+        ).toBeVisible();
+        expect(
+          await overflowingBoxes(page),
+          `${path}/cnpg-backups at ${width}`,
+        ).toEqual([]);
+        if (width === 1440 && entity === 'cnpg-main') {
+          await screenshot(page, `tab-${entity}-${width}`);
+        }
+      }
+      await page.goto(
+        `/create/templates/default/restore-cnpg-database?formData=${encodeURIComponent(
+          JSON.stringify({
+            kubernetesCluster: 'demo',
+            namespace: 'payments',
+            cluster: 'payments-db',
+            targetKind: 'latest',
+          }),
+        )}`,
+      );
+      await expect(
+        page.getByRole('textbox', { name: /Kubernetes cluster/ }),
+      ).toBeVisible();
+      expect(await overflowingBoxes(page), `template at ${width}`).toEqual([]);
+    });
+  }
+
+  test('axe: no serious or critical violation on the card, the tab and the restore template', async ({
+    page,
+    request,
+  }) => {
+    const path = await entityPath(request, 'cnpg-main');
+    await page.goto(path);
+    await expect(backupsCard(page)).toBeVisible();
+    await expect(page.getByTestId('recovery-window').first()).toBeVisible();
+    expect(
+      await seriousViolations(page, '[data-testid="database-summary"]'),
+    ).toEqual([]);
+    // The whole card, header and "View backups" link included.
+    await backupsCard(page).evaluate(e =>
+      e.setAttribute('data-axe', 'backups-card'),
+    );
+    expect(await seriousViolations(page, '[data-axe="backups-card"]')).toEqual(
+      [],
+    );
+
+    await page.goto(`${path}/cnpg-backups`);
+    await expect(
+      page.getByTestId('backup-timeline-chart').first(),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: 'Base backups' }).first(),
+    ).toBeVisible();
+    expect(
+      await seriousViolations(page, '[data-testid="database-details"]'),
+    ).toEqual([]);
+
+    await page
+      .getByTestId('database-details')
+      .first()
+      .getByRole('button', { name: /^Restore from / })
+      .first()
+      .click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    expect(await seriousViolations(page, '[role="dialog"]')).toEqual([]);
+    await page.getByRole('button', { name: 'Open recovery template' }).click();
+    await expect(
+      page.getByRole('textbox', { name: /Kubernetes cluster/ }),
+    ).toHaveValue('demo');
+    expect(await seriousViolations(page, 'main form')).toEqual([]);
+  });
+
+  test('keyboard only: Restore… opens the template, Back up now creates a backup', async ({
+    page,
+    request,
+  }) => {
+    const path = await entityPath(request, 'payments');
+    await page.goto(`${path}/cnpg-backups`);
+    await expect(page.getByTestId('database-details').first()).toBeVisible();
+    await expect(
+      page.getByRole('button', { name: /^Restore from / }).first(),
+    ).toBeVisible();
+
+    // Restore…: Tab to it, Enter, Tab to "Open recovery template", Enter.
+    await tabTo(page, /^Restore…$/);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toBeVisible();
+    await tabTo(page, /^Open recovery template$/, 30);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/restore-cnpg-database\?formData=/);
+
+    // Back up now: Tab to it, Enter, Tab to "Create backup", Enter.
+    await page.goto(`${path}/cnpg-backups`);
+    await expect(page.getByTestId('database-details').first()).toBeVisible();
+    await tabTo(page, /^Back up now$/);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog')).toContainText(
+      'This creates a Backup of the CNPG cluster payments-db',
+    );
+    await tabTo(page, /^Create backup$/, 30);
+    await page.keyboard.press('Enter');
+    await expect(
+      page
+        .getByTestId('database-details')
+        .first()
+        .getByTestId('backup-progress'),
+    ).toContainText(/Backup \S+/);
+  });
+
+  test('dark theme: card and tab screenshots, no serious violation', async ({
+    page,
+    request,
+  }) => {
+    await page.addInitScript(() => {
+      window.localStorage.setItem('theme', 'dark');
+    });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    const path = await entityPath(request, 'obot');
+    await page.goto(path);
+    const card = backupsCard(page);
+    await expect(card).toBeVisible();
+    await expect(page.getByTestId('recovery-window').first()).toBeVisible();
+    const background = await page.evaluate(
+      () => getComputedStyle(document.body).backgroundColor,
+    );
+    // Dark theme really applied: a dark page background.
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect(r + g + b).toBeLessThan(200);
+    await screenshot(page, 'card-dark', card);
+    await card.evaluate(e => e.setAttribute('data-axe', 'backups-card'));
+    expect(await seriousViolations(page, '[data-axe="backups-card"]')).toEqual(
+      [],
+    );
+
+    const cnpgMain = await entityPath(request, 'cnpg-main');
+    await page.goto(`${cnpgMain}/cnpg-backups`);
+    await expect(
+      page.getByTestId('backup-timeline-chart').first(),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: 'Base backups' }).first(),
+    ).toBeVisible();
+    await screenshot(page, 'tab-dark');
+    expect(
+      await seriousViolations(page, '[data-testid="database-details"]'),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,1 @@
+export { rootRedirectPage } from './rootRedirect';

@@ -1,0 +1,2 @@
+export { LastBackupLine } from './LastBackupLine';
+export type { LastBackupLineProps } from './LastBackupLine';
