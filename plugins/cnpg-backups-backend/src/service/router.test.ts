@@ -19,6 +19,15 @@ const entity = {
   spec: {},
 };
 
+const otherEntity = {
+  ...entity,
+  metadata: {
+    ...entity.metadata,
+    name: 'payments',
+    annotations: { 'cnpg.io/cluster': 'db/payments' },
+  },
+};
+
 function service(): jest.Mocked<CnpgBackupsService> {
   return {
     getEntityStatus: jest.fn(async ({ entity: e }) => ({
@@ -54,6 +63,7 @@ async function app(
   options: {
     result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     svc?: jest.Mocked<CnpgBackupsService>;
+    permissions?: any;
   } = {},
 ) {
   const svc = options.svc ?? service();
@@ -75,10 +85,12 @@ async function app(
   const router = await createRouter({
     logger: mockServices.logger.mock(),
     httpAuth: mockServices.httpAuth(),
-    permissions: mockServices.permissions({
-      result: options.result ?? AuthorizeResult.ALLOW,
-    }),
-    catalog: catalogServiceMock({ entities: [entity] }),
+    permissions:
+      options.permissions ??
+      mockServices.permissions({
+        result: options.result ?? AuthorizeResult.ALLOW,
+      }),
+    catalog: catalogServiceMock({ entities: [entity, otherEntity] }),
     auditor,
     service: svc,
   });
@@ -259,7 +271,7 @@ describe('router', () => {
       .expect(400);
   });
 
-  it('creates a recovery Cluster (201), and maps a conflict to 409', async () => {
+  it('creates a recovery Cluster (201) for the entity named in the body, and maps a conflict to 409', async () => {
     const svc = service();
     const { app: a, events } = await app({ svc });
     const manifest = {
@@ -269,28 +281,132 @@ describe('router', () => {
     };
     await request(a)
       .post('/databases/prod/db/clusters')
-      .send({ manifest })
+      .send({ entityRef: 'component:default/shop', manifest })
       .expect(201);
+    expect(svc.createCluster).toHaveBeenCalledWith(
+      expect.objectContaining({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        entity: expect.objectContaining({
+          metadata: expect.objectContaining({ name: 'shop' }),
+        }),
+      }),
+    );
     svc.createCluster.mockRejectedValue(
       new ConflictError(
-        'already exists: use a new name; recovery must create a new cluster',
+        'ServerNameTaken: serverName "orders-v2" is taken (archived to by Cluster db/orders)',
       ),
     );
     const res = await request(a)
       .post('/databases/prod/db/clusters')
-      .send({ manifest });
+      .send({ entityRef: 'component:default/shop', manifest });
     expect(res.status).toBe(409);
-    expect(res.body.error.message).toMatch(
-      /recovery must create a new cluster/,
-    );
+    expect(res.body.error.message).toMatch(/serverName "orders-v2" is taken/);
     expect(events.map(e => `${e.eventId}:${e.outcome}`)).toEqual([
       'cluster-create:success',
       'cluster-create:fail',
     ]);
     await request(a)
       .post('/databases/prod/db/clusters')
-      .send({ manifest: 'nope' })
+      .send({ entityRef: 'component:default/shop', manifest: 'nope' })
       .expect(400);
+  });
+
+  it('requires entityRef to create a Cluster (400), and 404 for an unknown entity', async () => {
+    const svc = service();
+    const { app: a } = await app({ svc });
+    const manifest = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' };
+    const missing = await request(a)
+      .post('/databases/prod/db/clusters')
+      .send({ manifest });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/entityRef/);
+    await request(a)
+      .post('/databases/prod/db/clusters')
+      .send({ entityRef: 'component:default/nobody', manifest })
+      .expect(404);
+    expect(svc.createCluster).not.toHaveBeenCalled();
+  });
+
+  it('authorizes backup and recovery creation on the entity itself (resourceRef): allowed on one entity is not allowed on another', async () => {
+    const requests: any[] = [];
+    const permissions = {
+      authorize: jest.fn(async (reqs: any[]) => {
+        requests.push(...reqs);
+        return reqs.map(r => ({
+          result:
+            r.resourceRef === 'component:default/shop'
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        }));
+      }),
+      authorizeConditional: jest.fn(),
+    };
+    const svc = service();
+    const { app: a } = await app({ svc, permissions });
+    const manifest = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' };
+    await request(a)
+      .post('/databases/prod/db/clusters')
+      .send({ entityRef: 'component:default/shop', manifest })
+      .expect(201);
+    const denied = await request(a)
+      .post('/databases/prod/db/clusters')
+      .send({ entityRef: 'component:default/payments', manifest });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toBe(
+      'Permission cnpg-backups.recovery.create denied on component:default/payments',
+    );
+    await request(a)
+      .post('/backups')
+      .send({
+        entityRef: 'component:default/payments',
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        cluster: 'payments',
+      })
+      .expect(403);
+    expect(svc.createCluster).toHaveBeenCalledTimes(1);
+    expect(svc.createBackup).not.toHaveBeenCalled();
+    expect(
+      requests.map(r => [r.permission.name, r.permission.type, r.resourceRef]),
+    ).toEqual([
+      ['cnpg-backups.recovery.create', 'resource', 'component:default/shop'],
+      [
+        'cnpg-backups.recovery.create',
+        'resource',
+        'component:default/payments',
+      ],
+      ['cnpg-backups.backup.create', 'resource', 'component:default/payments'],
+    ]);
+  });
+
+  it('refuses a manifest nested 20,000 levels deep with 400, before the service or the auditor sees it', async () => {
+    const svc = service();
+    const { app: a, events } = await app({ svc });
+    const depth = 20_000;
+    const body = `{"entityRef":"component:default/shop","manifest":${'{"a":'.repeat(
+      depth,
+    )}1${'}'.repeat(depth)}}`;
+    const res = await request(a)
+      .post('/databases/prod/db/clusters')
+      .set('Content-Type', 'application/json')
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      name: 'InputError',
+      message: 'Invalid request body: JSON nested deeper than 64 levels',
+    });
+    expect(svc.createCluster).not.toHaveBeenCalled();
+    expect(events).toEqual([]);
+    // 64 levels is fine; brackets inside strings do not count.
+    const ok = `{"entityRef":"component:default/shop","manifest":{"s":"${'['.repeat(
+      500,
+    )}","x":${'{"a":'.repeat(60)}1${'}'.repeat(60)}}}`;
+    await request(a)
+      .post('/databases/prod/db/clusters')
+      .set('Content-Type', 'application/json')
+      .send(ok)
+      .expect(201);
   });
 
   describe('with every permission denied', () => {
@@ -302,7 +418,19 @@ describe('router', () => {
       ['post', '/databases/prod/db/clusters'],
     ])('%s %s → 403', async (method, path) => {
       const { app: a, svc } = await app({ result: AuthorizeResult.DENY });
-      const res = await (request(a) as any)[method](path).send({});
+      // A well-formed body: the refusal must come from the permission, not the input check.
+      const body = path.startsWith('/backups')
+        ? {
+            entityRef: 'component:default/shop',
+            kubernetesCluster: 'prod',
+            namespace: 'db',
+            cluster: 'orders',
+          }
+        : {
+            entityRef: 'component:default/shop',
+            manifest: { kind: 'Cluster' },
+          };
+      const res = await (request(a) as any)[method](path).send(body);
       expect(res.status).toBe(403);
       for (const fn of Object.values(svc)) expect(fn).not.toHaveBeenCalled();
     });

@@ -28,6 +28,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { jsonNestingDepth } from './jsonDepth';
 import { getPreSerializedJson } from './StatusCache';
 import type { CnpgBackupsService } from './types';
 
@@ -87,6 +88,9 @@ const createClusterBody = z.object({
   manifest: z.record(z.unknown()),
 });
 
+/** Deepest JSON nesting a request body may have (a recovery manifest needs about 12). */
+const MAX_JSON_DEPTH = 64;
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -127,7 +131,32 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, catalog, auditor, service } = options;
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
+  // Depth is measured on the raw bytes (verify runs before JSON.parse) and refused before any
+  // recursive code (zod, the service, the auditor's JSON) sees the body.
+  const bodyDepth = new WeakMap<express.Request, number>();
+  router.use(
+    express.json({
+      limit: '1mb',
+      verify: (req, _res, buffer) => {
+        bodyDepth.set(
+          req as express.Request,
+          jsonNestingDepth(buffer, MAX_JSON_DEPTH),
+        );
+      },
+    }),
+  );
+  router.use((req, _res, next) => {
+    const depth = bodyDepth.get(req) ?? 0;
+    if (depth > MAX_JSON_DEPTH) {
+      next(
+        new InputError(
+          `Invalid request body: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+        ),
+      );
+      return;
+    }
+    next();
+  });
 
   const authorize = async (
     req: express.Request,
@@ -288,6 +317,7 @@ export async function createRouter(
         stringifyEntityRef(entityCompound),
       );
       const meta = {
+        entityRef: stringifyEntityRef(entityCompound),
         kubernetesCluster: params.kubernetesCluster,
         namespace: params.namespace,
         cluster: String(
@@ -302,8 +332,17 @@ export async function createRouter(
         meta,
       });
       try {
+        const entity = await catalog.getEntityByRef(entityCompound, {
+          credentials,
+        });
+        if (!entity) {
+          throw new NotFoundError(
+            `Entity ${stringifyEntityRef(entityCompound)} not found`,
+          );
+        }
         const created = await service.createCluster({
           ...params,
+          entity,
           manifest: body.manifest,
           requestedBy: principalRef(credentials),
         });
