@@ -11,6 +11,10 @@ import { KubernetesClientRegistry } from './KubernetesClientRegistry';
 import { ScanCache } from './ScanCache';
 import { getPreSerializedJson, StatusCache } from './StatusCache';
 import {
+  buildRecoveryManifests,
+  validateRecoveryTarget,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,
 } from './__testUtils__/fakes';
@@ -115,6 +119,29 @@ function setup(
   });
   return { service, clients, readers };
 }
+
+/** What the recovery template produces for `orders` (plugin form, ObjectStore minio-store). */
+function recoveryManifest(
+  name = 'orders-restore',
+  targetServerName = 'orders-v2',
+): any {
+  return JSON.parse(
+    JSON.stringify(
+      buildRecoveryManifests({
+        source: {
+          name: 'orders',
+          namespace: 'db',
+          spec: pluginCluster('orders').spec as any,
+        },
+        newClusterName: name,
+        target: validateRecoveryTarget({ kind: 'latest' }),
+        sourceServerName: 'orders',
+        targetServerName,
+      }).recoveryCluster,
+    ),
+  );
+}
+const ordersOwner = entity({ 'cnpg.io/cluster': 'db/orders' });
 
 describe('DefaultCnpgBackupsService.getEntityStatus', () => {
   it('builds a reconciled status per database', async () => {
@@ -715,19 +742,13 @@ describe('DefaultCnpgBackupsService actions', () => {
     ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 
-  it('creates a recovery Cluster and refuses an existing name with ConflictError', async () => {
+  it('creates a recovery Cluster of an owned database and refuses an existing name with ConflictError', async () => {
     const { service } = setup();
-    const manifest = {
-      apiVersion: 'postgresql.cnpg.io/v1',
-      kind: 'Cluster',
-      metadata: { name: 'orders-restore' },
-      spec: { instances: 1 },
-    };
     await expect(
       service.createCluster({
         kubernetesCluster: 'prod',
         namespace: 'db',
-        manifest,
+        manifest: recoveryManifest(),
       }),
     ).resolves.toEqual({
       kubernetesCluster: 'prod',
@@ -739,7 +760,7 @@ describe('DefaultCnpgBackupsService actions', () => {
       service.createCluster({
         kubernetesCluster: 'prod',
         namespace: 'db',
-        manifest: { ...manifest, metadata: { name: 'orders' } },
+        manifest: recoveryManifest('orders', 'orders-v3'),
       }),
     ).rejects.toMatchObject({
       name: 'ConflictError',
@@ -757,18 +778,190 @@ describe('DefaultCnpgBackupsService actions', () => {
         namespace: 'db',
         manifest: { kind: 'Secret' },
       }),
-    ).rejects.toMatchObject({ name: 'InputError' });
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/NamespaceMismatch/),
+    });
+  });
+
+  describe('recovery-only rules with live facts', () => {
+    it.each([
+      [
+        'initdb with superuser SQL',
+        (m: any) =>
+          (m.spec.bootstrap = {
+            initdb: { postInitSQL: ['ALTER ROLE app SUPERUSER'] },
+          }),
+        /NotARecoveryCluster spec.bootstrap.initdb/,
+      ],
+      [
+        'no bootstrap',
+        (m: any) => delete m.spec.bootstrap,
+        /NotARecoveryCluster spec.bootstrap/,
+      ],
+      [
+        'skipEmptyWalArchiveCheck',
+        (m: any) =>
+          (m.metadata.annotations['cnpg.io/skipEmptyWalArchiveCheck'] =
+            'enabled'),
+        /SkipEmptyWalArchiveCheck/,
+      ],
+      [
+        'an extra volume',
+        (m: any) =>
+          (m.spec.projectedVolumeTemplate = {
+            sources: [{ secret: { name: 'payments-s3' } }],
+          }),
+        /ForbiddenField spec.projectedVolumeTemplate/,
+      ],
+      [
+        'another image',
+        (m: any) => (m.spec.imageName = 'evil.example/pg:17'),
+        /SourceFieldChanged spec.imageName/,
+      ],
+      [
+        'managed roles',
+        (m: any) =>
+          (m.spec.managed = { roles: [{ name: 'root', superuser: true }] }),
+        /ForbiddenField spec.managed/,
+      ],
+      [
+        'a label of another team',
+        (m: any) =>
+          (m.metadata.labels = { 'backstage.io/kubernetes-id': 'payments' }),
+        /ForbiddenField metadata.labels/,
+      ],
+    ])('400 for %s, nothing created', async (_what, mutate, message) => {
+      const { service, clients } = setup();
+      const m = recoveryManifest();
+      mutate(m);
+      await expect(
+        service.createCluster({
+          entity: ordersOwner,
+          kubernetesCluster: 'prod',
+          namespace: 'db',
+          manifest: m,
+        }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(message),
+      });
+      expect(
+        clients[0].calls.filter(c => c.method === 'createCluster'),
+      ).toEqual([]);
+    });
+
+    it("409 for archiving into another cluster's serverName", async () => {
+      const { service, clients } = setup();
+      await expect(
+        service.createCluster({
+          entity: ordersOwner,
+          kubernetesCluster: 'prod',
+          namespace: 'db',
+          manifest: recoveryManifest('orders-restore', 'billing'),
+        }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /ServerNameTaken: serverName "billing" is taken \(archived to by Cluster db\/billing\)/,
+        ),
+      });
+      expect(
+        clients[0].calls.filter(c => c.method === 'createCluster'),
+      ).toEqual([]);
+    });
+
+    it('409 when the bucket folder already holds WAL although no Cluster declares it', async () => {
+      const readers = new FakeArchiveReaderFactory({
+        'http://minio.minio.svc:9000': {
+          catalogs: {
+            ...catalogs(),
+            's3://backups/cnpg|orders-v2': catalog('orders-v2', [
+              catalogBackup('20250609T020000', '2025-06-09T02:00:10Z'),
+            ]),
+          },
+        },
+      });
+      const { service } = setup({ readers });
+      await expect(
+        service.createCluster({
+          entity: ordersOwner,
+          kubernetesCluster: 'prod',
+          namespace: 'db',
+          manifest: recoveryManifest(),
+        }),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringMatching(
+          /serverName "orders-v2" is taken \(\d+ WAL object/,
+        ),
+      });
+    });
+
+    it("403 when the entity does not declare the source database (permission on entity A does not restore B's data)", async () => {
+      const { service } = setup();
+      await expect(
+        service.createCluster({
+          entity: entity({ 'cnpg.io/cluster': 'db/billing' }),
+          kubernetesCluster: 'prod',
+          namespace: 'db',
+          manifest: recoveryManifest(),
+        }),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringMatching(/^RecoverySourceNotOwned/),
+      });
+    });
+
+    it('concurrent restores choosing the same serverName: exactly one is created, the others get 409 naming it', async () => {
+      const { service, clients } = setup();
+      const results = await Promise.allSettled(
+        ['a', 'b', 'c', 'd'].map(suffix =>
+          service.createCluster({
+            entity: ordersOwner,
+            kubernetesCluster: 'prod',
+            namespace: 'db',
+            manifest: recoveryManifest(`orders-restore-${suffix}`, 'orders-v2'),
+          }),
+        ),
+      );
+      expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.filter(
+        (r): r is PromiseRejectedResult => r.status === 'rejected',
+      );
+      expect(rejected).toHaveLength(3);
+      for (const r of rejected) {
+        expect(r.reason).toMatchObject({
+          name: 'ConflictError',
+          message: expect.stringMatching(/serverName "orders-v2" is taken/),
+        });
+      }
+      expect(
+        clients[0].calls.filter(c => c.method === 'createCluster'),
+      ).toHaveLength(1);
+      // A later restore (a third one, after the others finished) is refused too.
+      await expect(
+        service.createCluster({
+          entity: ordersOwner,
+          kubernetesCluster: 'prod',
+          namespace: 'db',
+          manifest: recoveryManifest('orders-restore-z', 'orders-v2'),
+        }),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+    });
     await expect(
       service.createCluster({
         kubernetesCluster: 'prod',
         namespace: 'db',
         manifest: {
-          apiVersion: 'postgresql.cnpg.io/v1',
-          kind: 'Cluster',
+          ...recoveryManifest(),
           metadata: { name: 'x', namespace: 'other' },
         },
       }),
-    ).rejects.toMatchObject({ name: 'InputError' });
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/^NotACluster/),
+    });
   });
 
   it('answers whether a serverName is free', async () => {
@@ -779,6 +972,7 @@ describe('DefaultCnpgBackupsService actions', () => {
         namespace: 'db',
         name: 'orders',
         serverName: 'orders',
+        entity: ordersOwner,
       }),
     ).resolves.toEqual({
       serverName: 'orders',
@@ -791,6 +985,7 @@ describe('DefaultCnpgBackupsService actions', () => {
         kubernetesCluster: 'prod',
         namespace: 'db',
         name: 'orders',
+        entity: ordersOwner,
         serverName: 'orders-v2',
       }),
     ).resolves.toMatchObject({ empty: true, walObjects: 0 });
@@ -807,6 +1002,7 @@ describe('DefaultCnpgBackupsService actions', () => {
     ).resolves.toMatchObject({ id: 'prod/db/orders' });
     await expect(
       service.getDatabaseStatus({
+        entity: ordersOwner,
         kubernetesCluster: 'prod',
         namespace: 'db',
         name: 'nope',
@@ -814,6 +1010,7 @@ describe('DefaultCnpgBackupsService actions', () => {
     ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 });
+        entity: ordersOwner,
 
 describe('DefaultCnpgBackupsService status cache', () => {
   const ordersEntity = entity({ 'cnpg.io/cluster': 'db/orders' });
@@ -920,21 +1117,13 @@ describe('DefaultCnpgBackupsService status cache', () => {
   });
 
   it('sees a Cluster created through the service at once (label-selected entities)', async () => {
-    const { service } = cachedSetup();
+    const { service, client } = cachedSetup();
     const labelled = entity({ 'backstage.io/kubernetes-id': 'shop' });
     const before = await service.getEntityStatus({ entity: labelled });
     await service.createCluster({
       kubernetesCluster: 'prod',
       namespace: 'db',
-      manifest: {
-        apiVersion: 'postgresql.cnpg.io/v1',
-        kind: 'Cluster',
-        metadata: {
-          name: 'orders-restore',
-          labels: { 'backstage.io/kubernetes-id': 'shop' },
-        },
-        spec: { instances: 1 },
-      },
+      manifest: recoveryManifest(),
     });
     const after = await service.getEntityStatus({ entity: labelled });
     expect(after.databases.map(d => d.id)).toContain('prod/db/orders-restore');
@@ -976,3 +1165,10 @@ describe('DefaultCnpgBackupsService status cache', () => {
     expect(second.databases.map(d => d.id)).toEqual(['prod/db/later']);
   });
 });
+    // Recovery Clusters carry no labels (ForbiddenField): simulate the owner labelling it
+    // afterwards by creating it through the service and labelling the stored object.
+      entity: labelled,
+    const stored = client.clusters.find(
+      c => c.metadata.name === 'orders-restore',
+    )!;
+    stored.metadata.labels = { 'backstage.io/kubernetes-id': 'shop' };

@@ -5,7 +5,12 @@
 import crypto from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   type ArchiveTarget,
   type BarmanCatalog,
@@ -15,8 +20,12 @@ import {
   type EntityBackupStatusResponse,
   type LineageEntry,
   type ServerNameSummary,
+  type RecoveryRequestViolation,
   type SourceError,
+  checkRecoveryClusterRequest,
+  describeRecoveryViolations,
   diagnoseDatabase,
+  recoveryViolationStatus,
   getCnpgEntitySelector,
   InvalidAnnotationError,
   objectStoreCrdHasSidecarEnv,
@@ -61,6 +70,7 @@ import {
   resolveArchiveTarget,
   resolveRecoverySources,
 } from './resolveArchive';
+import { gatherRecoveryFacts, RecoveryCreationLock } from './recoveryCreation';
 import type { ScanCache } from './ScanCache';
 import { StatusCache } from './StatusCache';
 import type {
@@ -151,6 +161,22 @@ function pickClusterSpec(
   return picked;
 }
 
+/** Throws the @backstage/errors error for recovery-rule violations: 400, 403 or 409, each named. */
+function throwRecoveryViolations(violations: RecoveryRequestViolation[]): void {
+  const status = recoveryViolationStatus(violations);
+  if (status === undefined) return;
+  const message = describeRecoveryViolations(violations);
+  if (status === 403) throw new NotAllowedError(message);
+  if (status === 409) throw new ConflictError(message);
+  throw new InputError(message);
+}
+
+/**
+ * Backup phases of a backup that is not finished yet (CNPG: pending → started/running →
+ * finalizing → completed | failed); a Backup the operator has not picked up has no phase.
+ */
+const IN_FLIGHT_BACKUP_PHASES = new Set(['', 'pending', 'started', 'running', 'finalizing']);
+
 function utcStamp(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
@@ -226,6 +252,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   readonly #validateClusterManifest?: ClusterManifestValidator;
   readonly #now: () => Date;
   readonly #readers = new Map<string, ArchiveReader>();
+  readonly #recoveryLock = new RecoveryCreationLock();
 
   static create(
     options: DefaultCnpgBackupsServiceOptions,
@@ -622,6 +649,18 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     } catch (error) {
       throw toHttpError(error);
     }
+    return this.#archiveOf(client, cluster);
+  }
+
+  /** Where a Cluster (existing or about to be created) archives, as an S3 target. */
+  async #archiveOf(
+    client: CnpgKubernetesClient,
+    cluster: CnpgCluster,
+  ): Promise<{ cluster: CnpgCluster; archive: ArchiveTarget }> {
+    const ref = {
+      namespace: cluster.metadata.namespace ?? '',
+      name: cluster.metadata.name,
+    };
     const declaration = declaredArchive(cluster);
     if (!declaration) {
       throw new InputError(
@@ -1249,40 +1288,21 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   }
 
   async createCluster(options: {
+    entity: Entity;
     kubernetesCluster: string;
     namespace: string;
     manifest: unknown;
     requestedBy?: string;
   }): Promise<CreateClusterResponse> {
     const client = this.#requireClient(options.kubernetesCluster);
+    // Structural rules first (no I/O): a bad manifest is a 400 before anything is read.
+    throwRecoveryViolations(
+      checkRecoveryClusterRequest({
+        manifest: options.manifest,
+        namespace: options.namespace,
+      }).violations,
+    );
     const manifest = options.manifest as CnpgCluster;
-    if (
-      typeof manifest !== 'object' ||
-      manifest === null ||
-      Array.isArray(manifest)
-    ) {
-      throw new InputError('manifest must be a Cluster object');
-    }
-    if (
-      manifest.apiVersion !== 'postgresql.cnpg.io/v1' ||
-      manifest.kind !== 'Cluster'
-    ) {
-      throw new InputError(
-        `manifest must be apiVersion postgresql.cnpg.io/v1, kind Cluster (got ${String(
-          manifest.apiVersion,
-        )} ${String(manifest.kind)})`,
-      );
-    }
-    if (!manifest.metadata?.name)
-      throw new InputError('manifest.metadata.name is required');
-    if (
-      manifest.metadata.namespace &&
-      manifest.metadata.namespace !== options.namespace
-    ) {
-      throw new InputError(
-        `manifest.metadata.namespace "${manifest.metadata.namespace}" differs from the target namespace "${options.namespace}"`,
-      );
-    }
     if (this.#validateClusterManifest) {
       const result = this.#validateClusterManifest({
         ...manifest,
@@ -1294,15 +1314,76 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         );
       }
     }
+    // Check + create one at a time per Kubernetes cluster, against live facts, so two
+    // restores racing for the same serverName cannot both win.
+    return this.#recoveryLock.run(client.clusterName, () =>
+      this.#createRecoveryCluster(client, options, manifest),
+    );
+  }
+
+  async #createRecoveryCluster(
+    client: CnpgKubernetesClient,
+    options: { entity: Entity; namespace: string; requestedBy?: string },
+    manifest: CnpgCluster,
+  ): Promise<CreateClusterResponse> {
+    const facts = await gatherRecoveryFacts({
+      client,
+      entity: options.entity,
+      namespace: options.namespace,
+      reserved: this.#recoveryLock.reserved(client.clusterName),
+    });
+    const check = checkRecoveryClusterRequest({
+      manifest,
+      namespace: options.namespace,
+      facts,
+    });
+    throwRecoveryViolations(check.violations);
+    const targetFolder = check.targetArchive!;
+    // The bucket is the truth: a folder no Cluster declares may still hold WAL.
+    const newCluster: CnpgCluster = {
+      ...manifest,
+      metadata: { ...manifest.metadata, namespace: options.namespace },
+    };
+    const { archive } = await this.#archiveOf(client, newCluster);
+    const reader = await this.#readerFor(
+      client,
+      options.namespace,
+      archive,
+    ).catch(error => {
+      throw this.#archiveActionError(error);
+    });
+    let emptiness;
+    try {
+      emptiness = await withTimeout(
+        reader.isServerNameEmpty({
+          destination: archive.destinationPath,
+          serverName: archive.serverName,
+        }),
+        this.#scanTimeoutMs,
+        `Listing ${archive.destinationPath}/${archive.serverName}/wals/`,
+      );
+    } catch (error) {
+      throw this.#archiveActionError(error);
+    }
+    if (!emptiness.empty) {
+      throw new ConflictError(
+        `ServerNameTaken: serverName "${archive.serverName}" is taken (${emptiness.walObjects} WAL object(s) in ${archive.destinationPath}/${archive.serverName}/wals/): the recovered Cluster must archive to an empty serverName`,
+      );
+    }
     let created: CnpgCluster;
     try {
       created = await client.createCluster({
         namespace: options.namespace,
-        cluster: manifest,
+        cluster: newCluster,
       });
     } catch (error) {
       throw toHttpError(error);
     }
+    this.#recoveryLock.reserve(client.clusterName, {
+      ...targetFolder,
+      destinationPath: archive.destinationPath,
+      claimedBy: `claimed by the recovery Cluster ${options.namespace}/${created.metadata.name} created moments ago`,
+    });
     // A new Cluster changes its namespace's siblings (shared archive folders) and may match
     // entities' label selectors: forget the namespace's statuses and reads.
     await this.#statusCache.invalidate({

@@ -64,8 +64,15 @@ export interface CnpgBackupsService {
     requestedBy?: string;
   }): Promise<CreateBackupResponse>;
 
-  /** Creates a Cluster with create semantics (recovery). @throws ConflictError if it exists */
+  /**
+   * Creates a recovery Cluster with create semantics, after the recovery-only rules
+   * (checkRecoveryClusterRequest) against live facts: the source must be the archive of a
+   * database `entity` declares, the target serverName must be unused.
+   * @throws InputError (bad manifest), NotAllowedError (source not owned), ConflictError
+   *   (name exists, serverName taken)
+   */
   createCluster(options: {
+    entity: Entity;
     kubernetesCluster: string;
     namespace: string;
     manifest: unknown;
