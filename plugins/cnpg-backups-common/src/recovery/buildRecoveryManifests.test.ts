@@ -103,6 +103,9 @@ describe('plugin form details', () => {
     expect(spec.bootstrap.recovery).toEqual({
       source: 'origin',
       recoveryTarget: { targetTime: '2025-06-01T09:15:00Z' },
+      database: 'awx',
+      owner: 'awx',
+      secret: { name: 'postgres-awx-owner' },
     });
     expect(spec.externalClusters).toEqual([
       {
@@ -245,5 +248,83 @@ describe('rendering for YAML 1.1 readers (kubectl)', () => {
     expect(files.recovery.content).toContain('targetTime: "2025-06-01T09:15:00Z"');
     expect(files.recovery.content).toContain('max_connections: "200"');
     expect(files.recovery.content).not.toMatch(/^%YAML/m);
+  });
+});
+
+describe('recovery keeps the application database (issue 10, point 9)', () => {
+  it.each(SOURCES)('%s form: bootstrap.recovery carries the source database/owner, in both forms and the overlay', (_form, source, serverName) => {
+    const initdb = (source.spec.bootstrap as any).initdb;
+    const result = build(source, serverName, { kind: 'latest' });
+    const recovery = parse(result.files.recovery.content).spec.bootstrap.recovery;
+    expect(recovery.database).toBe(initdb.database);
+    expect(recovery.owner).toBe(initdb.owner);
+    expect(recovery.database).not.toBe('app');
+    const ops = parse(parse(result.files.kustomization.content).patches[0].patch);
+    const bootstrapOp = ops.find((op: any) => op.path === '/spec/bootstrap');
+    expect(bootstrapOp.value.recovery).toMatchObject({ database: initdb.database, owner: initdb.owner });
+  });
+
+  it('carries the owner Secret, and takes database/owner from a recovery or pg_basebackup bootstrap', () => {
+    for (const method of ['initdb', 'recovery', 'pg_basebackup']) {
+      const source: SourceCluster = {
+        ...pluginSource,
+        spec: {
+          ...pluginSource.spec,
+          bootstrap: { [method]: { database: 'orders', owner: 'orders_rw', secret: { name: 'orders-credentials' } } },
+        },
+      };
+      const { recoveryCluster } = build(source, 'postgres-cluster', { kind: 'latest' });
+      expect((recoveryCluster.spec as any).bootstrap).toEqual({
+        recovery: { source: 'origin', database: 'orders', owner: 'orders_rw', secret: { name: 'orders-credentials' } },
+      });
+    }
+  });
+
+  it('defaults like CNPG: no bootstrap → app/app, owner defaults to the database', () => {
+    const noBootstrap: SourceCluster = { ...pluginSource, spec: { ...pluginSource.spec, bootstrap: undefined } };
+    expect((build(noBootstrap, 'postgres-cluster', { kind: 'latest' }).recoveryCluster.spec as any).bootstrap.recovery)
+      .toMatchObject({ database: 'app', owner: 'app' });
+    const onlyDb: SourceCluster = { ...pluginSource, spec: { ...pluginSource.spec, bootstrap: { initdb: { database: 'shop' } } } };
+    expect((build(onlyDb, 'postgres-cluster', { kind: 'latest' }).recoveryCluster.spec as any).bootstrap.recovery)
+      .toMatchObject({ database: 'shop', owner: 'shop' });
+  });
+
+  it.each([
+    ['database', { database: 42 }, 'source.spec.bootstrap.initdb.database'],
+    ['database', { database: 'a\nb' }, 'source.spec.bootstrap.initdb.database'],
+    ['owner', { database: 'x', owner: 'o'.repeat(64) }, 'source.spec.bootstrap.initdb.owner'],
+    ['secret', { database: 'x', secret: { name: 'Bad Name' } }, 'source.spec.bootstrap.initdb.secret.name'],
+  ])('refuses a hostile %s with a named error', (_what, initdb, field) => {
+    const source: SourceCluster = { ...pluginSource, spec: { ...pluginSource.spec, bootstrap: { initdb } } };
+    expect(() => build(source, 'postgres-cluster', { kind: 'latest' })).toThrow(InvalidRecoveryInputError);
+    expect(() => build(source, 'postgres-cluster', { kind: 'latest' })).toThrow(field);
+  });
+
+  it('the overlay re-points the ScheduledBackups of the source at the new cluster under new names', () => {
+    const result = build(pluginSource, 'postgres-cluster', { kind: 'latest' }, {
+      scheduledBackups: ['postgres-cluster-daily', 'nightly'],
+    });
+    const patches = parse(result.files.kustomization.content).patches;
+    expect(patches).toHaveLength(3);
+    expect(patches[1].target).toEqual({ group: 'postgresql.cnpg.io', version: 'v1', kind: 'ScheduledBackup', name: 'postgres-cluster-daily' });
+    expect(parse(patches[1].patch)).toEqual([
+      { op: 'replace', path: '/metadata/name', value: 'postgres-cluster-restore-daily' },
+      { op: 'replace', path: '/spec/cluster/name', value: 'postgres-cluster-restore' },
+    ]);
+    expect(parse(patches[2].patch)[0].value).toBe('postgres-cluster-restore-nightly');
+    // Same-name restore: nothing to re-point.
+    const same = buildRecoveryManifests({
+      source: pluginSource,
+      newClusterName: pluginSource.name,
+      target: validateRecoveryTarget({ kind: 'latest' }),
+      sourceServerName: 'postgres-cluster',
+      targetServerName: 'postgres-cluster-v2',
+      scheduledBackups: ['postgres-cluster-daily'],
+    });
+    expect(parse(same.files.kustomization.content).patches).toHaveLength(1);
+    expect(() => build(pluginSource, 'postgres-cluster', { kind: 'latest' }, { scheduledBackups: 'nightly' }))
+      .toThrow(InvalidRecoveryInputError);
+    expect(() => build(pluginSource, 'postgres-cluster', { kind: 'latest' }, { scheduledBackups: ['../x'] }))
+      .toThrow('scheduledBackups[0]');
   });
 });

@@ -125,6 +125,70 @@ function checkWindow(options: BuildRecoveryManifestsOptions): void {
   }
 }
 
+/** The application database, its owner and (optional) credentials Secret of a Cluster. */
+interface ApplicationDatabase {
+  database: string;
+  owner: string;
+  secret?: { name: string };
+}
+
+const BOOTSTRAP_METHODS = ['initdb', 'recovery', 'pg_basebackup'] as const;
+
+function assertSqlName(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidRecoveryInputError(field, `${JSON.stringify(value)} is not a non-empty string`);
+  }
+  // PostgreSQL truncates identifiers at 63 bytes (NAMEDATALEN - 1); control characters can
+  // neither be typed into psql nor rendered safely in a manifest.
+  // eslint-disable-next-line no-control-regex
+  if (new TextEncoder().encode(value).length > 63 || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidRecoveryInputError(
+      field,
+      `${JSON.stringify(value)} is not a PostgreSQL name (at most 63 bytes, no control characters)`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The source's application database as CNPG knows it: `database`/`owner`/`secret` of its
+ * bootstrap method (the webhook defaults `app`, and `owner` to the database). Without carrying
+ * them over, CNPG's webhook defaults the recovery to `app`/`app`: an empty `app` database is
+ * created and the `-app` Secret points at it instead of the restored data.
+ */
+function sourceApplicationDatabase(spec: Json): ApplicationDatabase {
+  const bootstrap = isObject(spec.bootstrap) ? spec.bootstrap : {};
+  const method = BOOTSTRAP_METHODS.find(m => isObject(bootstrap[m]));
+  const section: Json = method ? bootstrap[method] : {};
+  const field = (name: string) => `source.spec.bootstrap.${method}.${name}`;
+  const database =
+    section.database === undefined || section.database === ''
+      ? 'app'
+      : assertSqlName(section.database, field('database'));
+  const owner =
+    section.owner === undefined || section.owner === ''
+      ? database
+      : assertSqlName(section.owner, field('owner'));
+  const result: ApplicationDatabase = { database, owner };
+  if (section.secret !== undefined) {
+    const name = isObject(section.secret) ? section.secret.name : undefined;
+    result.secret = { name: assertObjectName(name, field('secret.name')) };
+  }
+  return result;
+}
+
+/**
+ * The name a ScheduledBackup of the source gets in the overlay: the source cluster's name
+ * swapped for the new one (`orders-daily` → `orders-restore-daily`), so it never replaces the
+ * live ScheduledBackup of the old cluster.
+ */
+function renamedScheduledBackup(name: string, sourceName: string, newName: string): string {
+  const renamed = name.startsWith(sourceName)
+    ? `${newName}${name.slice(sourceName.length)}`
+    : `${newName}-${name}`;
+  return renamed.slice(0, 253).replace(/[-.]+$/, '');
+}
+
 const KUSTOMIZE_PATH = /^(\.{1,2}\/)*[A-Za-z0-9_-][A-Za-z0-9._/-]*$/;
 
 /**
@@ -162,9 +226,16 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
     );
   }
   checkWindow(options);
+  if (options.scheduledBackups !== undefined && !Array.isArray(options.scheduledBackups)) {
+    throw new InvalidRecoveryInputError('scheduledBackups', 'must be a list of ScheduledBackup names');
+  }
+  const scheduledBackups = [...new Set(options.scheduledBackups ?? [])].map((name, index) =>
+    assertObjectName(name, `scheduledBackups[${index}]`),
+  );
 
   const sourceSpec = clone(options.source.spec) as Json;
   const archive = findSourceArchive(sourceSpec, sourceName);
+  const application = sourceApplicationDatabase(sourceSpec);
   const warnings: string[] = [];
   if (newName === sourceName) {
     warnings.push(sameNameWarning(sourceName));
@@ -234,6 +305,9 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
     recovery: {
       source: externalName,
       ...(recoveryTarget ? { recoveryTarget } : {}),
+      database: application.database,
+      owner: application.owner,
+      ...(application.secret ? { secret: application.secret } : {}),
     },
   };
   const recoverySpec: Json = { ...spec, bootstrap, externalClusters: [externalCluster] };
@@ -285,6 +359,18 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
       value: targetServerName,
     });
   }
+  // The base's ScheduledBackups still name the old cluster: left alone they would keep
+  // backing up (or, applied next to the old one, take over) the source. Point them at the new
+  // cluster under a new name.
+  const scheduledBackupPatches = newName === sourceName
+    ? []
+    : scheduledBackups.map(name => ({
+        target: { group: 'postgresql.cnpg.io', version: 'v1', kind: 'ScheduledBackup', name },
+        patch: renderYamlDocument([
+          { op: 'replace', path: '/metadata/name', value: renamedScheduledBackup(name, sourceName, newName) },
+          { op: 'replace', path: '/spec/cluster/name', value: newName },
+        ] satisfies JsonPatchOperation[]),
+      }));
   const kustomization: KubernetesObject = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -295,6 +381,7 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
         target: { group: 'postgresql.cnpg.io', version: 'v1', kind: 'Cluster', name: sourceName },
         patch: renderYamlDocument(kustomizePatch),
       },
+      ...scheduledBackupPatches,
     ],
   };
 

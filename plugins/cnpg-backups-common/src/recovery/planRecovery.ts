@@ -33,7 +33,8 @@ import {
 export type RecoveryPlanStatus = Pick<
   DatabaseStatus,
   'cluster' | 'archive' | 'recoverySources' | 'catalog' | 'lineage'
->;
+> &
+  Partial<Pick<DatabaseStatus, 'schedules'>>;
 
 /** Options of {@link planRecovery}. @public */
 export interface PlanRecoveryOptions {
@@ -79,6 +80,8 @@ export interface RecoveryPlan {
     to?: string;
     lastRecoverableWal?: string;
   };
+  /** ScheduledBackups of the source cluster (the kustomize overlay re-points them). */
+  scheduledBackups: string[];
   warnings: string[];
 }
 
@@ -403,6 +406,7 @@ export function planRecovery(options: PlanRecoveryOptions): RecoveryPlan {
       to: lastPoint,
       lastRecoverableWal: window.lastRecoverableWal,
     },
+    scheduledBackups: (status.schedules ?? []).map(schedule => schedule.name),
     warnings,
   };
 }

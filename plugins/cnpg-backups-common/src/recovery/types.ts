@@ -96,6 +96,11 @@ export interface BuildRecoveryManifestsOptions {
   kustomizeBase?: string;
   /** Optional window check (ISO-8601): refuse time targets outside it. */
   window?: { from?: string; to?: string };
+  /**
+   * Names of the ScheduledBackups that point at the source cluster. The kustomize overlay
+   * renames them and points them at the new cluster (unless the name does not change).
+   */
+  scheduledBackups?: string[];
 }
 
 /** One file of a rendered manifest set. @public */

@@ -180,6 +180,7 @@ export function createCnpgRecoveryManifestAction() {
           targetServerName: requirePlanField(plan, 'targetServerName'),
           kustomizeBase: ctx.input.kustomizeBase,
           window: plan.window,
+          scheduledBackups: plan.scheduledBackups,
         });
       } catch (error) {
         rethrowAsInputError(error);

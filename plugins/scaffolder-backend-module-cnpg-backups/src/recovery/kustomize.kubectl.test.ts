@@ -99,6 +99,8 @@ describe('kustomize overlay rendered by the real kubectl kustomize', () => {
       target: validateRecoveryTarget({ kind: 'time', targetTime: '2025-06-01T11:15:00+02:00', backupId: '20250601T020000' }),
       sourceServerName: serverName,
       targetServerName: `${source.name}-v2`,
+      // one schedule the base holds, one the status knows but the base does not (no error).
+      scheduledBackups: [`${source.name}-daily`, 'not-in-base'],
     });
     const root = join(dir, form);
     mkdirSync(join(root, 'base'), { recursive: true });
@@ -112,9 +114,27 @@ describe('kustomize overlay rendered by the real kubectl kustomize', () => {
         spec: source.spec,
       }),
     );
+    const schedule = (name: string, cluster: string) => ({
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'ScheduledBackup',
+      metadata: { name, namespace: source.namespace },
+      spec: { schedule: '0 0 2 * * *', method: 'plugin', cluster: { name: cluster } },
+    });
+    writeFileSync(
+      join(root, 'base', 'scheduled.yaml'),
+      [
+        yaml.stringify(schedule(`${source.name}-daily`, source.name)),
+        // a schedule of ANOTHER cluster in the same base stays untouched
+        yaml.stringify(schedule('other-daily', 'other-cluster')),
+      ].join('---\n'),
+    );
     writeFileSync(
       join(root, 'base', 'kustomization.yaml'),
-      yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['cluster.yaml'] }),
+      yaml.stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: ['cluster.yaml', 'scheduled.yaml'],
+      }),
     );
     writeFileSync(join(root, 'overlays', 'recovery', 'kustomization.yaml'), manifests.files.kustomization.content);
 
@@ -122,8 +142,24 @@ describe('kustomize overlay rendered by the real kubectl kustomize', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const docs = yaml.parseAllDocuments(run.stdout).map(d => d.toJS());
-    expect(docs).toHaveLength(1);
-    const rendered = docs[0];
+    expect(docs.map(d => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
+      `Cluster/${source.name}-restore`,
+      `ScheduledBackup/${source.name}-restore-daily`,
+      'ScheduledBackup/other-daily',
+    ].sort());
+    const rendered = docs.find(d => d.kind === 'Cluster');
+    // No ScheduledBackup of the overlay still points at the old cluster.
+    const schedules = docs.filter(d => d.kind === 'ScheduledBackup');
+    expect(schedules.map(d => d.spec.cluster.name).sort()).toEqual(
+      [`${source.name}-restore`, 'other-cluster'].sort(),
+    );
+    for (const scheduled of schedules) {
+      expect(validateCnpgResource(scheduled).errors).toEqual([]);
+    }
+    expect(rendered.spec.bootstrap.recovery).toMatchObject({
+      database: source.spec.bootstrap && (source.spec.bootstrap as any).initdb.database,
+      owner: (source.spec.bootstrap as any).initdb.owner,
+    });
     expect(rendered.metadata).toEqual({ name: `${source.name}-restore`, namespace: source.namespace });
     expect(rendered.spec).toEqual(manifests.recoveryCluster.spec);
     expect(rendered.spec.bootstrap.initdb).toBeUndefined();
