@@ -484,6 +484,7 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
       method: 'POST',
       url: '/apis/postgresql.cnpg.io/v1/namespaces/db/backups',
     });
+    // The first one is still pending (no operator picked it up): 409 naming it.
     await expect(
       svc.createBackup({
         entity: entity('db/orders'),
@@ -491,7 +492,10 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
         namespace: 'db',
         cluster: 'orders',
       }),
-    ).rejects.toMatchObject({ name: 'ConflictError' });
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('Backup orders-manual-20250610120000 of db/orders is still pending'),
+    });
     await expect(
       svc.createCluster({
         kubernetesCluster: 'demo',

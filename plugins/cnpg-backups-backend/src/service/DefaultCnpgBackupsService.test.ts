@@ -627,9 +627,39 @@ describe('DefaultCnpgBackupsService.getEntityStatus', () => {
   });
 });
 
+/** The seeded client without its in-flight Backup (`orders-started`), so "Back up now" may run. */
+function idleClient(name: string): FakeKubernetesClient {
+  const client = seededClient(name);
+  client.backups = client.backups.filter(b => b.status?.phase !== 'started');
+  return client;
+}
+
+describe('DefaultCnpgBackupsService clusterSpec for the recovery builder', () => {
+  it('carries the application database/owner/secret of the bootstrap, nothing else of it', async () => {
+    const client = seededClient('prod');
+    client.clusters = [
+      pluginCluster('orders', {
+        bootstrap: {
+          initdb: {
+            database: 'shop',
+            owner: 'shop_owner',
+            secret: { name: 'shop-credentials' },
+            postInitSQL: ['CREATE EXTENSION pg_stat_statements'],
+          },
+        },
+      } as any),
+    ];
+    const { service } = setup({ clients: [client] });
+    const db = await service.getDatabaseStatus({ kubernetesCluster: 'prod', namespace: 'db', name: 'orders' });
+    expect(db.clusterSpec?.bootstrap).toEqual({
+      initdb: { database: 'shop', owner: 'shop_owner', secret: { name: 'shop-credentials' } },
+    });
+  });
+});
+
 describe('DefaultCnpgBackupsService actions', () => {
   it('creates a plugin Backup named <cluster>-manual-<YYYYMMDDHHMMSS> for an owned cluster', async () => {
-    const { service, clients } = setup();
+    const { service, clients } = setup({ clients: [idleClient('prod')] });
     const res = await service.createBackup({
       entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
       kubernetesCluster: 'prod',
@@ -650,6 +680,53 @@ describe('DefaultCnpgBackupsService actions', () => {
     });
     expect(created.metadata.annotations).toEqual({
       'cnpg-backups.backstage.io/requested-by': 'user:default/alice',
+    });
+  });
+
+  it.each(['pending', 'started', 'running', 'finalizing', undefined])(
+    'answers 409 naming the pending Backup while one of that database is %s, instead of queueing another',
+    async phase => {
+      const client = idleClient('prod');
+      const pending = backupCr('orders', undefined, phase ?? 'new');
+      if (phase === undefined) delete pending.status;
+      client.backups.push(pending);
+      const { service } = setup({ clients: [client] });
+      const before = client.backups.length;
+      const attempt = service.createBackup({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        cluster: 'orders',
+      });
+      await expect(attempt).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          `Backup ${pending.metadata.name} of db/orders is still ${
+            phase ?? 'pending'
+          }`,
+        ),
+      });
+      expect(client.backups).toHaveLength(before);
+    },
+  );
+
+  it('creates a Backup when the other Backups are finished or belong to another database', async () => {
+    const client = idleClient('prod');
+    client.backups.push(
+      backupCr('orders', '20250610T030000', 'failed'),
+      backupCr('orders', '20250610T040000', 'walArchivingFailing'),
+      backupCr('billing', undefined, 'running'),
+    );
+    const { service } = setup({ clients: [client] });
+    await expect(
+      service.createBackup({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        cluster: 'orders',
+      }),
+    ).resolves.toMatchObject({
+      backup: { name: 'orders-manual-20250610120000' },
     });
   });
 
@@ -692,7 +769,7 @@ describe('DefaultCnpgBackupsService actions', () => {
   });
 
   it('checks label ownership for kubernetes-id entities', async () => {
-    const client = seededClient('prod');
+    const client = idleClient('prod');
     client.clusters.push({
       ...pluginCluster('foreign'),
       metadata: { ...pluginCluster('foreign').metadata, labels: {} },
@@ -718,7 +795,7 @@ describe('DefaultCnpgBackupsService actions', () => {
   });
 
   it('maps a Kubernetes 403 on create to NotAllowedError and an unknown cluster to NotFoundError', async () => {
-    const client = seededClient('prod');
+    const client = idleClient('prod');
     client.faults.createBackup = new KubernetesForbiddenError({
       message: 'may not create Backup',
       kubernetesCluster: 'prod',
@@ -746,6 +823,7 @@ describe('DefaultCnpgBackupsService actions', () => {
     const { service } = setup();
     await expect(
       service.createCluster({
+        entity: ordersOwner,
         kubernetesCluster: 'prod',
         namespace: 'db',
         manifest: recoveryManifest(),
@@ -758,6 +836,7 @@ describe('DefaultCnpgBackupsService actions', () => {
     });
     await expect(
       service.createCluster({
+        entity: ordersOwner,
         kubernetesCluster: 'prod',
         namespace: 'db',
         manifest: recoveryManifest('orders', 'orders-v3'),
@@ -774,9 +853,24 @@ describe('DefaultCnpgBackupsService actions', () => {
     const { service } = setup();
     await expect(
       service.createCluster({
+        entity: ordersOwner,
         kubernetesCluster: 'prod',
         namespace: 'db',
         manifest: { kind: 'Secret' },
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/^NotACluster/),
+    });
+    await expect(
+      service.createCluster({
+        entity: ordersOwner,
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        manifest: {
+          ...recoveryManifest(),
+          metadata: { name: 'x', namespace: 'other' },
+        },
       }),
     ).rejects.toMatchObject({
       name: 'InputError',
@@ -949,19 +1043,6 @@ describe('DefaultCnpgBackupsService actions', () => {
         }),
       ).rejects.toMatchObject({ name: 'ConflictError' });
     });
-    await expect(
-      service.createCluster({
-        kubernetesCluster: 'prod',
-        namespace: 'db',
-        manifest: {
-          ...recoveryManifest(),
-          metadata: { name: 'x', namespace: 'other' },
-        },
-      }),
-    ).rejects.toMatchObject({
-      name: 'InputError',
-      message: expect.stringMatching(/^NotACluster/),
-    });
   });
 
   it('answers whether a serverName is free', async () => {
@@ -972,7 +1053,6 @@ describe('DefaultCnpgBackupsService actions', () => {
         namespace: 'db',
         name: 'orders',
         serverName: 'orders',
-        entity: ordersOwner,
       }),
     ).resolves.toEqual({
       serverName: 'orders',
@@ -985,7 +1065,6 @@ describe('DefaultCnpgBackupsService actions', () => {
         kubernetesCluster: 'prod',
         namespace: 'db',
         name: 'orders',
-        entity: ordersOwner,
         serverName: 'orders-v2',
       }),
     ).resolves.toMatchObject({ empty: true, walObjects: 0 });
@@ -1002,7 +1081,6 @@ describe('DefaultCnpgBackupsService actions', () => {
     ).resolves.toMatchObject({ id: 'prod/db/orders' });
     await expect(
       service.getDatabaseStatus({
-        entity: ordersOwner,
         kubernetesCluster: 'prod',
         namespace: 'db',
         name: 'nope',
@@ -1010,7 +1088,6 @@ describe('DefaultCnpgBackupsService actions', () => {
     ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 });
-        entity: ordersOwner,
 
 describe('DefaultCnpgBackupsService status cache', () => {
   const ordersEntity = entity({ 'cnpg.io/cluster': 'db/orders' });
@@ -1096,7 +1173,8 @@ describe('DefaultCnpgBackupsService status cache', () => {
   });
 
   it('shows a Backup created through the service on the next (non-refresh) request', async () => {
-    const { service } = cachedSetup();
+    const { service, client } = cachedSetup();
+    client.backups = client.backups.filter(b => b.status?.phase !== 'started');
     await service.getEntityStatus({ entity: ordersEntity });
     const created = await service.createBackup({
       entity: ordersEntity,
@@ -1120,11 +1198,18 @@ describe('DefaultCnpgBackupsService status cache', () => {
     const { service, client } = cachedSetup();
     const labelled = entity({ 'backstage.io/kubernetes-id': 'shop' });
     const before = await service.getEntityStatus({ entity: labelled });
+    // Recovery Clusters carry no labels (ForbiddenField): simulate the owner labelling it
+    // afterwards by creating it through the service and labelling the stored object.
     await service.createCluster({
+      entity: labelled,
       kubernetesCluster: 'prod',
       namespace: 'db',
       manifest: recoveryManifest(),
     });
+    const stored = client.clusters.find(
+      c => c.metadata.name === 'orders-restore',
+    )!;
+    stored.metadata.labels = { 'backstage.io/kubernetes-id': 'shop' };
     const after = await service.getEntityStatus({ entity: labelled });
     expect(after.databases.map(d => d.id)).toContain('prod/db/orders-restore');
     expect(after.databases.length).toBe(before.databases.length + 1);
@@ -1165,10 +1250,3 @@ describe('DefaultCnpgBackupsService status cache', () => {
     expect(second.databases.map(d => d.id)).toEqual(['prod/db/later']);
   });
 });
-    // Recovery Clusters carry no labels (ForbiddenField): simulate the owner labelling it
-    // afterwards by creating it through the service and labelling the stored object.
-      entity: labelled,
-    const stored = client.clusters.find(
-      c => c.metadata.name === 'orders-restore',
-    )!;
-    stored.metadata.labels = { 'backstage.io/kubernetes-id': 'shop' };

@@ -158,6 +158,21 @@ function pickClusterSpec(
   for (const key of CLUSTER_SPEC_FIELDS) {
     if (cluster.spec[key] !== undefined) picked[key] = cluster.spec[key];
   }
+  // Only the application database of the bootstrap: a recovery must keep it (otherwise CNPG
+  // defaults the restored cluster to an empty `app` database).
+  const bootstrap = cluster.spec.bootstrap as Record<string, unknown> | undefined;
+  for (const method of ['initdb', 'recovery', 'pg_basebackup']) {
+    const section = bootstrap?.[method] as Record<string, unknown> | undefined;
+    if (section && typeof section === 'object') {
+      const kept = Object.fromEntries(
+        ['database', 'owner', 'secret']
+          .filter(key => section[key] !== undefined)
+          .map(key => [key, section[key]]),
+      );
+      picked.bootstrap = { [method]: kept };
+      break;
+    }
+  }
   return picked;
 }
 
@@ -1197,6 +1212,24 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     if (!declaration) {
       throw new InputError(
         `Cluster ${ref.namespace}/${ref.name} has no backup configuration (no enabled barman-cloud plugin entry, no spec.backup.barmanObjectStore)`,
+      );
+    }
+    // One full backup at a time: a second "Back up now" while the first is still pending would
+    // queue another full base backup behind it.
+    let existing: CnpgBackup[];
+    try {
+      existing = await client.listBackups({ namespace: ref.namespace, clusterName: ref.name });
+    } catch (error) {
+      throw toHttpError(error);
+    }
+    const inFlight = existing.find(
+      b =>
+        (b.spec?.cluster?.name === ref.name || b.metadata.labels?.['cnpg.io/cluster'] === ref.name) &&
+        IN_FLIGHT_BACKUP_PHASES.has(b.status?.phase ?? ''),
+    );
+    if (inFlight) {
+      throw new ConflictError(
+        `Backup ${inFlight.metadata.name} of ${ref.namespace}/${ref.name} is still ${inFlight.status?.phase || 'pending'}: wait for it to complete (or fail) before starting another`,
       );
     }
     const backup: CnpgBackup = {
