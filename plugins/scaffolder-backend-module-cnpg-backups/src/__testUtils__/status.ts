@@ -127,6 +127,8 @@ export function backendHandlers(options: {
   nonEmpty?: string[];
   existingClusters?: string[];
   createStatus?: number;
+  /** Error message the backend answers with for createStatus. */
+  createMessage?: string;
   created?: unknown[];
   authorizations?: string[];
 }) {
@@ -148,7 +150,7 @@ export function backendHandlers(options: {
       const body = (await request.json()) as any;
       if (options.createStatus && options.createStatus !== 201) {
         return HttpResponse.json(
-          { error: { name: options.createStatus === 409 ? 'ConflictError' : 'NotAllowedError', message: 'x' } },
+          { error: { name: options.createStatus === 409 ? 'ConflictError' : 'NotAllowedError', message: options.createMessage ?? 'x' } },
           { status: options.createStatus },
         );
       }

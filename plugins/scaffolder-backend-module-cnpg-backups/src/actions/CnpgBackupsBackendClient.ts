@@ -114,6 +114,7 @@ export class CnpgBackupsBackendClient {
 
   /** POST /databases/:k8s/:ns/clusters with create semantics (never merges into an existing object). */
   async createCluster(options: {
+    entityRef: string;
     kubernetesCluster: string;
     namespace: string;
     manifest: Record<string, unknown>;
@@ -123,16 +124,26 @@ export class CnpgBackupsBackendClient {
     const response = await this.#request(
       options.credentials,
       `databases/${path(options.kubernetesCluster, options.namespace)}/clusters`,
-      { method: 'POST', body: { manifest: options.manifest } },
+      { method: 'POST', body: { entityRef: options.entityRef, manifest: options.manifest } },
     );
-    if (response.status === 409) {
-      throw new ConflictError(
-        `A Cluster named "${name}" already exists in namespace ${options.namespace} of "${options.kubernetesCluster}". Recovery creates a NEW Cluster: choose another name, or wait until the old Cluster and its PVCs are completely gone`,
-      );
-    }
-    if (response.status === 403) {
+    if (response.status === 409 || response.status === 403) {
+      const text = await response.text();
+      let reason = text;
+      try {
+        reason = JSON.parse(text)?.error?.message ?? text;
+      } catch {
+        // not JSON: keep the text
+      }
+      if (response.status === 409) {
+        // The backend names what was taken: the Cluster name or the archive serverName.
+        throw new ConflictError(
+          /ServerNameTaken/.test(reason)
+            ? `${reason}. Plan the recovery again: cnpg:recovery:plan picks the next free serverName`
+            : `A Cluster named "${name}" already exists in namespace ${options.namespace} of "${options.kubernetesCluster}". Recovery creates a NEW Cluster: choose another name, or wait until the old Cluster and its PVCs are completely gone (${reason})`,
+        );
+      }
       throw new NotAllowedError(
-        `You are not allowed to create CNPG Clusters in namespace ${options.namespace} of "${options.kubernetesCluster}" (permission cnpg-backups.recovery.create)`,
+        `You are not allowed to create this recovery Cluster in namespace ${options.namespace} of "${options.kubernetesCluster}" for ${options.entityRef} (permission cnpg-backups.recovery.create): ${reason}`,
       );
     }
     if (!response.ok) {

@@ -4,7 +4,11 @@
  */
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { checkClusterWebhookRules } from '@cnpg-backups/plugin-cnpg-backups-common';
+import {
+  checkClusterWebhookRules,
+  checkRecoveryClusterRequest,
+  describeRecoveryViolations,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 import { validateCnpgResource } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { CnpgBackupsBackendClient } from './CnpgBackupsBackendClient';
 import type { CnpgRecoveryActionOptions } from './planRecovery';
@@ -25,6 +29,10 @@ export function createCnpgClusterCreateAction(options: CnpgRecoveryActionOptions
     supportsDryRun: true,
     schema: {
       input: {
+        entityRef: z =>
+          z
+            .string({ description: 'Catalog entity that declares the source database (the permission is checked on it)' })
+            .min(1),
         kubernetesCluster: z => z.string({ description: 'Kubernetes cluster name as configured in Backstage' }).min(1),
         namespace: z => z.string({ description: 'Namespace to create the Cluster in' }).min(1),
         manifest: z =>
@@ -46,6 +54,11 @@ export function createCnpgClusterCreateAction(options: CnpgRecoveryActionOptions
           `The manifest is for namespace "${manifestNamespace}" but namespace "${namespace}" was given`,
         );
       }
+      // The same recovery-only rules the backend runs (structural part: no live facts here).
+      const { violations } = checkRecoveryClusterRequest({ manifest, namespace });
+      if (violations.length > 0) {
+        throw new InputError(describeRecoveryViolations(violations));
+      }
       const problems = [
         ...validateCnpgResource(manifest).errors,
         ...checkClusterWebhookRules(manifest, { requireRecovery: true }),
@@ -61,6 +74,7 @@ export function createCnpgClusterCreateAction(options: CnpgRecoveryActionOptions
         return;
       }
       await client.createCluster({
+        entityRef: ctx.input.entityRef,
         kubernetesCluster,
         namespace,
         manifest: { ...manifest, metadata: { ...manifest.metadata, namespace } },
