@@ -70,3 +70,25 @@ export async function screenshot(page: Page, name: string, element?: Locator) {
     await page.screenshot({ path, fullPage: true });
   }
 }
+
+/**
+ * With CNPG_DEMO_NOW set (scripts/e2e.sh passes the environment to the backend), the demo's clock started at
+ * that instant when the backend started. Installs the page's clock at the backend's current demo time (the
+ * `generatedAt` of a status answer), flowing naturally from there, so relative times ("3 h ago") read as they
+ * would at that instant. Does nothing when CNPG_DEMO_NOW is unset. Call before the first navigation.
+ */
+export async function pinBrowserClockToDemo(
+  page: Page,
+  request: APIRequestContext,
+): Promise<void> {
+  if (!process.env.CNPG_DEMO_NOW) return;
+  const [, , , kind, name] = (await entityPath(request, 'payments')).split('/');
+  const token = await guestToken(request);
+  const response = await request.get(
+    `/api/cnpg-backups/entities/${kind}/default/${name}/status`,
+    { headers: { Authorization: `Bearer ${token}` } },
+  );
+  expect(response.ok()).toBeTruthy();
+  const { generatedAt } = (await response.json()) as { generatedAt: string };
+  await page.clock.install({ time: new Date(generatedAt) });
+}

@@ -16,6 +16,10 @@ import request from 'supertest';
 import { DEMO_SECRET_MARKER } from './demo';
 import { cnpgBackupsPlugin } from './plugin';
 
+// The demo's clock is pinned (CNPG_DEMO_NOW, read by the demo at startup) so this suite never depends on the
+// hour it runs at; set CNPG_DEMO_NOW yourself to run it at another instant.
+process.env.CNPG_DEMO_NOW ??= '2026-11-22T10:17:00Z';
+
 jest.setTimeout(400_000);
 
 const logLines: string[] = [];

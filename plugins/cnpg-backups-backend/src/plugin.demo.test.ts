@@ -8,7 +8,12 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { DEMO_SECRET_MARKER } from './demo';
+import { DEMO_DATABASE_EXPECTATIONS } from './demo/demoExpectations';
 import { cnpgBackupsPlugin } from './plugin';
+
+// The demo's clock is pinned (CNPG_DEMO_NOW, read by the demo at startup) so this suite never depends on the
+// hour it runs at; set CNPG_DEMO_NOW yourself to run it at another instant.
+process.env.CNPG_DEMO_NOW ??= '2026-11-22T10:17:00Z';
 
 // The demo seeds ~14,000 archive objects into s3rver at start (about 45 s on an idle machine).
 jest.setTimeout(400_000);
@@ -92,6 +97,30 @@ describe('cnpgBackupsPlugin with the demo environment', () => {
     for (const [name] of DEMO) {
       expect(statuses[name].json).not.toContain(DEMO_SECRET_MARKER);
     }
+  });
+
+  it('shows every demo database with its expected health and exactly its expected diagnoses', () => {
+    expect(
+      DEMO_DATABASE_EXPECTATIONS.map(e => ({
+        entity: e.entity,
+        health: db(e.entity).health.level,
+        diagnoses: [...new Set(ids(e.entity))].sort(),
+      })),
+    ).toEqual(
+      DEMO_DATABASE_EXPECTATIONS.map(e => ({
+        entity: e.entity,
+        health: e.health,
+        diagnoses: [...e.diagnoses].sort(),
+      })),
+    );
+  });
+
+  it('computes the status on the demo clock (CNPG_DEMO_NOW), not the wall clock', () => {
+    const pinned = Date.parse(process.env.CNPG_DEMO_NOW!);
+    const generated = Date.parse(statuses.payments.body.generatedAt);
+    // The demo clock advances in real time from the pinned instant: at most the suite's run time later.
+    expect(generated).toBeGreaterThanOrEqual(pinned);
+    expect(generated - pinned).toBeLessThan(400_000);
   });
 
   it('shows seed 000: checksum incompatibility and the stale archive', () => {

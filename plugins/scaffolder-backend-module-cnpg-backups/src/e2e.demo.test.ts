@@ -31,6 +31,10 @@ import {
 } from './actions';
 import { scaffolderModuleCnpgBackups } from './module';
 
+// The demo's clock is pinned (CNPG_DEMO_NOW, read by the demo at startup) so this suite never depends on the
+// hour it runs at; set CNPG_DEMO_NOW yourself to run it at another instant.
+process.env.CNPG_DEMO_NOW ??= '2026-11-22T10:17:00Z';
+
 // The demo seeds ~14,000 archive objects into s3rver at start (about a minute on a busy machine).
 jest.setTimeout(600_000);
 

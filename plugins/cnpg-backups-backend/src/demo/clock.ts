@@ -15,7 +15,9 @@ export class InvalidDemoNowError extends Error {
   readonly name = 'InvalidDemoNowError';
   constructor(readonly value: string, reason: string) {
     super(
-      `${DEMO_NOW_ENV}=${JSON.stringify(value)} is not an ISO-8601 instant (${reason}); expected e.g. 2026-12-04T23:55:00Z or 2026-12-04T23:55:00+01:00`,
+      `${DEMO_NOW_ENV}=${JSON.stringify(
+        value,
+      )} is not an ISO-8601 instant (${reason}); expected e.g. 2026-12-04T23:55:00Z or 2026-12-04T23:55:00+01:00`,
     );
   }
 }
@@ -32,9 +34,14 @@ const ISO_INSTANT =
 export function parseDemoNow(value: string | undefined): Date | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const text = value.trim();
-  if (text.length > 64) throw new InvalidDemoNowError(value.slice(0, 64), 'too long');
+  if (text.length > 64)
+    throw new InvalidDemoNowError(value.slice(0, 64), 'too long');
   const m = ISO_INSTANT.exec(text);
-  if (!m) throw new InvalidDemoNowError(value, 'the form is YYYY-MM-DDTHH:MM[:SS[.fff]] followed by Z or ±HH:MM');
+  if (!m)
+    throw new InvalidDemoNowError(
+      value,
+      'the form is YYYY-MM-DDTHH:MM[:SS[.fff]] followed by Z or ±HH:MM',
+    );
   const [, y, mo, d, h, mi, sec = '00', zone] = m;
   const month = Number(mo);
   const day = Number(d);
@@ -42,12 +49,17 @@ export function parseDemoNow(value: string | undefined): Date | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) {
     throw new InvalidDemoNowError(value, `there is no day ${y}-${mo}-${d}`);
   }
-  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) throw new InvalidDemoNowError(value, 'the time of day is out of range');
-  if (zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4, 6)) > 59)) {
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59)
+    throw new InvalidDemoNowError(value, 'the time of day is out of range');
+  if (
+    zone !== 'Z' &&
+    (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4, 6)) > 59)
+  ) {
     throw new InvalidDemoNowError(value, 'the UTC offset is out of range');
   }
   const ms = Date.parse(text);
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new InvalidDemoNowError(value, 'out of range');
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15)
+    throw new InvalidDemoNowError(value, 'out of range');
   return new Date(ms);
 }
 
@@ -55,7 +67,10 @@ export function parseDemoNow(value: string | undefined): Date | undefined {
  * A clock that reads `start` now and advances with `wallClock` (default Date.now); without `start`, the real
  * clock.
  */
-export function offsetClock(start: Date | undefined, wallClock: () => number = Date.now): DemoClock {
+export function offsetClock(
+  start: Date | undefined,
+  wallClock: () => number = Date.now,
+): DemoClock {
   if (!start) return () => new Date(wallClock());
   const startedAt = wallClock();
   const base = start.getTime();

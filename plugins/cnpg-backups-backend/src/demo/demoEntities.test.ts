@@ -15,7 +15,7 @@ const entitiesFile = path.resolve(__dirname, '../../../../examples/cnpg-demo-ent
 describe('examples/cnpg-demo-entities.yaml', () => {
   const entities = parseAllDocuments(fs.readFileSync(entitiesFile, 'utf8')).map(d => d.toJS());
   const dir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'demo-entities-'));
-  const databases = buildDemoDatabases({ now: new Date(), writer: new S3rverDiskWriter(dir) });
+  const databases = buildDemoDatabases({ now: new Date('2026-11-22T10:17:00Z'), writer: new S3rverDiskWriter(dir) });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** Where a Component points: its cnpg.io/cluster annotation, or the seeded Cluster carrying its kubernetes-id label. */

@@ -33,7 +33,11 @@ export const DEMO_DATABASE_EXPECTATIONS: readonly DemoDatabaseExpectation[] = [
     cluster: 'obot-postgresql',
     health: 'error',
     // retentionPolicy sits under configuration in the runbook, so the API server pruned it.
-    diagnoses: ['checksum-incompatibility', 'expected-empty-archive', 'retention-not-set'],
+    diagnoses: [
+      'checksum-incompatibility',
+      'expected-empty-archive',
+      'retention-not-set',
+    ],
     headline: 'checksum-incompatibility',
   },
   {

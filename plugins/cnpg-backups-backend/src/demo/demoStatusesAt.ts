@@ -36,19 +36,38 @@ export async function demoStatusesAt(now: Date): Promise<DemoStatusAt[]> {
   const databases = buildDemoDatabases({ now, writer: objects });
   const standin = await KubernetesStandin.start({ now: () => now });
   try {
-    for (const db of databases) for (const obj of db.objects) standin.store.seed(obj);
+    for (const db of databases)
+      for (const obj of db.objects) standin.store.seed(obj);
     const client = HttpCnpgKubernetesClient.create({
-      connection: { name: 'demo', url: standin.url, token: standin.token, authProvider: 'serviceAccount', demo: true },
+      connection: {
+        name: 'demo',
+        url: standin.url,
+        token: standin.token,
+        authProvider: 'serviceAccount',
+        demo: true,
+      },
     });
     const endpointPolicy = new S3EndpointPolicy({ allowedEndpoints: [] });
     for (const db of databases) {
-      endpointPolicy.register({ url: db.declaredEndpoint, connectUrl: 'http://127.0.0.1:1', provider: 'generic', region: 'us-east-1' });
+      endpointPolicy.register({
+        url: db.declaredEndpoint,
+        connectUrl: 'http://127.0.0.1:1',
+        provider: 'generic',
+        region: 'us-east-1',
+      });
     }
     const archiveReaders: ArchiveReaderFactory = {
       create() {
-        const scanner = BarmanArchiveScanner.create({ client: objects.client(), concurrency: 8 });
+        const scanner = BarmanArchiveScanner.create({
+          client: objects.client(),
+          concurrency: 8,
+        });
         return {
-          scan: o => scanner.scan({ destination: o.destination, serverName: o.serverName }),
+          scan: o =>
+            scanner.scan({
+              destination: o.destination,
+              serverName: o.serverName,
+            }),
           listServerNames: o => scanner.listServerNames(o),
           isServerNameEmpty: o => scanner.isServerNameEmpty(o),
         };

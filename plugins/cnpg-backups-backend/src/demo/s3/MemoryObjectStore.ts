@@ -37,13 +37,18 @@ export class MemoryObjectStore implements ObjectWriter {
   put(object: DiskObject): void {
     this.ensureBucket(object.bucket);
     const objects = this.#buckets.get(object.bucket)!;
-    const body = typeof object.body === 'string' ? Buffer.from(object.body, 'utf8') : object.body;
+    const body =
+      typeof object.body === 'string'
+        ? Buffer.from(object.body, 'utf8')
+        : object.body;
     if (!objects.has(object.key)) this.#count += 1;
     objects.set(object.key, {
       body,
       size: Math.max(object.size ?? body.length, body.length),
       // S3 reports LastModified to the second.
-      lastModified: new Date(Math.floor(object.lastModified.getTime() / 1000) * 1000),
+      lastModified: new Date(
+        Math.floor(object.lastModified.getTime() / 1000) * 1000,
+      ),
     });
     this.#sorted.delete(object.bucket);
   }
@@ -60,15 +65,23 @@ export class MemoryObjectStore implements ObjectWriter {
     let keys = this.#sorted.get(bucket);
     if (!keys) {
       // Code-unit order, as S3 sorts (UTF-8 byte order equals code-unit order for the ASCII keys used here).
-      keys = [...(this.#buckets.get(bucket)?.keys() ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      keys = [...(this.#buckets.get(bucket)?.keys() ?? [])].sort((a, b) =>
+        a < b ? -1 : a > b ? 1 : 0,
+      );
       this.#sorted.set(bucket, keys);
     }
     return keys;
   }
 
   #bucket(name: unknown): Map<string, Stored> {
-    const bucket = typeof name === 'string' ? this.#buckets.get(name) : undefined;
-    if (!bucket) throw new S3Error('NoSuchBucket', 404, `The specified bucket does not exist: ${String(name)}`);
+    const bucket =
+      typeof name === 'string' ? this.#buckets.get(name) : undefined;
+    if (!bucket)
+      throw new S3Error(
+        'NoSuchBucket',
+        404,
+        `The specified bucket does not exist: ${String(name)}`,
+      );
     return bucket;
   }
 
@@ -79,7 +92,9 @@ export class MemoryObjectStore implements ObjectWriter {
     const delimiter: string | undefined = input.Delimiter || undefined;
     const maxKeys = Math.min(1000, Math.max(0, input.MaxKeys ?? 1000));
     const after: string = input.ContinuationToken
-      ? Buffer.from(String(input.ContinuationToken), 'base64url').toString('utf8')
+      ? Buffer.from(String(input.ContinuationToken), 'base64url').toString(
+          'utf8',
+        )
       : input.StartAfter ?? '';
     // Binary search for the first key >= max(after, prefix); `after` itself is skipped below.
     const from = after > prefix ? after : prefix;
@@ -90,7 +105,13 @@ export class MemoryObjectStore implements ObjectWriter {
       if (keys[mid] < from) lo = mid + 1;
       else hi = mid;
     }
-    const contents: Array<{ Key: string; Size: number; LastModified: Date; ETag: string; StorageClass: string }> = [];
+    const contents: Array<{
+      Key: string;
+      Size: number;
+      LastModified: Date;
+      ETag: string;
+      StorageClass: string;
+    }> = [];
     const commonPrefixes: Array<{ Prefix: string }> = [];
     let last: string | undefined;
     let truncated = false;
@@ -113,7 +134,13 @@ export class MemoryObjectStore implements ObjectWriter {
         continue;
       }
       const stored = objects.get(key)!;
-      contents.push({ Key: key, Size: stored.size, LastModified: stored.lastModified, ETag: '"0"', StorageClass: 'STANDARD' });
+      contents.push({
+        Key: key,
+        Size: stored.size,
+        LastModified: stored.lastModified,
+        ETag: '"0"',
+        StorageClass: 'STANDARD',
+      });
       last = key;
     }
     return {
@@ -124,8 +151,16 @@ export class MemoryObjectStore implements ObjectWriter {
       MaxKeys: maxKeys,
       KeyCount: contents.length + commonPrefixes.length,
       IsTruncated: truncated,
-      ...(input.ContinuationToken ? { ContinuationToken: input.ContinuationToken } : {}),
-      ...(truncated && last ? { NextContinuationToken: Buffer.from(last, 'utf8').toString('base64url') } : {}),
+      ...(input.ContinuationToken
+        ? { ContinuationToken: input.ContinuationToken }
+        : {}),
+      ...(truncated && last
+        ? {
+            NextContinuationToken: Buffer.from(last, 'utf8').toString(
+              'base64url',
+            ),
+          }
+        : {}),
       ...(contents.length ? { Contents: contents } : {}),
       ...(commonPrefixes.length ? { CommonPrefixes: commonPrefixes } : {}),
     };
@@ -133,7 +168,12 @@ export class MemoryObjectStore implements ObjectWriter {
 
   #get(input: Record<string, any>, withBody: boolean) {
     const stored = this.#bucket(input.Bucket).get(input.Key);
-    if (!stored) throw new S3Error(withBody ? 'NoSuchKey' : 'NotFound', 404, `The specified key does not exist: ${input.Key}`);
+    if (!stored)
+      throw new S3Error(
+        withBody ? 'NoSuchKey' : 'NotFound',
+        404,
+        `The specified key does not exist: ${input.Key}`,
+      );
     // A padded object reads as its body followed by zero bytes (like s3rver's sparse files).
     const bytes = () => {
       const out = new Uint8Array(stored.size);
@@ -149,7 +189,8 @@ export class MemoryObjectStore implements ObjectWriter {
         ? {
             Body: {
               transformToByteArray: async () => bytes(),
-              transformToString: async (encoding?: BufferEncoding) => Buffer.from(bytes()).toString(encoding ?? 'utf8'),
+              transformToString: async (encoding?: BufferEncoding) =>
+                Buffer.from(bytes()).toString(encoding ?? 'utf8'),
             },
           }
         : {}),
@@ -158,7 +199,10 @@ export class MemoryObjectStore implements ObjectWriter {
 
   /** A read-only S3 client over these objects (what the scanner needs of `@aws-sdk/client-s3`). */
   client(): S3Client {
-    const send = async (command: { constructor: { name: string }; input: Record<string, any> }) => {
+    const send = async (command: {
+      constructor: { name: string };
+      input: Record<string, any>;
+    }) => {
       switch (command.constructor.name) {
         case 'ListObjectsV2Command':
           return this.#list(command.input);
@@ -170,9 +214,18 @@ export class MemoryObjectStore implements ObjectWriter {
           this.#bucket(command.input.Bucket);
           return { $metadata: { httpStatusCode: 200 } };
         default:
-          throw new S3Error('AccessDenied', 403, `MemoryObjectStore is read-only: ${command.constructor.name} refused`);
+          throw new S3Error(
+            'AccessDenied',
+            403,
+            `MemoryObjectStore is read-only: ${command.constructor.name} refused`,
+          );
       }
     };
-    return { send, destroy() {}, config: {}, middlewareStack: { add() {}, use() {} } } as unknown as S3Client;
+    return {
+      send,
+      destroy() {},
+      config: {},
+      middlewareStack: { add() {}, use() {} },
+    } as unknown as S3Client;
   }
 }
