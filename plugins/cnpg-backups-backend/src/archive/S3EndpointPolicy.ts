@@ -157,7 +157,7 @@ export class S3EndpointPolicy {
       reason: `S3 endpoint ${
         endpointURL ?? 'AWS S3'
       } is not allowed by cnpgBackups.s3.allowedEndpoints (add ${
-        endpointURL ? `"${new URL(endpointURL).host}"` : '"aws"'
+        endpointURL ? `"${hostOf(endpointURL) ?? endpointURL}"` : '"aws"'
       } or an endpoints[] entry to let the backend read it)`,
     };
   }

@@ -634,6 +634,45 @@ function idleClient(name: string): FakeKubernetesClient {
   return client;
 }
 
+describe('DefaultCnpgBackupsService: an endpointURL that is not a URL', () => {
+  it.each([
+    ['not allowed by the policy', ['minio.minio.svc:9000'], 'not a url'],
+    ['allowed by a wildcard', ['*'], 'not a url'],
+    ['a non-http scheme', ['*'], 'ftp://minio.minio.svc:9000'],
+    ['a host-less URL', ['*'], 'http://'],
+  ])('is a named InvalidEndpointURL SourceError in the status (%s)', async (_case, allowed, endpointURL) => {
+    const client = seededClient('prod');
+    const store = objectStore();
+    store.spec.configuration.endpointURL = endpointURL;
+    client.objectStores = [store];
+    const { service } = setup({ clients: [client], allowed });
+    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
+    expect(res.errors).toEqual([]);
+    const [db] = res.databases;
+    expect(db.errors).toEqual([
+      expect.objectContaining({
+        source: 'config',
+        name: 'InvalidEndpointURL',
+        message: expect.stringContaining(`Invalid S3 endpoint URL ${JSON.stringify(endpointURL)}`),
+      }),
+    ]);
+    expect(db.errors.map(e => e.message).join()).not.toMatch(/TypeError|Invalid URL$/);
+  });
+
+  it('is named for the legacy barmanObjectStore form too', async () => {
+    const client = seededClient('prod');
+    client.clusters.push(
+      pluginCluster('legacy', {
+        plugins: [],
+        backup: { barmanObjectStore: { destinationPath: 's3://x', endpointURL: 'minio:9000 ', s3Credentials: { inheritFromIAMRole: true } } },
+      } as any),
+    );
+    const { service } = setup({ clients: [client] });
+    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/legacy' }) });
+    expect(res.databases[0].errors).toEqual([expect.objectContaining({ source: 'config', name: 'InvalidEndpointURL' })]);
+  });
+});
+
 describe('DefaultCnpgBackupsService clusterSpec for the recovery builder', () => {
   it('carries the application database/owner/secret of the bootstrap, nothing else of it', async () => {
     const client = seededClient('prod');

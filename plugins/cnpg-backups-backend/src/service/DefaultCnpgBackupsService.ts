@@ -3,6 +3,7 @@
  * reconciled, diagnosed, with errors as data.
  */
 import crypto from 'node:crypto';
+import { parseEndpointURL } from '@cnpg-backups/plugin-cnpg-backups-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
@@ -1113,6 +1114,8 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     namespace: string,
     archive: ArchiveTarget,
   ): Promise<ArchiveReader> {
+    // endpointURL comes from the cluster objects: a non-URL is a named configuration error.
+    if (archive.endpointURL) parseEndpointURL(archive.endpointURL);
     const decision = this.#endpointPolicy.decide(archive.endpointURL);
     if (!decision.allowed) {
       throw new EndpointNotAllowedError(

@@ -29,6 +29,7 @@ export class ArchiveConfigurationError extends Error {
 
 const CONFIG_ERROR_NAMES = new Set([
   'EndpointNotAllowed',
+  'InvalidEndpointURL',
   'UnsupportedArchive',
   'InvalidDestinationError',
   'InvalidDestination',

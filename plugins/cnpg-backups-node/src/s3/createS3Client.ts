@@ -18,6 +18,7 @@ import type {
 import type { S3Provider } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { ReadOnlyViolationError } from './errors';
 import { resolveProviderPreset } from './providers';
+import { parseEndpointURL } from './endpointUrl';
 
 /** Static S3 credentials. @public */
 export interface S3StaticCredentials {
@@ -159,6 +160,9 @@ export function resolveRequestTimeBudget(
 export function resolveS3ClientConfig(
   options: CreateS3ClientOptions,
 ): S3ClientConfig & { provider: S3Provider } {
+  if (options.endpoint) {
+    parseEndpointURL(options.endpoint);
+  }
   const preset = resolveProviderPreset({
     provider: options.provider,
     endpoint: options.endpoint,

@@ -27,6 +27,7 @@ export {
   InvalidDestinationError,
 } from './destination';
 export type { ArchiveDestination } from './destination';
+export { parseEndpointURL, InvalidEndpointURLError } from './endpointUrl';
 export {
   detectS3Provider,
   resolveProviderPreset,
