@@ -839,6 +839,7 @@ describe('cnpg-backups reliability (real plugin, stand-in, s3rver + fault proxy)
         await request(readOnlyServer)
           .post('/api/cnpg-backups/databases/k8s/pay/clusters')
           .send({
+            entityRef: 'component:default/billing',
             manifest: {
               apiVersion: 'postgresql.cnpg.io/v1',
               kind: 'Cluster',

@@ -496,8 +496,10 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
       name: 'ConflictError',
       message: expect.stringContaining('Backup orders-manual-20250610120000 of db/orders is still pending'),
     });
+    // Not a recovery Cluster: refused with a named reason before anything is sent.
     await expect(
       svc.createCluster({
+        entity: entity('db/orders'),
         kubernetesCluster: 'demo',
         namespace: 'db',
         manifest: {
@@ -508,10 +510,8 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
         },
       }),
     ).rejects.toMatchObject({
-      name: 'ConflictError',
-      message: expect.stringMatching(
-        /use a new name; recovery must create a new cluster/,
-      ),
+      name: 'InputError',
+      message: expect.stringMatching(/^NotARecoveryCluster spec.bootstrap/),
     });
   });
 
