@@ -13,7 +13,10 @@ import {
   EntityProvider,
 } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  type EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
 import type { Entity } from '@backstage/catalog-model';
 import type { CnpgBackupsApi } from '../api';
 import { cnpgBackupsApiRef } from '../api';
@@ -50,7 +53,13 @@ export async function renderOnEntityPage(
   options: {
     api: CnpgBackupsApi;
     entity?: Entity;
-    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    /** One decision for every request, or one per request (e.g. per resourceRef). */
+    permission?:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY
+      | ((
+          request: EvaluatePermissionRequest,
+        ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
   },
 ) {
   const {

@@ -67,8 +67,10 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
     maxPolls = 100,
   } = props;
   const api = useApi(cnpgBackupsApiRef);
+  // A resource permission: the policy decides per entity (e.g. only its owners).
   const { allowed, loading: permissionLoading } = usePermission({
     permission: cnpgBackupsBackupCreatePermission,
+    resourceRef: entityRef,
   });
   const [open, setOpen] = useState(false);
   const [progress, setProgress] = useState<BackupProgress>();
@@ -163,7 +165,8 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
     progress?.state === 'creating' || progress?.state === 'following';
   let disabledReason: string | undefined;
   if (!allowed) {
-    disabledReason = 'You are not allowed to create backups';
+    disabledReason =
+      "You are not allowed to back up this entity's databases (its owners and admins are)";
   } else if (!database.actions.backupMethod) {
     disabledReason = 'No backup method is configured for this cluster';
   }

@@ -2,11 +2,14 @@ import { lazy, Suspense, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { InfoCard, Progress } from '@backstage/core-components';
-import type {
-  DatabaseStatus,
-  EntityBackupStatusResponse,
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  cnpgBackupsRecoveryCreatePermission,
+  type DatabaseStatus,
+  type EntityBackupStatusResponse,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type { RestoreTarget } from '../../lib/restoreLink';
 import { ArchivePanel } from '../ArchivePanel';
@@ -46,7 +49,17 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
   const [restoreOpen, setRestoreOpen] = useState(false);
   const [createdName, setCreatedName] = useState<string>();
 
+  // A resource permission: the policy decides per entity (e.g. only its owners may restore).
+  const restorePermission = usePermission({
+    permission: cnpgBackupsRecoveryCreatePermission,
+    resourceRef: entityRef,
+  });
+  const canRestore = restorePermission.allowed;
+
   const openRestore = (target?: RestoreTarget) => {
+    if (!canRestore) {
+      return;
+    }
     setRestoreTarget(target);
     setRestoreOpen(true);
   };
@@ -123,13 +136,24 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
             onCreated={setCreatedName}
             pollIntervalMs={pollIntervalMs}
           />
-          <Button
-            variant="outlined"
-            color="primary"
-            onClick={() => openRestore(undefined)}
+          <Tooltip
+            title={
+              restorePermission.loading || canRestore
+                ? ''
+                : "You are not allowed to restore this entity's databases (its owners and admins are)"
+            }
           >
-            Restore…
-          </Button>
+            <span>
+              <Button
+                variant="outlined"
+                color="primary"
+                disabled={!canRestore}
+                onClick={() => openRestore(undefined)}
+              >
+                Restore…
+              </Button>
+            </span>
+          </Tooltip>
         </Box>
       </Box>
       <SourceErrors errors={database.errors} />
@@ -157,7 +181,11 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
           <BackupsTable
             backups={database.backups}
             highlightName={createdName}
-            onRestore={backupId => openRestore({ kind: 'backup', backupId })}
+            onRestore={
+              canRestore
+                ? backupId => openRestore({ kind: 'backup', backupId })
+                : undefined
+            }
           />
         </Grid>
         <Grid item xs={12}>
