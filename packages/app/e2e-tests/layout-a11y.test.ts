@@ -55,9 +55,16 @@ async function seriousViolations(page: Page, include: string) {
     .map(
       v =>
         `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .slice(0, 3)
-          .map(n => n.target.join(' '))
-          .join(', ')}`,
+          .slice(0, 4)
+          .map(
+            n =>
+              `${n.target.join(' ')} ${n.html.slice(0, 100)} [${(
+                n.failureSummary ?? ''
+              )
+                .replace(/\s+/g, ' ')
+                .slice(0, 160)}]`,
+          )
+          .join(' | ')}`,
     );
 }
 

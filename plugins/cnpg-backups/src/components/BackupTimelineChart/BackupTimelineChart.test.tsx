@@ -33,6 +33,24 @@ describe('BackupTimelineChart', () => {
     expect(screen.getByText('WAL timeline 1')).toBeInTheDocument();
   });
 
+  it('names every backup symbol for assistive technology (axe svg-img-alt)', async () => {
+    const { container } = await renderInTestApp(
+      <BackupTimelineChart
+        database={cnpgMainStatus}
+        width={800}
+        height={240}
+        now={FIXTURE_NOW}
+      />,
+    );
+    const symbols = Array.from(
+      container.querySelectorAll('g.recharts-scatter-symbol[role="img"]'),
+    );
+    expect(symbols).toHaveLength(2);
+    for (const symbol of symbols) {
+      expect(symbol.getAttribute('aria-label')).toMatch(/^Backup \S+/);
+    }
+  });
+
   it('counts failed backups and reports no window when there is none', async () => {
     await renderInTestApp(
       <BackupTimelineChart

@@ -78,18 +78,29 @@ export function BackupTimelineChart(props: BackupTimelineChartProps) {
   // recharts gives each backup symbol role="img" without a name: name them after the backup,
   // so assistive technology hears "Backup <label>" instead of an unnamed image.
   const chartRef = useRef<HTMLDivElement>(null);
+  const backupLabels = model.backups.map(b => `Backup ${b.label}`);
+  const labelsKey = backupLabels.join('\n');
   useEffect(() => {
-    const symbols = chartRef.current?.querySelectorAll(
-      'g.recharts-scatter-symbol[role="img"]',
-    );
-    symbols?.forEach((symbol, index) => {
-      const mark = model.backups[index];
-      symbol.setAttribute(
-        'aria-label',
-        mark ? `Backup ${mark.label}` : 'Backup',
-      );
-    });
-  });
+    const root = chartRef.current;
+    if (!root) return undefined;
+    const labels = labelsKey.split('\n');
+    // recharts draws (and redraws) the symbols after its own measuring: label them whenever
+    // the SVG changes.
+    const label = () =>
+      root
+        .querySelectorAll('g.recharts-scatter-symbol[role="img"]')
+        .forEach((symbol, index) => {
+          const text = labels[index] ?? 'Backup';
+          if (symbol.getAttribute('aria-label') !== text) {
+            symbol.setAttribute('aria-label', text);
+          }
+        });
+    label();
+    if (typeof MutationObserver === 'undefined') return undefined;
+    const observer = new MutationObserver(label);
+    observer.observe(root, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [labelsKey]);
   const rowCount = model.rows.length;
   const band = 0.3;
   const colors = {

@@ -58,4 +58,34 @@ describe('BackupsTable', () => {
     const table = screen.getByRole('table');
     expect(within(table).getAllByText('DONE')).toHaveLength(3);
   });
+
+  it('keeps four columns in a narrow viewport, the start time under the id', async () => {
+    const matchMedia = window.matchMedia;
+    // Below the md breakpoint (960 px): every max-width query matches.
+    window.matchMedia = ((query: string) => ({
+      matches: /max-width/.test(query),
+      media: query,
+      addListener: () => {},
+      removeListener: () => {},
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      onchange: null,
+      dispatchEvent: () => false,
+    })) as unknown as typeof window.matchMedia;
+    try {
+      await renderInTestApp(
+        <BackupsTable backups={paymentsStatus.backups} onRestore={() => {}} />,
+      );
+      const headers = screen
+        .getAllByRole('columnheader')
+        .map(h => h.textContent);
+      expect(headers).toEqual(['Backup', 'Status', 'Where', 'Actions']);
+      const firstRow = screen.getAllByRole('row')[1];
+      expect(
+        within(firstRow).getAllByText(/^\d{4}-\d\d-\d\d \d\d:\d\d$/),
+      ).toHaveLength(1);
+    } finally {
+      window.matchMedia = matchMedia;
+    }
+  });
 });

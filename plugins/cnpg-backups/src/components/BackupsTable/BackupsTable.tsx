@@ -2,6 +2,8 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
+import { useTheme } from '@material-ui/core/styles';
 import {
   StatusError,
   StatusOK,
@@ -118,6 +120,10 @@ const PRESENCE_LABEL: Record<ReconciledBackup['presence'], string> = {
 export function BackupsTable(props: BackupsTableProps) {
   const { backups, onRestore, highlightName } = props;
   const rows = toBackupRows(backups, highlightName);
+  // Below the md breakpoint (e.g. a 768 px viewport) the table keeps backup, status, where and
+  // the action; the start time moves under the backup id, WAL range/size/duration are dropped.
+  const theme = useTheme();
+  const narrow = useMediaQuery(theme.breakpoints.down('sm'), { noSsr: true });
   const columns: TableColumn<BackupRow>[] = [
     {
       title: 'Backup',
@@ -133,6 +139,11 @@ export function BackupsTable(props: BackupsTableProps) {
           {row.name && row.name !== row.id && (
             <Typography variant="caption" color="textSecondary">
               {row.name}
+            </Typography>
+          )}
+          {narrow && (
+            <Typography variant="caption" component="div">
+              <Timestamp value={row.begin} variant="short" />
             </Typography>
           )}
         </>
@@ -153,6 +164,7 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Started',
       field: 'begin',
+      hidden: narrow,
       render: row => (
         <>
           <Typography variant="body2">
@@ -167,6 +179,7 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Duration',
       field: 'duration',
+      hidden: narrow,
       render: row => (
         <span title={row.end ? `ended ${row.end}` : undefined}>
           {row.duration ?? '—'}
@@ -176,6 +189,7 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'WAL / LSN',
       field: 'walRange',
+      hidden: narrow,
       render: row => (
         <div style={{ fontFamily: 'monospace', fontSize: '0.75rem' }}>
           <div>
@@ -196,6 +210,7 @@ export function BackupsTable(props: BackupsTableProps) {
     {
       title: 'Size',
       field: 'size',
+      hidden: narrow,
       render: row => (
         <div>
           {row.size ?? '—'}

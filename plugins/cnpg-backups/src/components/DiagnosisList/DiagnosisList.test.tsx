@@ -1,7 +1,8 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { cnpgMainStatus, obotStatus } from '../../__fixtures__/statuses';
-import { DiagnosisList } from './DiagnosisList';
+import { getContrastRatio } from '@material-ui/core/styles';
+import { DiagnosisList, readableOn } from './DiagnosisList';
 
 describe('DiagnosisList', () => {
   it('shows the top findings with severity and counts the rest', async () => {
@@ -34,5 +35,20 @@ describe('DiagnosisList', () => {
   it('says so when there is nothing to report', async () => {
     await renderInTestApp(<DiagnosisList diagnoses={[]} />);
     expect(screen.getByText('No findings.')).toBeInTheDocument();
+  });
+
+  it.each([
+    '#f44336', // MUI error.main: white text is only 3.7:1
+    '#e22134',
+    '#ff9800',
+    '#2196f3',
+    '#90caf9',
+    '#d32f2f',
+    '#000000',
+    '#ffffff',
+  ])('severity chips keep WCAG AA contrast on %s', background => {
+    expect(
+      getContrastRatio(background, readableOn(background)),
+    ).toBeGreaterThanOrEqual(4.5);
   });
 });
