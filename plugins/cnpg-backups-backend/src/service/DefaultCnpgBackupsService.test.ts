@@ -643,7 +643,7 @@ describe('DefaultCnpgBackupsService: an endpointURL that is not a URL', () => {
   ])('is a named InvalidEndpointURL SourceError in the status (%s)', async (_case, allowed, endpointURL) => {
     const client = seededClient('prod');
     const store = objectStore();
-    store.spec.configuration.endpointURL = endpointURL;
+    store.spec!.configuration!.endpointURL = endpointURL;
     client.objectStores = [store];
     const { service } = setup({ clients: [client], allowed });
     const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
@@ -1098,6 +1098,15 @@ describe('DefaultCnpgBackupsService actions', () => {
       empty: false,
       walObjects: 32,
       destinationPath: 's3://backups/cnpg',
+      claimedBy: [
+        {
+          kubernetesCluster: 'prod',
+          namespace: 'db',
+          name: 'orders',
+          kind: 'cluster',
+        },
+      ],
+      available: false,
     });
     await expect(
       service.getServerNameEmptiness({
@@ -1106,7 +1115,130 @@ describe('DefaultCnpgBackupsService actions', () => {
         name: 'orders',
         serverName: 'orders-v2',
       }),
-    ).resolves.toMatchObject({ empty: true, walObjects: 0 });
+    ).resolves.toMatchObject({
+      empty: true,
+      walObjects: 0,
+      claimedBy: [],
+      available: true,
+    });
+  });
+
+  describe('serverNames claimed by Clusters (issue 10, point 4)', () => {
+    const ask = (service: DefaultCnpgBackupsService, serverName: string) =>
+      service.getServerNameEmptiness({
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        name: 'orders',
+        serverName,
+      });
+
+    it('a Cluster declaring the serverName claims it even while its folder is empty', async () => {
+      const client = seededClient('prod');
+      client.clusters.push(
+        pluginCluster('orders-v2-db', {
+          plugins: [
+            {
+              name: 'barman-cloud.cloudnative-pg.io',
+              isWALArchiver: true,
+              parameters: {
+                barmanObjectName: 'minio-store',
+                serverName: 'orders-v2',
+              },
+            },
+          ],
+        }),
+      );
+      const { service } = setup({ clients: [client] });
+      await expect(ask(service, 'orders-v2')).resolves.toEqual({
+        serverName: 'orders-v2',
+        empty: true,
+        walObjects: 0,
+        destinationPath: 's3://backups/cnpg',
+        claimedBy: [
+          {
+            kubernetesCluster: 'prod',
+            namespace: 'db',
+            name: 'orders-v2-db',
+            kind: 'cluster',
+          },
+        ],
+        available: false,
+      });
+      // Another destination's declaration of the same serverName is no claim here.
+      const elsewhere = seededClient('prod');
+      elsewhere.clusters.push(
+        pluginCluster('other', {
+          plugins: [],
+          backup: {
+            barmanObjectStore: {
+              destinationPath: 's3://other-bucket/cnpg',
+              serverName: 'orders-v3',
+            },
+          } as any,
+        }),
+      );
+      const other = setup({ clients: [elsewhere] }).service;
+      await expect(ask(other, 'orders-v3')).resolves.toMatchObject({
+        claimedBy: [],
+        available: true,
+      });
+    });
+
+    it('a recovery Cluster being created claims its serverName from before the create call; a failed create releases it', async () => {
+      const { service, clients } = setup();
+      const client = clients[0];
+      const realCreate = client.createCluster.bind(client);
+      let proceed!: () => void;
+      const gate = new Promise<void>(resolve => (proceed = resolve));
+      let entered!: () => void;
+      const inCreate = new Promise<void>(resolve => (entered = resolve));
+      client.createCluster = async options => {
+        entered();
+        await gate;
+        return realCreate(options);
+      };
+      const creating = service.createCluster({
+        entity: ordersOwner,
+        kubernetesCluster: 'prod',
+        namespace: 'db',
+        manifest: recoveryManifest('orders-restore', 'orders-v2'),
+      });
+      await inCreate;
+      await expect(ask(service, 'orders-v2')).resolves.toMatchObject({
+        empty: true,
+        claimedBy: [
+          {
+            kubernetesCluster: 'prod',
+            namespace: 'db',
+            name: 'orders-restore',
+            kind: 'creation',
+          },
+        ],
+        available: false,
+      });
+      proceed();
+      await creating;
+      // Created: the Cluster itself now claims it (one claimant per Cluster).
+      await expect(ask(service, 'orders-v2')).resolves.toMatchObject({
+        claimedBy: [expect.objectContaining({ name: 'orders-restore' })],
+        available: false,
+      });
+
+      // A create the API server refuses releases its reservation.
+      client.faults.createCluster = new Error('admission webhook said no');
+      await expect(
+        service.createCluster({
+          entity: ordersOwner,
+          kubernetesCluster: 'prod',
+          namespace: 'db',
+          manifest: recoveryManifest('orders-restore-b', 'orders-v3'),
+        }),
+      ).rejects.toThrow();
+      await expect(ask(service, 'orders-v3')).resolves.toMatchObject({
+        claimedBy: [],
+        available: true,
+      });
+    });
   });
 
   it('serves one database status and 404s an unknown one', async () => {

@@ -71,7 +71,12 @@ import {
   resolveArchiveTarget,
   resolveRecoverySources,
 } from './resolveArchive';
-import { gatherRecoveryFacts, RecoveryCreationLock } from './recoveryCreation';
+import {
+  claimantsOf,
+  gatherArchiveClaims,
+  gatherRecoveryFacts,
+  RecoveryCreationLock,
+} from './recoveryCreation';
 import type { ScanCache } from './ScanCache';
 import { StatusCache } from './StatusCache';
 import type {
@@ -192,6 +197,26 @@ function throwRecoveryViolations(violations: RecoveryRequestViolation[]): void {
  * finalizing → completed | failed); a Backup the operator has not picked up has no phase.
  */
 const IN_FLIGHT_BACKUP_PHASES = new Set(['', 'pending', 'started', 'running', 'finalizing']);
+
+/** Storage size and application database of a Cluster, for the diagnoses' recovery snippets. */
+function applicationOf(cluster: CnpgCluster): {
+  storageSize?: string;
+  database?: string;
+  owner?: string;
+} {
+  const spec = cluster.spec as Record<string, any> | undefined;
+  const size = spec?.storage?.size;
+  const bootstrap = spec?.bootstrap ?? {};
+  const section = [bootstrap.initdb, bootstrap.recovery, bootstrap.pg_basebackup].find(
+    s => s && typeof s === 'object',
+  );
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return {
+    ...(text(size) ? { storageSize: size } : {}),
+    ...(text(section?.database) ? { database: section.database } : {}),
+    ...(text(section?.owner) ? { owner: section.owner } : {}),
+  };
+}
 
 function utcStamp(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -624,6 +649,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     ).catch(error => {
       throw this.#archiveActionError(error);
     });
+    let emptiness: { empty: boolean; walObjects: number };
     try {
       const result = await withTimeout(
         reader.isServerNameEmpty({
@@ -633,15 +659,30 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         this.#scanTimeoutMs,
         `Listing ${archive.destinationPath}/${options.serverName}/wals/`,
       );
-      return {
-        serverName: options.serverName,
-        empty: result.empty,
-        walObjects: result.walObjects,
-        destinationPath: archive.destinationPath,
-      };
+      emptiness = result;
     } catch (error) {
       throw this.#archiveActionError(error);
     }
+    // An empty folder is still not free when a Cluster declares it (or a creation in flight
+    // reserved it): its first WAL would collide with the recovered Cluster's.
+    const claims = await gatherArchiveClaims({
+      client,
+      reserved: this.#recoveryLock.reserved(client.clusterName),
+    });
+    const claimedBy = claimantsOf(claims, {
+      destinationPath: archive.destinationPath,
+      serverName: options.serverName,
+      namespace: cluster.metadata.namespace ?? options.namespace,
+      objectStoreName: archive.objectStoreName,
+    });
+    return {
+      serverName: options.serverName,
+      empty: emptiness.empty,
+      walObjects: emptiness.walObjects,
+      destinationPath: archive.destinationPath,
+      claimedBy,
+      available: emptiness.empty && claimedBy.length === 0,
+    };
   }
 
   #archiveActionError(error: unknown): Error {
@@ -946,6 +987,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         phase: cluster.status?.phase,
         conditions: summary.conditions,
         envNames: (cluster.spec?.env ?? []).map(e => e.name),
+        ...applicationOf(cluster),
       },
       archive,
       pluginEntry,
@@ -1406,6 +1448,19 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         `ServerNameTaken: serverName "${archive.serverName}" is taken (${emptiness.walObjects} WAL object(s) in ${archive.destinationPath}/${archive.serverName}/wals/): the recovered Cluster must archive to an empty serverName`,
       );
     }
+    // Reserved before the create call, so a plan asking meanwhile sees the name as claimed;
+    // released when the create fails, kept (for a while) when it succeeds.
+    const release = this.#recoveryLock.reserve(client.clusterName, {
+      ...targetFolder,
+      destinationPath: archive.destinationPath,
+      claimedBy: `claimed by the recovery Cluster ${options.namespace}/${newCluster.metadata.name} created moments ago`,
+      claimant: {
+        kubernetesCluster: client.clusterName,
+        namespace: options.namespace,
+        name: newCluster.metadata.name,
+        kind: 'creation',
+      },
+    });
     let created: CnpgCluster;
     try {
       created = await client.createCluster({
@@ -1413,13 +1468,9 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         cluster: newCluster,
       });
     } catch (error) {
+      release();
       throw toHttpError(error);
     }
-    this.#recoveryLock.reserve(client.clusterName, {
-      ...targetFolder,
-      destinationPath: archive.destinationPath,
-      claimedBy: `claimed by the recovery Cluster ${options.namespace}/${created.metadata.name} created moments ago`,
-    });
     // A new Cluster changes its namespace's siblings (shared archive folders) and may match
     // entities' label selectors: forget the namespace's statuses and reads.
     await this.#statusCache.invalidate({

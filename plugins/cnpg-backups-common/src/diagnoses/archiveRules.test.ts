@@ -41,7 +41,9 @@ describe('checksumIncompatibilityRule', () => {
     expect(d.message).toContain('db/orders');
     expect(d.message).toContain('ObjectStore db/minio-store');
     const snippet = YAML.parse(d.fixSnippet!);
-    expect(snippet.kind).toBe('ObjectStore');
+    // A fragment naming the ObjectStore (a partial manifest would fail CRD validation).
+    expect(d.fixSnippet).toContain('# add to the ObjectStore db/minio-store');
+    expect(snippet.kind).toBeUndefined();
     expect(snippet.spec.instanceSidecarConfiguration.env).toEqual([
       { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
       { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
@@ -56,7 +58,7 @@ describe('checksumIncompatibilityRule', () => {
       }),
     );
     const snippet = YAML.parse(d.fixSnippet!);
-    expect(snippet.kind).toBe('Cluster');
+    expect(d.fixSnippet).toContain('# add to the Cluster db/orders');
     expect(snippet.spec.env).toHaveLength(2);
   });
 

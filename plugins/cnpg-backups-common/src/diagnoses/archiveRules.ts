@@ -5,6 +5,9 @@
  */
 import type { Diagnosis } from '../catalog/types';
 import type { DatabaseDiagnosisContext } from './types';
+import type { ArchiveTarget } from '../status/types';
+import { renderYamlDocument } from '../recovery/render';
+import { chooseNextServerName } from '../recovery/serverNames';
 import {
   conditionEvidence,
   failingArchiving,
@@ -68,22 +71,19 @@ export function checksumIncompatibilityRule(
   const envYaml = CHECKSUM_ENV.map(
     name => `- name: ${name}\n  value: when_required`,
   ).join('\n');
+  // Fragments of the existing objects (a partial manifest would fail validation); the env
+  // entries go next to any the object already has.
   const fixSnippet =
     archive.form === 'plugin'
-      ? `apiVersion: barmancloud.cnpg.io/v1\nkind: ObjectStore\nmetadata:\n  name: ${
+      ? `# add to the ObjectStore ${context.cluster.namespace}/${
           archive.objectStoreName
-        }\n  namespace: ${
-          context.cluster.namespace
-        }\nspec:\n  instanceSidecarConfiguration:\n    env:\n${indent(
+        } (keep its other env entries):\nspec:\n  instanceSidecarConfiguration:\n    env:\n${indent(
           envYaml,
           6,
         )}\n`
-      : `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${
-          context.cluster.name
-        }\n  namespace: ${context.cluster.namespace}\nspec:\n  env:\n${indent(
-          envYaml,
-          4,
-        )}\n`;
+      : `# add to the Cluster ${subjectOf(
+          context,
+        )} (keep its other env entries):\nspec:\n  env:\n${indent(envYaml, 4)}\n`;
   return [
     {
       id: 'checksum-incompatibility',
@@ -130,6 +130,113 @@ function newestWalModified(
   return newest;
 }
 
+const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+
+/** The next free serverName generation, as the recovery planner picks it. */
+function nextFreeServerName(serverName: string, context: DatabaseDiagnosisContext): string {
+  try {
+    return chooseNextServerName({
+      sourceServerName: serverName,
+      taken: context.recoverySources.map(source => source.serverName),
+    });
+  } catch {
+    // A serverName the planner refuses (not a safe path segment): still show valid YAML.
+    return '<new-server-name>';
+  }
+}
+
+/** `s3Credentials` of a legacy barmanObjectStore, from the archive's Secret references. */
+function s3Credentials(archive: ArchiveTarget): Record<string, unknown> {
+  const c = archive.credentials;
+  if (c.inheritFromIAMRole) return { inheritFromIAMRole: true };
+  return {
+    accessKeyId: c.accessKeyId ?? { name: '<secret>', key: 'ACCESS_KEY_ID' },
+    secretAccessKey: c.secretAccessKey ?? { name: '<secret>', key: 'ACCESS_SECRET_KEY' },
+    ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+    ...(c.region ? { region: c.region } : {}),
+  };
+}
+
+/**
+ * The two fixes of "Expected empty archive" as YAML rendered from objects (never text
+ * concatenation): (1) a Cluster fragment archiving to a new serverName, (2) a complete recovery
+ * Cluster that passes the CRD schema and the webhook rules.
+ */
+function emptyArchiveSnippets(
+  context: DatabaseDiagnosisContext,
+  serverName: string,
+  newServerName: string,
+): { option1: string; option2: string } {
+  const archive = context.archive;
+  const legacy = archive?.form === 'legacy' || (!archive && context.legacyArchive);
+  const objectStoreName =
+    archive?.objectStoreName ?? context.pluginEntry?.objectStoreName ?? 'object-store';
+  const legacyStore = (name: string): Record<string, unknown> => ({
+    destinationPath: archive?.destinationPath ?? 's3://bucket/path',
+    ...(archive?.endpointURL ? { endpointURL: archive.endpointURL } : {}),
+    ...(archive?.endpointCA ? { endpointCA: archive.endpointCA } : {}),
+    serverName: name,
+    s3Credentials: archive ? s3Credentials(archive) : { inheritFromIAMRole: true },
+  });
+  const pluginEntry = (name: string) => ({
+    name: BARMAN_PLUGIN,
+    isWALArchiver: true,
+    parameters: { barmanObjectName: objectStoreName, serverName: name },
+  });
+  const option1 = renderYamlDocument(
+    legacy
+      ? { spec: { backup: { barmanObjectStore: { serverName: newServerName } } } }
+      : { spec: { plugins: [pluginEntry(newServerName)] } },
+    [
+      'Option 1: archive to a new, empty serverName (edit the Cluster)',
+      `serverName ${newServerName} is a fresh folder; ${serverName} stays as history`,
+    ],
+  );
+  const newName = `${context.cluster.name}`.slice(0, 42).replace(/-+$/, '');
+  const storageSize = context.cluster.storageSize ?? '10Gi';
+  const recoveryCluster = {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Cluster',
+    metadata: { name: `${newName}-restore`, namespace: context.cluster.namespace },
+    spec: {
+      instances: 1,
+      storage: { size: storageSize },
+      bootstrap: {
+        recovery: {
+          source: 'origin',
+          ...(context.cluster.database
+            ? { database: context.cluster.database, owner: context.cluster.owner ?? context.cluster.database }
+            : {}),
+        },
+      },
+      externalClusters: [
+        legacy
+          ? { name: 'origin', barmanObjectStore: legacyStore(serverName) }
+          : {
+              name: 'origin',
+              plugin: {
+                name: BARMAN_PLUGIN,
+                // ALWAYS explicit: the plugin's default is the NEW cluster's name.
+                parameters: { barmanObjectName: objectStoreName, serverName },
+              },
+            },
+      ],
+      ...(legacy
+        ? { backup: { barmanObjectStore: legacyStore(newServerName) } }
+        : { plugins: [pluginEntry(newServerName)] }),
+    },
+  };
+  const option2 = renderYamlDocument(recoveryCluster, [
+    'Option 2: recover into a NEW cluster from the old serverName (kubectl create, never apply)',
+    `It reads serverName ${serverName} and archives to ${newServerName}.`,
+    context.cluster.storageSize
+      ? `storage.size is the source's (${storageSize}); copy instances, resources and parameters too.`
+      : 'Set storage.size to at least the source volume; copy instances, resources and parameters too.',
+    'The "Restore…" template writes this manifest from the live Cluster spec.',
+  ]);
+  return { option1, option2 };
+}
+
 /**
  * `expected-empty-archive`: archiving fails because the serverName's `wals/` already holds WAL
  * from an earlier cluster (the "Expected empty archive" check), or the cluster is newer than
@@ -157,36 +264,10 @@ export function expectedEmptyArchiveRule(
     archive?.serverName ??
     context.pluginEntry?.serverName ??
     context.cluster.name;
-  const newServerName = `${serverName}-v2`;
-  const ns = context.cluster.namespace;
-  const archiveYaml =
-    archive?.form === 'legacy'
-      ? `spec:\n  backup:\n    barmanObjectStore:\n      serverName: ${newServerName}   # a fresh, empty folder`
-      : `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${
-          archive?.objectStoreName ??
-          context.pluginEntry?.objectStoreName ??
-          '<object-store>'
-        }\n        serverName: ${newServerName}   # a fresh, empty folder`;
-  const sourceYaml =
-    archive?.form === 'legacy'
-      ? `    - name: origin\n      barmanObjectStore:\n        destinationPath: ${
-          archive.destinationPath
-        }\n${
-          archive.endpointURL
-            ? `        endpointURL: ${archive.endpointURL}\n`
-            : ''
-        }        serverName: ${serverName}   # the old archive: read-only recovery source\n        # s3Credentials: same as the current archive`
-      : `    - name: origin\n      plugin:\n        name: barman-cloud.cloudnative-pg.io\n        parameters:\n          barmanObjectName: ${
-          archive?.objectStoreName ??
-          context.pluginEntry?.objectStoreName ??
-          '<object-store>'
-        }\n          serverName: ${serverName}   # ALWAYS explicit: the default is the NEW cluster's name`;
-  const recoverySnippet = `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${
-    context.cluster.name
-  }-restore   # a NEW cluster (kubectl create, never apply)\n  namespace: ${ns}\nspec:\n  bootstrap:\n    recovery:\n      source: origin\n  externalClusters:\n${sourceYaml}\n${indent(
-    archiveYaml.replace(/^spec:\n/, ''),
-    2,
-  )}\n`;
+  // The planner's own choice of the next generation (`app-v3` → `app-v4`, never `app-v3-v2`),
+  // skipping serverNames the cluster already recovers from.
+  const newServerName = nextFreeServerName(serverName, context);
+  const { option1, option2 } = emptyArchiveSnippets(context, serverName, newServerName);
   return [
     {
       id: 'expected-empty-archive',
@@ -211,7 +292,7 @@ export function expectedEmptyArchiveRule(
         ...(created ? [`Cluster created ${created}`] : []),
       ],
       fix: `Either (1) archive to a fresh serverName such as "${newServerName}" (keeps the old archive as history), or (2) if the old WAL is this database's past, create a NEW cluster that recovers from serverName "${serverName}" and archives to "${newServerName}". Never delete the old WAL unless you are sure nobody needs it; the cnpg.io/skipEmptyWalArchiveCheck annotation is for experts only.`,
-      fixSnippet: `# Option 1: archive to a new, empty serverName (edit the Cluster)\n${archiveYaml}\n---\n# Option 2: recover into a new cluster from the old serverName\n${recoverySnippet}`,
+      fixSnippet: `${option1}---\n${option2}`,
     },
   ];
 }
@@ -360,10 +441,25 @@ export function archiveIsRecoverySourceRule(
           : ''
       }`,
     ],
-    fix: `Archive to a new serverName (e.g. "${a.serverName}-v2") and keep "${source.serverName}" as the read-only recovery source; for plugin sources always set serverName explicitly.`,
-    fixSnippet: `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${
-      a.objectStoreName ?? '<object-store>'
-    }\n        serverName: ${a.serverName}-v2\n`,
+    fix: `Archive to a new serverName (e.g. "${nextFreeServerName(a.serverName, context)}") and keep "${source.serverName}" as the read-only recovery source; for plugin sources always set serverName explicitly.`,
+    fixSnippet: renderYamlDocument(
+      a.form === 'legacy'
+        ? { spec: { backup: { barmanObjectStore: { serverName: nextFreeServerName(a.serverName, context) } } } }
+        : {
+            spec: {
+              plugins: [
+                {
+                  name: BARMAN_PLUGIN,
+                  isWALArchiver: true,
+                  parameters: {
+                    barmanObjectName: a.objectStoreName ?? 'object-store',
+                    serverName: nextFreeServerName(a.serverName, context),
+                  },
+                },
+              ],
+            },
+          },
+    ),
   }));
 }
 

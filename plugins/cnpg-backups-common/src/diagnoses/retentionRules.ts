@@ -184,7 +184,8 @@ export function retentionNotSetRule(
           : 'Set spec.backup.retentionPolicy on the Cluster, e.g. "30d".',
       fixSnippet:
         a.form === 'plugin'
-          ? `apiVersion: barmancloud.cnpg.io/v1\nkind: ObjectStore\nmetadata:\n  name: ${a.objectStoreName}\n  namespace: ${context.cluster.namespace}\nspec:\n  retentionPolicy: "30d"\n`
+          ? // A fragment, not a manifest: an ObjectStore without spec.configuration is invalid.
+            `# kubectl patch objectstore ${a.objectStoreName} -n ${context.cluster.namespace} --type merge -p '{"spec":{"retentionPolicy":"30d"}}'\n# or add to the ObjectStore ${a.objectStoreName}:\nspec:\n  retentionPolicy: "30d"\n`
           : `spec:\n  backup:\n    retentionPolicy: "30d"\n`,
     },
   ];

@@ -28,7 +28,8 @@ export function cronFiveFieldsRule(
           ...(s.nextRun ? [`next run ${s.nextRun}`] : []),
         ],
         fix: `Use six fields, seconds first: "${fixed}" is the crontab "${s.schedule}" read as intended.`,
-        fixSnippet: `apiVersion: postgresql.cnpg.io/v1\nkind: ScheduledBackup\nmetadata:\n  name: ${s.name}\n  namespace: ${context.cluster.namespace}\nspec:\n  schedule: "${fixed}"\n`,
+        // A fragment of the existing ScheduledBackup (a partial manifest would fail validation).
+        fixSnippet: `# kubectl patch scheduledbackup ${s.name} -n ${context.cluster.namespace} --type merge -p '{"spec":{"schedule":"${fixed}"}}'\n# or in the ScheduledBackup ${s.name}:\nspec:\n  schedule: "${fixed}"\n`,
       };
     });
 }

@@ -24,6 +24,11 @@ export interface DatabaseDiagnosisContext {
     conditions: ConditionSummary[];
     /** Names of `Cluster.spec.env` variables (the legacy form's checksum workaround lives here). */
     envNames: string[];
+    /** `spec.storage.size`, for complete recovery snippets. */
+    storageSize?: string;
+    /** The application database and owner (`spec.bootstrap.<method>.database/owner`). */
+    database?: string;
+    owner?: string;
   };
   /** The resolved archive target; undefined when none is configured or it could not be resolved. */
   archive?: ArchiveTarget;
