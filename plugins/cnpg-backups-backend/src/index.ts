@@ -9,6 +9,7 @@ export type {
   CnpgBackupsService,
   CreateClusterResponse,
   DatabaseRef,
+  ServerNameClaimant,
   ServerNameEmptinessResponse,
 } from './service/types';
 export type {

@@ -24,10 +24,11 @@ import {
   type CnpgObjectStore,
 } from '../kubernetes';
 import { toHttpError } from './errors';
+import type { ServerNameClaimant } from './types';
 import { declaredArchive, resolveRecoverySources } from './resolveArchive';
 
-/** ObjectStores per namespace, read once per request. */
-class ObjectStoreIndex {
+/** ObjectStores per namespace, read once per request. @internal */
+export class ObjectStoreIndex {
   readonly #client: CnpgKubernetesClient;
   readonly #byNamespace = new Map<string, Promise<CnpgObjectStore[]>>();
 
@@ -122,6 +123,94 @@ async function ownedClusters(
   }
 }
 
+/** Who claims an archive folder: an existing Cluster, or a recovery Cluster being created. */
+export type ArchiveFolderClaimant = ServerNameClaimant;
+
+/** An archive folder someone writes (or is about to write) to. @internal */
+export type ArchiveFolderClaim = ArchiveFolderRef & {
+  /** Human-readable, for the 409 messages. */
+  claimedBy: string;
+  claimant?: ArchiveFolderClaimant;
+};
+
+/**
+ * Every archive folder (destination + serverName) claimed in one Kubernetes cluster: the ones
+ * existing Clusters' archive declarations write to, plus the reservations of creations in
+ * flight. Read live (no cache); a failure to list Clusters is an error, never "nothing taken".
+ * @internal
+ */
+export async function gatherArchiveClaims(options: {
+  client: CnpgKubernetesClient;
+  reserved: ArchiveFolderClaim[];
+  stores?: ObjectStoreIndex;
+}): Promise<ArchiveFolderClaim[]> {
+  const { client } = options;
+  const stores = options.stores ?? new ObjectStoreIndex(client);
+  let all: CnpgCluster[];
+  try {
+    all = await client.listClusters({});
+  } catch (error) {
+    throw toHttpError(error);
+  }
+  const taken: ArchiveFolderClaim[] = [...options.reserved];
+  for (const cluster of all) {
+    const folder = await archiveFolder(cluster, stores);
+    if (folder) {
+      taken.push({
+        ...folder,
+        claimedBy: `archived to by Cluster ${cluster.metadata.namespace}/${cluster.metadata.name}`,
+        claimant: {
+          kubernetesCluster: client.clusterName,
+          namespace: cluster.metadata.namespace ?? '',
+          name: cluster.metadata.name,
+          kind: 'cluster',
+        },
+      });
+    }
+  }
+  return taken;
+}
+
+function normalizeDestination(path: string): string {
+  return path.replace(/\/+$/, '');
+}
+
+/**
+ * The claimants of one folder: claims on `serverName` in `destinationPath`. A claim whose
+ * ObjectStore could not be resolved to a destinationPath matches by ObjectStore name in the
+ * same namespace (the name is namespace-relative). One claimant per Cluster.
+ * @internal
+ */
+export function claimantsOf(
+  claims: ArchiveFolderClaim[],
+  folder: {
+    destinationPath: string;
+    serverName: string;
+    namespace: string;
+    objectStoreName?: string;
+  },
+): ArchiveFolderClaimant[] {
+  const destination = normalizeDestination(folder.destinationPath);
+  const result = new Map<string, ArchiveFolderClaimant>();
+  for (const claim of claims) {
+    if (claim.serverName !== folder.serverName || !claim.claimant) continue;
+    const same = claim.destinationPath
+      ? normalizeDestination(claim.destinationPath) === destination
+      : claim.objectStoreName !== undefined &&
+        claim.objectStoreName === folder.objectStoreName &&
+        claim.claimant.namespace === folder.namespace;
+    if (!same) continue;
+    const key = `${claim.claimant.namespace}/${claim.claimant.name}`;
+    if (!result.has(key) || claim.claimant.kind === 'cluster') {
+      result.set(key, claim.claimant);
+    }
+  }
+  return [...result.values()].sort(
+    (a, b) =>
+      a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+  );
+}
+
 /**
  * Reads the facts the recovery-only rules need, live.
  * @internal
@@ -130,7 +219,7 @@ export async function gatherRecoveryFacts(options: {
   client: CnpgKubernetesClient;
   entity: Entity;
   namespace: string;
-  reserved: Array<ArchiveFolderRef & { claimedBy: string }>;
+  reserved: ArchiveFolderClaim[];
 }): Promise<RecoveryRequestFacts> {
   const { client, entity, namespace } = options;
   const stores = new ObjectStoreIndex(client);
@@ -162,24 +251,11 @@ export async function gatherRecoveryFacts(options: {
     }),
   );
 
-  let all: CnpgCluster[];
-  try {
-    all = await client.listClusters({});
-  } catch (error) {
-    throw toHttpError(error);
-  }
-  const taken: Array<ArchiveFolderRef & { claimedBy: string }> = [
-    ...options.reserved,
-  ];
-  for (const cluster of all) {
-    const folder = await archiveFolder(cluster, stores);
-    if (folder) {
-      taken.push({
-        ...folder,
-        claimedBy: `archived to by Cluster ${cluster.metadata.namespace}/${cluster.metadata.name}`,
-      });
-    }
-  }
+  const taken = await gatherArchiveClaims({
+    client,
+    reserved: options.reserved,
+    stores,
+  });
 
   const objectStoreDestinations: Record<string, string> = {};
   for (const store of await stores.list(namespace)) {
@@ -201,7 +277,7 @@ export class RecoveryCreationLock {
   readonly #tails = new Map<string, Promise<unknown>>();
   readonly #reserved = new Map<
     string,
-    Array<ArchiveFolderRef & { claimedBy: string; until: number }>
+    Array<ArchiveFolderClaim & { until: number }>
   >();
   readonly #now: () => number;
   readonly #holdMs: number;
@@ -226,9 +302,7 @@ export class RecoveryCreationLock {
     }
   }
 
-  reserved(
-    kubernetesCluster: string,
-  ): Array<ArchiveFolderRef & { claimedBy: string }> {
+  reserved(kubernetesCluster: string): ArchiveFolderClaim[] {
     const now = this.#now();
     const live = (this.#reserved.get(kubernetesCluster) ?? []).filter(
       r => r.until > now,
@@ -237,12 +311,18 @@ export class RecoveryCreationLock {
     return live.map(({ until: _until, ...rest }) => rest);
   }
 
-  reserve(
-    kubernetesCluster: string,
-    folder: ArchiveFolderRef & { claimedBy: string },
-  ): void {
+  /** Reserves a folder; the returned function releases it (a creation that failed). */
+  reserve(kubernetesCluster: string, folder: ArchiveFolderClaim): () => void {
     const list = this.#reserved.get(kubernetesCluster) ?? [];
-    list.push({ ...folder, until: this.#now() + this.#holdMs });
+    const entry = { ...folder, until: this.#now() + this.#holdMs };
+    list.push(entry);
     this.#reserved.set(kubernetesCluster, list);
+    return () => {
+      const current = this.#reserved.get(kubernetesCluster) ?? [];
+      this.#reserved.set(
+        kubernetesCluster,
+        current.filter(r => r !== entry),
+      );
+    };
   }
 }

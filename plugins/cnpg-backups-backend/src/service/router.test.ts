@@ -44,6 +44,8 @@ function service(): jest.Mocked<CnpgBackupsService> {
       empty: true,
       walObjects: 0,
       destinationPath: 's3://b',
+      claimedBy: [],
+      available: true,
     })),
     createBackup: jest.fn(async (_o: any) => ({
       backup: { name: 'orders-manual-20250610120000' },
@@ -259,6 +261,8 @@ describe('router', () => {
       empty: true,
       walObjects: 0,
       destinationPath: 's3://b',
+      claimedBy: [],
+      available: true,
     });
     expect(svc.getServerNameEmptiness).toHaveBeenCalledWith({
       kubernetesCluster: 'prod',

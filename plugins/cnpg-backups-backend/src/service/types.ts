@@ -20,6 +20,25 @@ export interface ServerNameEmptinessResponse {
   empty: boolean;
   walObjects: number;
   destinationPath: string;
+  /**
+   * Who writes (or is about to write) to this serverName in the same destination: Clusters
+   * whose archive declaration names it (`kind: 'cluster'`) and recovery Clusters being created
+   * (`kind: 'creation'`). Sorted by namespace, then name.
+   */
+  claimedBy: ServerNameClaimant[];
+  /**
+   * True only when the folder is empty AND nobody claims it: the one answer a planner may
+   * pick the serverName on. A claimed serverName is not available even if its folder is empty.
+   */
+  available: boolean;
+}
+
+/** A Cluster claiming a serverName (see {@link ServerNameEmptinessResponse}). @public */
+export interface ServerNameClaimant {
+  kubernetesCluster: string;
+  namespace: string;
+  name: string;
+  kind: 'cluster' | 'creation';
 }
 
 /** Result of {@link CnpgBackupsService.createCluster}. @public */
