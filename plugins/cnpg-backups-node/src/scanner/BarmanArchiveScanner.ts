@@ -155,6 +155,27 @@ export interface BarmanArchiveScannerOptions {
 }
 
 const BACKUP_ID = /^\d{8}T\d{6}$/;
+/** Truncated pages in a row that bring no new key before a listing is called stuck. */
+const MAX_PAGES_WITHOUT_PROGRESS = 2;
+
+/**
+ * A 200 answer to ListObjectsV2 is only trusted when it parsed as one: every S3 implementation
+ * sends `IsTruncated`. An empty body, an HTML page or another XML document parse into an
+ * output without it, and must not read as "no objects".
+ * @throws S3AccessError S3InvalidResponse
+ */
+function assertListingPage(
+  page: ListObjectsV2CommandOutput | undefined,
+  bucket: string,
+  prefix: string,
+): void {
+  if (typeof page?.IsTruncated === 'boolean') return;
+  throw new S3AccessError({
+    name: 'S3InvalidResponse',
+    message: `The object store answered a listing of s3://${bucket}/${prefix} with something that is not a ListObjectsV2 result (no IsTruncated element: an empty body, an HTML page or another XML document). Check that the endpoint URL points at the S3 API and the addressing style (path or virtual-host) is right`,
+    key: prefix,
+  });
+}
 const MAX_KEEP_ANNOTATION_LENGTH = 4096;
 
 /** Per-scan bookkeeping. */
@@ -682,6 +703,7 @@ export class BarmanArchiveScanner {
             key: prefix,
           });
         }
+        assertListingPage(page, ctx.destination.bucket, prefix);
         let progressed = false;
         for (const o of page.Contents ?? []) {
           const key = o.Key;
@@ -708,7 +730,7 @@ export class BarmanArchiveScanner {
         if (!page.IsTruncated) return;
         if (!progressed) {
           throw new S3AccessError({
-            name: 'S3InvalidResponse',
+            name: 'S3PaginationStuck',
             message: `The object store returned a truncated listing that did not advance past ${
               startAfter ?? 'the start'
             } for s3://${ctx.destination.bucket}/${prefix}`,
@@ -805,6 +827,10 @@ export class BarmanArchiveScanner {
   ): Promise<void> {
     let token: string | undefined;
     const seenTokens = new Set<string>();
+    let pages = 0;
+    let newKeys = 0;
+    let stalled = 0;
+    let greatest: string | undefined = params.startAfter;
     for (;;) {
       let page: ListObjectsV2CommandOutput;
       try {
@@ -825,14 +851,48 @@ export class BarmanArchiveScanner {
           key: params.prefix,
         });
       }
+      assertListingPage(page, ctx.destination.bucket, params.prefix);
+      pages++;
+      // Progress: S3 lists in key order, so a page that moves on ends past the greatest key
+      // (or common prefix) seen so far.
+      let pageMax: string | undefined;
+      let fresh = 0;
+      for (const o of page.Contents ?? []) {
+        if (o.Key !== undefined && (greatest === undefined || o.Key > greatest)) {
+          fresh++;
+          if (pageMax === undefined || o.Key > pageMax) pageMax = o.Key;
+        }
+      }
+      for (const p of page.CommonPrefixes ?? []) {
+        if (p.Prefix !== undefined && (greatest === undefined || p.Prefix > greatest)) {
+          fresh++;
+          if (pageMax === undefined || p.Prefix > pageMax) pageMax = p.Prefix;
+        }
+      }
+      if (pageMax !== undefined) greatest = pageMax;
+      newKeys += fresh;
       if (onPage(page) === true || !page.IsTruncated) return;
+      stalled = fresh === 0 ? stalled + 1 : 0;
+      const where = `s3://${ctx.destination.bucket}/${params.prefix}`;
+      if (stalled > MAX_PAGES_WITHOUT_PROGRESS || pages > newKeys + MAX_PAGES_WITHOUT_PROGRESS) {
+        throw new S3AccessError({
+          name: 'S3PaginationStuck',
+          message: `The object store kept answering "more results" without new keys while listing ${where} (${pages} pages, ${newKeys} new keys, the last ${stalled} pages brought none); the listing was cut off instead of paging forever`,
+          key: params.prefix,
+        });
+      }
       const next = page.NextContinuationToken;
-      if (!next || seenTokens.has(next)) {
+      if (!next) {
         throw new S3AccessError({
           name: 'S3InvalidResponse',
-          message: next
-            ? `The object store returned the same continuation token twice while listing s3://${ctx.destination.bucket}/${params.prefix}`
-            : `The object store returned a truncated listing without a continuation token for s3://${ctx.destination.bucket}/${params.prefix}`,
+          message: `The object store returned a truncated listing without a continuation token for ${where}`,
+          key: params.prefix,
+        });
+      }
+      if (seenTokens.has(next)) {
+        throw new S3AccessError({
+          name: 'S3PaginationStuck',
+          message: `The object store returned the same continuation token twice while listing ${where}; the listing was cut off instead of paging forever`,
           key: params.prefix,
         });
       }
