@@ -134,6 +134,33 @@ describe('BackUpNowButton', () => {
     expect(api.getEntityStatus).not.toHaveBeenCalled();
   });
 
+  it('names the pending Backup when the backend answers 409', async () => {
+    const api = mockCnpgApi();
+    api.createBackup.mockRejectedValue(
+      Object.assign(new Error('Request failed with 409 Conflict'), {
+        statusCode: 409,
+        body: {
+          error: {
+            name: 'ConflictError',
+            message:
+              'Backup payments-db-manual-20250610120000 of payments/payments-db is still running: wait for it to complete (or fail) before starting another',
+          },
+        },
+      }),
+    );
+    await renderOnEntityPage(
+      <BackUpNowButton entityRef="component:default/payments" database={paymentsStatus} pollIntervalMs={5} />,
+      { api },
+    );
+    await clickBackUpNow();
+    await userEvent.click(screen.getByRole('button', { name: 'Create backup' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('backup-progress')).toHaveTextContent(
+        'Not started: Backup payments-db-manual-20250610120000 of payments/payments-db is still running',
+      ),
+    );
+  });
+
   it('gives up following after the maximum number of polls', async () => {
     const api = mockCnpgApi();
     api.createBackup.mockResolvedValue({

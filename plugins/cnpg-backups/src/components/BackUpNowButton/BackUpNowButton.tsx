@@ -154,9 +154,18 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
       });
       await follow(name);
     } catch (error) {
+      // 409: a backup of this database is still pending; the server names it.
+      const pending =
+        (error as { statusCode?: number; body?: any })?.statusCode === 409
+          ? (error as { body?: any }).body?.error?.message
+          : undefined;
       setProgress({
         state: 'failed',
-        message: error instanceof Error ? error.message : String(error),
+        message: pending
+          ? `Not started: ${pending}`
+          : error instanceof Error
+          ? error.message
+          : String(error),
       });
     }
   };
