@@ -11,7 +11,10 @@ import { join } from 'node:path';
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
 mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
-/** Signs in as the guest user (the demo's only provider). */
+/**
+ * Signs in as the guest user, who owns the demo databases ("Guest" card, button "Enter").
+ * The demo's other identity is {@link signInAsVisitor}.
+ */
 export async function signIn(page: Page) {
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
@@ -19,6 +22,18 @@ export async function signIn(page: Page) {
   await enter.click();
   // Signed in once the sign-in page is gone.
   await expect(enter).toBeHidden();
+}
+
+/** Signs in as the demo's visitor: signed in, owns none of the demo databases ("Visitor" card). */
+export async function signInAsVisitor(page: Page) {
+  await page.goto('/');
+  const button = page
+    .getByRole('listitem')
+    .filter({ hasText: 'Visitor' })
+    .getByRole('button', { name: 'Sign In' });
+  await expect(button).toBeVisible();
+  await button.click();
+  await expect(button).toBeHidden();
 }
 
 /** A guest token for direct API calls (catalog lookups). */

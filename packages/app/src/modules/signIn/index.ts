@@ -1,0 +1,2 @@
+export { signInModule, visitorAuthApiRef } from './signInModule';
+export { ProxiedDemoAuth } from './ProxiedDemoAuth';
