@@ -125,6 +125,10 @@ export function pluginStatus(): DatabaseStatus {
 export function backendHandlers(options: {
   status?: DatabaseStatus;
   nonEmpty?: string[];
+  /** serverName → the Clusters claiming it (the server-names answer's claimedBy). */
+  claimed?: Record<string, Array<{ kubernetesCluster: string; namespace: string; name: string; kind: string }>>;
+  /** Answer like a backend that predates claimedBy/available. */
+  legacyServerNames?: boolean;
   existingClusters?: string[];
   createStatus?: number;
   /** Error message the backend answers with for createStatus. */
@@ -144,7 +148,18 @@ export function backendHandlers(options: {
     http.get(`${BACKEND_BASE_URL}/databases/:k8s/:ns/:name/server-names/:serverName`, ({ params }) => {
       const serverName = String(params.serverName);
       const empty = !(options.nonEmpty ?? []).includes(serverName);
-      return HttpResponse.json({ serverName, empty, walObjects: empty ? 0 : 12 });
+      if (options.legacyServerNames) {
+        return HttpResponse.json({ serverName, empty, walObjects: empty ? 0 : 12 });
+      }
+      const claimedBy = options.claimed?.[serverName] ?? [];
+      return HttpResponse.json({
+        serverName,
+        empty,
+        walObjects: empty ? 0 : 12,
+        destinationPath: 's3://backups/shop',
+        claimedBy,
+        available: empty && claimedBy.length === 0,
+      });
     }),
     http.post(`${BACKEND_BASE_URL}/databases/:k8s/:ns/clusters`, async ({ request }) => {
       const body = (await request.json()) as any;

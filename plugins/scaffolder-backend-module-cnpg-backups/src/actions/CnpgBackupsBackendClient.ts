@@ -22,11 +22,24 @@ export interface DatabaseRef {
   name: string;
 }
 
+/** A Cluster that writes (or is about to write) to a serverName. @public */
+export interface ServerNameClaimant {
+  kubernetesCluster: string;
+  namespace: string;
+  name: string;
+  /** `cluster`: an existing Cluster declares it; `creation`: a recovery Cluster being created. */
+  kind?: 'cluster' | 'creation';
+}
+
 /** Response of the server-names endpoint. @public */
 export interface ServerNameCheck {
   serverName: string;
   empty: boolean;
   walObjects: number;
+  /** Clusters claiming the serverName in the same destination (absent from older backends). */
+  claimedBy?: ServerNameClaimant[];
+  /** Empty AND unclaimed (absent from older backends: then `empty` is all there is). */
+  available?: boolean;
 }
 
 /** Options of {@link CnpgBackupsBackendClient}. @public */
@@ -95,7 +108,7 @@ export class CnpgBackupsBackendClient {
     return (await response.json()) as DatabaseStatus;
   }
 
-  /** GET /databases/:k8s/:ns/:name/server-names/:serverName: is that folder's wals/ empty? */
+  /** GET /databases/:k8s/:ns/:name/server-names/:serverName: is that folder's wals/ empty, and who claims it? */
   async checkServerName(options: {
     database: DatabaseRef;
     serverName: string;

@@ -8,6 +8,7 @@ export type {
   CnpgBackupsBackendClientOptions,
   DatabaseRef,
   ServerNameCheck,
+  ServerNameClaimant,
 } from './CnpgBackupsBackendClient';
 export { resolveSourceClusterSpec } from './sourceSpec';
 export type { ResolvedSourceSpec } from './sourceSpec';

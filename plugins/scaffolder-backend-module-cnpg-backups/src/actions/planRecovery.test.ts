@@ -46,6 +46,46 @@ describe('cnpg:recovery:plan', () => {
     expect(outputs(ctx).targetServerName).toBe('orders-db-v4');
   });
 
+  it('skips a serverName a Cluster declares although its archive folder is still empty (issue 10, point 4)', async () => {
+    // A second restore already created orders-db-restore archiving to orders-db-v2; no WAL yet.
+    server.use(
+      ...backendHandlers({
+        claimed: {
+          'orders-db-v2': [{ kubernetesCluster: 'prod', namespace: 'shop', name: 'orders-db-restore', kind: 'cluster' }],
+        },
+      }),
+    );
+    const ctx = createMockActionContext({ input: { ...baseInput, targetKind: 'latest' } });
+    const info = jest.spyOn(ctx.logger, 'info');
+    await action.handler(ctx as any);
+    expect(outputs(ctx).targetServerName).toBe('orders-db-v3');
+    expect(outputs(ctx).plan.targetServerName).toBe('orders-db-v3');
+    expect(info).toHaveBeenCalledWith(
+      'serverName orders-db-v2 is claimed by Cluster prod/shop/orders-db-restore; trying the next generation',
+    );
+  });
+
+  it('skips a serverName reserved by a recovery Cluster being created, and a non-empty one after it', async () => {
+    server.use(
+      ...backendHandlers({
+        claimed: {
+          'orders-db-v2': [{ kubernetesCluster: 'prod', namespace: 'shop', name: 'orders-db-r1', kind: 'creation' }],
+        },
+        nonEmpty: ['orders-db-v3'],
+      }),
+    );
+    const ctx = createMockActionContext({ input: { ...baseInput, targetKind: 'latest' } });
+    await action.handler(ctx as any);
+    expect(outputs(ctx).targetServerName).toBe('orders-db-v4');
+  });
+
+  it('still works against a backend that predates claimedBy (empty is all it answers)', async () => {
+    server.use(...backendHandlers({ legacyServerNames: true, nonEmpty: ['orders-db-v2'] }));
+    const ctx = createMockActionContext({ input: { ...baseInput, targetKind: 'latest' } });
+    await action.handler(ctx as any);
+    expect(outputs(ctx).targetServerName).toBe('orders-db-v3');
+  });
+
   it('refuses a target after the last recoverable point with the named error', async () => {
     server.use(...backendHandlers({}));
     const ctx = createMockActionContext({

@@ -1,7 +1,8 @@
 /*
  * cnpg:recovery:plan: reads the live status of a database from the cnpg-backups backend,
- * runs the pure planner, and confirms that the chosen archive serverName is really empty in
- * the bucket (moving to the next generation when it is not).
+ * runs the pure planner, and confirms that the chosen archive serverName is really free: empty
+ * in the bucket AND declared by no Cluster nor claimed by a creation in flight (moving to the
+ * next generation when it is not).
  */
 import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
@@ -107,24 +108,40 @@ export function createCnpgRecoveryPlanAction(options: CnpgRecoveryActionOptions)
         } catch (error) {
           rethrowAsInputError(error);
         }
-        // The catalog only knows the serverNames it scanned: ask the bucket itself.
+        // The catalog only knows the serverNames it scanned: ask the bucket itself, and who
+        // declares the name (a Cluster whose archive is still empty claims it all the same).
         const check = await client.checkServerName({
           database,
           serverName: candidate.targetServerName,
           credentials,
         });
-        if (check.empty) {
+        const claimedBy = Array.isArray(check.claimedBy) ? check.claimedBy : [];
+        const available =
+          typeof check.available === 'boolean'
+            ? check.available && check.empty === true
+            : check.empty === true && claimedBy.length === 0;
+        if (available) {
           plan = candidate;
         } else {
+          const reasons = [
+            ...(check.empty ? [] : [`holds ${check.walObjects} WAL object(s)`]),
+            ...(claimedBy.length
+              ? [
+                  `is claimed by ${claimedBy
+                    .map(c => `${c.kind === 'creation' ? 'the recovery Cluster being created ' : 'Cluster '}${c.kubernetesCluster}/${c.namespace}/${c.name}`)
+                    .join(', ')}`,
+                ]
+              : []),
+          ];
           ctx.logger.info(
-            `serverName ${candidate.targetServerName} already holds ${check.walObjects} WAL object(s); trying the next generation`,
+            `serverName ${candidate.targetServerName} ${reasons.join(' and ') || 'is not available'}; trying the next generation`,
           );
           taken.push(candidate.targetServerName);
         }
       }
       if (!plan) {
         throw new InputError(
-          `ServerNameConflictError: no empty archive serverName found after ${MAX_SERVER_NAME_ATTEMPTS} generations (tried ${taken.join(', ')})`,
+          `ServerNameConflictError: no free (empty and unclaimed) archive serverName found after ${MAX_SERVER_NAME_ATTEMPTS} generations (tried ${taken.join(', ')})`,
         );
       }
       const source = resolveSourceClusterSpec(status, { storageSize: input.storageSize });
