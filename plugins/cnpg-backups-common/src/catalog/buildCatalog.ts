@@ -61,6 +61,7 @@ import {
   segmentSizeMismatchDiagnosis,
   walGapDiagnosis,
   FixContext,
+  misplacedWalDiagnosis,
 } from './diagnoses';
 
 /** One object of the listing, key RELATIVE to `<prefix>/<serverName>/`. @public */
@@ -364,6 +365,8 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     return found;
   };
   let acc: TimelineAcc | undefined;
+  const misplaced: MisplacedWal[] = [];
+  let misplacedCount = 0;
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i];
     const key =
@@ -377,6 +380,22 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
         scratch,
       );
       if (scratch.kind === 'unknown') continue;
+      if (!isWhereWalRestoreLooks(key, scratch.kind)) {
+        // barman-cloud-wal-restore never finds it: not part of the archive's continuity.
+        misplacedCount++;
+        if (misplaced.length < MAX_MISPLACED_TRACKED) {
+          misplaced.push({
+            key,
+            kind: scratch.kind,
+            timeline: scratch.timeline,
+            index:
+              scratch.segment < perLog
+                ? scratch.log * perLog + scratch.segment
+                : -1,
+          });
+        }
+        continue;
+      }
       compressionMask |= COMPRESSION_BIT[scratch.compression];
       if (acc === undefined || acc.timeline !== scratch.timeline)
         acc = accFor(scratch.timeline);
@@ -769,6 +788,29 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   if (doneBackups.length === 0)
     diagnoses.push(noDoneBackupDiagnosis(fix, backups.length));
 
+  // ---- WAL files where barman-cloud-wal-restore does not look.
+  if (misplacedCount > 0) {
+    // Error when one of them is the only copy: recovery stops there although the file exists.
+    const onlyCopy = misplaced.some(m => {
+      if (m.kind === 'history')
+        return !timelines.get(m.timeline)?.hasHistoryObject;
+      if (m.kind === 'backup' || m.index < 0) return false;
+      const t = sorted.get(m.timeline);
+      if (!t) return true;
+      if (m.kind === 'partial') return !t.partialIdx.includes(m.index);
+      const at = lowerBound(t.idx, m.index);
+      return at >= t.idx.length || t.idx[at] !== m.index;
+    });
+    diagnoses.push(
+      misplacedWalDiagnosis(
+        fix,
+        misplaced.map(m => m.key),
+        misplacedCount,
+        onlyCopy ? 'error' : 'warning',
+      ),
+    );
+  }
+
   // ---- segment sizes.
   const outOfRange = [...timelines.values()].flatMap(a => a.outOfRange);
   if (sizesSeen.size > 1 || outOfRange.length > 0) {
@@ -793,6 +835,33 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     diagnoses: sortDiagnoses(diagnoses),
     scan,
   };
+}
+
+/** A WAL-like key outside the place barman-cloud-wal-restore reads. */
+interface MisplacedWal {
+  key: string;
+  kind: string;
+  timeline: number;
+  /** Segment index, -1 when out of range. */
+  index: number;
+}
+
+/** Misplaced keys kept for the diagnosis (all are counted). */
+const MAX_MISPLACED_TRACKED = 1000;
+
+/**
+ * Whether `wals/...` is where barman-cloud-wal-restore looks for the file: history files
+ * directly under `wals/`, every other WAL file under `wals/<first 16 chars of its name>/`
+ * (barman's `hash_dir`, compared as written: lower-case names live in lower-case folders).
+ */
+function isWhereWalRestoreLooks(key: string, kind: string): boolean {
+  const slash = key.lastIndexOf('/');
+  if (kind === 'history') return slash === 4;
+  if (slash !== 21) return false;
+  for (let i = 0; i < 16; i++) {
+    if (key.charCodeAt(5 + i) !== key.charCodeAt(22 + i)) return false;
+  }
+  return true;
 }
 
 function nameOf(timeline: number, index: number, perLog: number): string {

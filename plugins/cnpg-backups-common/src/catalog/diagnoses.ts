@@ -322,6 +322,58 @@ export function invalidBackupInfoDiagnosis(
   };
 }
 
+/** Where barman-cloud-wal-restore reads a file found at `key` (relative to the serverName). @internal */
+export function walRestoreKeyOf(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  return /^[0-9A-Fa-f]{8}\.history/.test(name)
+    ? `wals/${name}`
+    : `wals/${name.slice(0, 16)}/${name}`;
+}
+
+/** @internal */
+export function misplacedWalDiagnosis(
+  ctx: FixContext,
+  keys: string[],
+  total: number,
+  severity: 'error' | 'warning',
+): Diagnosis {
+  const root = `${ctx.destination.replace(/\/+$/, '')}/${ctx.serverName}/`;
+  const shown = keys.slice(0, MAX_EVIDENCE);
+  const evidence = shown.map(
+    k => `${k} (barman-cloud-wal-restore reads ${walRestoreKeyOf(k)})`,
+  );
+  if (total > shown.length) evidence.push(`… and ${total - shown.length} more`);
+  return {
+    id: 'misplaced-wal',
+    severity,
+    subject: ctx.serverName,
+    message: `${plural(total, 'WAL file')} of "${ctx.serverName}" ${
+      total === 1 ? 'is' : 'are'
+    } not where barman-cloud-wal-restore looks (wals/<first 16 hex digits of the name>/<name>, history files directly under wals/): ${
+      total === 1 ? 'it does' : 'they do'
+    } not count toward WAL continuity${
+      severity === 'error'
+        ? ', and at least one is the only copy of its segment, so recovery stops at it'
+        : ' (each has a copy in the right place)'
+    }.`,
+    evidence,
+    fix: `Move each file to the key barman-cloud-wal-restore reads (shown in the evidence), then scan again; find what put ${
+      total === 1 ? 'it' : 'them'
+    } there (a manual copy, a sync tool, a wrong prefix). Until then, recovery cannot use ${
+      total === 1 ? 'it' : 'them'
+    }.`,
+    fixSnippet: [
+      ...shown.map(
+        k =>
+          `aws s3 mv ${root}${k} ${root}${walRestoreKeyOf(
+            k,
+          )} --endpoint-url <ObjectStore spec.configuration.endpointURL>`,
+      ),
+      '',
+    ].join('\n'),
+  };
+}
+
 /** Scan errors come from another component; render them defensively. */
 function describeScanError(e: ScanError): string {
   if (e === null || typeof e !== 'object') return String(e);
