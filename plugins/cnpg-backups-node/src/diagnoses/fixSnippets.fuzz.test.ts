@@ -334,11 +334,10 @@ describe('every fixSnippet of every diagnosis rule (fuzzed contexts)', () => {
           cluster.spec.externalClusters[0].barmanObjectStore?.serverName ??
           cluster.spec.externalClusters[0].plugin.parameters.serverName;
         expect(readsFrom).toBe(serverName);
-        if (ctx.cluster.database) {
-          expect(cluster.spec.bootstrap.recovery.database).toBe(
-            ctx.cluster.database,
-          );
-        }
+        // Without a known database, CNPG's own default (app) applies: nothing written.
+        expect(cluster.spec.bootstrap.recovery.database).toBe(
+          ctx.cluster.database,
+        );
         expect(diagnosis.fix).toContain(`"${expected}"`);
       }),
       { numRuns: 200, seed: 4242 },

@@ -22,11 +22,9 @@ describe('parseEndpointURL', () => {
   ])('refuses %p with a named error', (endpoint, reason) => {
     expect(() => parseEndpointURL(endpoint)).toThrow(InvalidEndpointURLError);
     expect(() => parseEndpointURL(endpoint)).toThrow(reason);
-    try {
-      parseEndpointURL(endpoint);
-    } catch (error) {
-      expect((error as Error).name).toBe('InvalidEndpointURL');
-    }
+    expect(() => parseEndpointURL(endpoint)).toThrow(
+      expect.objectContaining({ name: 'InvalidEndpointURL' }),
+    );
   });
 });
 
