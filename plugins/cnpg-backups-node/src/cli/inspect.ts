@@ -63,6 +63,8 @@ export interface InspectOptions {
   concurrency?: string;
   requestTimeout?: string;
   maxAttempts?: string;
+  /** `--progress` (true) / `--no-progress` (false); undefined: {@link CliIo.progress}. */
+  progress?: boolean;
 }
 
 /** Where the CLI writes, and the environment it reads credentials from. @public */
@@ -70,7 +72,12 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
-  /** How often progress is written to stderr while S3 calls run. Default 5,000 ms. */
+  /**
+   * Write progress to stderr while S3 calls run (default: when stderr is a terminal; `--progress`
+   * and `--no-progress` override). Never on stdout.
+   */
+  progress?: boolean;
+  /** How often progress is written. Default 5,000 ms. */
   progressIntervalMs?: number;
 }
 
@@ -153,7 +160,8 @@ function formatProgress(p: ScanProgress, elapsedMs: number): string {
  * Writes the latest scan progress to stderr every `intervalMs` while S3 calls run (stdout,
  * whose JSON is a public contract, never gets progress).
  */
-function progressReporter(io: CliIo) {
+function progressReporter(io: CliIo, enabled: boolean) {
+  if (!enabled) return { onProgress: undefined, stop: () => {} };
   const started = Date.now();
   let latest: ScanProgress | undefined;
   const timer = setInterval(() => {
@@ -204,7 +212,7 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<nu
     requestTimeoutMs,
     maxAttempts,
   });
-  const progress = progressReporter(io);
+  const progress = progressReporter(io, options.progress ?? io.progress ?? false);
   try {
     const scanner = BarmanArchiveScanner.create({
       client,

@@ -34,6 +34,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv) {
       stderr += t;
     },
     env,
+    progress: true,
     progressIntervalMs: 100,
   });
   return { code, stdout, stderr };
@@ -247,9 +248,31 @@ describe('cnpg-backups inspect never mislabels a failure to read', () => {
     );
     expectReadFailure(result, /S3Timeout/);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/waiting|listing|reading/);
+    expect(result.stderr).toMatch(
+      /cnpg-backups: reading s3:\/\/cli-failures\/cnpg \(pg-demo\): 0 keys listed, \d+ requests, \d+ s, waiting for \d+ answer\(s\) \(last: cnpg\/pg-demo\/(base|wals)\/\)/,
+    );
     // The whole budget of 1.5 s per request (retries included), with margin for start-up.
     expect(Date.now() - started).toBeLessThan(10_000);
+
+    const quiet = await run(
+      [
+        'inspect',
+        '--destination',
+        DESTINATION,
+        '--server-name',
+        'pg-demo',
+        '--endpoint',
+        proxy.endpoint,
+        '--max-attempts',
+        '1',
+        '--request-timeout',
+        '500',
+        '--no-progress',
+      ],
+      creds,
+    );
+    expectReadFailure(quiet, /S3Timeout/);
+    expect(quiet.stderr).not.toMatch(/reading s3:/);
   }, 20_000);
 
   describe('missing credentials', () => {

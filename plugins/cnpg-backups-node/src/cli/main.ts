@@ -21,6 +21,7 @@ export async function main(
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
     env: process.env,
+    progress: process.stderr.isTTY === true,
   },
 ): Promise<number> {
   let exitCode = 0;
@@ -48,6 +49,8 @@ export async function main(
       '8',
     )
     .option('--request-timeout <ms>', 'time budget of one S3 request in milliseconds, retries included: no answer within it is an S3Timeout', '30000')
+    .option('--progress', 'report progress on stderr every 5 s (default when stderr is a terminal)')
+    .option('--no-progress', 'never report progress')
     .option('--max-attempts <n>', 'attempts per request (retries on throttling, 5xx, network errors)', '4')
     .addHelpText(
       'after',
