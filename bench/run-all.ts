@@ -36,7 +36,12 @@ const BENCHES: Bench[] = [
     file: 'bench/catalog.ts',
     figures: j =>
       present([
-        num(j?.ratio, 2) && `scan/barman time ratio ${num(j.ratio, 2)}`,
+        num(j?.latencyRatio, 2) &&
+          `latency-model ratio ${num(j.latencyRatio, 2)} (target 0.25)`,
+        num(j?.clientCpuPer1kKeysMs, 1) &&
+          `client CPU ${num(j.clientCpuPer1kKeysMs, 1)} ms/1k keys`,
+        num(j?.ratio, 2) &&
+          `s3rver time ratio ${num(j.ratio, 2)} (informational)`,
         typeof j?.requests === 'number' &&
           `requests ${j.requests}${
             typeof (j?.bound?.flat ?? j?.bound?.perPrefix) === 'number'
