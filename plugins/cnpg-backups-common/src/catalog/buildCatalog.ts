@@ -283,6 +283,33 @@ function idTime(id: string): number {
   );
 }
 
+/** A WAL-like key outside the place barman-cloud-wal-restore reads. */
+interface MisplacedWal {
+  key: string;
+  kind: string;
+  timeline: number;
+  /** Segment index, -1 when out of range. */
+  index: number;
+}
+
+/** Misplaced keys kept for the diagnosis (all are counted). */
+const MAX_MISPLACED_TRACKED = 1000;
+
+/**
+ * Whether `wals/...` is where barman-cloud-wal-restore looks for the file: history files
+ * directly under `wals/`, every other WAL file under `wals/<first 16 chars of its name>/`
+ * (barman's `hash_dir`, compared as written: lower-case names live in lower-case folders).
+ */
+function isWhereWalRestoreLooks(key: string, kind: string): boolean {
+  const slash = key.lastIndexOf('/');
+  if (kind === 'history') return slash === 4;
+  if (slash !== 21) return false;
+  for (let i = 0; i < 16; i++) {
+    if (key.charCodeAt(5 + i) !== key.charCodeAt(22 + i)) return false;
+  }
+  return true;
+}
+
 /**
  * Builds the catalog of one serverName from a listing. Pure and deterministic for a given
  * input (including `now`). Throws only `InvalidCatalogInputError`, for input that is not
@@ -835,33 +862,6 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     diagnoses: sortDiagnoses(diagnoses),
     scan,
   };
-}
-
-/** A WAL-like key outside the place barman-cloud-wal-restore reads. */
-interface MisplacedWal {
-  key: string;
-  kind: string;
-  timeline: number;
-  /** Segment index, -1 when out of range. */
-  index: number;
-}
-
-/** Misplaced keys kept for the diagnosis (all are counted). */
-const MAX_MISPLACED_TRACKED = 1000;
-
-/**
- * Whether `wals/...` is where barman-cloud-wal-restore looks for the file: history files
- * directly under `wals/`, every other WAL file under `wals/<first 16 chars of its name>/`
- * (barman's `hash_dir`, compared as written: lower-case names live in lower-case folders).
- */
-function isWhereWalRestoreLooks(key: string, kind: string): boolean {
-  const slash = key.lastIndexOf('/');
-  if (kind === 'history') return slash === 4;
-  if (slash !== 21) return false;
-  for (let i = 0; i < 16; i++) {
-    if (key.charCodeAt(5 + i) !== key.charCodeAt(22 + i)) return false;
-  }
-  return true;
 }
 
 function nameOf(timeline: number, index: number, perLog: number): string {
