@@ -100,7 +100,7 @@ test.describe('Layout and accessibility of the card and the tab', () => {
   test('/catalog lists the demo entities', async ({ page }) => {
     await page.goto('/catalog');
     await expect(
-      page.locator('main a[href*="/catalog/default/"]').first(),
+      page.locator('table a[href^="/catalog/default/"]').first(),
     ).toBeVisible();
     await expect(
       page.getByText(/Looks like someone dropped the mic/),
@@ -110,7 +110,7 @@ test.describe('Layout and accessibility of the card and the tab', () => {
     await page.getByRole('link', { name: 'Catalog' }).first().click();
     await expect(page).toHaveURL(/\/catalog$/);
     await expect(
-      page.locator('main a[href*="/catalog/default/"]').first(),
+      page.locator('table a[href^="/catalog/default/"]').first(),
     ).toBeVisible();
   });
 
@@ -127,6 +127,8 @@ test.describe('Layout and accessibility of the card and the tab', () => {
     // the window, the last backup, the top finding and its fix.
     expect(box.y + box.height).toBeLessThanOrEqual(1000);
     expect(box.height).toBeLessThan(600);
+    await expect(page.getByTestId('recovery-window').first()).toBeVisible();
+    await screenshot(page, 'card-light', card);
     const relations = page.getByText(/^(Depends on components|Relations)$/);
     if (await relations.count()) {
       const relationsBox = (await relations.first().boundingBox())!;

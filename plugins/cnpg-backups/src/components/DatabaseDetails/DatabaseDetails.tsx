@@ -83,7 +83,7 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
           <Typography variant="h5" component="h2">
             {cluster.namespace}/{cluster.name}
           </Typography>
-          <Typography variant="body2" color="textSecondary">
+          <Typography variant="body2" color="textPrimary">
             Kubernetes cluster {cluster.kubernetesCluster}
             {cluster.phase ? ` · ${cluster.phase}` : ''}
             {cluster.readyInstances !== undefined

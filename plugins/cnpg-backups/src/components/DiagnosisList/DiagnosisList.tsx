@@ -26,7 +26,7 @@ export function readableOn(background: string): string {
 }
 
 const useStyles = makeStyles(theme => ({
-  item: { marginBottom: theme.spacing(1.5) },
+  item: { marginBottom: theme.spacing(1.5), overflowWrap: 'anywhere' },
   error: {
     backgroundColor: theme.palette.error.main,
     color: readableOn(theme.palette.error.main),
@@ -46,6 +46,9 @@ const useStyles = makeStyles(theme => ({
       whiteSpace: 'pre-wrap !important',
       overflowWrap: 'anywhere',
     },
+    // The highlighter's token colours fall below 4.5:1 on the dark theme's code background:
+    // the snippet is shown in the theme's text colour.
+    '& code span': { color: 'inherit !important' },
   },
   evidence: { margin: theme.spacing(0.5, 0), paddingLeft: theme.spacing(3) },
 }));
