@@ -4,9 +4,17 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { cnpgBackupsPermissions } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { validateCnpgResource } from '@cnpg-backups/plugin-cnpg-backups-node';
+import {
+  cnpgBackupsArchiveExtensionPoint,
+  cnpgBackupsClockExtensionPoint,
+  cnpgBackupsKubernetesExtensionPoint,
+  validateCnpgResource,
+  type CnpgKubernetesClient,
+  type CnpgKubernetesClientFactory,
+} from '@cnpg-backups/plugin-cnpg-backups-node';
 import { S3EndpointPolicy, ScannerArchiveReaderFactory } from './archive';
 import { attachDemoEnvironment } from './demo/attachDemoEnvironment';
+import { CnpgBackupsExtensions, ExtensionPointError } from './extensions';
 import { HttpCnpgKubernetesClient, readKubernetesClusters } from './kubernetes';
 import {
   readBackgroundRefreshConfig,
@@ -28,6 +36,19 @@ import type { CnpgBackupsService } from './service/types';
 export const cnpgBackupsPlugin = createBackendPlugin({
   pluginId: 'cnpg-backups',
   register(env) {
+    const extensions = new CnpgBackupsExtensions();
+    env.registerExtensionPoint(
+      cnpgBackupsKubernetesExtensionPoint,
+      extensions.kubernetes,
+    );
+    env.registerExtensionPoint(
+      cnpgBackupsArchiveExtensionPoint,
+      extensions.archive,
+    );
+    env.registerExtensionPoint(
+      cnpgBackupsClockExtensionPoint,
+      extensions.clock,
+    );
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -46,17 +67,42 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         const { logger, config, httpRouter, lifecycle } = deps;
         deps.permissionsRegistry.addPermissions(cnpgBackupsPermissions);
 
+        // Modules' init ran before this one: read what they registered, once.
+        extensions.lock();
         const kubernetes = KubernetesClientRegistry.create();
-        for (const connection of readKubernetesClusters(config)) {
-          if (connection.authProvider !== 'serviceAccount') {
+        const register = (client: CnpgKubernetesClient, from: string) => {
+          if (kubernetes.get(client.clusterName)) {
+            throw new ExtensionPointError(
+              `cnpg-backups: Kubernetes cluster "${client.clusterName}" (${from}) is registered twice; cluster names must be unique`,
+            );
+          }
+          kubernetes.add(client);
+        };
+        const factory: CnpgKubernetesClientFactory =
+          extensions.clientFactory ?? {
+            create: connection =>
+              HttpCnpgKubernetesClient.create({ connection }),
+          };
+        const connections = [
+          ...readKubernetesClusters(config).map(c => ({ c, from: 'config' })),
+          ...extensions.clusters.map(c => ({ c, from: 'a module' })),
+        ];
+        for (const { c: connection, from } of connections) {
+          if (
+            !extensions.clientFactory &&
+            connection.authProvider !== 'serviceAccount'
+          ) {
             logger.warn(
               `Kubernetes cluster "${connection.name}" uses authProvider "${connection.authProvider}"; CNPG Backups supports serviceAccount only and skips it`,
             );
             continue;
           }
-          kubernetes.add(HttpCnpgKubernetesClient.create({ connection }));
+          register(factory.create(connection), from);
         }
+        for (const client of extensions.clients) register(client, 'a module');
         const endpointPolicy = S3EndpointPolicy.fromConfig(config);
+        for (const endpoint of extensions.endpoints)
+          endpointPolicy.register(endpoint);
 
         // In demo mode the status is computed on the demo's clock (CNPG_DEMO_NOW).
         const demo = await attachDemoEnvironment({
@@ -79,12 +125,14 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           logger,
           kubernetes,
           endpointPolicy,
-          archiveReaders: ScannerArchiveReaderFactory.create({
-            concurrency: config.getOptionalNumber(
-              'cnpgBackups.scan.concurrency',
-            ),
-            logger,
-          }),
+          archiveReaders:
+            extensions.archiveReaderFactory ??
+            ScannerArchiveReaderFactory.create({
+              concurrency: config.getOptionalNumber(
+                'cnpgBackups.scan.concurrency',
+              ),
+              logger,
+            }),
           scanCache: ScanCache.create({
             cache: deps.cache,
             logger,
@@ -101,7 +149,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             ? config.getNumber('cnpgBackups.scan.timeoutSeconds') * 1000
             : undefined,
           validateClusterManifest: validateCnpgResource,
-          now: demo?.now,
+          now: extensions.now ?? demo?.now,
         });
 
         // Background refresh (one replica at a time) of the databases people look at.

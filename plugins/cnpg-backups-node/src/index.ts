@@ -1,5 +1,6 @@
 /**
- * S3 access to Barman Cloud archives, the catalog scanner and the cnpg-backups CLI.
+ * S3 access to Barman Cloud archives, the catalog scanner, the cnpg-backups CLI, and the extension points
+ * (with their types) of the CNPG Backups backend plugin.
  *
  * @packageDocumentation
  */
@@ -7,3 +8,6 @@ export * from './s3';
 export * from './scanner';
 export * from './cli';
 export * from './crds';
+export * from './kubernetes';
+export * from './archive';
+export * from './extensions';

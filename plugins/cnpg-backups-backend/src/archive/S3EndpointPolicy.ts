@@ -9,20 +9,7 @@
 import type { Config } from '@backstage/config';
 import type { S3Provider } from '@cnpg-backups/plugin-cnpg-backups-common';
 import fs from 'node:fs';
-import type { ArchiveCredentials } from './types';
-
-/** Settings for one configured endpoint. @public */
-export interface S3EndpointSettings {
-  /** Endpoint URL as it appears in the ObjectStore/Cluster (`endpointURL`); `aws` for AWS. */
-  url: string;
-  /** Where to actually connect, when it differs (port-forward, demo, proxy). */
-  connectUrl?: string;
-  provider?: S3Provider;
-  region?: string;
-  caPem?: string;
-  /** Read-only credentials to use instead of the cluster's Secret. */
-  credentials?: ArchiveCredentials;
-}
+import type { S3EndpointSettings } from './types';
 
 /** The decision for one endpoint. @public */
 export type S3EndpointDecision =

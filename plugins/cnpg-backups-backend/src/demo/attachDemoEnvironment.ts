@@ -48,7 +48,6 @@ export async function attachDemoEnvironment(options: {
         token: demo.kubernetes.token,
         caPem: demo.kubernetes.caPem,
         authProvider: 'serviceAccount',
-        demo: true,
       },
     }),
     { demo: true },

@@ -44,7 +44,6 @@ export async function demoStatusesAt(now: Date): Promise<DemoStatusAt[]> {
         url: standin.url,
         token: standin.token,
         authProvider: 'serviceAccount',
-        demo: true,
       },
     });
     const endpointPolicy = new S3EndpointPolicy({ allowedEndpoints: [] });

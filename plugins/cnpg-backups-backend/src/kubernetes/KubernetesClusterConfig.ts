@@ -5,23 +5,9 @@
  */
 import type { Config } from '@backstage/config';
 import fs from 'node:fs';
+import type { KubernetesClusterConnection } from './types';
 
-/** How to reach one Kubernetes API server. @public */
-export interface KubernetesClusterConnection {
-  /** Backstage name of the cluster. */
-  name: string;
-  /** API server URL. */
-  url: string;
-  /** Bearer token (service account). Secret: never logged or returned. */
-  token?: string;
-  /** PEM CA bundle (decoded `caData`, or the contents of `caFile`). */
-  caPem?: string;
-  skipTLSVerify?: boolean;
-  /** The `authProvider` from config; only `serviceAccount` is supported. */
-  authProvider: string;
-  /** Set for the demo environment's stand-in. */
-  demo?: boolean;
-}
+export type { KubernetesClusterConnection } from './types';
 
 /** Thrown for config this plugin cannot use. @public */
 export class KubernetesConfigError extends Error {

@@ -15,6 +15,19 @@ export interface ArchiveCredentials {
   sessionToken?: string;
 }
 
+/** Settings for one S3 endpoint the backend may contact. @public */
+export interface S3EndpointSettings {
+  /** Endpoint URL as it appears in the ObjectStore/Cluster (`endpointURL`); `aws` for AWS. */
+  url: string;
+  /** Where to actually connect, when it differs (port-forward, proxy, a test or demo server). */
+  connectUrl?: string;
+  provider?: S3Provider;
+  region?: string;
+  caPem?: string;
+  /** Read-only credentials to use instead of the cluster's Secret. */
+  credentials?: ArchiveCredentials;
+}
+
 /** How to connect to one S3 endpoint. @public */
 export interface ArchiveConnection {
   /** Undefined = AWS. */

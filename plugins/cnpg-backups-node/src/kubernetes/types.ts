@@ -242,3 +242,18 @@ export interface CnpgKubernetesClient {
     cluster: CnpgCluster;
   }): Promise<CnpgCluster>;
 }
+
+/** How to reach one Kubernetes API server. @public */
+export interface KubernetesClusterConnection {
+  /** Backstage name of the cluster. */
+  name: string;
+  /** API server URL. */
+  url: string;
+  /** Bearer token (service account). Secret: never logged or returned. */
+  token?: string;
+  /** PEM CA bundle (decoded `caData`, or the contents of `caFile`). */
+  caPem?: string;
+  skipTLSVerify?: boolean;
+  /** The `authProvider` from config; the built-in client supports `serviceAccount` only. */
+  authProvider: string;
+}
