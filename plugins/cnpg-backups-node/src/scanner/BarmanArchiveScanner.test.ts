@@ -208,6 +208,41 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
     expect(counter.commands).toBe(3);
   });
 
+  it('keeps WAL files from folders that are not hash directories so the catalog names them as misplaced', async () => {
+    const root = 'misplaced/mis-db/';
+    await seedBarmanSample({
+      harness,
+      bucket: BUCKET,
+      keyPrefix: 'misplaced/',
+      serverName: 'mis-db',
+      sizeScale: 0.0001,
+    });
+    // A sync tool put one segment and a history file in a folder of its own, plus a note.
+    await harness.put(BUCKET, `${root}wals/restore-copy/000000010000000000000009.bz2`, 'x');
+    await harness.put(BUCKET, `${root}wals/restore-copy/00000002.history`, '1\t0/9000000\tx');
+    await harness.put(BUCKET, `${root}wals/restore-copy/NOTES.txt`, 'junk');
+    await harness.remove(BUCKET, `${root}wals/0000000100000000/000000010000000000000009.bz2`);
+    const { catalog } = await scanner.scan({
+      destination: 's3://cnpg-backups/misplaced',
+      serverName: 'mis-db',
+    });
+    expect(catalog.scan.errors).toEqual([]);
+    expect(catalog.wal.timelines.map(t => t.timeline)).toEqual([1]);
+    expect(catalog.wal.timelines[0].gaps).toEqual([
+      {
+        firstMissing: '000000010000000000000009',
+        lastMissing: '000000010000000000000009',
+        count: 1,
+      },
+    ]);
+    const d = catalog.diagnoses.find(x => x.id === 'misplaced-wal')!;
+    expect(d.severity).toBe('error');
+    expect(d.evidence).toEqual([
+      'wals/restore-copy/000000010000000000000009.bz2 (barman-cloud-wal-restore reads wals/0000000100000000/000000010000000000000009.bz2)',
+      'wals/restore-copy/00000002.history (barman-cloud-wal-restore reads wals/00000002.history)',
+    ]);
+  });
+
   it('rejects a bad destination or serverName with a named error', async () => {
     await expect(
       scanner.scan({ destination: 'cnpg-backups/demo', serverName: 'x' }),

@@ -531,6 +531,8 @@ export class BarmanArchiveScanner {
     const historyTasks: Promise<void>[] = [];
     for (let i = 0; i < walTop.length; i++) {
       const name = walTop.name(i);
+      // Only `wals/<TLI>.history` is read; a path holds a misplaced file barman cannot use.
+      if (name.includes('/')) continue;
       const file = classifyArchiveFile(name);
       if (file.kind !== 'history') continue;
       const key = `${walPrefix}${name}`;

@@ -2,6 +2,7 @@
  * Key-range planning and bookkeeping for flat listings of a Barman `wals/` folder: the pieces the
  * scanner runs in parallel, where their keys go, and where to split the range.
  */
+import { classifyArchiveFile } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { CompactObjectList } from './CompactObjectList';
 
 const HASH_DIR = /^[0-9A-Fa-f]{16}$/;
@@ -37,9 +38,13 @@ export class WalSink {
       return;
     }
     const dir = name.slice(0, slash);
-    // Anything else under wals/ (a folder that is not a hash directory) is not Barman's.
-    if (slash !== 16 || !HASH_DIR.test(dir) || slash === name.length - 1)
+    if (slash !== 16 || !HASH_DIR.test(dir) || slash === name.length - 1) {
+      // A folder that is not a hash directory is not Barman's, but a WAL file in it is kept
+      // (with its path) so that the catalog can name it as misplaced; anything else is dropped.
+      if (classifyArchiveFile(name).kind !== 'unknown')
+        this.top.push(name, size, lastModifiedMs);
       return;
+    }
     let list = this.dirs.get(dir);
     if (!list) {
       list = new CompactObjectList(`wals/${dir}/`);
