@@ -152,7 +152,10 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
   });
 
   it('runs the create path without creating anything in dry-run', async () => {
+    // The card pre-fills entityRef (the entity declaring the database); the template passes it to
+    // cnpg:cluster:create, whose permission and ownership checks need it.
     const { response, created } = await dryRun({
+      entityRef: 'component:default/orders',
       kubernetesCluster: 'prod',
       namespace: 'shop',
       cluster: 'orders-db',
@@ -169,6 +172,21 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
       create: 'completed',
     });
     expect(logText(response.body)).toContain('Dry run: would create Cluster shop/orders-june1');
+    // Without an entity the create step is refused by its input schema, even in dry-run.
+    const noEntity = await dryRun({
+      kubernetesCluster: 'prod',
+      namespace: 'shop',
+      cluster: 'orders-db',
+      targetKind: 'backup',
+      backupId: '20250601T020000',
+      newClusterName: 'orders-june1',
+      output: 'create',
+    });
+    expect(noEntity.response.status).toBe(400);
+    expect(noEntity.response.body.error.message).toMatch(
+      /cnpg:cluster:create.*requires property "entityRef"/,
+    );
+    expect(noEntity.created).toEqual([]);
     // The new name differs from the source, but the fixture's source spec carries initdb only:
     // no warnings either. A same-name restore is warned about:
     const sameName = await dryRun({
