@@ -172,6 +172,17 @@ describe('recovery actions against the real backend: read-only, secrets, authori
       instances: 1,
       storage: { size: '1Gi' },
       bootstrap: { recovery: { source: 'origin' } },
+      // The new Cluster archives to a new serverName (a recovery-only rule, checked locally first).
+      plugins: [
+        {
+          name: 'barman-cloud.cloudnative-pg.io',
+          isWALArchiver: true,
+          parameters: {
+            barmanObjectName: 'billing-store',
+            serverName: 'billing-v2',
+          },
+        },
+      ],
       externalClusters: [
         {
           name: 'origin',
@@ -185,6 +196,18 @@ describe('recovery actions against the real backend: read-only, secrets, authori
         },
       ],
     },
+  };
+
+  /**
+   * The world's entity `shop` declares k8s:pay/billing, the recovery source above: with this
+   * entityRef the request is well-formed and owned, so only the permission decision can refuse it.
+   */
+  const ownerRef = 'component:default/shop';
+  const createInput = {
+    entityRef: ownerRef,
+    kubernetesCluster: 'k8s',
+    namespace: 'pay',
+    manifest: recoveryCluster,
   };
 
   beforeAll(async () => {
@@ -235,11 +258,7 @@ describe('recovery actions against the real backend: read-only, secrets, authori
     );
     const createError = await failure(
       createCnpgClusterCreateAction(deps).handler(
-        context({
-          kubernetesCluster: 'k8s',
-          namespace: 'pay',
-          manifest: recoveryCluster,
-        }) as any,
+        context(createInput) as any,
       ),
     );
     expect(createError.name).toBe('NotAllowedError');
@@ -256,20 +275,22 @@ describe('recovery actions against the real backend: read-only, secrets, authori
     const planCtx = context(planInput);
     await createCnpgRecoveryPlanAction(deps).handler(planCtx as any);
     expect(outputsOf(planCtx).targetServerName).toBe('billing-v2');
+    // The premise: the entity sent really declares the source database.
+    expect(
+      world.entities.find(e => e.metadata.name === 'shop')?.metadata
+        .annotations?.['cnpg.io/cluster'],
+    ).toContain('k8s:pay/billing');
     const posts = world.standin.requests.filter(
       r => r.method === 'POST',
     ).length;
     const createError = await failure(
       createCnpgClusterCreateAction(deps).handler(
-        context({
-          kubernetesCluster: 'k8s',
-          namespace: 'pay',
-          manifest: recoveryCluster,
-        }) as any,
+        context(createInput) as any,
       ),
     );
     expect(createError.name).toBe('NotAllowedError');
     expect(createError.message).toContain('cnpg-backups.recovery.create');
+    expect(createError.message).toContain(ownerRef);
     expect(world.standin.requests.filter(r => r.method === 'POST').length).toBe(
       posts,
     );
