@@ -44,8 +44,9 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
-import { cnpgBackupsPlugin } from '../plugins/cnpg-backups-backend/src/plugin';
-import { findFreePort } from '../plugins/cnpg-backups-node/src/testing';
+import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
+import cnpgBackupsModuleDemo from '@cnpg-backups/plugin-cnpg-backups-backend-module-demo';
+import { findFreePort } from '@cnpg-backups/plugin-cnpg-backups-node/testUtils';
 import { failedRequests, LoadGenerator, LoadResult } from './lib/load';
 import {
   formatMB,
@@ -69,7 +70,7 @@ const COLD_CONCURRENT = 50;
 const SOAK_CONCURRENT = 200;
 const P95_TARGET_MS = 50;
 
-/** The six demo databases (see plugins/cnpg-backups-backend/src/demo/scenarios.ts). */
+/** The six demo databases (see plugins/cnpg-backups-backend-module-demo/src/scenarios.ts). */
 const DEMO_DATABASES = [
   'ai-system/obot-postgresql',
   'databases/postgres',
@@ -179,6 +180,7 @@ async function startBackend(): Promise<RunningBackend> {
   const backend = await startTestBackend({
     features: [
       cnpgBackupsPlugin,
+      cnpgBackupsModuleDemo,
       cacheServiceFactory,
       mockServices.rootConfig.factory({
         data: { cnpgBackups: { demo: { enabled: true, s3Port } } },

@@ -26,17 +26,17 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import { BarmanArchiveScanner } from '../plugins/cnpg-backups-node/src/scanner';
 import {
+  BarmanArchiveScanner,
   createS3Client,
   S3RequestCounter,
-} from '../plugins/cnpg-backups-node/src/s3';
+} from '@cnpg-backups/plugin-cnpg-backups-node';
 import {
   BarmanCloud,
   findRealBarmanTools,
   findFreePort,
   S3RVER_CREDENTIALS,
-} from '../plugins/cnpg-backups-node/src/testing';
+} from '@cnpg-backups/plugin-cnpg-backups-node/testUtils';
 import {
   BACKUPS,
   BUCKET,

@@ -7,7 +7,7 @@
  *   node bench/catalogRssChild.bundle.cjs 1000000     (built by bench/catalog.ts)
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { BarmanArchiveScanner } from '../plugins/cnpg-backups-node/src/scanner';
+import { BarmanArchiveScanner } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { DESTINATION, FakeS3, syntheticBackups } from './catalogSynthetic';
 
 export async function rssChild(keys: number) {

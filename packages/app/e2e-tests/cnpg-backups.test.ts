@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 // The one list of what each demo database shows at any hour (also checked by the Jest clock sweep).
-import { DEMO_DATABASE_EXPECTATIONS } from '../../../plugins/cnpg-backups-backend/src/demo/demoExpectations';
+import { DEMO_DATABASE_EXPECTATIONS } from '@cnpg-backups/plugin-cnpg-backups-backend-module-demo/testUtils';
 import {
   entityPath,
   pinBrowserClockToDemo,

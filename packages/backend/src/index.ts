@@ -1,9 +1,10 @@
 /*
  * The demo/development backend of CNPG Backups.
  *
- * With `cnpgBackups.demo.enabled: true` (app-config.yaml) the cnpg-backups plugin also starts an
- * embedded Kubernetes stand-in and an s3rver seeded with Barman archives, so the portal shows
- * live-looking data with nothing else installed.
+ * With `cnpgBackups.demo.enabled: true` (app-config.yaml) the demo module of the cnpg-backups plugin
+ * (the private package plugins/cnpg-backups-backend-module-demo) starts an embedded Kubernetes stand-in
+ * and an s3rver seeded with Barman archives, so the portal shows live-looking data with nothing else
+ * installed.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { authModuleVisitorProvider } from './auth/visitorProvider';
@@ -54,5 +55,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // CNPG Backups
 backend.add(import('@cnpg-backups/plugin-cnpg-backups-backend'));
+// DEMO ONLY: the demo environment, through the plugin's extension points (off unless cnpgBackups.demo.enabled)
+backend.add(import('@cnpg-backups/plugin-cnpg-backups-backend-module-demo'));
 
 backend.start();

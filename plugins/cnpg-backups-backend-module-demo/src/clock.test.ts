@@ -1,8 +1,28 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { S3EndpointPolicy } from '../archive';
-import { KubernetesClientRegistry } from '../service/KubernetesClientRegistry';
-import { attachDemoEnvironment } from './attachDemoEnvironment';
 import { InvalidDemoNowError, offsetClock, parseDemoNow } from './clock';
+import { attachDemoEnvironment } from './module';
+
+/** Extension points that record what the demo registers. */
+function recordingPoints() {
+  const calls: string[] = [];
+  const record =
+    (name: string) =>
+    (...args: unknown[]) =>
+      calls.push(`${name}(${JSON.stringify(args[0]) ?? 'fn'})`);
+  return {
+    calls,
+    kubernetes: {
+      addCluster: record('addCluster'),
+      addClient: record('addClient'),
+      setClientFactory: record('setClientFactory'),
+    },
+    archive: {
+      addEndpoint: record('addEndpoint'),
+      setArchiveReaderFactory: record('setArchiveReaderFactory'),
+    },
+    clock: { setClock: record('setClock') },
+  };
+}
 
 describe('parseDemoNow (CNPG_DEMO_NOW)', () => {
   it('reads ISO-8601 instants with a zone', () => {
@@ -70,7 +90,7 @@ describe('offsetClock', () => {
 
 describe('attachDemoEnvironment', () => {
   it('refuses an invalid CNPG_DEMO_NOW at startup, naming the value, before starting anything', async () => {
-    const kubernetes = KubernetesClientRegistry.create();
+    const points = recordingPoints();
     await expect(
       attachDemoEnvironment({
         config: mockServices.rootConfig({
@@ -78,26 +98,26 @@ describe('attachDemoEnvironment', () => {
         }),
         logger: mockServices.logger.mock(),
         lifecycle: mockServices.lifecycle.mock(),
-        kubernetes,
-        endpointPolicy: new S3EndpointPolicy({ allowedEndpoints: [] }),
+        ...points,
         env: { CNPG_DEMO_NOW: '2026-12-04 25:00' },
       }),
     ).rejects.toThrow(
       'CNPG_DEMO_NOW="2026-12-04 25:00" is not an ISO-8601 instant',
     );
-    expect(kubernetes.list()).toEqual([]);
+    expect(points.calls).toEqual([]);
   });
 
   it('does nothing (and reads no CNPG_DEMO_NOW) when the demo is off', async () => {
+    const points = recordingPoints();
     await expect(
       attachDemoEnvironment({
         config: mockServices.rootConfig({ data: {} }),
         logger: mockServices.logger.mock(),
         lifecycle: mockServices.lifecycle.mock(),
-        kubernetes: KubernetesClientRegistry.create(),
-        endpointPolicy: new S3EndpointPolicy({ allowedEndpoints: [] }),
+        ...points,
         env: { CNPG_DEMO_NOW: 'garbage' },
       }),
     ).resolves.toBeUndefined();
+    expect(points.calls).toEqual([]);
   });
 });

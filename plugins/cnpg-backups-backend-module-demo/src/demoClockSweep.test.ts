@@ -6,7 +6,7 @@
  * status service (demoStatusesAt.ts), so each instant costs well under a second.
  */
 import { DEMO_DATABASE_EXPECTATIONS } from './demoExpectations';
-import { demoStatusesAt } from './demoStatusesAt';
+import { demoStatusesAt } from './__testUtils__/demoStatusesAt';
 
 jest.setTimeout(240_000);
 

@@ -13,8 +13,13 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { DEMO_SECRET_MARKER } from './demo';
-import { cnpgBackupsPlugin } from './plugin';
+import {
+  buildRecoveryManifests,
+  planRecovery,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
+import { cnpgBackupsModuleDemo } from './module';
+import { DEMO_SECRET_MARKER } from './scenarios';
 
 // The demo's clock is pinned (CNPG_DEMO_NOW, read by the demo at startup) so this suite never depends on the
 // hour it runs at; set CNPG_DEMO_NOW yourself to run it at another instant.
@@ -74,6 +79,7 @@ describe('demo secrets never leave the backend', () => {
     const backend = await startTestBackend({
       features: [
         cnpgBackupsPlugin,
+        cnpgBackupsModuleDemo,
         mockServices.rootConfig.factory({
           data: { cnpgBackups: { demo: { enabled: true } } },
         }),
@@ -132,6 +138,30 @@ describe('demo secrets never leave the backend', () => {
       ).toBe(200);
     }
     const [, k8s, ns, cluster] = DEMO[5];
+    // A valid recovery of payments-db (built from its live status like the scaffolder does) whose
+    // new Cluster reuses the source's name: owned, allowed, archiving to a free serverName, so the
+    // one thing wrong with it is that the name exists (409 from the Kubernetes API).
+    const status = (await call('get', `/databases/${k8s}/${ns}/${cluster}/status`))
+      .body;
+    const plan = planRecovery({
+      status,
+      target: { kind: 'latest' },
+      newClusterName: cluster,
+    });
+    const { manifest: sameNameRecovery } = buildRecoveryManifests({
+      source: { name: cluster, namespace: ns, spec: status.clusterSpec },
+      newClusterName: cluster,
+      target: plan.target,
+      sourceServerName: plan.sourceServerName,
+      targetServerName: plan.targetServerName,
+      window: plan.window,
+      scheduledBackups: plan.scheduledBackups,
+    });
+    const createSameName = (body: Record<string, unknown>) =>
+      call('post', `/databases/${k8s}/${ns}/clusters`, {
+        manifest: sameNameRecovery,
+        ...body,
+      });
     expect(
       (
         await call('post', '/backups', {
@@ -152,18 +182,16 @@ describe('demo secrets never leave the backend', () => {
       ).status,
       (await call('post', '/backups', { entityRef: 'component:default/awx' }))
         .status,
-      (
-        await call('post', `/databases/${k8s}/${ns}/clusters`, {
-          manifest: {
-            apiVersion: 'postgresql.cnpg.io/v1',
-            kind: 'Cluster',
-            metadata: { name: cluster },
-            spec: { instances: 1, storage: { size: '1Gi' } },
-          },
-        })
-      ).status,
+      (await createSameName({})).status,
     ];
-    expect(errorStatuses).toEqual([404, 400, 400, 409]);
+    expect(errorStatuses).toEqual([404, 400, 400, 400]);
+    expect(responses[responses.length - 1]).toMatch(/entityRef/);
+    const conflict = await createSameName({
+      entityRef: 'component:default/payments',
+    });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.message).toMatch(/already exists/);
+    expect(conflict.body.error.message).not.toMatch(/ServerNameTaken/);
 
     expect(logLines.length).toBeGreaterThan(0);
     const everything = [...responses, ...logLines].join('\n');

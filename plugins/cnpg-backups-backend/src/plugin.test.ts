@@ -2,7 +2,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { KubernetesStandin } from './demo/standin';
+import { KubernetesStandin } from '@cnpg-backups/plugin-cnpg-backups-backend-module-demo/testUtils';
 import { cnpgBackupsPlugin } from './plugin';
 
 jest.setTimeout(60_000);

@@ -13,7 +13,6 @@ import {
   type CnpgKubernetesClientFactory,
 } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { S3EndpointPolicy, ScannerArchiveReaderFactory } from './archive';
-import { attachDemoEnvironment } from './demo/attachDemoEnvironment';
 import { CnpgBackupsExtensions, ExtensionPointError } from './extensions';
 import { HttpCnpgKubernetesClient, readKubernetesClusters } from './kubernetes';
 import {
@@ -104,15 +103,6 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         for (const endpoint of extensions.endpoints)
           endpointPolicy.register(endpoint);
 
-        // In demo mode the status is computed on the demo's clock (CNPG_DEMO_NOW).
-        const demo = await attachDemoEnvironment({
-          config,
-          logger,
-          lifecycle,
-          kubernetes,
-          endpointPolicy,
-        });
-
         // A status embeds the bucket catalog, so it is never reused longer than a scan is.
         const scanTtlSeconds =
           config.getOptionalNumber('cnpgBackups.cache.ttlSeconds') ?? 60;
@@ -149,7 +139,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             ? config.getNumber('cnpgBackups.scan.timeoutSeconds') * 1000
             : undefined,
           validateClusterManifest: validateCnpgResource,
-          now: extensions.now ?? demo?.now,
+          now: extensions.now,
         });
 
         // Background refresh (one replica at a time) of the databases people look at.

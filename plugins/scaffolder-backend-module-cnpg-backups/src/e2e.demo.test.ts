@@ -4,8 +4,11 @@
  * archives of the seeded runbooks):
  *  - the template is dry-run through the real scaffolder for each kind of database (plugin and
  *    legacy form, a recovered generation, a WAL gap);
- *  - plan → manifest → create run for real (not dry-run): the Cluster is created in the stand-in,
- *    and creating it again is a ConflictError (create semantics).
+ *  - plan → manifest → create run for real (not dry-run) on behalf of the entity that declares the
+ *    database (the demo's catalog, examples/cnpg-demo-entities.yaml): the Cluster is created in the
+ *    stand-in, and creating it again is a ConflictError (create semantics);
+ *  - plan → create → plan again: the created Cluster claims its (still empty) serverName, so the
+ *    second plan proposes the next generation.
  */
 import {
   coreServices,
@@ -20,6 +23,8 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 // Test only: the real backend plugin is the other end of the actions' REST calls.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import cnpgBackupsModuleDemo from '@cnpg-backups/plugin-cnpg-backups-backend-module-demo';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -41,6 +46,20 @@ jest.setTimeout(600_000);
 const TEMPLATE = yaml.parse(
   fs.readFileSync(path.resolve(__dirname, '../../../templates/restore-cnpg-database/template.yaml'), 'utf8'),
 );
+
+/** The demo's catalog: the entities that declare the demo databases (their owners may restore them). */
+const DEMO_ENTITIES = yaml
+  .parseAllDocuments(fs.readFileSync(path.resolve(__dirname, '../../../examples/cnpg-demo-entities.yaml'), 'utf8'))
+  .map(doc => doc.toJS())
+  .filter(Boolean);
+/** Declares cnpg.io/cluster: payments/payments-db in the `demo` Kubernetes cluster. */
+const PAYMENTS_ENTITY = 'component:default/payments';
+
+/** `payments-db-v2` → `payments-db-v3`; a name without a generation gets `-v2`. */
+function nextGeneration(serverName: string): string {
+  const match = /^(.*)-v(\d+)$/.exec(serverName);
+  return match ? `${match[1]}-v${Number(match[2]) + 1}` : `${serverName}-v2`;
+}
 
 function stepStatuses(body: any): Record<string, string> {
   const statuses: Record<string, string> = {};
@@ -78,7 +97,8 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
         scaffolderModuleCnpgBackups,
         captureServices,
         cnpgBackupsPlugin,
-        catalogServiceMock.factory(),
+        cnpgBackupsModuleDemo,
+        catalogServiceMock.factory({ entities: DEMO_ENTITIES }),
         mockServices.rootConfig.factory({ data: { cnpgBackups: { demo: { enabled: true } } } }),
       ],
     });
@@ -195,7 +215,7 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
     await createCnpgRecoveryManifestAction().handler(manifestCtx as any);
     const { manifest } = outputsOf(manifestCtx);
 
-    const createCtx = context({ kubernetesCluster: 'demo', namespace: 'payments', manifest });
+    const createCtx = context({ entityRef: PAYMENTS_ENTITY, kubernetesCluster: 'demo', namespace: 'payments', manifest });
     await createCnpgClusterCreateAction(deps).handler(createCtx as any);
     expect(createCtx.output).toHaveBeenCalledWith('created', true);
 
@@ -210,10 +230,106 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
       expect.objectContaining({ name: 'origin', serverName: 'payments-db' }),
     ]);
 
-    const again = context({ kubernetesCluster: 'demo', namespace: 'payments', manifest });
+    // The same manifest again: its serverName is now the new Cluster's (checked before any create call).
+    const again = context({ entityRef: PAYMENTS_ENTITY, kubernetesCluster: 'demo', namespace: 'payments', manifest });
     await expect(createCnpgClusterCreateAction(deps).handler(again as any)).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(new RegExp(`ServerNameTaken.*"${plan.targetServerName}"`)),
+    });
+
+    // A fresh plan for the same name archives to a free serverName: only the name is wrong now, and
+    // create semantics refuse it (never a merge into the existing Cluster).
+    const replanCtx = context({
+      kubernetesCluster: 'demo',
+      namespace: 'payments',
+      cluster: 'payments-db',
+      targetKind: 'latest',
+      newClusterName: 'payments-db-e2e',
+    });
+    await createCnpgRecoveryPlanAction(deps).handler(replanCtx as any);
+    const replan = outputsOf(replanCtx);
+    expect(replan.targetServerName).not.toBe(plan.targetServerName);
+    const remanifestCtx = context({ plan: replan.plan, sourceClusterSpec: replan.sourceClusterSpec, output: 'kubectl' });
+    await createCnpgRecoveryManifestAction().handler(remanifestCtx as any);
+    const sameName = context({
+      entityRef: PAYMENTS_ENTITY,
+      kubernetesCluster: 'demo',
+      namespace: 'payments',
+      manifest: outputsOf(remanifestCtx).manifest,
+    });
+    await expect(createCnpgClusterCreateAction(deps).handler(sameName as any)).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringMatching(/"payments-db-e2e" already exists in namespace payments/),
     });
+  });
+
+  it('plan → create → plan again: the created Cluster claims its serverName, the next plan takes the next generation', async () => {
+    const deps = { discovery: services.discovery!, auth: services.auth! };
+    const credentials = mockCredentials.user();
+    const logLines: string[] = [];
+    const logger: any = {
+      error: (m: string) => logLines.push(m),
+      warn: (m: string) => logLines.push(m),
+      info: (m: string) => logLines.push(m),
+      debug: (m: string) => logLines.push(m),
+      child: () => logger,
+    };
+    const context = (input: Record<string, any>) => ({
+      ...createMockActionContext({ input, logger }),
+      getInitiatorCredentials: async () => credentials,
+    });
+    const planInput = {
+      entityRef: PAYMENTS_ENTITY,
+      kubernetesCluster: 'demo',
+      namespace: 'payments',
+      cluster: 'payments-db',
+      targetKind: 'latest',
+    };
+    const serverName = (name: string) =>
+      request(server)
+        .get(`/api/cnpg-backups/databases/demo/payments/payments-db/server-names/${name}`)
+        .set('Authorization', mockCredentials.user.header());
+
+    const firstCtx = context({ ...planInput, newClusterName: 'payments-db-gen1' });
+    await createCnpgRecoveryPlanAction(deps).handler(firstCtx as any);
+    const first = outputsOf(firstCtx);
+    const firstTarget: string = first.targetServerName;
+    expect(firstTarget).toMatch(/^payments-db-v\d+$/);
+    const before = await serverName(firstTarget);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ serverName: firstTarget, empty: true, available: true, claimedBy: [] });
+
+    const manifestCtx = context({ plan: first.plan, sourceClusterSpec: first.sourceClusterSpec, output: 'kubectl' });
+    await createCnpgRecoveryManifestAction().handler(manifestCtx as any);
+    const createCtx = context({
+      entityRef: PAYMENTS_ENTITY,
+      kubernetesCluster: 'demo',
+      namespace: 'payments',
+      manifest: outputsOf(manifestCtx).manifest,
+    });
+    await createCnpgClusterCreateAction(deps).handler(createCtx as any);
+    expect(createCtx.output).toHaveBeenCalledWith('created', true);
+
+    // The folder is still empty: only the claim of the new Cluster makes the name unavailable.
+    const after = await serverName(firstTarget);
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({
+      serverName: firstTarget,
+      empty: true,
+      available: false,
+      claimedBy: [{ kubernetesCluster: 'demo', namespace: 'payments', name: 'payments-db-gen1', kind: 'cluster' }],
+    });
+
+    logLines.length = 0;
+    const secondCtx = context({ ...planInput, newClusterName: 'payments-db-gen2' });
+    await createCnpgRecoveryPlanAction(deps).handler(secondCtx as any);
+    const second = outputsOf(secondCtx);
+    expect(second.sourceServerName).toBe(first.sourceServerName);
+    expect(second.targetServerName).toBe(nextGeneration(firstTarget));
+    expect(logLines.join('\n')).toContain(
+      `serverName ${firstTarget} is claimed by Cluster demo/payments/payments-db-gen1; trying the next generation`,
+    );
+    const next = await serverName(second.targetServerName);
+    expect(next.body).toMatchObject({ empty: true, available: true, claimedBy: [] });
   });
 });

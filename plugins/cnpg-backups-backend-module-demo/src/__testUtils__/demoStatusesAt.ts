@@ -2,30 +2,27 @@
  * DEMO / TEST ONLY: every demo database's status as the backend computes it at a given instant, without
  * s3rver: the demo data (scenarios.ts) is built into memory (MemoryObjectStore), its Kubernetes objects are
  * seeded into the real Kubernetes stand-in (pruning + CRD validation, read over HTTP by the real client), and
- * the real scanner + DefaultCnpgBackupsService compute the status with `now` pinned. Used by the clock sweep
- * test (demoClockSweep.test.ts) to check the demo at many instants quickly.
+ * the real backend plugin (started with startTestBackend) computes each status with the real scanner, through
+ * its extension points: the stand-in as Kubernetes cluster `demo`, the in-memory archive as the archive
+ * reader factory and `now` as the clock. Used by the clock sweep test (demoClockSweep.test.ts) to check the
+ * demo at many instants quickly.
  */
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { BarmanArchiveScanner } from '@cnpg-backups/plugin-cnpg-backups-node';
-import { S3EndpointPolicy } from '../archive';
-import type { ArchiveReaderFactory } from '../archive';
-import { HttpCnpgKubernetesClient } from '../kubernetes';
-import { DefaultCnpgBackupsService } from '../service/DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from '../service/KubernetesClientRegistry';
-import { ScanCache } from '../service/ScanCache';
-import { MemoryObjectStore } from './s3/MemoryObjectStore';
-import { buildDemoDatabases } from './scenarios';
-import { KubernetesStandin } from './standin';
-
-const silent = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silent;
-  },
-} as any;
+import {
+  BarmanArchiveScanner,
+  cnpgBackupsArchiveExtensionPoint,
+  cnpgBackupsClockExtensionPoint,
+  cnpgBackupsKubernetesExtensionPoint,
+  type ArchiveReaderFactory,
+} from '@cnpg-backups/plugin-cnpg-backups-node';
+import request from 'supertest';
+import { MemoryObjectStore } from '../s3/MemoryObjectStore';
+import { buildDemoDatabases } from '../scenarios';
+import { KubernetesStandin } from '../standin';
 
 /** A demo database's status at one instant. */
 export type DemoStatusAt = { entity: string; status: DatabaseStatus };
@@ -35,26 +32,10 @@ export async function demoStatusesAt(now: Date): Promise<DemoStatusAt[]> {
   const objects = new MemoryObjectStore();
   const databases = buildDemoDatabases({ now, writer: objects });
   const standin = await KubernetesStandin.start({ now: () => now });
+  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
   try {
     for (const db of databases)
       for (const obj of db.objects) standin.store.seed(obj);
-    const client = HttpCnpgKubernetesClient.create({
-      connection: {
-        name: 'demo',
-        url: standin.url,
-        token: standin.token,
-        authProvider: 'serviceAccount',
-      },
-    });
-    const endpointPolicy = new S3EndpointPolicy({ allowedEndpoints: [] });
-    for (const db of databases) {
-      endpointPolicy.register({
-        url: db.declaredEndpoint,
-        connectUrl: 'http://127.0.0.1:1',
-        provider: 'generic',
-        region: 'us-east-1',
-      });
-    }
     const archiveReaders: ArchiveReaderFactory = {
       create() {
         const scanner = BarmanArchiveScanner.create({
@@ -72,26 +53,69 @@ export async function demoStatusesAt(now: Date): Promise<DemoStatusAt[]> {
         };
       },
     };
-    const service = DefaultCnpgBackupsService.create({
-      logger: silent,
-      kubernetes: KubernetesClientRegistry.create([client]),
-      endpointPolicy,
-      archiveReaders,
-      scanCache: ScanCache.create({ ttlSeconds: 0 }),
-      now: () => now,
+    const inMemoryDemo = createBackendModule({
+      pluginId: 'cnpg-backups',
+      moduleId: 'demo-in-memory',
+      register(env) {
+        env.registerInit({
+          deps: {
+            kubernetes: cnpgBackupsKubernetesExtensionPoint,
+            archive: cnpgBackupsArchiveExtensionPoint,
+            clock: cnpgBackupsClockExtensionPoint,
+          },
+          async init({ kubernetes, archive, clock }) {
+            kubernetes.addCluster({
+              name: 'demo',
+              url: standin.url,
+              token: standin.token,
+              authProvider: 'serviceAccount',
+            });
+            for (const db of databases) {
+              archive.addEndpoint({
+                url: db.declaredEndpoint,
+                connectUrl: 'http://127.0.0.1:1',
+                provider: 'generic',
+                region: 'us-east-1',
+              });
+            }
+            archive.setArchiveReaderFactory(archiveReaders);
+            clock.setClock(() => now);
+          },
+        });
+      },
+    });
+    backend = await startTestBackend({
+      features: [
+        cnpgBackupsPlugin,
+        inMemoryDemo,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.rootConfig.factory({
+          data: {
+            cnpgBackups: {
+              refresh: { enabled: false },
+              cache: { ttlSeconds: 0, statusTtlSeconds: 0 },
+            },
+          },
+        }),
+      ],
     });
     const out: DemoStatusAt[] = [];
     for (const db of databases) {
-      const status = await service.getDatabaseStatus({
-        kubernetesCluster: 'demo',
-        namespace: db.namespace,
-        name: db.clusterName,
-      });
-      out.push({ entity: db.entity, status });
+      const res = await request(backend.server).get(
+        `/api/cnpg-backups/databases/demo/${db.namespace}/${db.clusterName}/status`,
+      );
+      if (res.status !== 200) {
+        throw new Error(
+          `status of demo/${db.namespace}/${db.clusterName}: HTTP ${
+            res.status
+          } ${JSON.stringify(res.body)}`,
+        );
+      }
+      out.push({ entity: db.entity, status: res.body as DatabaseStatus });
     }
-    await (client as { close?: () => Promise<void> }).close?.();
     return out;
   } finally {
+    await backend?.stop();
     await standin.stop();
   }
 }

@@ -41,19 +41,17 @@ import {
 } from '@cnpg-backups/plugin-cnpg-backups-node';
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
 import request from 'supertest';
-import { cnpgBackupsPlugin } from './plugin';
+import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
 import {
   BUCKET,
   SECRETS,
   startReliabilityWorld,
   type ReliabilityWorld,
-} from './service/__testUtils__/reliabilityWorld';
-// Test-only harness of the node package (not exported on purpose).
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
+} from './reliabilityWorld';
 import type {
   FaultRule,
   ProxiedRequest,
-} from '@cnpg-backups/plugin-cnpg-backups-node/src/s3/__testUtils__/faultProxy';
+} from '@cnpg-backups/plugin-cnpg-backups-node/testUtils';
 
 jest.setTimeout(120_000);
 

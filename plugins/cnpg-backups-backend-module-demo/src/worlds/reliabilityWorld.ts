@@ -11,20 +11,15 @@
  */
 import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
-// The node package's test harnesses (s3rver, fault proxy, free ports): test-only, not exported.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
+// The node package's test harnesses (s3rver, fault proxy, free ports), from its testUtils entry point.
 import {
+  findFreePort,
   startFaultProxy,
+  startS3rverHarness as startS3rver,
   type FaultProxy,
-} from '@cnpg-backups/plugin-cnpg-backups-node/src/s3/__testUtils__/faultProxy';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import {
-  startS3rver,
   type S3rverHarness,
-} from '@cnpg-backups/plugin-cnpg-backups-node/src/s3/__testUtils__/s3rverHarness';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { findFreePort } from '@cnpg-backups/plugin-cnpg-backups-node/src/testing';
-import { KubernetesStandin } from '../../demo/standin';
+} from '@cnpg-backups/plugin-cnpg-backups-node/testUtils';
+import { KubernetesStandin } from '../standin';
 
 type S3rverAccount = {
   createKeyPair(accessKeyId: string, secretAccessKey: string): void;

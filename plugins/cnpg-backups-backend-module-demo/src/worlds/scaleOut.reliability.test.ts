@@ -26,22 +26,23 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-// The node package's real-PostgreSQL test harness: test-only, not exported.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
+// The node package's real-PostgreSQL test harness (its testUtils entry point).
 import {
   findFreePort,
   findRealBarmanTools,
   PostgresWorkspace,
   runCommand,
   type TestPostgres,
-} from '@cnpg-backups/plugin-cnpg-backups-node/src/testing';
+} from '@cnpg-backups/plugin-cnpg-backups-node/testUtils';
 import request from 'supertest';
-import { cnpgBackupsPlugin } from './plugin';
-import { REFRESH_TASK_ID } from './service/BackgroundRefresh';
+import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
 import {
   startReliabilityWorld,
   type ReliabilityWorld,
-} from './service/__testUtils__/reliabilityWorld';
+} from './reliabilityWorld';
+
+// The background refresh task's documented id (config.d.ts of the backend, `cnpgBackups.refresh`).
+const REFRESH_TASK_ID = 'cnpg-backups-refresh';
 
 jest.setTimeout(240_000);
 

@@ -11,16 +11,16 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Entity } from '@backstage/catalog-model';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { KubernetesStandin } from '../demo/standin';
+import { KubernetesStandin } from '@cnpg-backups/plugin-cnpg-backups-backend-module-demo/testUtils';
+import {
+  startS3rver,
+  type RunningS3rver,
+} from '@cnpg-backups/plugin-cnpg-backups-node/testUtils';
 import { S3EndpointPolicy, ScannerArchiveReaderFactory } from '../archive';
 import { HttpCnpgKubernetesClient } from '../kubernetes';
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from './KubernetesClientRegistry';
 import { ScanCache } from './ScanCache';
-
-// s3rver ships no types.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const S3rver = require('s3rver');
 
 jest.setTimeout(60_000);
 
@@ -73,7 +73,7 @@ type S3Fault =
   | 'hang';
 
 describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () => {
-  let s3rver: any;
+  let s3rver: RunningS3rver | undefined;
   let s3Port: number;
   let s3Dir: string;
   let faultServer: http.Server;
@@ -83,14 +83,8 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
 
   beforeAll(async () => {
     s3Dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-svc-s3-'));
-    s3rver = new S3rver({
-      port: 0,
-      address: '127.0.0.1',
-      silent: true,
-      directory: s3Dir,
-      configureBuckets: [{ name: 'backups', configs: [] }],
-    });
-    ({ port: s3Port } = await s3rver.run());
+    s3rver = await startS3rver({ directory: s3Dir, buckets: ['backups'] });
+    s3Port = s3rver.port;
     const s3 = new S3Client({
       endpoint: `http://127.0.0.1:${s3Port}`,
       region: 'us-east-1',

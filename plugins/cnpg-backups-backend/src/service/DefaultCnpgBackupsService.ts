@@ -792,7 +792,6 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       diagnoses: [],
       errors,
       actions: {},
-      ...(this.#kubernetes.isDemo(ref.kubernetesCluster) ? { demo: true } : {}),
     };
   }
 
@@ -1045,7 +1044,6 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
           }
         : {},
       clusterSpec: pickClusterSpec(cluster),
-      ...(this.#kubernetes.isDemo(kubernetesCluster) ? { demo: true } : {}),
     };
     return status;
   }

@@ -1,15 +1,12 @@
 import type { CnpgKubernetesClient } from '../kubernetes';
 
 /**
- * The Kubernetes clusters the plugin reads, by Backstage name. The demo environment adds its
- * stand-in at startup, hence a registry rather than a fixed list.
+ * The Kubernetes clusters the plugin reads, by Backstage name: the configured ones plus those backend
+ * modules add through the Kubernetes extension point.
  * @public
  */
 export class KubernetesClientRegistry {
-  readonly #clients = new Map<
-    string,
-    { client: CnpgKubernetesClient; demo: boolean }
-  >();
+  readonly #clients = new Map<string, CnpgKubernetesClient>();
 
   static create(
     clients: CnpgKubernetesClient[] = [],
@@ -19,22 +16,15 @@ export class KubernetesClientRegistry {
     return registry;
   }
 
-  add(client: CnpgKubernetesClient, options?: { demo?: boolean }): void {
-    this.#clients.set(client.clusterName, {
-      client,
-      demo: options?.demo ?? false,
-    });
+  add(client: CnpgKubernetesClient): void {
+    this.#clients.set(client.clusterName, client);
   }
 
   get(name: string): CnpgKubernetesClient | undefined {
-    return this.#clients.get(name)?.client;
-  }
-
-  isDemo(name: string): boolean {
-    return this.#clients.get(name)?.demo ?? false;
+    return this.#clients.get(name);
   }
 
   list(): CnpgKubernetesClient[] {
-    return [...this.#clients.values()].map(c => c.client);
+    return [...this.#clients.values()];
   }
 }

@@ -222,8 +222,6 @@ export interface DatabaseStatus {
   actions: {
     backupMethod?: 'plugin' | 'barmanObjectStore';
   };
-  /** True when served by the demo environment (simulated operator). */
-  demo?: boolean;
   /**
    * The Cluster's `spec` as read from Kubernetes (a Cluster spec holds Secret names, never
    * Secret values). The recovery manifest builder copies instances, storage, image, parameters

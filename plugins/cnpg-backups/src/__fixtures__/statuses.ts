@@ -136,7 +136,6 @@ function baseStatus(name: string, namespace: string): DatabaseStatus {
     diagnoses: [],
     errors: [],
     actions: { backupMethod: 'plugin' },
-    demo: true,
   };
 }
 

@@ -29,12 +29,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 // Test only: the real backend plugin is the other end of the actions' REST calls.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
-// The backend's reliability world (test-only, not exported).
-// eslint-disable-next-line @backstage/no-forbidden-package-imports, @backstage/no-mixed-plugin-imports
+// The reliability world of the (private) demo package's testUtils entry point.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import {
   startReliabilityWorld,
   type ReliabilityWorld,
-} from '@cnpg-backups/plugin-cnpg-backups-backend/src/service/__testUtils__/reliabilityWorld';
+} from '@cnpg-backups/plugin-cnpg-backups-backend-module-demo/testUtils';
 import { READ_ONLY_COMMANDS } from '@cnpg-backups/plugin-cnpg-backups-node';
 import {
   createCnpgClusterCreateAction,

@@ -31,8 +31,7 @@ import {
   createS3Client,
   validateCnpgResource,
 } from '@cnpg-backups/plugin-cnpg-backups-node';
-// The real-tools harness is test-only and deliberately not part of the node package's public API.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
+// The real-tools harness, from the node package's testUtils entry point.
 import {
   BarmanCloud,
   deleteObject,
@@ -44,7 +43,7 @@ import {
   waitFor,
   type RunningS3rver,
   type TestPostgres,
-} from '@cnpg-backups/plugin-cnpg-backups-node/src/testing';
+} from '@cnpg-backups/plugin-cnpg-backups-node/testUtils';
 import { join } from 'node:path';
 
 const BUCKET = 'pitr';

@@ -42,7 +42,6 @@ export function DatabaseSummary(props: DatabaseSummaryProps) {
         {archive
           ? ` · ${archive.provider} · serverName ${archive.serverName}`
           : ''}
-        {database.demo ? ' · demo data' : ''}
       </Typography>
       <Box data-testid="health-summary" my={1}>
         <Typography variant="body2" component="div">
