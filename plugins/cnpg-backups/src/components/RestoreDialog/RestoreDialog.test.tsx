@@ -74,6 +74,16 @@ describe('RestoreDialog', () => {
     );
   });
 
+  it('names the backup picker with its label and the chosen backup (visible text in the name)', async () => {
+    const backupId = cnpgMainStatus.backups[0].id;
+    await renderDialog({ kind: 'backup', backupId });
+    expect(
+      screen.getByRole('button', {
+        name: new RegExp(`^Backup ${backupId} — ended `),
+      }),
+    ).toBeInTheDocument();
+  });
+
   it('turns a local point in time into UTC and warns outside the window', async () => {
     const inside = new Date(
       Date.parse(cnpgMainStatus.recoveryWindow.effective.to!) - 3600_000,

@@ -148,6 +148,9 @@ export function RestoreDialog(props: RestoreDialogProps) {
             <InputLabel id="restore-backup-label">Backup</InputLabel>
             <Select
               labelId="restore-backup-label"
+              // With an id, MUI names the control "Backup <chosen backup>" (label + value):
+              // the visible text is part of the accessible name (axe label-content-name-mismatch).
+              SelectDisplayProps={{ id: 'restore-backup-value' } as object}
               value={backupId}
               onChange={event => setBackupId(String(event.target.value))}
             >
