@@ -6,6 +6,8 @@
  * start it load it lazily, so a test using them must have `s3rver` installed (a devDependency).
  */
 export * from './testing';
+// The entry point that exposes the package's test harnesses (its only purpose).
+// eslint-disable-next-line no-restricted-imports
 export {
   startFaultProxy,
   type FaultAction,
@@ -13,6 +15,7 @@ export {
   type FaultRule,
   type ProxiedRequest,
 } from './s3/__testUtils__/faultProxy';
+// eslint-disable-next-line no-restricted-imports
 export {
   startS3rver as startS3rverHarness,
   type S3rverHarness,
