@@ -141,14 +141,15 @@ describe('demo secrets never leave the backend', () => {
     // A valid recovery of payments-db (built from its live status like the scaffolder does) whose
     // new Cluster reuses the source's name: owned, allowed, archiving to a free serverName, so the
     // one thing wrong with it is that the name exists (409 from the Kubernetes API).
-    const status = (await call('get', `/databases/${k8s}/${ns}/${cluster}/status`))
-      .body;
+    const status = (
+      await call('get', `/databases/${k8s}/${ns}/${cluster}/status`)
+    ).body;
     const plan = planRecovery({
       status,
       target: { kind: 'latest' },
       newClusterName: cluster,
     });
-    const { manifest: sameNameRecovery } = buildRecoveryManifests({
+    const { recoveryCluster: sameNameRecovery } = buildRecoveryManifests({
       source: { name: cluster, namespace: ns, spec: status.clusterSpec },
       newClusterName: cluster,
       target: plan.target,
@@ -185,7 +186,9 @@ describe('demo secrets never leave the backend', () => {
       (await createSameName({})).status,
     ];
     expect(errorStatuses).toEqual([404, 400, 400, 400]);
-    expect(responses[responses.length - 1]).toMatch(/entityRef/);
+    expect(responses[responses.length - 1]).toContain(
+      'Invalid request body: entityRef: Required',
+    );
     const conflict = await createSameName({
       entityRef: 'component:default/payments',
     });
