@@ -257,9 +257,7 @@ describe('recovery actions against the real backend: read-only, secrets, authori
       /cnpg-backups\.status\.read|not allowed|denied/i,
     );
     const createError = await failure(
-      createCnpgClusterCreateAction(deps).handler(
-        context(createInput) as any,
-      ),
+      createCnpgClusterCreateAction(deps).handler(context(createInput) as any),
     );
     expect(createError.name).toBe('NotAllowedError');
     expect(createError.message).toMatch(
@@ -284,9 +282,7 @@ describe('recovery actions against the real backend: read-only, secrets, authori
       r => r.method === 'POST',
     ).length;
     const createError = await failure(
-      createCnpgClusterCreateAction(deps).handler(
-        context(createInput) as any,
-      ),
+      createCnpgClusterCreateAction(deps).handler(context(createInput) as any),
     );
     expect(createError.name).toBe('NotAllowedError');
     expect(createError.message).toContain('cnpg-backups.recovery.create');
