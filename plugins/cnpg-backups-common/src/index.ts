@@ -11,3 +11,4 @@ export * from './kubernetes';
 export * from './recovery';
 export * from './schedule';
 export * from './diagnoses';
+export * from './archive';

@@ -1,7 +1,5 @@
 import {
   declaredArchive,
-  findPluginEntry,
-  guessProvider,
   resolveArchiveTarget,
   resolveRecoverySources,
   splitDestinationPath,
@@ -33,66 +31,6 @@ const store: CnpgObjectStore = {
 const cluster = (spec: CnpgCluster['spec']): CnpgCluster => ({
   metadata: { name: 'orders', namespace: 'db' },
   spec,
-});
-
-describe('findPluginEntry', () => {
-  it('defaults serverName to the cluster name', () => {
-    expect(
-      findPluginEntry(
-        cluster({
-          plugins: [
-            {
-              name: 'barman-cloud.cloudnative-pg.io',
-              isWALArchiver: true,
-              parameters: { barmanObjectName: 'minio-store' },
-            },
-          ],
-        }),
-      ),
-    ).toEqual({
-      enabled: true,
-      isWALArchiver: true,
-      objectStoreName: 'minio-store',
-      serverName: 'orders',
-    });
-  });
-
-  it('lets the last entry win and ignores disabled entries for serverName', () => {
-    const entry = findPluginEntry(
-      cluster({
-        plugins: [
-          {
-            name: 'barman-cloud.cloudnative-pg.io',
-            isWALArchiver: true,
-            parameters: { barmanObjectName: 'a', serverName: 'first' },
-          },
-          { name: 'other-plugin' },
-          {
-            name: 'barman-cloud.cloudnative-pg.io',
-            enabled: false,
-            parameters: { barmanObjectName: 'b', serverName: 'disabled' },
-          },
-        ],
-      }),
-    );
-    expect(entry).toEqual({
-      enabled: true,
-      isWALArchiver: true,
-      objectStoreName: 'b',
-      serverName: 'first',
-    });
-  });
-
-  it('reports a fully disabled plugin', () => {
-    expect(
-      findPluginEntry(
-        cluster({
-          plugins: [{ name: 'barman-cloud.cloudnative-pg.io', enabled: false }],
-        }),
-      )?.enabled,
-    ).toBe(false);
-    expect(findPluginEntry(cluster({}))).toBeUndefined();
-  });
 });
 
 describe('declaredArchive + resolveArchiveTarget', () => {
@@ -230,18 +168,5 @@ describe('resolveRecoverySources', () => {
         destinationPath: 's3://legacy/x',
       },
     ]);
-  });
-});
-
-describe('guessProvider', () => {
-  it.each([
-    [undefined, 'aws'],
-    ['https://s3.eu-west-1.amazonaws.com', 'aws'],
-    ['https://abc.r2.cloudflarestorage.com', 'r2'],
-    ['https://fsn1.your-objectstorage.com', 'hetzner'],
-    ['http://rustfs.rustfs.svc:9000', 'rustfs'],
-    ['http://10.0.0.1:9000', 'generic'],
-  ])('%s → %s', (url, provider) => {
-    expect(guessProvider(url)).toBe(provider);
   });
 });

@@ -1,19 +1,24 @@
 /*
- * Where does a CNPG Cluster archive, and where may it recover from? Pure functions over the
- * Cluster and ObjectStore objects, following the plugin's own rules:
- *  - plugin form: `spec.plugins[]` entries named barman-cloud.cloudnative-pg.io; the plugin
- *    loops over all of them, so the LAST entry wins (barmanObjectName from the last entry with
- *    the name, serverName/isWALArchiver from the last enabled one); serverName defaults to
- *    the cluster name;
- *  - legacy form: `spec.backup.barmanObjectStore` (+ retentionPolicy, Cluster `spec.env`);
- *  - recovery sources: `externalClusters[]`; a plugin source's serverName defaults to the NEW
- *    cluster's name (not the external cluster's!), a legacy source's to the external name.
+ * The backend's archive resolution, on top of the homes in -common `archive/` (plugin name,
+ * declaration, destination parsing, provider detection, folder key): the ArchiveTarget the
+ * status shows (ObjectStore or legacy configuration → S3 target) and the recovery sources
+ * declared in `externalClusters[]` (a plugin source's serverName defaults to the NEW cluster's
+ * name, not the external cluster's; a legacy source's to the external name).
  */
-import type {
-  ArchiveTarget,
-  CompressionName,
-  RecoverySource,
-  S3Provider,
+import {
+  BARMAN_CLOUD_PLUGIN_NAME,
+  InvalidDestinationError,
+  declaredArchive,
+  destinationParts,
+  detectS3Provider,
+  findPluginEntry,
+  archiveFolderKey,
+  type ArchiveDeclaration,
+  type ArchiveTarget,
+  type CompressionName,
+  type PluginArchiveEntry,
+  type RecoverySource,
+  type S3Provider,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type {
   BarmanObjectStoreConfiguration,
@@ -21,72 +26,12 @@ import type {
   CnpgObjectStore,
 } from '../kubernetes';
 
-/** The barman-cloud CNPG-I plugin name. @public */
-export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+// Re-exported from their -common homes (public API of this package, unchanged names).
+export { declaredArchive, findPluginEntry, archiveFolderKey };
+export type { ArchiveDeclaration, PluginArchiveEntry };
 
-/** What `spec.plugins` says about the barman-cloud plugin. @public */
-export interface PluginArchiveEntry {
-  enabled: boolean;
-  isWALArchiver: boolean;
-  objectStoreName?: string;
-  serverName: string;
-}
-
-/** The archive a Cluster declares, before reading the ObjectStore. @public */
-export type ArchiveDeclaration =
-  | { form: 'plugin'; entry: PluginArchiveEntry }
-  | {
-      form: 'legacy';
-      configuration: BarmanObjectStoreConfiguration;
-      serverName: string;
-      retentionPolicy?: string;
-      envNames: string[];
-    };
-
-/** The barman-cloud entry of `spec.plugins`, resolved like the plugin does. @public */
-export function findPluginEntry(
-  cluster: CnpgCluster,
-): PluginArchiveEntry | undefined {
-  const entries = (cluster.spec?.plugins ?? []).filter(
-    p => p?.name === BARMAN_CLOUD_PLUGIN,
-  );
-  if (entries.length === 0) return undefined;
-  const enabled = entries.filter(p => p.enabled !== false);
-  const lastEnabled = enabled[enabled.length - 1];
-  const last = entries[entries.length - 1];
-  return {
-    enabled: lastEnabled !== undefined,
-    isWALArchiver: lastEnabled?.isWALArchiver === true,
-    objectStoreName: last.parameters?.barmanObjectName || undefined,
-    serverName:
-      lastEnabled?.parameters?.serverName ||
-      last.parameters?.serverName ||
-      cluster.metadata.name,
-  };
-}
-
-/**
- * Which archive the Cluster declares. An enabled plugin entry wins over the legacy field (CNPG
- * refuses a WAL-archiver plugin together with barmanObjectStore anyway).
- * @public
- */
-export function declaredArchive(
-  cluster: CnpgCluster,
-): ArchiveDeclaration | undefined {
-  const entry = findPluginEntry(cluster);
-  if (entry?.enabled) return { form: 'plugin', entry };
-  const legacy = cluster.spec?.backup?.barmanObjectStore;
-  if (legacy) {
-    return {
-      form: 'legacy',
-      configuration: legacy,
-      serverName: legacy.serverName || cluster.metadata.name,
-      retentionPolicy: cluster.spec?.backup?.retentionPolicy,
-      envNames: (cluster.spec?.env ?? []).map(e => e.name),
-    };
-  }
-  return undefined;
-}
+/** The barman-cloud CNPG-I plugin name (home: -common `BARMAN_CLOUD_PLUGIN_NAME`). @public */
+export const BARMAN_CLOUD_PLUGIN = BARMAN_CLOUD_PLUGIN_NAME;
 
 /** Thrown when an archive cannot be turned into an S3 target. @public */
 export class UnsupportedArchiveError extends Error {
@@ -96,18 +41,30 @@ export class UnsupportedArchiveError extends Error {
   }
 }
 
-/** `s3://bucket/prefix` → bucket + prefix (no leading/trailing slash). @public */
+/**
+ * `s3://bucket/prefix` → bucket + prefix (no leading/trailing slash), by the one destination
+ * parser of -common.
+ * @throws UnsupportedArchiveError when it is not a valid `s3://` destination
+ * @public
+ */
 export function splitDestinationPath(destinationPath: string): {
   bucket: string;
   prefix: string;
 } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(destinationPath.trim());
-  if (!match) {
+  const isS3 = /^\s*s3:\/\//i.test(destinationPath);
+  if (!isS3) {
     throw new UnsupportedArchiveError(
       `destinationPath "${destinationPath}" is not an s3:// URL (Azure and Google Cloud Storage archives are not supported)`,
     );
   }
-  return { bucket: match[1], prefix: match[2].replace(/^\/+|\/+$/g, '') };
+  try {
+    return destinationParts(destinationPath);
+  } catch (error) {
+    if (error instanceof InvalidDestinationError) {
+      throw new UnsupportedArchiveError(error.message);
+    }
+    throw error;
+  }
 }
 
 const COMPRESSIONS = new Set(['gzip', 'bzip2', 'xz', 'snappy', 'zstd', 'lz4']);
@@ -116,22 +73,9 @@ function compressionOf(value: string | undefined): CompressionName {
   return value && COMPRESSIONS.has(value) ? (value as CompressionName) : 'none';
 }
 
-/** Guesses the provider preset from the endpoint host. @public */
+/** Guesses the provider from the endpoint host (home: -common `detectS3Provider`). @public */
 export function guessProvider(endpointURL: string | undefined): S3Provider {
-  if (!endpointURL) return 'aws';
-  let host = '';
-  try {
-    host = new URL(endpointURL).hostname.toLowerCase();
-  } catch {
-    return 'generic';
-  }
-  if (host.endsWith('amazonaws.com') || host.endsWith('amazonaws.com.cn'))
-    return 'aws';
-  if (host.endsWith('r2.cloudflarestorage.com')) return 'r2';
-  if (host.endsWith('your-objectstorage.com')) return 'hetzner';
-  if (host.includes('rustfs')) return 'rustfs';
-  if (host.includes('minio')) return 'minio';
-  return 'generic';
+  return detectS3Provider(endpointURL);
 }
 
 function targetFromConfiguration(options: {
@@ -239,7 +183,7 @@ export function resolveRecoverySources(options: {
   const sources: RecoverySource[] = [];
   for (const external of cluster.spec?.externalClusters ?? []) {
     if (
-      external.plugin?.name === BARMAN_CLOUD_PLUGIN &&
+      external.plugin?.name === BARMAN_CLOUD_PLUGIN_NAME &&
       external.plugin.enabled !== false
     ) {
       const objectStoreName =
@@ -267,15 +211,4 @@ export function resolveRecoverySources(options: {
     }
   }
   return sources;
-}
-
-/** A stable key of an archive folder (endpoint + destination + serverName). @public */
-export function archiveFolderKey(target: {
-  endpointURL?: string;
-  destinationPath?: string;
-  serverName: string;
-}): string {
-  return `${(target.endpointURL ?? 'aws').replace(/\/+$/, '')}|${(
-    target.destinationPath ?? ''
-  ).replace(/\/+$/, '')}|${target.serverName}`;
 }

@@ -4,6 +4,8 @@
  */
 import type { CatalogBackup, Diagnosis, ScanError, WalGap } from './types';
 import { historyFileName } from './wal';
+import { BARMAN_CLOUD_PLUGIN_NAME } from '../archive/names';
+import { withoutTrailingSlashes } from '../archive/destination';
 
 /** What fixes need to name concrete things. @internal */
 export interface FixContext {
@@ -13,11 +15,11 @@ export interface FixContext {
   destination: string;
 }
 
-const PLUGIN_NAME = 'barman-cloud.cloudnative-pg.io';
+const PLUGIN_NAME = BARMAN_CLOUD_PLUGIN_NAME;
 const MAX_EVIDENCE = 20;
 
 function walsUrl(ctx: FixContext, file = ''): string {
-  return `${ctx.destination.replace(/\/+$/, '')}/${
+  return `${withoutTrailingSlashes(ctx.destination)}/${
     ctx.serverName
   }/wals/${file}`;
 }
@@ -267,7 +269,7 @@ export function noDoneBackupDiagnosis(
             ctx.serverName
           }" completed: nothing can be restored.`,
     evidence: [
-      `${ctx.destination.replace(/\/+$/, '')}/${ctx.serverName}/base/: ${plural(
+      `${withoutTrailingSlashes(ctx.destination)}/${ctx.serverName}/base/: ${plural(
         backupCount,
         'backup folder',
       )}, none with status=DONE`,
@@ -337,7 +339,7 @@ export function misplacedWalDiagnosis(
   total: number,
   severity: 'error' | 'warning',
 ): Diagnosis {
-  const root = `${ctx.destination.replace(/\/+$/, '')}/${ctx.serverName}/`;
+  const root = `${withoutTrailingSlashes(ctx.destination)}/${ctx.serverName}/`;
   const shown = keys.slice(0, MAX_EVIDENCE);
   const evidence = shown.map(
     k => `${k} (barman-cloud-wal-restore reads ${walRestoreKeyOf(k)})`,

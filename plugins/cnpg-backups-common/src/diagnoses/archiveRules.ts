@@ -8,6 +8,9 @@ import type { DatabaseDiagnosisContext } from './types';
 import type { ArchiveTarget } from '../status/types';
 import { renderYamlDocument } from '../recovery/render';
 import { chooseNextServerName } from '../recovery/serverNames';
+import { BARMAN_CLOUD_PLUGIN_NAME } from '../archive/names';
+import { isAwsEndpoint } from '../archive/provider';
+import { withoutTrailingSlashes } from '../archive/destination';
 import {
   conditionEvidence,
   failingArchiving,
@@ -31,15 +34,8 @@ const CHECKSUM_ENV = [
   'AWS_RESPONSE_CHECKSUM_VALIDATION',
 ];
 
-/** True when the endpoint is AWS S3 itself (no endpoint = AWS). */
-export function isAwsEndpoint(endpointURL: string | undefined): boolean {
-  if (!endpointURL) return true;
-  try {
-    return /(^|\.)amazonaws\.com(\.cn)?$/i.test(new URL(endpointURL).hostname);
-  } catch {
-    return false;
-  }
-}
+// The AWS rule has one home: archive/provider.ts (re-exported here, public API).
+export { isAwsEndpoint };
 
 /**
  * `checksum-incompatibility`: archiving fails with a boto3 ≥ 1.36 checksum symptom on a
@@ -130,7 +126,7 @@ function newestWalModified(
   return newest;
 }
 
-const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+const BARMAN_PLUGIN = BARMAN_CLOUD_PLUGIN_NAME;
 
 /** The next free serverName generation, as the recovery planner picks it. */
 function nextFreeServerName(serverName: string, context: DatabaseDiagnosisContext): string {
@@ -396,7 +392,7 @@ export function legacyBarmanObjectStoreRule(
 }
 
 function normalisePath(path: string | undefined): string | undefined {
-  return path?.replace(/\/+$/, '');
+  return withoutTrailingSlashes(path);
 }
 
 /**

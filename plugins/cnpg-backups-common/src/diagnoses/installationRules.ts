@@ -5,8 +5,9 @@
 import type { Diagnosis } from '../catalog/types';
 import type { DatabaseDiagnosisContext } from './types';
 import { subjectOf } from './helpers';
+import { OBJECTSTORE_CRD_NAME } from '../archive/names';
 
-const OBJECTSTORE_CRD = 'objectstores.barmancloud.cnpg.io';
+const OBJECTSTORE_CRD = OBJECTSTORE_CRD_NAME;
 
 /**
  * `plugin-not-installed`: the cluster uses the barman-cloud plugin but the ObjectStore CRD is

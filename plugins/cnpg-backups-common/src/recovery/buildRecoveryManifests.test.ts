@@ -145,6 +145,24 @@ describe('plugin form details', () => {
     ]);
   });
 
+  it('reads barmanObjectName like the status does: the LAST barman entry wins even when disabled (issue 11)', () => {
+    // Before issue 11 the builder took the last ENABLED entry's store ("store") while the status
+    // showed the last entry's ("later"): both now use archive/declaration.ts.
+    const source: SourceCluster = {
+      ...pluginSource,
+      spec: {
+        ...pluginSource.spec,
+        plugins: [
+          { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'store', serverName: 'pc-v3' } },
+          { name: 'barman-cloud.cloudnative-pg.io', enabled: false, parameters: { barmanObjectName: 'later' } },
+        ],
+      },
+    };
+    const { recoveryCluster } = build(source, 'pc-v3', { kind: 'latest' });
+    const spec = recoveryCluster.spec as any;
+    expect(spec.externalClusters[0].plugin.parameters.barmanObjectName).toBe('later');
+  });
+
   it('drops replica, old externalClusters and managed services with warnings', () => {
     const source: SourceCluster = {
       ...pluginSource,

@@ -15,6 +15,7 @@ import {
   UnsupportedSourceClusterError,
 } from './errors';
 import { isDns1123Label } from '../kubernetes/names';
+import { findPluginEntry } from '../archive/declaration';
 import { renderYamlDocument } from './render';
 import { describeRecoveryTarget, toCnpgRecoveryTarget } from './target';
 import {
@@ -80,7 +81,9 @@ function findSourceArchive(spec: Json, clusterName: string): SourceArchive {
   });
   if (pluginIndex >= 0) {
     const pluginEntry = plugins[pluginIndex] as Json;
-    const barmanObjectName = pluginEntry.parameters?.barmanObjectName;
+    // barmanObjectName follows the one declaration rule (archive/declaration.ts): the LAST entry
+    // with the plugin's name wins, as the plugin reads it.
+    const barmanObjectName = findPluginEntry({ metadata: { name: clusterName }, spec })?.objectStoreName;
     if (!barmanObjectName) {
       throw new UnsupportedSourceClusterError(
         `Cluster "${clusterName}" uses ${BARMAN_CLOUD_PLUGIN_NAME} without parameters.barmanObjectName`,

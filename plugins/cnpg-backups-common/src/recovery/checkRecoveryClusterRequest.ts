@@ -19,7 +19,8 @@
  * pg_hba, superuser access, extra plugins) must equal the source's when the source is known.
  */
 import { isDns1123Label } from '../kubernetes/names';
-import { BARMAN_CLOUD_PLUGIN_NAME } from './types';
+import { BARMAN_CLOUD_PLUGIN_NAME } from '../archive/names';
+import { withoutTrailingSlashes } from '../archive/destination';
 
 type Json = Record<string, any>;
 
@@ -166,7 +167,7 @@ function stableJson(value: unknown): string {
 }
 
 function normalizeDestination(path: string): string {
-  return path.replace(/\/+$/, '');
+  return withoutTrailingSlashes(path);
 }
 
 /** Where a folder is, as a comparable key; undefined when unknown. */

@@ -2,8 +2,8 @@
  * Types of the recovery planner and the manifest builder.
  */
 
-/** The plugin name CNPG uses for Barman Cloud. @public */
-export const BARMAN_CLOUD_PLUGIN_NAME = 'barman-cloud.cloudnative-pg.io';
+// The plugin name has one home: archive/names.ts (re-exported here, public API).
+export { BARMAN_CLOUD_PLUGIN_NAME } from '../archive/names';
 
 /** How the operator wants to pick the recovery point. @public */
 export type RecoveryTargetKind =

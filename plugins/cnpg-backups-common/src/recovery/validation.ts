@@ -11,14 +11,15 @@ import {
 } from './errors';
 import { isDns1123Label, isDns1123Subdomain } from '../kubernetes/names';
 
+// The serverName rule has one home: archive/serverName.ts (re-exported here, public API).
+export { assertServerName } from '../archive/serverName';
+
 /** CNPG's limit on Cluster names (its resources append suffixes such as `-rw`, `-1`). @public */
 export const CNPG_CLUSTER_NAME_MAX_LENGTH = 50;
 
 // DNS-1035 label: CNPG creates Services named after the Cluster, and Service names must be
 // DNS-1035 labels (start with a letter).
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-// One path segment under the store prefix: no slash, no whitespace, no `..`.
-const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const BACKUP_ID = /^\d{8}T\d{6}$/;
 const LSN = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/;
 const XID = /^\d{1,10}$/;
@@ -75,22 +76,6 @@ export function assertObjectName(value: unknown, field: string): string {
     throw new InvalidRecoveryInputError(
       field,
       `${describe(name)} is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")`,
-    );
-  }
-  return name;
-}
-
-/**
- * Checks a Barman serverName: it becomes one path segment under the store's prefix, so it
- * must not contain `/`, whitespace or `..`.
- * @public
- */
-export function assertServerName(value: unknown, field = 'serverName'): string {
-  const name = requireString(field, value);
-  if (name.length > 200 || !SERVER_NAME.test(name) || name.includes('..')) {
-    throw new InvalidRecoveryInputError(
-      field,
-      `${describe(name)} is not a safe serverName (one path segment: letters, digits, ".", "_" and "-", no "..", no "/", no spaces)`,
     );
   }
   return name;

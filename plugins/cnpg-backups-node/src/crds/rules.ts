@@ -3,6 +3,7 @@
  * manifests this project reads and generates, and the validating-webhook rules of the CNPG operator for Cluster.
  * Messages follow the Kubernetes field-error style: `<field path>: <Type>: <detail>`.
  */
+import { BARMAN_CLOUD_PLUGIN_NAME, isLsn } from '@cnpg-backups/plugin-cnpg-backups-common';
 
 /** One rule violation, shaped like a Kubernetes StatusCause. */
 export type CnpgValidationIssue = {
@@ -20,8 +21,8 @@ export type CnpgValidationIssue = {
   message: string;
 };
 
-/** The barman-cloud plugin name used in Cluster.spec.plugins and externalClusters[].plugin. */
-export const BARMAN_CLOUD_PLUGIN_NAME = 'barman-cloud.cloudnative-pg.io';
+// The plugin name (-common archive/names.ts) and the LSN rule (-common catalog/wal.ts) have one home.
+export { BARMAN_CLOUD_PLUGIN_NAME };
 
 type Obj = Record<string, unknown>;
 
@@ -131,7 +132,6 @@ function isSetTarget(target: Obj, key: string): boolean {
 const TARGET_TIME_FORMATS = [
   /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)?$/,
 ];
-const LSN_PATTERN = /^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/;
 
 function checkRecoveryTarget(
   target: Obj,
@@ -197,7 +197,7 @@ function checkRecoveryTarget(
     }
   }
   if (typeof target.targetLSN === 'string' && target.targetLSN !== '') {
-    if (!LSN_PATTERN.test(target.targetLSN)) {
+    if (!isLsn(target.targetLSN)) {
       issues.push(
         invalid(
           `${base}.targetLSN`,

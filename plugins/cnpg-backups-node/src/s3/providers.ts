@@ -1,7 +1,10 @@
 /**
  * Presets for the S3-compatible stores CNPG users archive to.
  */
-import type { S3Provider } from '@cnpg-backups/plugin-cnpg-backups-common';
+import {
+  detectS3Provider,
+  type S3Provider,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 
 /** The client settings a provider implies. @public */
 export interface S3ProviderPreset {
@@ -58,24 +61,8 @@ function hostOf(endpoint: string | undefined): string | undefined {
   }
 }
 
-/**
- * Guesses the provider from the endpoint URL: no endpoint means AWS; Cloudflare R2 and
- * Hetzner are recognised by host name; anything else is `generic`.
- * @public
- */
-export function detectS3Provider(endpoint?: string): S3Provider {
-  const host = hostOf(endpoint);
-  if (endpoint === undefined || endpoint.trim() === '') return 'aws';
-  if (!host) return 'generic';
-  if (host.endsWith('.r2.cloudflarestorage.com') || host === 'r2.cloudflarestorage.com') {
-    return 'r2';
-  }
-  if (host.endsWith('.your-objectstorage.com')) return 'hetzner';
-  if (host.endsWith('.amazonaws.com') || host.endsWith('.amazonaws.com.cn')) {
-    return 'aws';
-  }
-  return 'generic';
-}
+// Provider detection has one home: -common archive/provider.ts (re-exported here, public API).
+export { detectS3Provider };
 
 /**
  * The settings for a provider. Hetzner's region is the first label of its endpoint host
