@@ -12,3 +12,5 @@ export * from './recovery';
 export * from './schedule';
 export * from './diagnoses';
 export * from './archive';
+export * from './format';
+export * from './status/ids';

@@ -155,6 +155,31 @@ export interface ReconciledBackup {
   resource?: BackupResourceSummary;
   /** Why the two sides disagree, when they do. */
   note?: string;
+  /**
+   * How to show this backup, decided by the backend once (the bucket first, else the CR phase),
+   * so a client matches no status strings. Optional only for older backends.
+   */
+  display?: BackupDisplay;
+}
+
+/**
+ * How a backup is doing: `ok` (DONE in the bucket, or a completed CR), `error` (FAILED, or a
+ * failed CR), `running` (barman STARTED, a CR pending/started/running/finalizing or not picked up
+ * yet), `unknown` (anything else, e.g. WAITING_FOR_WALS or a CR phase this version does not know).
+ * @public
+ */
+export type BackupSeverity = 'ok' | 'error' | 'running' | 'unknown';
+
+/** The display facts of one reconciled backup. @public */
+export interface BackupDisplay {
+  /** The label: the bucket's status (`DONE`, `FAILED`…), else `CR <phase>`, else `unknown`. */
+  status: string;
+  severity: BackupSeverity;
+  /**
+   * The backup's time (ISO-8601): bucket end, bucket begin, CR stop, CR start, the time in the
+   * barman backup id, CR creation, the first one known. Absent when none is known.
+   */
+  time?: string;
 }
 
 /** Recovery window from the operator (ObjectStore/Cluster status) and from the bucket, reconciled. @public */
@@ -215,6 +240,11 @@ export interface DatabaseStatus {
   /** Bucket catalog of the current serverName (truth), when it could be scanned. */
   catalog?: BarmanCatalog;
   lineage: LineageEntry[];
+  /**
+   * The backup a "last backup" line shows: the newest the bucket holds as DONE, else the newest
+   * of any kind (by {@link BackupDisplay.time}); an id of `backups`. Absent without backups.
+   */
+  lastBackupId?: string;
   /** Sorted by severity then id. */
   diagnoses: Diagnosis[];
   errors: SourceError[];
@@ -253,4 +283,47 @@ export interface CreateBackupResponse {
   backup: BackupResourceSummary;
   namespace: string;
   kubernetesCluster: string;
+}
+
+/** Identifies one CNPG Cluster (REST path `/databases/:kubernetesCluster/:namespace/:name`). @public */
+export interface DatabaseRef {
+  kubernetesCluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** A Cluster claiming a serverName (see {@link ServerNameEmptinessResponse}). @public */
+export interface ServerNameClaimant {
+  kubernetesCluster: string;
+  namespace: string;
+  name: string;
+  kind: 'cluster' | 'creation';
+}
+
+/** Answer of `GET …/server-names/:serverName` (is an archive serverName free?). @public */
+export interface ServerNameEmptinessResponse {
+  serverName: string;
+  /** True when `wals/` holds no WAL-like object (barman's empty-archive check passes). */
+  empty: boolean;
+  walObjects: number;
+  destinationPath: string;
+  /**
+   * Who writes (or is about to write) to this serverName in the same destination: Clusters
+   * whose archive declaration names it (`kind: 'cluster'`) and recovery Clusters being created
+   * (`kind: 'creation'`). Sorted by namespace, then name.
+   */
+  claimedBy: ServerNameClaimant[];
+  /**
+   * True only when the folder is empty AND nobody claims it: the one answer a planner may
+   * pick the serverName on. A claimed serverName is not available even if its folder is empty.
+   */
+  available: boolean;
+}
+
+/** Answer of `POST …/clusters` (a recovery Cluster created). @public */
+export interface CreateClusterResponse {
+  kubernetesCluster: string;
+  namespace: string;
+  name: string;
+  uid?: string;
 }

@@ -1,22 +1,12 @@
 /**
  * Human-readable rendering of catalogs, in the spirit of `kubectl cnpg status`.
  */
-import type {
-  BarmanCatalog,
-  Diagnosis,
+import {
+  formatBytes,
+  type BarmanCatalog,
+  type Diagnosis,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type { ServerNameLine } from './inspect';
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 function formatTime(iso?: string): string {
   if (!iso) return '-';
