@@ -27,6 +27,8 @@ export {
   walNameForLsn,
   walNameFromPosition,
   walPosition,
+  walSegmentPosition,
+  walStartLsn,
 } from './wal';
 export type {
   ArchiveFileKind,

@@ -21,6 +21,8 @@ import {
   walNameForLsn,
   walNameFromPosition,
   walPosition,
+  walSegmentPosition,
+  walStartLsn,
 } from './wal';
 import {
   InvalidLsnError,
@@ -435,5 +437,37 @@ describe('historyFileName', () => {
     expect(historyFileName(2)).toBe('00000002.history');
     expect(historyFileName(0xab)).toBe('000000AB.history');
     expect(() => historyFileName(-1)).toThrow(InvalidWalNameError);
+  });
+});
+
+describe('walSegmentPosition / walStartLsn (the one WAL home for the planner and the chart)', () => {
+  it('positions a segment and gives its first LSN', () => {
+    expect(walSegmentPosition('000000020000000100000003')).toEqual({
+      timeline: 2,
+      index: 256 + 3,
+    });
+    expect(walStartLsn('000000010000000100000003')).toBe(
+      (1n << 32n) + 3n * 16n * 1024n * 1024n,
+    );
+    expect(walStartLsn('000000010000000000000003', 64 * 1024 * 1024)).toBe(
+      3n * 64n * 1024n * 1024n,
+    );
+  });
+
+  it.each([
+    undefined,
+    '',
+    'nope',
+    '000000000000000100000003',
+    '000000010000000000000040',
+  ])('never throws for %p (undefined instead)', name => {
+    expect(walSegmentPosition(name, 64 * 1024 * 1024)).toBeUndefined();
+    expect(walStartLsn(name, 64 * 1024 * 1024)).toBeUndefined();
+  });
+
+  it('refuses an invalid segment size', () => {
+    expect(
+      walSegmentPosition('000000010000000000000003', 1000),
+    ).toBeUndefined();
   });
 });

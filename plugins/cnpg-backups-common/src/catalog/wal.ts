@@ -357,6 +357,35 @@ export function segmentLsnRange(
   return { start: formatLsn(start), last: formatLsn(start + size - 1n) };
 }
 
+/**
+ * Like {@link walPosition} but never throws: undefined for anything that is not a valid segment
+ * name for `segmentSize` (for drawing and for values read from untrusted objects).
+ * @public
+ */
+export function walSegmentPosition(
+  name: string | undefined,
+  segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE,
+): WalPosition | undefined {
+  if (typeof name !== 'string' || !isValidSegmentSize(segmentSize))
+    return undefined;
+  try {
+    return walPosition(name, segmentSize);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The LSN of a segment's first byte, as a bigint; undefined when `name` is not a segment name. @public */
+export function walStartLsn(
+  name: string | undefined,
+  segmentSize: number = DEFAULT_WAL_SEGMENT_SIZE,
+): bigint | undefined {
+  const position = walSegmentPosition(name, segmentSize);
+  return position === undefined
+    ? undefined
+    : BigInt(position.index) * BigInt(segmentSize);
+}
+
 // ---------------------------------------------------------------------- classification
 
 /** What kind of file an archive object is. @public */

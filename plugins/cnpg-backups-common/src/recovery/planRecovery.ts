@@ -18,6 +18,7 @@ import {
   UnsupportedSourceClusterError,
 } from './errors';
 import { chooseNextServerName } from './serverNames';
+import { walSegmentPosition, walStartLsn } from '../catalog/wal';
 import { describeRecoveryTarget, validateRecoveryTarget } from './target';
 import type { RecoveryTarget, RecoveryTargetRequest } from './types';
 import {
@@ -85,17 +86,9 @@ export interface RecoveryPlan {
   warnings: string[];
 }
 
-const WAL_NAME = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})$/;
-
-function walStartLsn(wal: string, segmentSize: number): bigint | undefined {
-  const match = WAL_NAME.exec(wal.toUpperCase());
-  if (!match) return undefined;
-  return (BigInt(`0x${match[2]}`) << 32n) + BigInt(`0x${match[3]}`) * BigInt(segmentSize);
-}
-
+// WAL names and LSNs have one home: catalog/wal.ts.
 function walTimeline(wal: string): number | undefined {
-  const match = WAL_NAME.exec(wal.toUpperCase());
-  return match ? parseInt(match[1], 16) : undefined;
+  return walSegmentPosition(wal)?.timeline;
 }
 
 /**

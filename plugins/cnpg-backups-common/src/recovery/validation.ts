@@ -10,6 +10,7 @@ import {
   RecoveryTimeWithoutZoneError,
 } from './errors';
 import { isDns1123Label, isDns1123Subdomain } from '../kubernetes/names';
+import { isLsn, parseLsn } from '../catalog/wal';
 
 // The serverName rule has one home: archive/serverName.ts (re-exported here, public API).
 export { assertServerName } from '../archive/serverName';
@@ -21,7 +22,6 @@ export const CNPG_CLUSTER_NAME_MAX_LENGTH = 50;
 // DNS-1035 labels (start with a letter).
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const BACKUP_ID = /^\d{8}T\d{6}$/;
-const LSN = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/;
 const XID = /^\d{1,10}$/;
 const RESTORE_POINT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
@@ -92,15 +92,18 @@ export function assertBackupId(value: unknown, field = 'backupId'): string {
   return id;
 }
 
-/** Parses an LSN (`X/X`) to a bigint. @public */
+/**
+ * Parses an LSN (`X/X`) to a bigint, by the one LSN rule (catalog/wal.ts `parseLsn`).
+ * @throws InvalidRecoveryTargetError naming targetLSN
+ * @public
+ */
 export function lsnToBigInt(value: string): bigint {
-  const match = LSN.exec(value);
-  if (!match) {
+  if (!isLsn(value)) {
     throw new InvalidRecoveryTargetError(
       `targetLSN ${describe(value)} is not a PostgreSQL LSN (two hex numbers separated by "/", e.g. 0/3000060)`,
     );
   }
-  return (BigInt(`0x${match[1]}`) << 32n) + BigInt(`0x${match[2]}`);
+  return parseLsn(value);
 }
 
 /** Checks and normalises an LSN to upper-case hex without leading zeros. @public */
