@@ -117,6 +117,31 @@ describe('cnpgBackupsPlugin', () => {
   });
 
   describe('with every permission denied', () => {
+    const features = () => [
+      cnpgBackupsPlugin,
+      config(),
+      catalogServiceMock.factory({ entities: [entity] }),
+      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+    ];
+    // Well-formed bodies naming an entity that exists: the refusal must come from the
+    // permission on that entity, not from an input check.
+    const bodies: Record<string, object> = {
+      '/api/cnpg-backups/backups': {
+        entityRef: 'component:default/shop',
+        kubernetesCluster: 'local',
+        namespace: 'db',
+        cluster: 'orders',
+      },
+      '/api/cnpg-backups/databases/local/db/clusters': {
+        entityRef: 'component:default/shop',
+        manifest: {
+          apiVersion: 'postgresql.cnpg.io/v1',
+          kind: 'Cluster',
+          metadata: { name: 'orders-restore' },
+        },
+      },
+    };
+
     it.each([
       ['get', '/api/cnpg-backups/entities/component/default/shop/status'],
       ['post', '/api/cnpg-backups/backups'],
@@ -127,17 +152,28 @@ describe('cnpgBackupsPlugin', () => {
       ],
       ['post', '/api/cnpg-backups/databases/local/db/clusters'],
     ])('%s %s → 403', async (method, path) => {
-      const { server } = await startTestBackend({
-        features: [
-          cnpgBackupsPlugin,
-          config(),
-          catalogServiceMock.factory({ entities: [entity] }),
-          mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-        ],
-      });
-      const res = await (request(server) as any)[method](path).send({});
+      const { server } = await startTestBackend({ features: features() });
+      const res = await (request(server) as any)
+        [method](path)
+        .send(bodies[path] ?? {});
       expect(res.status).toBe(403);
       expect(res.body.error.name).toBe('NotAllowedError');
+      // The POSTs are denied on the entity their body names (a resource permission).
+      expect(res.body.error.message).toMatch(
+        method === 'post' ? /denied on component:default\/shop$/ : /denied$/,
+      );
     });
+
+    it.each(Object.keys(bodies))(
+      'post %s without an entityRef → 400 (no entity to check the permission on)',
+      async path => {
+        const { server } = await startTestBackend({ features: features() });
+        const { entityRef: _omitted, ...rest } = bodies[path] as any;
+        const res = await request(server).post(path).send(rest);
+        expect(res.status).toBe(400);
+        expect(res.body.error.name).toBe('InputError');
+        expect(res.body.error.message).toMatch(/entityRef/);
+      },
+    );
   });
 });

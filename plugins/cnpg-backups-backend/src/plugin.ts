@@ -25,7 +25,7 @@ import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from './service/KubernetesClientRegistry';
 import { ScanCache } from './service/ScanCache';
 import { DEFAULT_STATUS_TTL_SECONDS, StatusCache } from './service/StatusCache';
-import { createRouter } from './service/router';
+import { createRouter } from './router';
 import type { CnpgBackupsService } from './service/types';
 
 /**
@@ -111,6 +111,11 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             DEFAULT_STATUS_TTL_SECONDS,
           scanTtlSeconds,
         );
+        const statusCache = StatusCache.create({
+          cache: deps.cache,
+          logger,
+          ttlSeconds: statusTtlSeconds,
+        });
         const service = DefaultCnpgBackupsService.create({
           logger,
           kubernetes,
@@ -128,11 +133,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             logger,
             ttlSeconds: scanTtlSeconds,
           }),
-          statusCache: StatusCache.create({
-            cache: deps.cache,
-            logger,
-            ttlSeconds: statusTtlSeconds,
-          }),
+          statusCache,
           scanTimeoutMs: config.getOptionalNumber(
             'cnpgBackups.scan.timeoutSeconds',
           )
@@ -168,6 +169,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             catalog: deps.catalog,
             auditor: deps.auditor,
             service: served,
+            preSerialized: body => statusCache.preSerialized(body),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

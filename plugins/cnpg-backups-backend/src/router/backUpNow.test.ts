@@ -9,15 +9,15 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
 import { S3EndpointPolicy } from '../archive';
-import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from './KubernetesClientRegistry';
-import { createRouter } from './router';
-import { ScanCache } from './ScanCache';
+import { DefaultCnpgBackupsService } from '../service/DefaultCnpgBackupsService';
+import { KubernetesClientRegistry } from '../service/KubernetesClientRegistry';
+import { createRouter } from './createRouter';
+import { ScanCache } from '../service/ScanCache';
 import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,
-} from './__testUtils__/fakes';
-import { objectStore, pluginCluster } from './__testUtils__/fixtures';
+} from '../service/__testUtils__/fakes';
+import { objectStore, pluginCluster } from '../service/__testUtils__/fixtures';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',

@@ -4,9 +4,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import express from 'express';
 import request from 'supertest';
-import { createRouter } from './router';
-import { StatusCache } from './StatusCache';
-import type { CnpgBackupsService } from './types';
+import { createRouter } from './createRouter';
+import { StatusCache } from '../service/StatusCache';
+import type { CnpgBackupsService } from '../service/types';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -66,6 +66,9 @@ async function app(
     result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     svc?: jest.Mocked<CnpgBackupsService>;
     permissions?: any;
+    preSerialized?: (
+      body: unknown,
+    ) => { body: Buffer; etag: string } | undefined;
   } = {},
 ) {
   const svc = options.svc ?? service();
@@ -95,6 +98,7 @@ async function app(
     catalog: catalogServiceMock({ entities: [entity, otherEntity] }),
     auditor,
     service: svc,
+    preSerialized: options.preSerialized,
   });
   return { app: express().use(router).use(mockErrorHandler()), svc, events };
 }
@@ -137,12 +141,27 @@ describe('router', () => {
     cache.setEntityResponse('shop', cached, [db]);
     const svc = service();
     svc.getEntityStatus.mockResolvedValue(cached);
-    const { app: a } = await app({ svc });
+    const seen: unknown[] = [];
+    const { app: a } = await app({
+      svc,
+      preSerialized: body => {
+        seen.push(body);
+        return cache.preSerialized(body);
+      },
+    });
     const res = await request(a).get('/entities/component/default/shop/status');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.text).toBe(JSON.stringify(cached));
-    expect(res.headers.etag).toBeDefined();
+    // The bytes and ETag are the ones the cache made, not a second serialisation.
+    expect(seen[0]).toBe(cached);
+    expect(res.headers.etag).toBe(cache.preSerialized(cached)!.etag);
+    // Without the seam the same response is serialised again: same JSON.
+    const plain = await app({ svc });
+    const again = await request(plain.app).get(
+      '/entities/component/default/shop/status',
+    );
+    expect(again.text).toBe(res.text);
     // The ETag still answers conditional requests.
     await request(a)
       .get('/entities/component/default/shop/status')
@@ -438,5 +457,81 @@ describe('router', () => {
       expect(res.status).toBe(403);
       for (const fn of Object.values(svc)) expect(fn).not.toHaveBeenCalled();
     });
+  });
+
+  describe('order of the checks on the actions: authenticate, entityRef, permission on that entity, the rest', () => {
+    const validBodies: Array<[string, object]> = [
+      [
+        '/backups',
+        {
+          entityRef: 'component:default/shop',
+          kubernetesCluster: 'prod',
+          namespace: 'db',
+          cluster: 'orders',
+        },
+      ],
+      [
+        '/databases/prod/db/clusters',
+        { entityRef: 'component:default/shop', manifest: { kind: 'Cluster' } },
+      ],
+    ];
+
+    it.each(validBodies)(
+      'POST %s without an entityRef is a 400 naming it, whatever the permissions (the permission needs the entity)',
+      async (path, body) => {
+        const { entityRef: _omitted, ...rest } = body as any;
+        for (const result of [AuthorizeResult.ALLOW, AuthorizeResult.DENY]) {
+          const { app: a, svc, events } = await app({ result });
+          for (const sent of [rest, { ...rest, entityRef: 'not a ref:' }]) {
+            const res = await request(a).post(path).send(sent);
+            expect(res.status).toBe(400);
+            expect(res.body.error.name).toBe('InputError');
+            expect(res.body.error.message).toMatch(/entityRef/);
+          }
+          expect(events).toEqual([]);
+          for (const fn of Object.values(svc))
+            expect(fn).not.toHaveBeenCalled();
+        }
+      },
+    );
+
+    it.each(validBodies)(
+      'POST %s by a caller denied on the entity is a 403 even when the rest of the body is malformed (no validation detail leaks)',
+      async (path, body) => {
+        const {
+          app: a,
+          svc,
+          events,
+        } = await app({
+          result: AuthorizeResult.DENY,
+        });
+        const malformed = path.startsWith('/backups')
+          ? { ...body, namespace: 'DB', cluster: '../x' }
+          : { ...body, manifest: 'nope' };
+        const res = await request(a).post(path).send(malformed);
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toMatch(
+          /denied on component:default\/shop$/,
+        );
+        expect(events).toEqual([]);
+        for (const fn of Object.values(svc)) expect(fn).not.toHaveBeenCalled();
+      },
+    );
+
+    it.each(validBodies)(
+      'POST %s by an allowed caller with a malformed rest of the body is a 400, before the audit',
+      async (path, body) => {
+        const { app: a, events } = await app();
+        const malformed = path.startsWith('/backups')
+          ? { ...body, namespace: 'DB' }
+          : { ...body, manifest: 'nope' };
+        const res = await request(a).post(path).send(malformed);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          path.startsWith('/backups') ? /namespace/ : /manifest/,
+        );
+        expect(events).toEqual([]);
+      },
+    );
   });
 });

@@ -11,14 +11,14 @@ import express from 'express';
 import request from 'supertest';
 import { S3EndpointPolicy } from '../archive';
 import { KubernetesForbiddenError } from '../kubernetes';
-import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from './KubernetesClientRegistry';
-import { createRouter } from './router';
-import { ScanCache } from './ScanCache';
+import { DefaultCnpgBackupsService } from '../service/DefaultCnpgBackupsService';
+import { KubernetesClientRegistry } from '../service/KubernetesClientRegistry';
+import { createRouter } from './createRouter';
+import { ScanCache } from '../service/ScanCache';
 import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,
-} from './__testUtils__/fakes';
+} from '../service/__testUtils__/fakes';
 import {
   ACCESS_KEY_ID,
   NOW,
@@ -27,7 +27,7 @@ import {
   catalogBackup,
   objectStore,
   pluginCluster,
-} from './__testUtils__/fixtures';
+} from '../service/__testUtils__/fixtures';
 
 async function setup() {
   const client = new FakeKubernetesClient('prod');

@@ -9,7 +9,7 @@ import {
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from './KubernetesClientRegistry';
 import { ScanCache } from './ScanCache';
-import { getPreSerializedJson, StatusCache } from './StatusCache';
+import { StatusCache } from './StatusCache';
 import {
   buildRecoveryManifests,
   validateRecoveryTarget,
@@ -1271,6 +1271,7 @@ describe('DefaultCnpgBackupsService status cache', () => {
     const ctx = setup({ statusCache });
     return {
       ...ctx,
+      statusCache,
       client: ctx.clients[0],
       advance: (ms: number) => {
         clock += ms;
@@ -1279,7 +1280,7 @@ describe('DefaultCnpgBackupsService status cache', () => {
   }
 
   it('serves a warm request without Kubernetes reads or scans, until the TTL ends', async () => {
-    const { service, client, readers, advance } = cachedSetup();
+    const { service, client, readers, advance, statusCache } = cachedSetup();
     const first = await service.getEntityStatus({ entity: ordersEntity });
     const callsAfterFirst = client.calls.length;
     const scansAfterFirst = readers.scans.length;
@@ -1288,7 +1289,7 @@ describe('DefaultCnpgBackupsService status cache', () => {
     advance(14_000);
     const warm = await service.getEntityStatus({ entity: ordersEntity });
     expect(warm).toBe(first);
-    expect(getPreSerializedJson(warm)?.body.toString('utf8')).toBe(
+    expect(statusCache.preSerialized(warm)?.body.toString('utf8')).toBe(
       JSON.stringify(first),
     );
     expect(client.calls.length).toBe(callsAfterFirst);

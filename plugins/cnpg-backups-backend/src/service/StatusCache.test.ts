@@ -1,5 +1,5 @@
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { getPreSerializedJson, StatusCache } from './StatusCache';
+import { StatusCache } from './StatusCache';
 
 function status(id: string, errors: DatabaseStatus['errors'] = []) {
   return { id, errors } as unknown as DatabaseStatus;
@@ -234,10 +234,10 @@ describe('StatusCache', () => {
     };
     cache.setEntityResponse('e', response, [a]);
     expect(cache.getEntityResponse('e')).toBe(response);
-    expect(getPreSerializedJson(response)?.body.toString('utf8')).toBe(
+    expect(cache.preSerialized(response)?.body.toString('utf8')).toBe(
       JSON.stringify(response),
     );
-    expect(getPreSerializedJson(response)?.etag).toMatch(/^W\/"[0-9a-f]+-/);
+    expect(cache.preSerialized(response)?.etag).toMatch(/^W\/"[0-9a-f]+-/);
 
     await cache.invalidate({
       kubernetesCluster: 'k',

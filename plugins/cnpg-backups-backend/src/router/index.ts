@@ -1,0 +1,2 @@
+export { createRouter, type RouterOptions } from './createRouter';
+export type { PreSerializedJson, PreSerializedLookup } from './sendJson';
