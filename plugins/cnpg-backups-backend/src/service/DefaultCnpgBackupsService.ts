@@ -14,25 +14,25 @@ import {
 } from '@backstage/errors';
 import {
   type ArchiveTarget,
+  type ArchiveWriter,
+  assembleDatabaseStatus,
+  crossDatabaseWriters,
+  IN_PROGRESS_BACKUP_PHASES,
+  shellStatus,
+  summarizeBackup,
   type BarmanCatalog,
   type CnpgClusterRef,
   type CreateBackupResponse,
   type DatabaseStatus,
   type EntityBackupStatusResponse,
-  type LineageEntry,
   type ServerNameSummary,
   type RecoveryRequestViolation,
   type SourceError,
   checkRecoveryClusterRequest,
   describeRecoveryViolations,
-  diagnoseDatabase,
   recoveryViolationStatus,
   getCnpgEntitySelector,
   InvalidAnnotationError,
-  objectStoreCrdHasSidecarEnv,
-  sharedServerNameRule,
-  sortDiagnoses,
-  summarizeScheduledBackup,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import {
   type ArchiveReader,
@@ -55,14 +55,7 @@ import {
   toSourceError,
   uniqueErrors,
 } from './errors';
-import type { KubernetesClientRegistry } from './KubernetesClientRegistry';
-import {
-  computeHealth,
-  reconcileBackups,
-  reconcileRecoveryWindow,
-  summarizeBackup,
-  summarizeCluster,
-} from './reconcile';
+import type { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
 import {
   archiveFolderKey,
   BARMAN_CLOUD_PLUGIN,
@@ -139,49 +132,6 @@ function withTimeout<T>(
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Cluster spec fields worth copying into a recovery manifest (no Secret values live here). */
-const CLUSTER_SPEC_FIELDS = [
-  'instances',
-  'imageName',
-  'imageCatalogRef',
-  'storage',
-  'walStorage',
-  'postgresql',
-  'resources',
-  'affinity',
-  'plugins',
-  'backup',
-  'primaryUpdateStrategy',
-  'enableSuperuserAccess',
-  'monitoring',
-];
-
-function pickClusterSpec(
-  cluster: CnpgCluster,
-): Record<string, unknown> | undefined {
-  if (!cluster.spec) return undefined;
-  const picked: Record<string, unknown> = {};
-  for (const key of CLUSTER_SPEC_FIELDS) {
-    if (cluster.spec[key] !== undefined) picked[key] = cluster.spec[key];
-  }
-  // Only the application database of the bootstrap: a recovery must keep it (otherwise CNPG
-  // defaults the restored cluster to an empty `app` database).
-  const bootstrap = cluster.spec.bootstrap as Record<string, unknown> | undefined;
-  for (const method of ['initdb', 'recovery', 'pg_basebackup']) {
-    const section = bootstrap?.[method] as Record<string, unknown> | undefined;
-    if (section && typeof section === 'object') {
-      const kept = Object.fromEntries(
-        ['database', 'owner', 'secret']
-          .filter(key => section[key] !== undefined)
-          .map(key => [key, section[key]]),
-      );
-      picked.bootstrap = { [method]: kept };
-      break;
-    }
-  }
-  return picked;
-}
-
 /** Throws the @backstage/errors error for recovery-rule violations: 400, 403 or 409, each named. */
 function throwRecoveryViolations(violations: RecoveryRequestViolation[]): void {
   const status = recoveryViolationStatus(violations);
@@ -192,90 +142,8 @@ function throwRecoveryViolations(violations: RecoveryRequestViolation[]): void {
   throw new InputError(message);
 }
 
-/**
- * Backup phases of a backup that is not finished yet (CNPG: pending → started/running →
- * finalizing → completed | failed); a Backup the operator has not picked up has no phase.
- */
-const IN_FLIGHT_BACKUP_PHASES = new Set(['', 'pending', 'started', 'running', 'finalizing']);
-
-/** Storage size and application database of a Cluster, for the diagnoses' recovery snippets. */
-function applicationOf(cluster: CnpgCluster): {
-  storageSize?: string;
-  database?: string;
-  owner?: string;
-} {
-  const spec = cluster.spec as Record<string, any> | undefined;
-  const size = spec?.storage?.size;
-  const bootstrap = spec?.bootstrap ?? {};
-  const section = [bootstrap.initdb, bootstrap.recovery, bootstrap.pg_basebackup].find(
-    s => s && typeof s === 'object',
-  );
-  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  return {
-    ...(text(size) ? { storageSize: size } : {}),
-    ...(text(section?.database) ? { database: section.database } : {}),
-    ...(text(section?.owner) ? { owner: section.owner } : {}),
-  };
-}
-
 function utcStamp(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
-/**
- * Within one response, databases from different namespaces or Kubernetes clusters may still
- * write to the same folder (same endpoint + destination + serverName); the per-database check
- * only sees its own namespace, so compare across the response too.
- */
-function markSharedArchivesAcrossDatabases(
-  databases: DatabaseStatus[],
-): DatabaseStatus[] {
-  // Statuses may be shared cache entries: never mutate them, replace the marked ones.
-  const marked = new Map<DatabaseStatus, DatabaseStatus>();
-  const byFolder = new Map<string, DatabaseStatus[]>();
-  for (const db of databases) {
-    if (!db.archive) continue;
-    const key = archiveFolderKey(db.archive);
-    byFolder.set(key, [...(byFolder.get(key) ?? []), db]);
-  }
-  for (const group of byFolder.values()) {
-    if (group.length < 2) continue;
-    for (const db of group) {
-      if (db.diagnoses.some(d => d.id === 'shared-server-name')) continue;
-      const others = group.filter(o => o !== db);
-      const [shared] = sharedServerNameRule({
-        now: new Date().toISOString(),
-        cluster: {
-          kubernetesCluster: db.cluster.kubernetesCluster,
-          namespace: db.cluster.namespace,
-          name: db.cluster.name,
-          conditions: db.cluster.conditions,
-          envNames: [],
-        },
-        archive: db.archive,
-        legacyArchive: false,
-        recoverySources: [],
-        schedules: [],
-        missingCrds: [],
-        sharedArchiveWriters: others.map(o => ({
-          namespace: `${o.cluster.kubernetesCluster}/${o.cluster.namespace}`,
-          name: o.cluster.name,
-        })),
-        failedBackupErrors: [],
-      });
-      marked.set(db, {
-        ...db,
-        diagnoses: sortDiagnoses([...db.diagnoses, shared]),
-        health: {
-          ...db.health,
-          level: 'error',
-          summary:
-            db.health.level === 'error' ? db.health.summary : shared.message,
-        },
-      });
-    }
-  }
-  return databases.map(db => marked.get(db) ?? db);
 }
 
 /**
@@ -510,7 +378,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       ),
     );
     const result = response(
-      [...markSharedArchivesAcrossDatabases(databases), ...shells],
+      [...(await this.#withCrossDatabaseWriters(found, databases)), ...shells],
       errors,
     );
     // Errors (a missing Cluster, an unreachable Kubernetes API) are never kept: the next
@@ -519,6 +387,35 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       this.#statusCache.setEntityResponse(responseKey, result, databases);
     }
     return result;
+  }
+
+  /**
+   * Within one response, databases from different namespaces or Kubernetes clusters may still
+   * write to the same folder; the per-database check only sees its own namespace. A database
+   * that shares its folder with others of the response is assembled again with them as an
+   * input (reads and scan come from the caches), never patched: its health is decided once.
+   */
+  async #withCrossDatabaseWriters(
+    found: Array<{ client: CnpgKubernetesClient; cluster: CnpgCluster }>,
+    databases: DatabaseStatus[],
+  ): Promise<DatabaseStatus[]> {
+    const writers = crossDatabaseWriters(
+      databases.map(db => ({
+        id: db.id,
+        kubernetesCluster: db.cluster.kubernetesCluster,
+        namespace: db.cluster.namespace,
+        name: db.cluster.name,
+        archive: db.archive,
+      })),
+    );
+    if (writers.size === 0) return databases;
+    return Promise.all(
+      databases.map((db, index) => {
+        const otherWriters = writers.get(db.id);
+        if (!otherWriters) return db;
+        return this.#buildStatus({ ...found[index], otherWriters });
+      }),
+    );
   }
 
   async #findExplicit(
@@ -758,47 +655,19 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   }
 
   #shellStatus(ref: DatabaseRef, errors: SourceError[]): DatabaseStatus {
-    return {
-      id: `${ref.kubernetesCluster}/${ref.namespace}/${ref.name}`,
-      cluster: {
-        kubernetesCluster: ref.kubernetesCluster,
-        namespace: ref.namespace,
-        name: ref.name,
-        conditions: [],
-      },
-      health: {
-        level: 'unknown',
-        summary: errors[0]
-          ? `${errors[0].name}: ${errors[0].message}`
-          : 'Unknown',
-        archiving: {
-          level: 'unknown',
-          text: 'Unknown: the Cluster could not be read',
-        },
-        lastBackup: {
-          level: 'unknown',
-          text: 'Unknown: the Cluster could not be read',
-        },
-        schedule: {
-          level: 'unknown',
-          text: 'Unknown: the Cluster could not be read',
-        },
-      },
-      recoverySources: [],
-      recoveryWindow: { effective: { basis: 'none' }, agreement: 'unknown' },
-      backups: [],
-      schedules: [],
-      lineage: [],
-      diagnoses: [],
-      errors,
-      actions: {},
-    };
+    return shellStatus(ref, errors);
   }
 
+  /**
+   * Gathers everything about one database (Kubernetes reads, archive target, bucket scan) and
+   * assembles its status once. `otherWriters`: other databases of the same response writing to
+   * the same folder (see getEntityStatus).
+   */
   async #buildStatus(options: {
     client: CnpgKubernetesClient;
     cluster: CnpgCluster;
     refresh?: boolean;
+    otherWriters?: ArchiveWriter[];
   }): Promise<DatabaseStatus> {
     const { client, cluster } = options;
     const kubernetesCluster = client.clusterName;
@@ -955,97 +824,24 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       }
     }
 
-    // Kubernetes objects of this cluster
-    const backups = (allBackups ?? []).filter(
-      b =>
-        b.spec?.cluster?.name === name ||
-        b.metadata.labels?.['cnpg.io/cluster'] === name,
-    );
-    const schedules = (scheduled ?? [])
-      .filter(s => s.spec?.cluster?.name === name)
-      .map(s => summarizeScheduledBackup(s, now))
-      .sort((a, b) => a.name.localeCompare(b.name));
-
-    const failedBackupErrors = backups
-      .filter(b => b.status?.phase === 'failed' && b.status.error)
-      .sort((a, b) =>
-        (b.metadata.creationTimestamp ?? '').localeCompare(
-          a.metadata.creationTimestamp ?? '',
-        ),
-      )
-      .map(b => b.status!.error!);
-
-    const summary = summarizeCluster(cluster, kubernetesCluster);
-    const diagnoses = diagnoseDatabase({
-      now: now.toISOString(),
-      cluster: {
-        kubernetesCluster,
-        namespace,
-        name,
-        creationTimestamp: cluster.metadata.creationTimestamp,
-        phase: cluster.status?.phase,
-        conditions: summary.conditions,
-        envNames: (cluster.spec?.env ?? []).map(e => e.name),
-        ...applicationOf(cluster),
-      },
-      archive,
-      pluginEntry,
-      legacyArchive: Boolean(cluster.spec?.backup?.barmanObjectStore),
-      recoverySources,
-      schedules,
-      catalog,
-      missingCrds: [...new Set(missingCrds)],
-      objectStoreCrdHasSidecarEnv: crd
-        ? objectStoreCrdHasSidecarEnv(crd)
-        : undefined,
-      sharedArchiveWriters: archive
-        ? this.#sharedWriters(cluster, archive, siblings ?? [], objectStores)
-        : [],
-      failedBackupErrors,
-    });
-
-    const recoveryWindow = reconcileRecoveryWindow({
-      archive,
-      cluster,
-      objectStore,
-      catalog,
-    });
-    const uniqueErrs = uniqueErrors(errors);
-    const health = computeHealth({
+    return assembleDatabaseStatus({
       now,
-      conditions: summary.conditions,
+      kubernetesCluster,
+      cluster,
       archive,
-      archiveDeclared: declaration !== undefined,
-      catalog,
-      operatorLastSuccessfulBackup:
-        recoveryWindow.operator?.lastSuccessfulBackupTime,
-      schedules,
-      diagnoses,
-      errors: uniqueErrs,
-    });
-
-    const status: DatabaseStatus = {
-      id: `${kubernetesCluster}/${namespace}/${name}`,
-      cluster: summary,
-      health,
-      archive,
+      objectStore,
+      objectStores,
       recoverySources,
-      recoveryWindow,
-      backups: reconcileBackups({ backups, catalog }),
-      schedules,
+      backups: allBackups,
+      scheduledBackups: scheduled,
+      siblings,
+      objectStoreCrd: crd,
       catalog,
-      lineage: this.#lineage(archive, recoverySources, serverNames, catalog),
-      diagnoses,
-      errors: uniqueErrs,
-      actions: declaration
-        ? {
-            backupMethod:
-              declaration.form === 'plugin' ? 'plugin' : 'barmanObjectStore',
-          }
-        : {},
-      clusterSpec: pickClusterSpec(cluster),
-    };
-    return status;
+      serverNames,
+      missingCrds,
+      errors,
+      otherWriters: options.otherWriters,
+    });
   }
 
   async #objectStores(
@@ -1066,86 +862,6 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       }
       return attempt(Promise.reject(error));
     }
-  }
-
-  #sharedWriters(
-    cluster: CnpgCluster,
-    archive: ArchiveTarget,
-    siblings: CnpgCluster[],
-    objectStores: CnpgObjectStore[],
-  ): Array<{ namespace: string; name: string }> {
-    const key = archiveFolderKey(archive);
-    const writers: Array<{ namespace: string; name: string }> = [];
-    for (const sibling of siblings) {
-      if (sibling.metadata.name === cluster.metadata.name) continue;
-      const declaration = declaredArchive(sibling);
-      if (!declaration) continue;
-      let siblingKey: string | undefined;
-      if (declaration.form === 'legacy') {
-        siblingKey = archiveFolderKey({
-          endpointURL: declaration.configuration.endpointURL || undefined,
-          destinationPath: declaration.configuration.destinationPath,
-          serverName: declaration.serverName,
-        });
-      } else {
-        const store = objectStores.find(
-          s => s.metadata.name === declaration.entry.objectStoreName,
-        );
-        if (store?.spec?.configuration) {
-          siblingKey = archiveFolderKey({
-            endpointURL: store.spec.configuration.endpointURL || undefined,
-            destinationPath: store.spec.configuration.destinationPath,
-            serverName: declaration.entry.serverName,
-          });
-        }
-      }
-      if (siblingKey === key) {
-        writers.push({
-          namespace: sibling.metadata.namespace ?? '',
-          name: sibling.metadata.name,
-        });
-      }
-    }
-    return writers;
-  }
-
-  #lineage(
-    archive: ArchiveTarget | undefined,
-    recoverySources: DatabaseStatus['recoverySources'],
-    serverNames: ServerNameSummary[] | undefined,
-    catalog: BarmanCatalog | undefined,
-  ): LineageEntry[] {
-    if (!archive) return [];
-    const samePath = (path?: string) =>
-      path === undefined ||
-      path.replace(/\/+$/, '') === archive.destinationPath.replace(/\/+$/, '');
-    const sourceNames = new Set(
-      recoverySources
-        .filter(s => samePath(s.destinationPath))
-        .map(s => s.serverName),
-    );
-    const names = new Set((serverNames ?? []).map(s => s.serverName));
-    names.add(archive.serverName);
-    for (const s of sourceNames) names.add(s);
-    const entries: LineageEntry[] = [...names].sort().map(serverName => {
-      const entry: LineageEntry = {
-        serverName,
-        current: serverName === archive.serverName,
-        recoverySource: sourceNames.has(serverName),
-      };
-      if (entry.current && catalog) {
-        const done = catalog.backups.filter(b => b.status === 'DONE');
-        entry.backupCount = catalog.backups.length;
-        entry.firstBackupTime = done[0]?.endTime ?? catalog.backups[0]?.endTime;
-        const times = [
-          ...catalog.wal.timelines.map(t => t.lastModified),
-          ...catalog.backups.map(b => b.lastModified),
-        ].filter((t): t is string => Boolean(t));
-        entry.lastActivity = times.sort().pop();
-      }
-      return entry;
-    });
-    return entries;
   }
 
   /** An ArchiveReader for the target, after the endpoint policy and with Secret credentials. */
@@ -1268,7 +984,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     const inFlight = existing.find(
       b =>
         (b.spec?.cluster?.name === ref.name || b.metadata.labels?.['cnpg.io/cluster'] === ref.name) &&
-        IN_FLIGHT_BACKUP_PHASES.has(b.status?.phase ?? ''),
+        IN_PROGRESS_BACKUP_PHASES.has(b.status?.phase ?? ''),
     );
     if (inFlight) {
       throw new ConflictError(

@@ -48,3 +48,11 @@ export { MAX_HISTORY_FILE_LENGTH, parseHistoryFile } from './history';
 export type { TimelineHistory, TimelineHistoryEntry } from './history';
 export { buildCatalog } from './buildCatalog';
 export type { ArchiveObject, BuildCatalogInput } from './buildCatalog';
+export {
+  backupIdTime,
+  doneBackups,
+  isBarmanBackupId,
+  isUsableBaseBackup,
+  newestDoneBackup,
+  oldestDoneBackup,
+} from './backups';

@@ -1,8 +1,6 @@
-import {
-  computeHealth,
-  reconcileBackups,
-  reconcileRecoveryWindow,
-} from './reconcile';
+import { computeHealth } from './health';
+import { reconcileBackups } from './reconcileBackups';
+import { reconcileRecoveryWindow } from './recoveryWindow';
 import {
   backupCr,
   catalog,
@@ -10,10 +8,7 @@ import {
   objectStore,
   pluginCluster,
 } from './__testUtils__/fixtures';
-import type {
-  ArchiveTarget,
-  ScheduleSummary,
-} from '@cnpg-backups/plugin-cnpg-backups-common';
+import type { ArchiveTarget, ScheduleSummary } from './types';
 
 const archive = (form: 'plugin' | 'legacy' = 'plugin'): ArchiveTarget => ({
   form,
@@ -265,8 +260,22 @@ describe('computeHealth', () => {
   });
 
   it('uses the top warning diagnosis as the summary when nothing is worse', () => {
-    const h = computeHealth({ ...base, diagnoses: [{ id: 'legacy-barman-object-store', severity: 'warning', message: 'Deprecated in-tree Barman', evidence: [], fix: '' }] });
-    expect(h).toMatchObject({ level: 'warning', summary: 'Deprecated in-tree Barman' });
+    const h = computeHealth({
+      ...base,
+      diagnoses: [
+        {
+          id: 'legacy-barman-object-store',
+          severity: 'warning',
+          message: 'Deprecated in-tree Barman',
+          evidence: [],
+          fix: '',
+        },
+      ],
+    });
+    expect(h).toMatchObject({
+      level: 'warning',
+      summary: 'Deprecated in-tree Barman',
+    });
   });
 
   it('uses the top error diagnosis as the summary', () => {
