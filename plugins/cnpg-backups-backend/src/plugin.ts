@@ -14,7 +14,12 @@ import {
 } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { S3EndpointPolicy, ScannerArchiveReaderFactory } from './archive';
 import { CnpgBackupsExtensions, ExtensionPointError } from './extensions';
-import { HttpCnpgKubernetesClient, readKubernetesClusters } from './kubernetes';
+import {
+  HttpCnpgKubernetesClient,
+  KubernetesClientRegistry,
+  KubernetesReadCache,
+  readKubernetesClusters,
+} from './kubernetes';
 import {
   readBackgroundRefreshConfig,
   RecentlyRequestedDatabases,
@@ -22,7 +27,6 @@ import {
   scheduleBackgroundRefresh,
 } from './service/BackgroundRefresh';
 import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from './service/KubernetesClientRegistry';
 import { ScanCache } from './service/ScanCache';
 import { DEFAULT_STATUS_TTL_SECONDS, StatusCache } from './service/StatusCache';
 import { createRouter } from './router';
@@ -116,6 +120,9 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           logger,
           ttlSeconds: statusTtlSeconds,
         });
+        const kubernetesReads = KubernetesReadCache.create({
+          ttlSeconds: statusTtlSeconds,
+        });
         const service = DefaultCnpgBackupsService.create({
           logger,
           kubernetes,
@@ -134,6 +141,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             ttlSeconds: scanTtlSeconds,
           }),
           statusCache,
+          kubernetesReads,
           scanTimeoutMs: config.getOptionalNumber(
             'cnpgBackups.scan.timeoutSeconds',
           )

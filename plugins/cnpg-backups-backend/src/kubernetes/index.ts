@@ -7,3 +7,7 @@ export {
   KubernetesConfigError,
 } from './KubernetesClusterConfig';
 export type { KubernetesClusterConnection } from './KubernetesClusterConfig';
+export { KubernetesClientRegistry } from './KubernetesClientRegistry';
+export { KubernetesReadCache } from './KubernetesReadCache';
+export type { KubernetesReadCacheOptions } from './KubernetesReadCache';
+export { CachingCnpgKubernetesClient } from './CachingCnpgKubernetesClient';

@@ -10,7 +10,7 @@ import express from 'express';
 import request from 'supertest';
 import { S3EndpointPolicy } from '../archive';
 import { DefaultCnpgBackupsService } from '../service/DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from '../service/KubernetesClientRegistry';
+import { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
 import { createRouter } from './createRouter';
 import { ScanCache } from '../service/ScanCache';
 import {

@@ -12,7 +12,7 @@ import request from 'supertest';
 import { S3EndpointPolicy } from '../archive';
 import { KubernetesForbiddenError } from '../kubernetes';
 import { DefaultCnpgBackupsService } from '../service/DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from '../service/KubernetesClientRegistry';
+import { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
 import { createRouter } from './createRouter';
 import { ScanCache } from '../service/ScanCache';
 import {

@@ -19,7 +19,7 @@ import {
 import { S3EndpointPolicy, ScannerArchiveReaderFactory } from '../archive';
 import { HttpCnpgKubernetesClient } from '../kubernetes';
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from './KubernetesClientRegistry';
+import { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
 import { ScanCache } from './ScanCache';
 
 jest.setTimeout(60_000);

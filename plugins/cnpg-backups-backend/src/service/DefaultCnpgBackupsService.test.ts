@@ -7,7 +7,10 @@ import {
   KubernetesUnavailableError,
 } from '../kubernetes';
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from './KubernetesClientRegistry';
+import {
+  KubernetesClientRegistry,
+  KubernetesReadCache,
+} from '../kubernetes';
 import { ScanCache } from './ScanCache';
 import { StatusCache } from './StatusCache';
 import {
@@ -88,6 +91,7 @@ function setup(
     readers?: FakeArchiveReaderFactory;
     allowed?: string[];
     statusCache?: StatusCache;
+    kubernetesReads?: KubernetesReadCache;
   } = {},
 ) {
   const clients = options.clients ?? [seededClient('prod')];
@@ -114,6 +118,7 @@ function setup(
     }),
     scanCache: ScanCache.create({ ttlSeconds: 60 }),
     statusCache: options.statusCache,
+    kubernetesReads: options.kubernetesReads,
     now: () => NOW,
     scanTimeoutMs: 200,
   });
@@ -1268,7 +1273,11 @@ describe('DefaultCnpgBackupsService status cache', () => {
       ttlSeconds: 15,
       now: () => clock,
     });
-    const ctx = setup({ statusCache });
+    const kubernetesReads = KubernetesReadCache.create({
+      ttlSeconds: 15,
+      now: () => clock,
+    });
+    const ctx = setup({ statusCache, kubernetesReads });
     return {
       ...ctx,
       statusCache,

@@ -70,7 +70,7 @@ describe('StatusCache', () => {
     expect(build).toHaveBeenCalledTimes(2);
   });
 
-  it('never keeps a status with errors (default), nor a failed build or read', async () => {
+  it('never keeps a status with errors (default), nor a failed build', async () => {
     const cache = StatusCache.create({ ttlSeconds: 15 });
     const broken = status('k/ns/a', [
       {
@@ -83,21 +83,6 @@ describe('StatusCache', () => {
     await cache.getStatus({ id: 'k/ns/a', build });
     await cache.getStatus({ id: 'k/ns/a', build });
     expect(build).toHaveBeenCalledTimes(2);
-
-    const failing = jest
-      .fn<Promise<string[]>, []>()
-      .mockRejectedValueOnce(new Error('boom'))
-      .mockResolvedValue(['ok']);
-    await expect(cache.read({ key: 'r', read: failing })).rejects.toThrow(
-      'boom',
-    );
-    await expect(cache.read({ key: 'r', read: failing })).resolves.toEqual([
-      'ok',
-    ]);
-    await expect(cache.read({ key: 'r', read: failing })).resolves.toEqual([
-      'ok',
-    ]);
-    expect(failing).toHaveBeenCalledTimes(2);
   });
 
   it('keeps an errored status only for errorTtlSeconds', async () => {
@@ -162,21 +147,13 @@ describe('StatusCache', () => {
     expect(shared.delete).toHaveBeenCalledWith('status:k/ns/a');
   });
 
-  it('invalidates one database, or a whole namespace with its reads', async () => {
+  it('invalidates one database, or a whole namespace', async () => {
     const cache = StatusCache.create({ ttlSeconds: 15 });
     const build = jest.fn(async () => status('x'));
-    const read = jest.fn(async () => []);
-    const reads = () =>
-      Promise.all([
-        cache.read({ key: StatusCache.readKey('k', 'ns', 'backups'), read }),
-        cache.read({ key: StatusCache.readKey('k', 'other', 'backups'), read }),
-      ]);
     await cache.getStatus({ id: 'k/ns/a', build });
     await cache.getStatus({ id: 'k/ns/b', build });
     await cache.getStatus({ id: 'k/other/a', build });
-    await reads();
     expect(build).toHaveBeenCalledTimes(3);
-    expect(read).toHaveBeenCalledTimes(2);
 
     await cache.invalidate({
       kubernetesCluster: 'k',
@@ -185,9 +162,7 @@ describe('StatusCache', () => {
     });
     await cache.getStatus({ id: 'k/ns/a', build });
     await cache.getStatus({ id: 'k/ns/b', build });
-    await reads();
     expect(build).toHaveBeenCalledTimes(4);
-    expect(read).toHaveBeenCalledTimes(3); // k/ns reads again, k/other not
 
     await cache.invalidate({ kubernetesCluster: 'k', namespace: 'ns' });
     await cache.getStatus({ id: 'k/ns/a', build });

@@ -1,10 +1,9 @@
 /*
  * Short-lived caches that make a warm status request cheap (issue 4: 50 clients, p95 ≤ 50 ms).
- * Three layers, all bounded by `cnpgBackups.cache.statusTtlSeconds` (default 15):
+ * Two layers here, both bounded by `cnpgBackups.cache.statusTtlSeconds` (default 15); the
+ * third, the Kubernetes reads behind a status, is kubernetes/KubernetesReadCache.ts:
  *  - assembled DatabaseStatus per database id: in-process with single-flight (N concurrent
  *    requests build it once), plus the shared Backstage cache so other replicas reuse it;
- *  - Kubernetes reads (Cluster get/list, Backups, ScheduledBackups, ObjectStores, CRD) per
- *    (cluster, namespace, resource): in-process, single-flight; failures are never kept;
  *  - whole entity responses with their JSON text, valid only while every status they were
  *    assembled from is still the current cache entry (so invalidating a database drops them).
  *
@@ -23,6 +22,7 @@ import type {
   DatabaseStatus,
   EntityBackupStatusResponse,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
+import { SingleFlightMap } from '../cache/SingleFlightMap';
 
 /** Default of `cnpgBackups.cache.statusTtlSeconds`. @public */
 export const DEFAULT_STATUS_TTL_SECONDS = 15;
@@ -43,90 +43,6 @@ function serialize(value: object): SerializedJson {
   return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
 }
 
-interface Entry<T> {
-  value: T;
-  expiresAt: number;
-}
-
-/** A bounded, in-process TTL map with single-flight loading. Failures are not stored. */
-class SingleFlightMap<T> {
-  readonly #entries = new Map<string, Entry<T>>();
-  readonly #inflight = new Map<string, Promise<T>>();
-  readonly #maxEntries: number;
-  readonly #now: () => number;
-
-  constructor(maxEntries: number, now: () => number) {
-    this.#maxEntries = maxEntries;
-    this.#now = now;
-  }
-
-  peek(key: string): T | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.#now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  set(key: string, value: T, ttlMs: number): void {
-    this.#entries.delete(key);
-    if (ttlMs <= 0) return;
-    this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
-  }
-
-  /**
-   * The stored value, or one load at a time per key. A refresh skips the stored value but
-   * joins a load already running: it started after the caller asked, so it is as fresh.
-   */
-  load(
-    key: string,
-    refresh: boolean,
-    compute: () => Promise<{ value: T; ttlMs: number }>,
-  ): Promise<T> {
-    const inflight = this.#inflight.get(key);
-    if (inflight) return inflight;
-    if (!refresh) {
-      const stored = this.peek(key);
-      if (stored !== undefined) return Promise.resolve(stored);
-    }
-    const generation = this.#generation;
-    const promise = compute().then(({ value, ttlMs }) => {
-      // An invalidation while loading means the value may predate it: serve it, don't keep it.
-      if (generation === this.#generation) this.set(key, value, ttlMs);
-      return value;
-    });
-    this.#inflight.set(key, promise);
-    const clear = () => {
-      if (this.#inflight.get(key) === promise) this.#inflight.delete(key);
-    };
-    promise.then(clear, clear);
-    return promise;
-  }
-
-  #generation = 0;
-
-  deleteWhere(matches: (key: string) => boolean): void {
-    this.#generation += 1;
-    for (const key of [...this.#entries.keys()]) {
-      if (matches(key)) this.#entries.delete(key);
-    }
-    for (const key of [...this.#inflight.keys()]) {
-      if (matches(key)) this.#inflight.delete(key);
-    }
-  }
-
-  clear(): void {
-    this.deleteWhere(() => true);
-  }
-}
-
 interface CachedEntityResponse {
   response: EntityBackupStatusResponse;
   statuses: DatabaseStatus[];
@@ -142,7 +58,7 @@ export interface StatusCacheOptions {
   /** The shared Backstage cache (other replicas); optional. */
   cache?: CacheService;
   logger?: LoggerService;
-  /** How long an assembled status and the Kubernetes reads behind it are reused. 0 disables. */
+  /** How long an assembled status is reused. 0 disables. */
   ttlSeconds: number;
   /** How long a status that carries errors is reused (in-process only). Default 0. */
   errorTtlSeconds?: number;
@@ -151,7 +67,7 @@ export interface StatusCacheOptions {
   now?: () => number;
 }
 
-/** A Kubernetes read or status key's scope, for invalidation. @public */
+/** A status key's scope, for invalidation. @public */
 export interface StatusCacheScope {
   kubernetesCluster: string;
   namespace: string;
@@ -159,7 +75,7 @@ export interface StatusCacheScope {
   name?: string;
 }
 
-/** Short-TTL caches of assembled statuses, Kubernetes reads and entity responses. @public */
+/** Short-TTL caches of assembled statuses and entity responses. @public */
 export class StatusCache {
   readonly #cache?: CacheService;
   readonly #logger?: LoggerService;
@@ -167,7 +83,6 @@ export class StatusCache {
   readonly #errorTtlMs: number;
   readonly #now: () => number;
   readonly #statuses: SingleFlightMap<DatabaseStatus>;
-  readonly #reads: SingleFlightMap<unknown>;
   readonly #entities: SingleFlightMap<CachedEntityResponse>;
   readonly #serialized = new WeakMap<object, SerializedJson>();
 
@@ -191,7 +106,6 @@ export class StatusCache {
     this.#now = options.now ?? Date.now;
     const max = options.maxLocalEntries ?? 2000;
     this.#statuses = new SingleFlightMap(max, this.#now);
-    this.#reads = new SingleFlightMap(max, this.#now);
     this.#entities = new SingleFlightMap(max, this.#now);
   }
 
@@ -225,36 +139,6 @@ export class StatusCache {
       if (healthy) await this.#sharedSet(options.id, status);
       return { value: status, ttlMs: healthy ? this.#ttlMs : this.#errorTtlMs };
     });
-  }
-
-  /**
-   * One Kubernetes read, shared by every database and request for the TTL. `key` must name
-   * the Kubernetes cluster, the namespace and the resource (see {@link StatusCache.readKey}).
-   * A failed read is never kept.
-   */
-  read<T>(options: {
-    key: string;
-    refresh?: boolean;
-    read: () => Promise<T>;
-  }): Promise<T> {
-    return this.#reads.load(
-      options.key,
-      Boolean(options.refresh),
-      async () => ({
-        value: await options.read(),
-        ttlMs: this.#ttlMs,
-      }),
-    ) as Promise<T>;
-  }
-
-  /** The read-cache key of a resource in a namespace (`namespace` '' = cluster-scoped or all). */
-  static readKey(
-    kubernetesCluster: string,
-    namespace: string,
-    resource: string,
-    detail = '',
-  ): string {
-    return `${kubernetesCluster}/${namespace}/${resource}/${detail}`;
   }
 
   /**
@@ -296,19 +180,13 @@ export class StatusCache {
   }
 
   /**
-   * Forgets what a change in `scope` makes stale: the Kubernetes reads of its namespace, the
+   * Forgets what a change in `scope` makes stale: the
    * status of the named database (every database of the namespace when no name is given) and,
    * through their statuses, the entity responses showing them. With no name, the entity
    * responses are dropped too (a new Cluster may match an entity's label selector).
    */
   async invalidate(scope: StatusCacheScope): Promise<void> {
     const namespacePrefix = `${scope.kubernetesCluster}/${scope.namespace}/`;
-    this.#reads.deleteWhere(
-      key =>
-        key.startsWith(namespacePrefix) ||
-        // all-namespace lists of this Kubernetes cluster
-        key.startsWith(`${scope.kubernetesCluster}//clusters/`),
-    );
     const statusIds: string[] = [];
     this.#statuses.deleteWhere(key => {
       const hit = scope.name

@@ -24,7 +24,7 @@ import {
   type CnpgCluster,
 } from '../kubernetes';
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
-import { KubernetesClientRegistry } from './KubernetesClientRegistry';
+import { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
 import { ScanCache } from './ScanCache';
 import {
   FakeArchiveReaderFactory,

@@ -1,4 +1,5 @@
-import type { CnpgKubernetesClient } from '../kubernetes';
+import { NotFoundError } from '@backstage/errors';
+import type { CnpgKubernetesClient } from './types';
 
 /**
  * The Kubernetes clusters the plugin reads, by Backstage name: the configured ones plus those backend
@@ -22,6 +23,15 @@ export class KubernetesClientRegistry {
 
   get(name: string): CnpgKubernetesClient | undefined {
     return this.#clients.get(name);
+  }
+
+  /** The client of a configured cluster, or a 404 `NotFoundError` naming it. */
+  require(name: string): CnpgKubernetesClient {
+    const client = this.#clients.get(name);
+    if (!client) {
+      throw new NotFoundError(`Kubernetes cluster "${name}" is not configured`);
+    }
+    return client;
   }
 
   list(): CnpgKubernetesClient[] {
