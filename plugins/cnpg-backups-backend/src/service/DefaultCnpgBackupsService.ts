@@ -55,7 +55,11 @@ import {
   toSourceError,
   uniqueErrors,
 } from './errors';
-import type { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
+import {
+  CachingCnpgKubernetesClient,
+  type KubernetesClientRegistry,
+  KubernetesReadCache,
+} from '../kubernetes';
 import {
   archiveFolderKey,
   BARMAN_CLOUD_PLUGIN,
@@ -99,6 +103,11 @@ export interface DefaultCnpgBackupsServiceOptions {
    * (`cnpgBackups.cache.statusTtlSeconds`). Default: nothing is kept between requests.
    */
   statusCache?: StatusCache;
+  /**
+   * Short-lived cache of the Kubernetes reads behind statuses (same TTL as the statuses).
+   * Default: nothing is kept between requests.
+   */
+  kubernetesReads?: KubernetesReadCache;
   /** Upper bound for one bucket scan; default 60 s. */
   scanTimeoutMs?: number;
   validateClusterManifest?: ClusterManifestValidator;
@@ -157,6 +166,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   readonly #endpointPolicy: S3EndpointPolicy;
   readonly #scanCache: ScanCache;
   readonly #statusCache: StatusCache;
+  readonly #kubernetesReads: KubernetesReadCache;
   readonly #scanTimeoutMs: number;
   readonly #validateClusterManifest?: ClusterManifestValidator;
   readonly #now: () => Date;
@@ -176,72 +186,24 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     this.#endpointPolicy = options.endpointPolicy;
     this.#scanCache = options.scanCache;
     this.#statusCache = options.statusCache ?? StatusCache.disabled();
+    this.#kubernetesReads =
+      options.kubernetesReads ?? KubernetesReadCache.disabled();
     this.#scanTimeoutMs = options.scanTimeoutMs ?? 60_000;
     this.#validateClusterManifest = options.validateClusterManifest;
     this.#now = options.now ?? (() => new Date());
   }
 
   /**
-   * The client's reads through the status cache (one read per cluster, namespace and resource
-   * for the TTL, shared by every database and request); Secrets and writes pass straight through.
+   * The client's reads through the Kubernetes read cache (one read per cluster, namespace and
+   * resource for the TTL, shared by every database and request); Secrets and writes pass through.
    */
   #cachedReads(
     client: CnpgKubernetesClient,
     refresh: boolean | undefined,
   ): CnpgKubernetesClient {
-    const cache = this.#statusCache;
-    const k8s = client.clusterName;
-    const read = <T>(key: string, fn: () => Promise<T>) =>
-      cache.read({ key, refresh, read: fn });
-    return {
-      clusterName: k8s,
-      listClusters: o =>
-        read(
-          StatusCache.readKey(
-            k8s,
-            o.namespace ?? '',
-            'clusters',
-            `list:${o.labelSelector ?? ''}`,
-          ),
-          () => client.listClusters(o),
-        ),
-      getCluster: o =>
-        read(
-          StatusCache.readKey(k8s, o.namespace, 'clusters', `get:${o.name}`),
-          () => client.getCluster(o),
-        ),
-      listBackups: o =>
-        read(
-          StatusCache.readKey(k8s, o.namespace, 'backups', o.clusterName ?? ''),
-          () => client.listBackups(o),
-        ),
-      listScheduledBackups: o =>
-        read(StatusCache.readKey(k8s, o.namespace, 'scheduledbackups'), () =>
-          client.listScheduledBackups(o),
-        ),
-      listObjectStores: o =>
-        read(StatusCache.readKey(k8s, o.namespace, 'objectstores'), () =>
-          client.listObjectStores(o),
-        ),
-      getObjectStore: o =>
-        read(
-          StatusCache.readKey(
-            k8s,
-            o.namespace,
-            'objectstores',
-            `get:${o.name}`,
-          ),
-          () => client.getObjectStore(o),
-        ),
-      getCustomResourceDefinition: o =>
-        read(StatusCache.readKey(k8s, '', 'crd', o.name), () =>
-          client.getCustomResourceDefinition(o),
-        ),
-      // Secret values are never cached; writes are never cached.
-      getSecret: o => client.getSecret(o),
-      createBackup: o => client.createBackup(o),
-      createCluster: o => client.createCluster(o),
-    };
+    return CachingCnpgKubernetesClient.wrap(client, this.#kubernetesReads, {
+      refresh,
+    });
   }
 
   /** One database's status through the status cache. */
@@ -511,7 +473,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     options: DatabaseRef & { refresh?: boolean },
   ): Promise<DatabaseStatus> {
     const client = this.#cachedReads(
-      this.#requireClient(options.kubernetesCluster),
+      this.#kubernetes.require(options.kubernetesCluster),
       options.refresh,
     );
     let cluster: CnpgCluster;
@@ -537,7 +499,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   async getServerNameEmptiness(
     options: DatabaseRef & { serverName: string },
   ): Promise<ServerNameEmptinessResponse> {
-    const client = this.#requireClient(options.kubernetesCluster);
+    const client = this.#kubernetes.require(options.kubernetesCluster);
     const { cluster, archive } = await this.#clusterArchive(client, options);
     const reader = await this.#readerFor(
       client,
@@ -645,13 +607,6 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     } catch (error) {
       throw new InputError((error as Error).message);
     }
-  }
-
-  #requireClient(name: string): CnpgKubernetesClient {
-    const client = this.#kubernetes.get(name);
-    if (!client)
-      throw new NotFoundError(`Kubernetes cluster "${name}" is not configured`);
-    return client;
   }
 
   #shellStatus(ref: DatabaseRef, errors: SourceError[]): DatabaseStatus {
@@ -958,7 +913,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     cluster: string;
     requestedBy?: string;
   }): Promise<CreateBackupResponse> {
-    const client = this.#requireClient(options.kubernetesCluster);
+    const client = this.#kubernetes.require(options.kubernetesCluster);
     const ref = { namespace: options.namespace, name: options.cluster };
     await this.#assertEntityOwns(options.entity, client, ref);
     let cluster: CnpgCluster;
@@ -1015,6 +970,10 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       throw toHttpError(error);
     }
     // "Back up now" must show the new Backup on the next read, not after the status TTL.
+    this.#kubernetesReads.invalidate({
+      kubernetesCluster: client.clusterName,
+      namespace: ref.namespace,
+    });
     await this.#statusCache.invalidate({
       kubernetesCluster: client.clusterName,
       namespace: ref.namespace,
@@ -1086,7 +1045,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     manifest: unknown;
     requestedBy?: string;
   }): Promise<CreateClusterResponse> {
-    const client = this.#requireClient(options.kubernetesCluster);
+    const client = this.#kubernetes.require(options.kubernetesCluster);
     // Structural rules first (no I/O): a bad manifest is a 400 before anything is read.
     throwRecoveryViolations(
       checkRecoveryClusterRequest({
@@ -1187,6 +1146,10 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     }
     // A new Cluster changes its namespace's siblings (shared archive folders) and may match
     // entities' label selectors: forget the namespace's statuses and reads.
+    this.#kubernetesReads.invalidate({
+      kubernetesCluster: client.clusterName,
+      namespace: options.namespace,
+    });
     await this.#statusCache.invalidate({
       kubernetesCluster: client.clusterName,
       namespace: options.namespace,
