@@ -1,0 +1,91 @@
+import {
+  expectedBackupIntervalSeconds,
+  FRESHNESS_FACTOR,
+  isLastBackupFresh,
+  isScheduleOverdue,
+  isWithinRetention,
+} from './freshness';
+import type { ScheduleSummary } from './types';
+
+const schedule = (
+  lastScheduleTime: string,
+  nextRun: string,
+  extra: Partial<ScheduleSummary> = {},
+): ScheduleSummary => ({
+  name: 'daily',
+  schedule: '0 0 2 * * *',
+  fieldCount: 6,
+  description: 'At 02:00',
+  lastScheduleTime,
+  nextRun,
+  suspended: false,
+  overdue: false,
+  immediate: false,
+  ...extra,
+});
+
+describe('freshness', () => {
+  it('expects the shortest active interval, else a day; unparseable times are ignored', () => {
+    const hourly = schedule('2025-06-10T11:00:00Z', '2025-06-10T12:00:00Z');
+    const daily = schedule('2025-06-10T02:00:00Z', '2025-06-11T02:00:00Z');
+    expect(expectedBackupIntervalSeconds([daily, hourly])).toBe(3600);
+    expect(
+      expectedBackupIntervalSeconds([{ ...hourly, suspended: true }, daily]),
+    ).toBe(86400);
+    expect(expectedBackupIntervalSeconds([])).toBe(86400);
+    expect(
+      expectedBackupIntervalSeconds([
+        schedule('garbage', '2025-06-11T02:00:00Z'),
+      ]),
+    ).toBe(86400);
+  });
+
+  it('calls a last backup fresh up to FRESHNESS_FACTOR intervals, never under an hour', () => {
+    const daily = [schedule('2025-06-10T02:00:00Z', '2025-06-11T02:00:00Z')];
+    expect(FRESHNESS_FACTOR).toBe(2);
+    expect(isLastBackupFresh({ ageSeconds: 2 * 86400, schedules: daily })).toBe(
+      true,
+    );
+    expect(
+      isLastBackupFresh({ ageSeconds: 2 * 86400 + 1, schedules: daily }),
+    ).toBe(false);
+    const everyMinute = [
+      schedule('2025-06-10T02:00:00Z', '2025-06-10T02:01:00Z'),
+    ];
+    expect(
+      isLastBackupFresh({ ageSeconds: 7200, schedules: everyMinute }),
+    ).toBe(true);
+    expect(
+      isLastBackupFresh({ ageSeconds: 7201, schedules: everyMinute }),
+    ).toBe(false);
+  });
+
+  it('sweeps a schedule past FRESHNESS_FACTOR intervals into overdue', () => {
+    const reference = '2025-06-10T02:00:00Z';
+    const overdueAt = (hours: number) =>
+      isScheduleOverdue({
+        now: new Date(Date.parse(reference) + hours * 3600e3),
+        reference,
+        intervalSeconds: 86400,
+      });
+    expect([0, 24, 48, 49].map(overdueAt)).toEqual([false, false, false, true]);
+    expect(
+      isScheduleOverdue({
+        now: new Date(),
+        reference: 'nope',
+        intervalSeconds: 60,
+      }),
+    ).toBe(false);
+  });
+
+  it('keeps a backup within the retention window (7 days by default)', () => {
+    const endTime = '2025-06-01T00:00:00Z';
+    const at = (days: number) => new Date(Date.parse(endTime) + days * 86400e3);
+    expect(isWithinRetention({ now: at(7), endTime })).toBe(true);
+    expect(isWithinRetention({ now: at(7.01), endTime })).toBe(false);
+    expect(
+      isWithinRetention({ now: at(10), endTime, windowSeconds: 30 * 86400 }),
+    ).toBe(true);
+    expect(isWithinRetention({ now: at(1), endTime: undefined })).toBe(false);
+  });
+});
