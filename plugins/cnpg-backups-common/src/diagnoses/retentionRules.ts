@@ -4,9 +4,12 @@
 import type { CatalogBackup, Diagnosis } from '../catalog/types';
 import type { DatabaseDiagnosisContext } from './types';
 import { retentionSeconds, subjectOf } from './helpers';
+import { doneBackups } from '../catalog/backups';
+import {
+  DEFAULT_RETENTION_WINDOW_SECONDS,
+  isWithinRetention,
+} from '../status/freshness';
 
-/** Used when no retention policy is set, so "recent" still means something. */
-const DEFAULT_WINDOW_SECONDS = 7 * 86400;
 /**
  * Retention runs every retentionPolicyIntervalSeconds (default 1800 s) on the primary; allow
  * a few cycles before calling a backup that should be gone "not deleted".
@@ -16,9 +19,7 @@ const RETENTION_GRACE_SECONDS = 2 * 3600;
 function doneBackupsNewestFirst(
   context: DatabaseDiagnosisContext,
 ): CatalogBackup[] {
-  return (context.catalog?.backups ?? [])
-    .filter(b => b.status === 'DONE' && b.endTime)
-    .sort((a, b) => Date.parse(b.endTime!) - Date.parse(a.endTime!));
+  return doneBackups(context.catalog?.backups);
 }
 
 /**
@@ -31,11 +32,14 @@ export function noRecentBackupRule(
 ): Diagnosis[] {
   if (!context.archive || !context.catalog) return [];
   const policy = context.archive.retentionPolicy;
-  const window = retentionSeconds(policy) ?? DEFAULT_WINDOW_SECONDS;
-  const now = Date.parse(context.now);
   const done = doneBackupsNewestFirst(context);
   const newest = done[0];
-  if (newest && now - Date.parse(newest.endTime!) <= window * 1000) return [];
+  const recent = isWithinRetention({
+    now: new Date(context.now),
+    endTime: newest?.endTime,
+    windowSeconds: retentionSeconds(policy) ?? DEFAULT_RETENTION_WINDOW_SECONDS,
+  });
+  if (recent) return [];
   const windowText = policy
     ? `the retention window (${policy})`
     : 'the last 7 days (no retention policy set)';

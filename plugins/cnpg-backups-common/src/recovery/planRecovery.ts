@@ -19,6 +19,7 @@ import {
 } from './errors';
 import { chooseNextServerName } from './serverNames';
 import { walSegmentPosition, walStartLsn } from '../catalog/wal';
+import { isBarmanBackupId, isUsableBaseBackup } from '../catalog/backups';
 import { describeRecoveryTarget, validateRecoveryTarget } from './target';
 import type { RecoveryTarget, RecoveryTargetRequest } from './types';
 import {
@@ -89,22 +90,6 @@ export interface RecoveryPlan {
 // WAL names and LSNs have one home: catalog/wal.ts.
 function walTimeline(wal: string): number | undefined {
   return walSegmentPosition(wal)?.timeline;
-}
-
-/**
- * A barman backup id is its start time, `YYYYMMDDTHHMMSS`. CNPG's `backupID` and the folder
- * `base/<id>/` are built from it, so anything else (an empty string from hostile input, a
- * stray folder) cannot be restored by that id and must never be chosen as base backup.
- */
-const BARMAN_BACKUP_ID = /^\d{8}T\d{6}$/;
-
-function isUsable(backup: CatalogBackup): boolean {
-  return (
-    backup.status === 'DONE' &&
-    BARMAN_BACKUP_ID.test(backup.id) &&
-    !!backup.beginTime &&
-    !!backup.endTime
-  );
 }
 
 function toPlanned(backup: CatalogBackup): PlannedBaseBackup {
@@ -200,7 +185,7 @@ export function planRecovery(options: PlanRecoveryOptions): RecoveryPlan {
   }
 
   const requested = validateRecoveryTarget(options.target);
-  const backups = catalog.backups.filter(isUsable).sort(byEndTime);
+  const backups = catalog.backups.filter(isUsableBaseBackup).sort(byEndTime);
   if (backups.length === 0) {
     throw new NoBaseBackupError(
       `serverName "${sourceServerName}" has no DONE base backup in ${catalog.destination}: there is nothing to restore`,
@@ -215,12 +200,12 @@ export function planRecovery(options: PlanRecoveryOptions): RecoveryPlan {
     if (!found) {
       throw new NoBaseBackupError(`Base backup ${id} does not exist under serverName "${sourceServerName}"`);
     }
-    if (!BARMAN_BACKUP_ID.test(found.id)) {
+    if (!isBarmanBackupId(found.id)) {
       throw new NoBaseBackupError(
         `Base backup "${id}" is not a barman backup id (YYYYMMDDTHHMMSS): it cannot be restored by id`,
       );
     }
-    if (!isUsable(found)) {
+    if (!isUsableBaseBackup(found)) {
       throw new NoBaseBackupError(`Base backup ${id} is ${found.status}, not DONE: it cannot be restored`);
     }
     return found;

@@ -12,6 +12,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import cronstrue from 'cronstrue';
 import type { ScheduleSummary } from '../status/types';
+import { isScheduleOverdue } from '../status/freshness';
 
 /** Thrown for a schedule CNPG would reject. @public */
 export class InvalidScheduleError extends Error {
@@ -312,16 +313,16 @@ export function summarizeScheduledBackup(
   const description = describeCnpgSchedule(parsed);
   const nextRun = suspended ? undefined : nextCnpgRuns(parsed, now, 1)[0];
   const interval = expectedIntervalSeconds(parsed, now);
-  let overdue = false;
-  if (!suspended && interval !== undefined) {
-    const reference =
-      scheduled.status?.lastScheduleTime ??
-      scheduled.metadata.creationTimestamp;
-    const referenceMs = reference ? Date.parse(reference) : NaN;
-    if (!Number.isNaN(referenceMs)) {
-      overdue = now.getTime() - referenceMs > 2 * interval * 1000;
-    }
-  }
+  const overdue =
+    !suspended &&
+    interval !== undefined &&
+    isScheduleOverdue({
+      now,
+      reference:
+        scheduled.status?.lastScheduleTime ??
+        scheduled.metadata.creationTimestamp,
+      intervalSeconds: interval,
+    });
   return {
     ...base,
     fieldCount: parsed.fieldCount,
