@@ -21,7 +21,6 @@ import {
   shellStatus,
   summarizeBackup,
   type BarmanCatalog,
-  type CnpgClusterRef,
   type CreateBackupResponse,
   type DatabaseStatus,
   type EntityBackupStatusResponse,
@@ -31,8 +30,6 @@ import {
   checkRecoveryClusterRequest,
   describeRecoveryViolations,
   recoveryViolationStatus,
-  getCnpgEntitySelector,
-  InvalidAnnotationError,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import {
   type ArchiveReader,
@@ -55,6 +52,11 @@ import {
   toSourceError,
   uniqueErrors,
 } from './errors';
+import {
+  AnnotationClusterLocator,
+  assertEntityOwns,
+  type ClusterLocator,
+} from '../locator';
 import {
   CachingCnpgKubernetesClient,
   type KubernetesClientRegistry,
@@ -108,6 +110,8 @@ export interface DefaultCnpgBackupsServiceOptions {
    * Default: nothing is kept between requests.
    */
   kubernetesReads?: KubernetesReadCache;
+  /** Entity → Clusters. Default: from the entity's annotations ({@link AnnotationClusterLocator}). */
+  locator?: ClusterLocator;
   /** Upper bound for one bucket scan; default 60 s. */
   scanTimeoutMs?: number;
   validateClusterManifest?: ClusterManifestValidator;
@@ -172,6 +176,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   readonly #now: () => Date;
   readonly #readers = new Map<string, ArchiveReader>();
   readonly #recoveryLock = new RecoveryCreationLock();
+  readonly #locator: ClusterLocator;
 
   static create(
     options: DefaultCnpgBackupsServiceOptions,
@@ -188,6 +193,12 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     this.#statusCache = options.statusCache ?? StatusCache.disabled();
     this.#kubernetesReads =
       options.kubernetesReads ?? KubernetesReadCache.disabled();
+    this.#locator =
+      options.locator ??
+      new AnnotationClusterLocator({
+        kubernetes: this.#kubernetes,
+        reader: (client, refresh) => this.#cachedReads(client, refresh),
+      });
     this.#scanTimeoutMs = options.scanTimeoutMs ?? 60_000;
     this.#validateClusterManifest = options.validateClusterManifest;
     this.#now = options.now ?? (() => new Date());
@@ -246,93 +257,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       generatedAt: this.#now().toISOString(),
     });
 
-    let selector;
-    try {
-      selector = getCnpgEntitySelector(options.entity);
-    } catch (error) {
-      if (error instanceof InvalidAnnotationError) {
-        return response(
-          [],
-          [
-            {
-              source: 'config',
-              name: 'InvalidAnnotation',
-              message: error.message,
-            },
-          ],
-        );
-      }
-      throw error;
-    }
-    if (!selector) {
-      return response(
-        [],
-        [
-          {
-            source: 'config',
-            name: 'MissingAnnotation',
-            message: `Entity ${entityRef} has neither the cnpg.io/cluster nor the backstage.io/kubernetes-id annotation`,
-          },
-        ],
-      );
-    }
-    if (this.#kubernetes.list().length === 0) {
-      return response(
-        [],
-        [
-          {
-            source: 'config',
-            name: 'NoKubernetesClusters',
-            message:
-              'No Kubernetes cluster is configured (kubernetes.clusterLocatorMethods[type=config], filtered by cnpgBackups.kubernetes.clusters)',
-          },
-        ],
-      );
-    }
-
-    const errors: SourceError[] = [];
-    const found: Array<{ client: CnpgKubernetesClient; cluster: CnpgCluster }> =
-      [];
-    const shells: DatabaseStatus[] = [];
-
-    if (selector.kind === 'explicit') {
-      await Promise.all(
-        selector.clusters.map(ref =>
-          this.#findExplicit(ref, found, shells, errors, options.refresh),
-        ),
-      );
-    } else {
-      const clients = this.#clientsFor(selector.kubernetesCluster, errors).map(
-        c => this.#cachedReads(c, options.refresh),
-      );
-      await Promise.all(
-        clients.map(async client => {
-          try {
-            const clusters = await client.listClusters({
-              namespace: selector.namespace,
-              labelSelector: selector.labelSelector,
-            });
-            for (const cluster of clusters) found.push({ client, cluster });
-          } catch (error) {
-            errors.push(
-              toSourceError(error, {
-                source: 'kubernetes',
-                target: client.clusterName,
-              }),
-            );
-          }
-        }),
-      );
-      if (found.length === 0 && errors.length === 0) {
-        errors.push({
-          source: 'kubernetes',
-          name: 'ClusterNotFound',
-          message: `No CNPG Cluster labelled ${selector.labelSelector}${
-            selector.namespace ? ` in namespace ${selector.namespace}` : ''
-          } in ${clients.map(c => c.clusterName).join(', ')}`,
-        });
-      }
-    }
+    const { found, shells, errors } = await this.#locator.locate(options);
 
     const databases = await Promise.all(
       found.map(({ client, cluster }) =>
@@ -378,93 +303,6 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         return this.#buildStatus({ ...found[index], otherWriters });
       }),
     );
-  }
-
-  async #findExplicit(
-    ref: CnpgClusterRef,
-    found: Array<{ client: CnpgKubernetesClient; cluster: CnpgCluster }>,
-    shells: DatabaseStatus[],
-    errors: SourceError[],
-    refresh: boolean | undefined,
-  ) {
-    if (ref.kubernetesCluster) {
-      const configured = this.#kubernetes.get(ref.kubernetesCluster);
-      if (!configured) {
-        errors.push({
-          source: 'config',
-          name: 'UnknownKubernetesCluster',
-          message: `Kubernetes cluster "${ref.kubernetesCluster}" (named for ${ref.namespace}/${ref.name}) is not configured`,
-        });
-        return;
-      }
-      const client = this.#cachedReads(configured, refresh);
-      try {
-        found.push({ client, cluster: await client.getCluster(ref) });
-      } catch (error) {
-        // Pinned: the database is known, so show it with the error rather than dropping it.
-        shells.push(
-          this.#shellStatus({ ...ref, kubernetesCluster: client.clusterName }, [
-            toSourceError(error, {
-              source: 'kubernetes',
-              target: client.clusterName,
-            }),
-          ]),
-        );
-      }
-      return;
-    }
-    const attempts = await Promise.all(
-      this.#kubernetes.list().map(async configured => {
-        const client = this.#cachedReads(configured, refresh);
-        try {
-          return { client, cluster: await client.getCluster(ref) };
-        } catch (error) {
-          return { client, error };
-        }
-      }),
-    );
-    const hits = attempts.filter(a => a.cluster);
-    for (const hit of hits)
-      found.push({ client: hit.client, cluster: hit.cluster! });
-    if (hits.length === 0) {
-      for (const miss of attempts) {
-        if (!(miss.error instanceof KubernetesObjectNotFoundError)) {
-          errors.push(
-            toSourceError(miss.error, {
-              source: 'kubernetes',
-              target: miss.client.clusterName,
-            }),
-          );
-        }
-      }
-      errors.push({
-        source: 'kubernetes',
-        name: 'ClusterNotFound',
-        message: `CNPG Cluster ${ref.namespace}/${ref.name} was not found in ${
-          attempts
-            .filter(a => a.error instanceof KubernetesObjectNotFoundError)
-            .map(a => a.client.clusterName)
-            .join(', ') || 'any reachable Kubernetes cluster'
-        }`,
-      });
-    }
-  }
-
-  #clientsFor(
-    kubernetesCluster: string | undefined,
-    errors: SourceError[],
-  ): CnpgKubernetesClient[] {
-    if (!kubernetesCluster) return this.#kubernetes.list();
-    const client = this.#kubernetes.get(kubernetesCluster);
-    if (!client) {
-      errors.push({
-        source: 'config',
-        name: 'UnknownKubernetesCluster',
-        message: `Kubernetes cluster "${kubernetesCluster}" is not configured`,
-      });
-      return [];
-    }
-    return [client];
   }
 
   // ---------------------------------------------------------------- one database
@@ -915,7 +753,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   }): Promise<CreateBackupResponse> {
     const client = this.#kubernetes.require(options.kubernetesCluster);
     const ref = { namespace: options.namespace, name: options.cluster };
-    await this.#assertEntityOwns(options.entity, client, ref);
+    await assertEntityOwns(options.entity, client, ref);
     let cluster: CnpgCluster;
     try {
       cluster = await client.getCluster(ref);
@@ -991,51 +829,6 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       namespace: ref.namespace,
       kubernetesCluster: client.clusterName,
     };
-  }
-
-  async #assertEntityOwns(
-    entity: Entity,
-    client: CnpgKubernetesClient,
-    ref: { namespace: string; name: string },
-  ): Promise<void> {
-    const entityRef = stringifyEntityRef(entity);
-    const denied = () =>
-      new NotAllowedError(
-        `Entity ${entityRef} does not own CNPG cluster ${client.clusterName}/${ref.namespace}/${ref.name} (check its cnpg.io/cluster annotation)`,
-      );
-    let selector;
-    try {
-      selector = getCnpgEntitySelector(entity);
-    } catch (error) {
-      throw new InputError((error as Error).message);
-    }
-    if (!selector) throw denied();
-    if (selector.kind === 'explicit') {
-      const owns = selector.clusters.some(
-        c =>
-          c.namespace === ref.namespace &&
-          c.name === ref.name &&
-          (c.kubernetesCluster === undefined ||
-            c.kubernetesCluster === client.clusterName),
-      );
-      if (!owns) throw denied();
-      return;
-    }
-    if (
-      selector.kubernetesCluster &&
-      selector.kubernetesCluster !== client.clusterName
-    )
-      throw denied();
-    if (selector.namespace && selector.namespace !== ref.namespace)
-      throw denied();
-    let cluster: CnpgCluster;
-    try {
-      cluster = await client.getCluster(ref);
-    } catch (error) {
-      throw toHttpError(error);
-    }
-    const [key, value] = selector.labelSelector.split('=');
-    if (cluster.metadata.labels?.[key] !== value) throw denied();
   }
 
   async createCluster(options: {
