@@ -3,6 +3,7 @@ export * from './types';
 export * from './validation';
 export * from './serverNames';
 export * from './target';
+export * from './validationIssue';
 export * from './webhookRules';
 export * from './render';
 export * from './jsonPatch';

@@ -1,15 +1,13 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { isDns1123Subdomain } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { applyCrdDefaults } from './prune';
 import {
-  checkClusterRules,
-  checkImmutability,
-  checkObjectStoreRules,
-  CnpgValidationIssue,
-  invalid,
-  required,
-} from './rules';
+  checkCnpgWebhookRules,
+  fieldInvalid as invalid,
+  fieldRequired as required,
+  isDns1123Subdomain,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import { applyCrdDefaults } from './prune';
+import { checkImmutability, checkObjectStoreRules, CnpgValidationIssue } from './rules';
 import { CnpgCrdDefinition, findCnpgCrd, listCnpgCrds } from './schemas';
 
 /** Result of validating one manifest against the upstream CRD schema and the CEL/webhook rules. */
@@ -180,7 +178,8 @@ function result(issues: CnpgValidationIssue[]): CnpgValidationResult {
  * - the upstream CRD `openAPIV3Schema` (ajv, after the API server's structural defaulting);
  * - the CEL rules that matter (ObjectStore `configuration.serverName` forbidden, no `--log-level` in
  *   `additionalContainerArgs`);
- * - CNPG's validating-webhook rules for Cluster (one bootstrap method, recovery target rules, recovery source
+ * - CNPG's validating-webhook rules for Cluster (their one home is -common `checkCnpgWebhookRules`: one
+ *   bootstrap method, recovery target rules, recovery source
  *   present in externalClusters, no duplicated plugins, at most one WAL archiver and not with the in-tree store);
  * - `metadata.name` present and a DNS-1123 subdomain.
  *
@@ -214,7 +213,7 @@ export function validateCnpgResource(obj: unknown): CnpgValidationResult {
     );
   }
   if (crd.kind === 'ObjectStore') issues.push(...checkObjectStoreRules(defaulted));
-  if (crd.kind === 'Cluster') issues.push(...checkClusterRules(defaulted));
+  if (crd.kind === 'Cluster') issues.push(...checkCnpgWebhookRules(defaulted));
   return result(issues);
 }
 
