@@ -2,8 +2,6 @@
  * One status per database: Kubernetes (intent + operator view) and the bucket (truth),
  * reconciled, diagnosed, with errors as data.
  */
-import crypto from 'node:crypto';
-import { parseEndpointURL } from '@cnpg-backups/plugin-cnpg-backups-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
@@ -52,6 +50,8 @@ import {
   toSourceError,
   uniqueErrors,
 } from './errors';
+import { ArchiveReaderPool } from '../archive/ArchiveReaderPool';
+import { withTimeout } from '../archive/withTimeout';
 import {
   AnnotationClusterLocator,
   assertEntityOwns,
@@ -118,33 +118,6 @@ export interface DefaultCnpgBackupsServiceOptions {
   now?: () => Date;
 }
 
-class ScanTimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScanTimeout';
-  }
-}
-
-function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ScanTimeoutError(`${what} did not finish within ${ms} ms`),
-          ),
-        ms,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 /** Throws the @backstage/errors error for recovery-rule violations: 400, 403 or 409, each named. */
 function throwRecoveryViolations(violations: RecoveryRequestViolation[]): void {
   const status = recoveryViolationStatus(violations);
@@ -166,15 +139,13 @@ function utcStamp(date: Date): string {
 export class DefaultCnpgBackupsService implements CnpgBackupsService {
   readonly #logger: LoggerService;
   readonly #kubernetes: KubernetesClientRegistry;
-  readonly #archiveReaders: ArchiveReaderFactory;
-  readonly #endpointPolicy: S3EndpointPolicy;
   readonly #scanCache: ScanCache;
   readonly #statusCache: StatusCache;
   readonly #kubernetesReads: KubernetesReadCache;
   readonly #scanTimeoutMs: number;
   readonly #validateClusterManifest?: ClusterManifestValidator;
   readonly #now: () => Date;
-  readonly #readers = new Map<string, ArchiveReader>();
+  readonly #readerPool: ArchiveReaderPool;
   readonly #recoveryLock = new RecoveryCreationLock();
   readonly #locator: ClusterLocator;
 
@@ -187,8 +158,10 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   private constructor(options: DefaultCnpgBackupsServiceOptions) {
     this.#logger = options.logger;
     this.#kubernetes = options.kubernetes;
-    this.#archiveReaders = options.archiveReaders;
-    this.#endpointPolicy = options.endpointPolicy;
+    this.#readerPool = new ArchiveReaderPool({
+      factory: options.archiveReaders,
+      endpointPolicy: options.endpointPolicy,
+    });
     this.#scanCache = options.scanCache;
     this.#statusCache = options.statusCache ?? StatusCache.disabled();
     this.#kubernetesReads =
@@ -339,7 +312,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   ): Promise<ServerNameEmptinessResponse> {
     const client = this.#kubernetes.require(options.kubernetesCluster);
     const { cluster, archive } = await this.#clusterArchive(client, options);
-    const reader = await this.#readerFor(
+    const reader = await this.#readerPool.readerFor(
       client,
       cluster.metadata.namespace ?? options.namespace,
       archive,
@@ -553,7 +526,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         archive.destinationPath
       }`;
       try {
-        const reader = await this.#readerFor(client, namespace, archive);
+        const reader = await this.#readerPool.readerFor(client, namespace, archive);
         const folderKey = archiveFolderKey(archive);
         const currentArchive = archive;
         const [scanned, listed] = await Promise.all([
@@ -655,91 +628,6 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       }
       return attempt(Promise.reject(error));
     }
-  }
-
-  /** An ArchiveReader for the target, after the endpoint policy and with Secret credentials. */
-  async #readerFor(
-    client: CnpgKubernetesClient,
-    namespace: string,
-    archive: ArchiveTarget,
-  ): Promise<ArchiveReader> {
-    // endpointURL comes from the cluster objects: a non-URL is a named configuration error.
-    if (archive.endpointURL) parseEndpointURL(archive.endpointURL);
-    const decision = this.#endpointPolicy.decide(archive.endpointURL);
-    if (!decision.allowed) {
-      throw new EndpointNotAllowedError(
-        archive.endpointURL ?? 'aws',
-        decision.reason,
-      );
-    }
-    const settings = decision.settings;
-    const secrets = new Map<string, Promise<Record<string, string>>>();
-    const readKey = async (
-      ref: { name: string; key: string },
-      what: string,
-    ) => {
-      if (!secrets.has(ref.name))
-        secrets.set(ref.name, client.getSecret({ namespace, name: ref.name }));
-      const data = await secrets.get(ref.name)!;
-      const value = data[ref.key];
-      if (value === undefined) {
-        throw new ArchiveConfigurationError(
-          'SecretKeyNotFound',
-          `Secret ${namespace}/${ref.name} has no key "${ref.key}" (${what})`,
-        );
-      }
-      return value;
-    };
-
-    let credentials = settings?.credentials;
-    const refs = archive.credentials;
-    if (!credentials && !refs.inheritFromIAMRole) {
-      if (!refs.accessKeyId || !refs.secretAccessKey) {
-        throw new ArchiveConfigurationError(
-          'CredentialsNotSet',
-          `${
-            archive.form === 'plugin'
-              ? `ObjectStore ${namespace}/${archive.objectStoreName}`
-              : 'The Cluster'
-          } sets neither s3Credentials.accessKeyId/secretAccessKey nor inheritFromIAMRole`,
-        );
-      }
-      const [accessKeyId, secretAccessKey, sessionToken] = await Promise.all([
-        readKey(refs.accessKeyId, 'accessKeyId'),
-        readKey(refs.secretAccessKey, 'secretAccessKey'),
-        refs.sessionToken
-          ? readKey(refs.sessionToken, 'sessionToken')
-          : Promise.resolve(undefined),
-      ]);
-      credentials = { accessKeyId, secretAccessKey, sessionToken };
-    }
-    const region =
-      settings?.region ??
-      (refs.region ? await readKey(refs.region, 'region') : undefined);
-    const caBundle =
-      settings?.caPem ??
-      (archive.endpointCA
-        ? await readKey(archive.endpointCA, 'endpointCA')
-        : undefined);
-    const connection = {
-      endpoint: settings?.connectUrl ?? archive.endpointURL,
-      provider: settings?.provider ?? archive.provider,
-      region,
-      credentials,
-      caBundle,
-    };
-    // Reuse clients (and their sockets) per connection; the key is a hash so no credential is
-    // kept as a readable map key.
-    const key = crypto
-      .createHash('sha256')
-      .update(JSON.stringify(connection))
-      .digest('hex');
-    let reader = this.#readers.get(key);
-    if (!reader) {
-      reader = this.#archiveReaders.create(connection);
-      this.#readers.set(key, reader);
-    }
-    return reader;
   }
 
   // ---------------------------------------------------------------- actions
@@ -889,7 +777,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       metadata: { ...manifest.metadata, namespace: options.namespace },
     };
     const { archive } = await this.#archiveOf(client, newCluster);
-    const reader = await this.#readerFor(
+    const reader = await this.#readerPool.readerFor(
       client,
       options.namespace,
       archive,
