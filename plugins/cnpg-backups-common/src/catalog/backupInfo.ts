@@ -212,23 +212,40 @@ function stringValue(value: string, ctx: FieldContext): string {
 
 const INT_LIMIT = { min: 0, max: Number.MAX_SAFE_INTEGER };
 
-/**
- * Parses the text of a backup.info file.
- * Throws `InvalidBackupInfoError` (with line and key) for anything malformed: binary junk,
- * NUL bytes, lines without `=`, keys that are not identifiers (`../x`, `a b`, non-ASCII),
- * duplicate keys, wrongly typed values (`timeline=abc`), out-of-range numbers, a missing
- * `status` (a truncated file), or a file over 1 MiB.
- * @public
- */
-export function parseBackupInfo(text: string): BackupInfo {
-  if (typeof text !== 'string') {
-    throw new InvalidBackupInfoError('content is not text');
-  }
-  if (text.length > MAX_BACKUP_INFO_LENGTH) {
+/** The `key=value` lines of a file: value per key (`None` as null) and the line of each. */
+interface FieldList {
+  raw: Record<string, string | null>;
+  lines: Record<string, number>;
+}
+
+/** Rejects a line that is too long or holds binary content. */
+function checkLine(line: string, lineNo: number): void {
+  if (line.length > MAX_LINE_LENGTH) {
     throw new InvalidBackupInfoError(
-      `file is ${text.length} characters, over the ${MAX_BACKUP_INFO_LENGTH} limit`,
+      `line is longer than ${MAX_LINE_LENGTH} characters`,
+      {
+        line: lineNo,
+      },
     );
   }
+  const control = BINARY_CHARACTER.exec(line);
+  if (control) {
+    throw new InvalidBackupInfoError(
+      `binary content (character U+${control[0]
+        .charCodeAt(0)
+        .toString(16)
+        .toUpperCase()
+        .padStart(4, '0')})`,
+      { line: lineNo },
+    );
+  }
+}
+
+/**
+ * Splits the text into fields: the syntax layer (line limits, binary content, `key=value`,
+ * valid and unique keys), before any value is interpreted.
+ */
+function readFieldList(text: string): FieldList {
   const raw: Record<string, string | null> = Object.create(null);
   const lines: Record<string, number> = Object.create(null);
   let lineNo = 0;
@@ -241,25 +258,7 @@ export function parseBackupInfo(text: string): BackupInfo {
     lineNo++;
     const line = text.slice(pos, end);
     pos = end + 1;
-    if (line.length > MAX_LINE_LENGTH) {
-      throw new InvalidBackupInfoError(
-        `line is longer than ${MAX_LINE_LENGTH} characters`,
-        {
-          line: lineNo,
-        },
-      );
-    }
-    const control = BINARY_CHARACTER.exec(line);
-    if (control) {
-      throw new InvalidBackupInfoError(
-        `binary content (character U+${control[0]
-          .charCodeAt(0)
-          .toString(16)
-          .toUpperCase()
-          .padStart(4, '0')})`,
-        { line: lineNo },
-      );
-    }
+    checkLine(line, lineNo);
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const eq = trimmed.indexOf('=');
@@ -291,24 +290,29 @@ export function parseBackupInfo(text: string): BackupInfo {
     raw[key] = value === 'None' ? null : value;
     lines[key] = lineNo;
   }
+  return { raw, lines };
+}
 
-  const warnings: string[] = [];
-  const ctx = (key: string): FieldContext => ({ line: lines[key] ?? 0, key });
-  const get = (key: string): string | null => (key in raw ? raw[key] : null);
+/**
+ * Typed readers over a field list: each returns null for an absent or `None` field and
+ * fails with the field's line and key when the value has the wrong type.
+ */
+class FieldReader {
+  /** Non-fatal findings, e.g. a time without a UTC offset. */
+  readonly warnings: string[] = [];
 
-  const statusText = get('status');
-  if (statusText === null) {
-    throw new InvalidBackupInfoError(
-      'no status: the file is truncated or not a backup.info',
-      'status' in raw ? { line: lines.status, key: 'status' } : {},
-    );
+  constructor(private readonly fields: FieldList) {}
+
+  ctx(key: string): FieldContext {
+    return { line: this.fields.lines[key] ?? 0, key };
   }
-  if (!STATUSES.has(statusText)) {
-    fail(`unknown status ${preview(statusText)}`, ctx('status'));
+
+  get(key: string): string | null {
+    return key in this.fields.raw ? this.fields.raw[key] : null;
   }
 
-  const time = (key: string): string | null => {
-    const v = get(key);
+  time(key: string): string | null {
+    const v = this.get(key);
     if (v === null) return null;
     const parsed = parseBarmanTime(v);
     if (!parsed)
@@ -316,134 +320,187 @@ export function parseBackupInfo(text: string): BackupInfo {
         `expected a time like 2025-06-01 02:00:08.552103+00:00, got ${preview(
           v,
         )}`,
-        ctx(key),
+        this.ctx(key),
       );
     if (!parsed.hadOffset) {
-      warnings.push(`${key} ${preview(v)} has no UTC offset; read as UTC`);
+      this.warnings.push(`${key} ${preview(v)} has no UTC offset; read as UTC`);
     }
     return parsed.iso;
-  };
-  const wal = (key: string): string | null => {
-    const v = get(key);
-    if (v === null) return null;
-    if (!isWalName(v))
-      fail(`expected a 24-hex WAL name, got ${preview(v)}`, ctx(key));
-    return v.toUpperCase();
-  };
-  const lsn = (key: string): string | null => {
-    const v = get(key);
-    if (v === null) return null;
-    if (!isLsn(v))
-      fail(`expected an LSN like 0/C000028, got ${preview(v)}`, ctx(key));
-    return normalizeLsn(v);
-  };
-  const int = (key: string, limits = INT_LIMIT): number | null => {
-    const v = get(key);
-    return v === null ? null : integer(v, ctx(key), limits);
-  };
-  const str = (key: string): string | null => {
-    const v = get(key);
-    return v === null ? null : stringValue(v, ctx(key));
-  };
-
-  const timeline = int('timeline', { min: 1, max: 0xffffffff });
-  let xlogSegmentSize = DEFAULT_WAL_SEGMENT_SIZE;
-  const segmentSizeValue = int('xlog_segment_size');
-  if (segmentSizeValue !== null) {
-    if (!isValidSegmentSize(segmentSizeValue)) {
-      fail(
-        `${segmentSizeValue} is not a WAL segment size (a power of two from 1 MiB to 1 GiB)`,
-        ctx('xlog_segment_size'),
-      );
-    }
-    xlogSegmentSize = segmentSizeValue;
   }
 
-  const systemId = get('systemid');
+  wal(key: string): string | null {
+    const v = this.get(key);
+    if (v === null) return null;
+    if (!isWalName(v))
+      fail(`expected a 24-hex WAL name, got ${preview(v)}`, this.ctx(key));
+    return v.toUpperCase();
+  }
+
+  lsn(key: string): string | null {
+    const v = this.get(key);
+    if (v === null) return null;
+    if (!isLsn(v))
+      fail(`expected an LSN like 0/C000028, got ${preview(v)}`, this.ctx(key));
+    return normalizeLsn(v);
+  }
+
+  int(key: string, limits = INT_LIMIT): number | null {
+    const v = this.get(key);
+    return v === null ? null : integer(v, this.ctx(key), limits);
+  }
+
+  str(key: string): string | null {
+    const v = this.get(key);
+    return v === null ? null : stringValue(v, this.ctx(key));
+  }
+}
+
+/** `status` is what makes a file a backup.info: missing means truncated. */
+function readStatus(fields: FieldList, r: FieldReader): BackupInfoStatus {
+  const statusText = r.get('status');
+  if (statusText === null) {
+    throw new InvalidBackupInfoError(
+      'no status: the file is truncated or not a backup.info',
+      'status' in fields.raw
+        ? { line: fields.lines.status, key: 'status' }
+        : {},
+    );
+  }
+  if (!STATUSES.has(statusText)) {
+    fail(`unknown status ${preview(statusText)}`, r.ctx('status'));
+  }
+  return statusText as BackupInfoStatus;
+}
+
+/** `xlog_segment_size`: a power of two from 1 MiB to 1 GiB, 16 MiB when absent. */
+function readSegmentSize(r: FieldReader): number {
+  const segmentSizeValue = r.int('xlog_segment_size');
+  if (segmentSizeValue === null) return DEFAULT_WAL_SEGMENT_SIZE;
+  if (!isValidSegmentSize(segmentSizeValue)) {
+    fail(
+      `${segmentSizeValue} is not a WAL segment size (a power of two from 1 MiB to 1 GiB)`,
+      r.ctx('xlog_segment_size'),
+    );
+  }
+  return segmentSizeValue;
+}
+
+function readSystemId(r: FieldReader): string | null {
+  const systemId = r.get('systemid');
   if (systemId !== null && !/^\d{1,20}$/.test(systemId)) {
     fail(
       `expected a numeric system identifier, got ${preview(systemId)}`,
-      ctx('systemid'),
+      r.ctx('systemid'),
     );
   }
+  return systemId;
+}
 
-  let tablespaces: BackupInfoTablespace[] | null = null;
-  const tablespacesText = get('tablespaces');
-  if (tablespacesText !== null) {
-    const value = literal(tablespacesText, ctx('tablespaces'));
-    if (!Array.isArray(value))
-      fail('expected a list of (name, oid, location)', ctx('tablespaces'));
-    tablespaces = value.map(item => {
-      if (
-        !Array.isArray(item) ||
-        item.length < 3 ||
-        typeof item[0] !== 'string' ||
-        typeof item[1] !== 'number' ||
-        typeof item[2] !== 'string'
-      ) {
-        return fail(
-          'expected a list of (name, oid, location)',
-          ctx('tablespaces'),
-        );
-      }
-      return { name: item[0], oid: item[1], location: item[2] };
-    });
-  }
-
-  let copyStats: BackupInfo['copyStats'] = null;
-  const copyStatsText = get('copy_stats');
-  if (copyStatsText !== null) {
-    const value = literal(copyStatsText, ctx('copy_stats'));
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      fail('expected a dict', ctx('copy_stats'));
+function readTablespaces(r: FieldReader): BackupInfoTablespace[] | null {
+  const tablespacesText = r.get('tablespaces');
+  if (tablespacesText === null) return null;
+  const value = literal(tablespacesText, r.ctx('tablespaces'));
+  if (!Array.isArray(value))
+    fail('expected a list of (name, oid, location)', r.ctx('tablespaces'));
+  return value.map(item => {
+    if (
+      !Array.isArray(item) ||
+      item.length < 3 ||
+      typeof item[0] !== 'string' ||
+      typeof item[1] !== 'number' ||
+      typeof item[2] !== 'string'
+    ) {
+      return fail(
+        'expected a list of (name, oid, location)',
+        r.ctx('tablespaces'),
+      );
     }
-    copyStats = value;
-  }
+    return { name: item[0], oid: item[1], location: item[2] };
+  });
+}
 
-  let includedFiles: string[] | null = null;
-  const includedText = get('included_files');
-  if (includedText !== null) {
-    const value = literal(includedText, ctx('included_files'));
-    if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
-      fail('expected a list of paths', ctx('included_files'));
-    }
-    includedFiles = value as string[];
+function readCopyStats(r: FieldReader): BackupInfo['copyStats'] {
+  const copyStatsText = r.get('copy_stats');
+  if (copyStatsText === null) return null;
+  const value = literal(copyStatsText, r.ctx('copy_stats'));
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail('expected a dict', r.ctx('copy_stats'));
   }
+  return value;
+}
 
-  const backupLabelText = get('backup_label');
-  let backupLabel: string | null = null;
-  if (backupLabelText !== null) {
-    backupLabel = stringValue(backupLabelText, ctx('backup_label'));
+function readIncludedFiles(r: FieldReader): string[] | null {
+  const includedText = r.get('included_files');
+  if (includedText === null) return null;
+  const value = literal(includedText, r.ctx('included_files'));
+  if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
+    fail('expected a list of paths', r.ctx('included_files'));
   }
+  return value as string[];
+}
+
+/**
+ * Parses the text of a backup.info file.
+ * Throws `InvalidBackupInfoError` (with line and key) for anything malformed: binary junk,
+ * NUL bytes, lines without `=`, keys that are not identifiers (`../x`, `a b`, non-ASCII),
+ * duplicate keys, wrongly typed values (`timeline=abc`), out-of-range numbers, a missing
+ * `status` (a truncated file), or a file over 1 MiB.
+ * @public
+ */
+export function parseBackupInfo(text: string): BackupInfo {
+  if (typeof text !== 'string') {
+    throw new InvalidBackupInfoError('content is not text');
+  }
+  if (text.length > MAX_BACKUP_INFO_LENGTH) {
+    throw new InvalidBackupInfoError(
+      `file is ${text.length} characters, over the ${MAX_BACKUP_INFO_LENGTH} limit`,
+    );
+  }
+  const fields = readFieldList(text);
+  const r = new FieldReader(fields);
+  // The fields are checked in this order, so a file with several defects always names
+  // the same one.
+  const status = readStatus(fields, r);
+  const timeline = r.int('timeline', { min: 1, max: 0xffffffff });
+  const xlogSegmentSize = readSegmentSize(r);
+  const systemId = readSystemId(r);
+  const tablespaces = readTablespaces(r);
+  const copyStats = readCopyStats(r);
+  const includedFiles = readIncludedFiles(r);
+  const backupLabelText = r.get('backup_label');
+  const backupLabel =
+    backupLabelText === null
+      ? null
+      : stringValue(backupLabelText, r.ctx('backup_label'));
 
   return {
-    status: statusText as BackupInfoStatus,
-    backupName: str('backup_name'),
-    beginTime: time('begin_time'),
-    endTime: time('end_time'),
-    beginWal: wal('begin_wal'),
-    endWal: wal('end_wal'),
-    beginXlog: lsn('begin_xlog'),
-    endXlog: lsn('end_xlog'),
-    beginOffset: int('begin_offset'),
-    endOffset: int('end_offset'),
+    status,
+    backupName: r.str('backup_name'),
+    beginTime: r.time('begin_time'),
+    endTime: r.time('end_time'),
+    beginWal: r.wal('begin_wal'),
+    endWal: r.wal('end_wal'),
+    beginXlog: r.lsn('begin_xlog'),
+    endXlog: r.lsn('end_xlog'),
+    beginOffset: r.int('begin_offset'),
+    endOffset: r.int('end_offset'),
     timeline,
-    error: str('error'),
+    error: r.str('error'),
     xlogSegmentSize,
-    clusterSize: int('cluster_size'),
-    size: int('size'),
-    deduplicatedSize: int('deduplicated_size'),
-    version: int('version', { min: 0, max: 99999999 }),
+    clusterSize: r.int('cluster_size'),
+    size: r.int('size'),
+    deduplicatedSize: r.int('deduplicated_size'),
+    version: r.int('version', { min: 0, max: 99999999 }),
     systemId,
     tablespaces,
     backupLabel,
     copyStats,
     includedFiles,
-    pgdata: str('pgdata'),
-    mode: str('mode'),
-    dataChecksums: str('data_checksums'),
-    parentBackupId: str('parent_backup_id'),
-    raw: { ...raw },
-    warnings,
+    pgdata: r.str('pgdata'),
+    mode: r.str('mode'),
+    dataChecksums: r.str('data_checksums'),
+    parentBackupId: r.str('parent_backup_id'),
+    raw: { ...fields.raw },
+    warnings: r.warnings,
   };
 }
