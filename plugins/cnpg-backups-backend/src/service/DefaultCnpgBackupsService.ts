@@ -30,7 +30,6 @@ import {
   recoveryViolationStatus,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import {
-  type ArchiveReader,
   type ArchiveReaderFactory,
   EndpointNotAllowedError,
   type S3EndpointPolicy,
