@@ -13,4 +13,5 @@ export * from './schedule';
 export * from './diagnoses';
 export * from './archive';
 export * from './format';
+export * from './fleet';
 export * from './status/ids';

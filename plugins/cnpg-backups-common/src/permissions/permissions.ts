@@ -32,9 +32,20 @@ export const cnpgBackupsRecoveryCreatePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Read the fleet: every database known to the portal, with its stored snapshots and history
+ * (`GET /fleet`, `GET /fleet/databases/.../history`). A basic permission.
+ * @public
+ */
+export const cnpgBackupsFleetReadPermission = createPermission({
+  name: 'cnpg-backups.fleet.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the plugin, for registration. @public */
 export const cnpgBackupsPermissions = [
   cnpgBackupsStatusReadPermission,
   cnpgBackupsBackupCreatePermission,
   cnpgBackupsRecoveryCreatePermission,
+  cnpgBackupsFleetReadPermission,
 ];
