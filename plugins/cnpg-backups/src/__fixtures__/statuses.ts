@@ -3,12 +3,14 @@
  * cnpg-main, immich, payments). Times are relative to the moment the module is loaded so that
  * relative texts ("3 hours ago") stay meaningful in tests.
  */
-import type {
-  BarmanCatalog,
-  CatalogBackup,
-  DatabaseStatus,
-  EntityBackupStatusResponse,
-  ReconciledBackup,
+import {
+  backupDisplay,
+  type BarmanCatalog,
+  type CatalogBackup,
+  type DatabaseStatus,
+  type EntityBackupStatusResponse,
+  lastBackup,
+  type ReconciledBackup,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 
 const HOUR = 3600 * 1000;
@@ -168,7 +170,7 @@ const paymentsBackups = [
 ];
 
 /** A healthy database: three DONE backups, continuous WAL, a 6-field schedule. */
-export const paymentsStatus: DatabaseStatus = {
+const paymentsInput: DatabaseStatus = {
   ...baseStatus('payments-db', 'payments'),
   archive: {
     form: 'plugin',
@@ -292,7 +294,7 @@ const obotBackups = [
 ];
 
 /** Checksum incompatibility (boto3 ≥ 1.36 vs an S3-compatible store) and a stale archive. */
-export const obotStatus: DatabaseStatus = {
+const obotInput: DatabaseStatus = {
   ...baseStatus('obot-db', 'obot'),
   health: {
     level: 'error',
@@ -483,7 +485,7 @@ const cnpgMainBackups = [
 ];
 
 /** WAL gap on timeline 1, zstd WAL + snappy data compression. */
-export const cnpgMainStatus: DatabaseStatus = {
+const cnpgMainInput: DatabaseStatus = {
   ...baseStatus('cnpg-main', 'apps'),
   health: {
     level: 'warning',
@@ -649,7 +651,7 @@ export const cnpgMainStatus: DatabaseStatus = {
 
 // ---------------------------------------------------------------- platform-postgres (5-field cron, R2)
 /** A 5-field cron that CNPG reads seconds first, on Cloudflare R2; no backups yet. */
-export const platformStatus: DatabaseStatus = {
+const platformInput: DatabaseStatus = {
   ...baseStatus('platform-postgres', 'platform'),
   health: {
     level: 'error',
@@ -765,7 +767,7 @@ const immichBackups = [
 ];
 
 /** Legacy barmanObjectStore archiving, recovered from immich-database-v1 into -v2. */
-export const immichStatus: DatabaseStatus = {
+const immichInput: DatabaseStatus = {
   ...baseStatus('immich-database', 'immich'),
   cluster: {
     ...baseStatus('immich-database', 'immich').cluster,
@@ -913,7 +915,7 @@ export const immichStatus: DatabaseStatus = {
 };
 
 /** A database whose Kubernetes side could not be read (errors are data). */
-export const brokenStatus: DatabaseStatus = {
+const brokenInput: DatabaseStatus = {
   ...baseStatus('legacy-db', 'legacy'),
   health: {
     level: 'unknown',
@@ -933,6 +935,26 @@ export const brokenStatus: DatabaseStatus = {
 };
 
 /** Wraps statuses in the REST response of one entity. */
+/**
+ * The facts the backend adds to every status (-common's rules, as assembleDatabaseStatus applies
+ * them): each backup's display (label, severity, time) and the last backup's id.
+ */
+export function withBackendFacts(status: DatabaseStatus): DatabaseStatus {
+  const backups = status.backups.map(b => ({
+    ...b,
+    display: backupDisplay(b),
+  }));
+  const last = lastBackup(backups);
+  return { ...status, backups, ...(last ? { lastBackupId: last.id } : {}) };
+}
+
+export const paymentsStatus = withBackendFacts(paymentsInput);
+export const obotStatus = withBackendFacts(obotInput);
+export const cnpgMainStatus = withBackendFacts(cnpgMainInput);
+export const platformStatus = withBackendFacts(platformInput);
+export const immichStatus = withBackendFacts(immichInput);
+export const brokenStatus = withBackendFacts(brokenInput);
+
 export function entityResponse(
   databases: DatabaseStatus[],
   entityRef = 'component:default/obot',

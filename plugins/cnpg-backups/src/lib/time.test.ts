@@ -1,5 +1,4 @@
 import {
-  formatBytes,
   formatDuration,
   formatLocal,
   formatRelative,
@@ -48,12 +47,5 @@ describe('time formatting', () => {
     expect(formatSeconds(0)).toBe('0s');
     expect(formatSeconds(3600)).toBe('1h');
     expect(formatDuration(undefined, '2026-01-10T09:00:00Z')).toBeUndefined();
-  });
-
-  it('formats byte sizes in decimal units', () => {
-    expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(48_213_504)).toBe('48.2 MB');
-    expect(formatBytes(1_500_000_000)).toBe('1.5 GB');
-    expect(formatBytes(undefined)).toBeUndefined();
   });
 });

@@ -73,21 +73,6 @@ export function formatSeconds(totalSeconds: number): string {
     .join(' ');
 }
 
-/** Bytes as `48.2 MB` (decimal units, as S3 consoles show them). */
-export function formatBytes(bytes: number | undefined): string | undefined {
-  if (bytes === undefined || !Number.isFinite(bytes)) {
-    return undefined;
-  }
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
 function parse(iso: string | undefined): DateTime | undefined {
   if (!iso) {
     return undefined;

@@ -4,12 +4,12 @@
  * interpolation between "anchors" whose time is known (backup begin/end WAL, the ends of
  * recoverable ranges, the newest segment's LastModified).
  */
-import type {
-  CatalogBackupStatus,
-  DatabaseStatus,
+import {
+  type CatalogBackupStatus,
+  type DatabaseStatus,
+  walSegmentPosition,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { toMillis } from './time';
-import { parseWalSegment } from './wal';
 
 /** One horizontal row of the chart. */
 export interface TimelineRow {
@@ -119,13 +119,13 @@ export function buildTimelineModel(
   // Anchors per timeline.
   const anchors = new Map<number, Anchor[]>();
   const addAnchor = (wal: string | undefined, iso: string | undefined) => {
-    const segment = parseWalSegment(wal, segmentSize);
+    const segment = walSegmentPosition(wal, segmentSize);
     const t = toMillis(iso);
     if (!segment || t === undefined) {
       return;
     }
     const list = anchors.get(segment.timeline) ?? [];
-    list.push({ position: segment.position, t });
+    list.push({ position: segment.index, t });
     anchors.set(segment.timeline, list);
   };
   for (const backup of catalog?.backups ?? []) {
@@ -143,13 +143,13 @@ export function buildTimelineModel(
     sortedAnchors.set(timeline, sortAnchors(list));
   }
   const timeOf = (wal: string | undefined, offset = 0): number | undefined => {
-    const segment = parseWalSegment(wal, segmentSize);
+    const segment = walSegmentPosition(wal, segmentSize);
     if (!segment) {
       return undefined;
     }
     return interpolate(
       sortedAnchors.get(segment.timeline) ?? [],
-      segment.position + offset,
+      segment.index + offset,
     );
   };
 
@@ -157,20 +157,14 @@ export function buildTimelineModel(
   const backups: BackupMark[] = [];
   for (const reconciled of status.backups) {
     const bucket = reconciled.bucket;
-    const t = toMillis(
-      bucket?.endTime ??
-        bucket?.beginTime ??
-        reconciled.resource?.stoppedAt ??
-        reconciled.resource?.startedAt ??
-        reconciled.resource?.creationTimestamp,
-    );
+    // The backend's display facts: its time chain and severity, nothing decided here.
+    const display = reconciled.display;
+    const t = toMillis(display?.time);
     if (t === undefined) {
       continue;
     }
     const status_ = bucket?.status ?? 'CR';
-    const failed = bucket
-      ? bucket.status !== 'DONE'
-      : reconciled.resource?.phase !== 'completed';
+    const failed = display?.severity !== 'ok';
     backups.push({
       id: reconciled.id,
       t,
@@ -178,9 +172,9 @@ export function buildTimelineModel(
       status: status_,
       restorable: bucket?.restorable ?? false,
       failed,
-      label: `${reconciled.id} (${
-        bucket?.status ?? reconciled.resource?.phase ?? 'unknown'
-      }${reconciled.presence !== 'both' ? `, ${reconciled.presence}` : ''})`,
+      label: `${reconciled.id} (${display?.status ?? 'unknown'}${
+        reconciled.presence !== 'both' ? `, ${reconciled.presence}` : ''
+      })`,
     });
   }
 
@@ -195,8 +189,8 @@ export function buildTimelineModel(
     }
     const sortedGaps = [...timeline.gaps].sort(
       (a, b) =>
-        (parseWalSegment(a.firstMissing)?.position ?? 0) -
-        (parseWalSegment(b.firstMissing)?.position ?? 0),
+        (walSegmentPosition(a.firstMissing)?.index ?? 0) -
+        (walSegmentPosition(b.firstMissing)?.index ?? 0),
     );
     let cursor = start;
     for (const gap of sortedGaps) {

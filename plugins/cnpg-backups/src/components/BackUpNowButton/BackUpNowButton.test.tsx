@@ -4,7 +4,11 @@ import type {
   DatabaseStatus,
   ReconciledBackup,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { entityResponse, paymentsStatus } from '../../__fixtures__/statuses';
+import {
+  entityResponse,
+  paymentsStatus,
+  withBackendFacts,
+} from '../../__fixtures__/statuses';
 import { mockCnpgApi, renderOnEntityPage } from '../../__testUtils__/testApp';
 import { BackUpNowButton } from './BackUpNowButton';
 
@@ -30,7 +34,10 @@ function withBackup(phase: string, bucketDone = false): DatabaseStatus {
       ? { ...paymentsStatus.backups[2].bucket!, id: '20261122T010000' }
       : undefined,
   };
-  return { ...paymentsStatus, backups: [...paymentsStatus.backups, backup] };
+  return withBackendFacts({
+    ...paymentsStatus,
+    backups: [...paymentsStatus.backups, backup],
+  });
 }
 
 describe('BackUpNowButton', () => {
@@ -149,11 +156,17 @@ describe('BackUpNowButton', () => {
       }),
     );
     await renderOnEntityPage(
-      <BackUpNowButton entityRef="component:default/payments" database={paymentsStatus} pollIntervalMs={5} />,
+      <BackUpNowButton
+        entityRef="component:default/payments"
+        database={paymentsStatus}
+        pollIntervalMs={5}
+      />,
       { api },
     );
     await clickBackUpNow();
-    await userEvent.click(screen.getByRole('button', { name: 'Create backup' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create backup' }),
+    );
     await waitFor(() =>
       expect(screen.getByTestId('backup-progress')).toHaveTextContent(
         'Not started: Backup payments-db-manual-20250610120000 of payments/payments-db is still running',

@@ -20,6 +20,10 @@ import {
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { cnpgBackupsApiRef } from '../../api';
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Props of {@link BackUpNowButton}. */
 export interface BackUpNowButtonProps {
   entityRef: string;
@@ -38,8 +42,8 @@ export interface BackUpNowButtonProps {
 export type BackupProgress =
   | { state: 'creating' }
   | { state: 'following'; name: string; phase?: string; polls: number }
-  | { state: 'completed'; name: string; backupId?: string }
-  | { state: 'failed'; name?: string; message: string }
+  | { state: 'finished'; name: string; backupId?: string }
+  | { state: 'error'; name?: string; message: string }
   | { state: 'timeout'; name: string; phase?: string };
 
 /** Finds the followed Backup in a fresh status: by CR name. */
@@ -104,17 +108,19 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
         onStatus?.(response);
         const found = findCreatedBackup(response, database.id, name);
         const phase = found?.resource?.phase;
-        if (found?.bucket?.status === 'DONE' || phase === 'completed') {
+        // The backend's severity (the bucket first, else the CR phase) decides.
+        const severity = found?.display?.severity;
+        if (severity === 'ok') {
           setProgress({
-            state: 'completed',
+            state: 'finished',
             name,
             backupId: found?.bucket?.id ?? found?.resource?.backupId,
           });
           return;
         }
-        if (phase === 'failed' || found?.bucket?.status === 'FAILED') {
+        if (severity === 'error') {
           setProgress({
-            state: 'failed',
+            state: 'error',
             name,
             message:
               found?.resource?.error ??
@@ -160,12 +166,8 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
           ? (error as { body?: any }).body?.error?.message
           : undefined;
       setProgress({
-        state: 'failed',
-        message: pending
-          ? `Not started: ${pending}`
-          : error instanceof Error
-          ? error.message
-          : String(error),
+        state: 'error',
+        message: pending ? `Not started: ${pending}` : errorText(error),
       });
     }
   };
@@ -237,13 +239,13 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
               <LinearProgress />
             </>
           )}
-          {progress.state === 'completed' && (
+          {progress.state === 'finished' && (
             <Alert severity="success">
               Backup {progress.name} completed
               {progress.backupId ? ` (${progress.backupId})` : ''}.
             </Alert>
           )}
-          {progress.state === 'failed' && (
+          {progress.state === 'error' && (
             <Alert severity="error">
               Backup {progress.name ? `${progress.name} ` : ''}failed:{' '}
               {progress.message}

@@ -15,7 +15,7 @@ describe('toBackupRows', () => {
     expect(rows[2]).toMatchObject({
       walRange: '000000010000000000000002 → 000000010000000000000003',
       lsnRange: '0/2000028 → 0/3000100',
-      size: '48.2 MB',
+      size: '46.0 MiB',
       compression: 'gzip',
       restorable: true,
       timeline: 1,
@@ -87,5 +87,33 @@ describe('BackupsTable', () => {
     } finally {
       window.matchMedia = matchMedia;
     }
+  });
+});
+
+describe('BackupsTable status cell', () => {
+  it("takes the light from the backend's severity, never from the label", async () => {
+    const [first, second, third] = obotStatus.backups;
+    const backups = [
+      {
+        ...first,
+        display: { status: 'SOMETHING NEW', severity: 'error' as const },
+      },
+      { ...second, display: { status: 'DONE', severity: 'running' as const } },
+      {
+        ...third,
+        display: { status: 'CR completed', severity: 'unknown' as const },
+      },
+    ];
+    await renderInTestApp(<BackupsTable backups={backups} />);
+    expect(
+      screen.getByLabelText('Status error').parentElement,
+    ).toHaveTextContent('SOMETHING NEW');
+    expect(
+      screen.getByLabelText('Status running').parentElement,
+    ).toHaveTextContent('DONE');
+    expect(
+      screen.getByLabelText('Status pending').parentElement,
+    ).toHaveTextContent('CR completed');
+    expect(screen.queryByLabelText('Status ok')).toBeNull();
   });
 });

@@ -12,8 +12,12 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import type { ReconciledBackup } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { formatBytes, formatDuration } from '../../lib/time';
+import {
+  type BackupSeverity,
+  formatBytes,
+  type ReconciledBackup,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import { formatDuration } from '../../lib/time';
 import { Timestamp } from '../Timestamp';
 
 /** Props of {@link BackupsTable}. */
@@ -29,7 +33,9 @@ export interface BackupsTableProps {
 export interface BackupRow {
   id: string;
   name?: string;
+  /** The backend's label (`DONE`, `CR completed`…) and severity: nothing is decided here. */
   status: string;
+  severity: BackupSeverity;
   begin?: string;
   end?: string;
   duration?: string;
@@ -45,6 +51,13 @@ export interface BackupRow {
   note?: string;
   error?: string;
   highlighted: boolean;
+}
+
+/** A byte count in IEC units (-common's formatBytes); nothing for a missing or invalid count. */
+function sizeText(bytes: number | undefined): string | undefined {
+  return bytes !== undefined && Number.isFinite(bytes) && bytes >= 0
+    ? formatBytes(bytes)
+    : undefined;
 }
 
 /** Flattens reconciled backups into table rows, newest first. */
@@ -64,9 +77,8 @@ export function toBackupRows(
     return {
       id: backup.id,
       name: resource?.name ?? bucket?.name,
-      status:
-        bucket?.status ??
-        (resource?.phase ? `CR ${resource.phase}` : 'unknown'),
+      status: backup.display?.status ?? 'unknown',
+      severity: backup.display?.severity ?? 'unknown',
       begin,
       end,
       duration: formatDuration(begin, end),
@@ -75,7 +87,7 @@ export function toBackupRows(
       endWal,
       lsnRange: beginLsn ? `${beginLsn} → ${endLsn ?? '…'}` : undefined,
       timeline: bucket?.timeline,
-      size: formatBytes(bucket?.storedBytes),
+      size: sizeText(bucket?.storedBytes),
       compression: bucket?.dataCompression,
       restorable: bucket?.restorable ?? false,
       presence: backup.presence,
@@ -92,10 +104,10 @@ export function toBackupRows(
 function StatusCell(props: { row: BackupRow }) {
   const { row } = props;
   const text = row.error ? `${row.status}: ${row.error}` : row.status;
-  if (row.status === 'DONE' || row.status === 'CR completed') {
+  if (row.severity === 'ok') {
     return <StatusOK>{row.status}</StatusOK>;
   }
-  if (row.status === 'FAILED' || row.status === 'CR failed') {
+  if (row.severity === 'error') {
     return (
       <Tooltip title={text}>
         <span>
@@ -104,7 +116,7 @@ function StatusCell(props: { row: BackupRow }) {
       </Tooltip>
     );
   }
-  if (row.status === 'STARTED' || /running|started|pending/.test(row.status)) {
+  if (row.severity === 'running') {
     return <StatusRunning>{row.status}</StatusRunning>;
   }
   return <StatusPending>{text}</StatusPending>;

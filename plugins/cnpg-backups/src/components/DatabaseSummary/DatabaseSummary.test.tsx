@@ -9,7 +9,7 @@ import {
   paymentsStatus,
   platformStatus,
 } from '../../__fixtures__/statuses';
-import { DatabaseSummary, findLastBackup } from './DatabaseSummary';
+import { DatabaseSummary } from './DatabaseSummary';
 
 /** The visible sentences of the summary: text of every leaf block, whitespace-normalised. */
 function sentences(root: HTMLElement): string[] {
@@ -118,11 +118,30 @@ describe('DatabaseSummary (compact card)', () => {
   });
 });
 
-describe('findLastBackup', () => {
-  it('picks the newest DONE backup', () => {
-    expect(findLastBackup(paymentsStatus.backups)?.id).toBe(
-      paymentsStatus.backups[2].id,
+describe('the last backup line', () => {
+  it('shows the backup the backend names, with its label and time, and picks none itself', async () => {
+    // The backend names an older backup (e.g. by a rule the card does not know): the card shows
+    // that one, its label and time, not the newest DONE backup it could find by itself.
+    const named = paymentsStatus.backups[0];
+    const database: DatabaseStatus = {
+      ...paymentsStatus,
+      lastBackupId: named.id,
+      backups: paymentsStatus.backups.map(b =>
+        b.id === named.id
+          ? {
+              ...b,
+              display: {
+                status: 'CR finalizing',
+                severity: 'running',
+                time: '2020-01-01T00:00:00Z',
+              },
+            }
+          : b,
+      ),
+    };
+    await renderInTestApp(<DatabaseSummary database={database} />);
+    expect(screen.getByTestId('last-backup')).toHaveTextContent(
+      new RegExp(` ago · ${named.id} \\(CR finalizing\\)$`),
     );
-    expect(findLastBackup([])).toBeUndefined();
   });
 });

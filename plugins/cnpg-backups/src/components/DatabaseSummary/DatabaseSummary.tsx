@@ -1,14 +1,11 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { findLastBackup } from '../../lib/lastBackup';
 import { SeverityChip } from '../DiagnosisList';
 import { HealthIndicator } from '../HealthIndicator';
 import { LastBackupLine } from '../LastBackupLine';
 import { RecoveryWindowSummary } from '../RecoveryWindowSummary';
 import { SourceErrors } from '../SourceErrors';
-
-export { findLastBackup };
 
 /** Props of {@link DatabaseSummary}. */
 export interface DatabaseSummaryProps {

@@ -1,2 +1,2 @@
-export { DatabaseSummary, findLastBackup } from './DatabaseSummary';
+export { DatabaseSummary } from './DatabaseSummary';
 export type { DatabaseSummaryProps } from './DatabaseSummary';

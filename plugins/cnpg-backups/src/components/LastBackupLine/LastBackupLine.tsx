@@ -1,6 +1,5 @@
 import Typography from '@material-ui/core/Typography';
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { findLastBackup } from '../../lib/lastBackup';
 import { HealthIndicator } from '../HealthIndicator';
 import { Timestamp } from '../Timestamp';
 
@@ -10,21 +9,21 @@ export interface LastBackupLineProps {
 }
 
 /**
- * "Last backup: 9 hours ago · <id> (DONE)" with the backend's level as the light. The age is
- * formatted here, by the one relative-time function (lib/time formatRelative), from the
- * backup's own time; the backend's sentence is shown only when there is no backup to date.
+ * "Last backup: 9 hours ago · <id> (DONE)" with the backend's level as the light. The backend
+ * names the backup (`lastBackupId`) and its time and label (`display`); the age is formatted
+ * here, by the one relative-time function (lib/time formatRelative). The backend's sentence is
+ * shown only when there is no backup to date.
  */
 export function LastBackupLine(props: LastBackupLineProps) {
   const { database } = props;
   const { lastBackup: light } = database.health;
-  const backup = findLastBackup(database.backups);
+  const backup = database.lastBackupId
+    ? database.backups.find(b => b.id === database.lastBackupId)
+    : undefined;
   const time =
-    backup?.bucket?.endTime ??
-    backup?.bucket?.beginTime ??
-    backup?.resource?.stoppedAt ??
-    backup?.resource?.startedAt ??
+    backup?.display?.time ??
     database.recoveryWindow.operator?.lastSuccessfulBackupTime;
-  const status = backup?.bucket?.status ?? backup?.resource?.phase;
+  const status = backup?.display?.status;
   return (
     <Typography variant="body2" component="div" data-testid="last-backup">
       <HealthIndicator level={light.level}>
