@@ -44,7 +44,17 @@ export function cnpgEntity(
 
 /** A jest-mocked {@link CnpgBackupsApi}. */
 export function mockCnpgApi(): jest.Mocked<CnpgBackupsApi> {
-  return { getEntityStatus: jest.fn(), createBackup: jest.fn() };
+  return {
+    getEntityStatus: jest.fn(),
+    createBackup: jest.fn(),
+    getFleet: jest.fn(),
+    // No stored history unless a test says otherwise (the entity tab asks for it).
+    getDatabaseHistory: jest.fn().mockImplementation(async request => ({
+      databaseId: `${request.kubernetesCluster}/${request.namespace}/${request.name}`,
+      points: [],
+      diagnosisFirstSeen: {},
+    })),
+  };
 }
 
 /** Renders `element` on an entity page. */

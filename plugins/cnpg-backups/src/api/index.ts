@@ -1,3 +1,7 @@
 export { cnpgBackupsApiRef } from './CnpgBackupsApi';
-export type { CnpgBackupsApi } from './CnpgBackupsApi';
+export type {
+  CnpgBackupsApi,
+  DatabaseHistoryRequest,
+  FleetRequest,
+} from './CnpgBackupsApi';
 export { CnpgBackupsClient } from './CnpgBackupsClient';
