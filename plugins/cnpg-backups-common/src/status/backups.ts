@@ -21,6 +21,13 @@ export const IN_PROGRESS_BACKUP_PHASES: ReadonlySet<string> = new Set([
 
 type BackupSides = Pick<ReconciledBackup, 'bucket' | 'resource'>;
 
+/** barman's backup.info status → severity; anything else (INCOMPLETE, WAITING_FOR_WALS…) is unknown. */
+const BUCKET_SEVERITY: Partial<Record<string, BackupSeverity>> = {
+  DONE: 'ok',
+  FAILED: 'error',
+  STARTED: 'running',
+};
+
 /**
  * The time of a backup: bucket end, bucket begin, CR stop, CR start, the time in the barman
  * backup id, CR creation; the first one known.
@@ -64,14 +71,7 @@ export function backupDisplay(backup: BackupSides): BackupDisplay {
   let severity: BackupSeverity;
   if (bucket) {
     status = bucket.status;
-    severity =
-      bucket.status === 'DONE'
-        ? 'ok'
-        : bucket.status === 'FAILED'
-        ? 'error'
-        : bucket.status === 'STARTED'
-        ? 'running'
-        : 'unknown';
+    severity = BUCKET_SEVERITY[bucket.status] ?? 'unknown';
   } else {
     status = resource?.phase ? `CR ${resource.phase}` : 'unknown';
     severity = resource ? phaseSeverity(resource) : 'unknown';
