@@ -75,7 +75,11 @@ function findSourceArchive(spec: Json, clusterName: string): SourceArchive {
   // The plugin reads the LAST matching entry, so do we.
   let pluginIndex = -1;
   plugins.forEach((entry, index) => {
-    if (isObject(entry) && entry.name === BARMAN_CLOUD_PLUGIN_NAME && entry.enabled !== false) {
+    if (
+      isObject(entry) &&
+      entry.name === BARMAN_CLOUD_PLUGIN_NAME &&
+      entry.enabled !== false
+    ) {
       pluginIndex = index;
     }
   });
@@ -83,7 +87,10 @@ function findSourceArchive(spec: Json, clusterName: string): SourceArchive {
     const pluginEntry = plugins[pluginIndex] as Json;
     // barmanObjectName follows the one declaration rule (archive/declaration.ts): the LAST entry
     // with the plugin's name wins, as the plugin reads it.
-    const barmanObjectName = findPluginEntry({ metadata: { name: clusterName }, spec })?.objectStoreName;
+    const barmanObjectName = findPluginEntry({
+      metadata: { name: clusterName },
+      spec,
+    })?.objectStoreName;
     if (!barmanObjectName) {
       throw new UnsupportedSourceClusterError(
         `Cluster "${clusterName}" uses ${BARMAN_CLOUD_PLUGIN_NAME} without parameters.barmanObjectName`,
@@ -98,7 +105,10 @@ function findSourceArchive(spec: Json, clusterName: string): SourceArchive {
   }
   if (isObject(spec.backup?.barmanObjectStore)) {
     const legacyStore = spec.backup.barmanObjectStore as Json;
-    if (typeof legacyStore.destinationPath !== 'string' || !legacyStore.destinationPath) {
+    if (
+      typeof legacyStore.destinationPath !== 'string' ||
+      !legacyStore.destinationPath
+    ) {
       throw new UnsupportedSourceClusterError(
         `Cluster "${clusterName}" has spec.backup.barmanObjectStore without destinationPath`,
       );
@@ -139,15 +149,23 @@ const BOOTSTRAP_METHODS = ['initdb', 'recovery', 'pg_basebackup'] as const;
 
 function assertSqlName(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidRecoveryInputError(field, `${JSON.stringify(value)} is not a non-empty string`);
+    throw new InvalidRecoveryInputError(
+      field,
+      `${JSON.stringify(value)} is not a non-empty string`,
+    );
   }
   // PostgreSQL truncates identifiers at 63 bytes (NAMEDATALEN - 1); control characters can
   // neither be typed into psql nor rendered safely in a manifest.
   // eslint-disable-next-line no-control-regex
-  if (new TextEncoder().encode(value).length > 63 || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (
+    new TextEncoder().encode(value).length > 63 ||
+    /[\u0000-\u001f\u007f]/.test(value)
+  ) {
     throw new InvalidRecoveryInputError(
       field,
-      `${JSON.stringify(value)} is not a PostgreSQL name (at most 63 bytes, no control characters)`,
+      `${JSON.stringify(
+        value,
+      )} is not a PostgreSQL name (at most 63 bytes, no control characters)`,
     );
   }
   return value;
@@ -185,7 +203,11 @@ function sourceApplicationDatabase(spec: Json): ApplicationDatabase {
  * swapped for the new one (`orders-daily` → `orders-restore-daily`), so it never replaces the
  * live ScheduledBackup of the old cluster.
  */
-function renamedScheduledBackup(name: string, sourceName: string, newName: string): string {
+function renamedScheduledBackup(
+  name: string,
+  sourceName: string,
+  newName: string,
+): string {
   const renamed = name.startsWith(sourceName)
     ? `${newName}${name.slice(sourceName.length)}`
     : `${newName}-${name}`;
@@ -194,18 +216,33 @@ function renamedScheduledBackup(name: string, sourceName: string, newName: strin
 
 const KUSTOMIZE_PATH = /^(\.{1,2}\/)*[A-Za-z0-9_-][A-Za-z0-9._/-]*$/;
 
-/**
- * Builds the recovery manifests. Pure: no I/O, no clock.
- * @throws InvalidRecoveryInputError, UnsupportedSourceClusterError, ServerNameConflictError,
- *   RecoveryTarget*Error, RecoveryManifestInvalidError.
- * @public
- */
-export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): RecoveryManifests {
+/** The checked inputs of {@link buildRecoveryManifests}. */
+interface BuildInputs {
+  sourceName: string;
+  namespace: string;
+  newName: string;
+  sourceServerName: string;
+  targetServerName: string;
+  externalName: string;
+  kustomizeBase: string;
+  scheduledBackups: string[];
+}
+
+function checkBuildInputs(options: BuildRecoveryManifestsOptions): BuildInputs {
   const sourceName = assertClusterName(options.source?.name, 'source.name');
-  const namespace = assertNamespace(options.source?.namespace, 'source.namespace');
+  const namespace = assertNamespace(
+    options.source?.namespace,
+    'source.namespace',
+  );
   const newName = assertClusterName(options.newClusterName, 'newClusterName');
-  const sourceServerName = assertServerName(options.sourceServerName, 'sourceServerName');
-  const targetServerName = assertServerName(options.targetServerName, 'targetServerName');
+  const sourceServerName = assertServerName(
+    options.sourceServerName,
+    'sourceServerName',
+  );
+  const targetServerName = assertServerName(
+    options.targetServerName,
+    'targetServerName',
+  );
   const externalName = options.externalClusterName ?? 'origin';
   if (!isDns1123Label(externalName)) {
     throw new InvalidRecoveryInputError(
@@ -214,14 +251,20 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
     );
   }
   const kustomizeBase = options.kustomizeBase ?? '../../base';
-  if (!KUSTOMIZE_PATH.test(kustomizeBase) || kustomizeBase.split('/').some(p => p === '')) {
+  if (
+    !KUSTOMIZE_PATH.test(kustomizeBase) ||
+    kustomizeBase.split('/').some(p => p === '')
+  ) {
     throw new InvalidRecoveryInputError(
       'kustomizeBase',
       `${JSON.stringify(kustomizeBase)} is not a relative path`,
     );
   }
   if (!isObject(options.source.spec)) {
-    throw new InvalidRecoveryInputError('source.spec', 'the source Cluster spec is required');
+    throw new InvalidRecoveryInputError(
+      'source.spec',
+      'the source Cluster spec is required',
+    );
   }
   if (sourceServerName === targetServerName) {
     throw new ServerNameConflictError(
@@ -229,22 +272,36 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
     );
   }
   checkWindow(options);
-  if (options.scheduledBackups !== undefined && !Array.isArray(options.scheduledBackups)) {
-    throw new InvalidRecoveryInputError('scheduledBackups', 'must be a list of ScheduledBackup names');
+  if (
+    options.scheduledBackups !== undefined &&
+    !Array.isArray(options.scheduledBackups)
+  ) {
+    throw new InvalidRecoveryInputError(
+      'scheduledBackups',
+      'must be a list of ScheduledBackup names',
+    );
   }
-  const scheduledBackups = [...new Set(options.scheduledBackups ?? [])].map((name, index) =>
-    assertObjectName(name, `scheduledBackups[${index}]`),
+  const scheduledBackups = [...new Set(options.scheduledBackups ?? [])].map(
+    (name, index) => assertObjectName(name, `scheduledBackups[${index}]`),
   );
+  return {
+    sourceName,
+    namespace,
+    newName,
+    sourceServerName,
+    targetServerName,
+    externalName,
+    kustomizeBase,
+    scheduledBackups,
+  };
+}
 
-  const sourceSpec = clone(options.source.spec) as Json;
-  const archive = findSourceArchive(sourceSpec, sourceName);
-  const application = sourceApplicationDatabase(sourceSpec);
-  const warnings: string[] = [];
-  if (newName === sourceName) {
-    warnings.push(sameNameWarning(sourceName));
-  }
-
-  // ---- the spec of the new cluster -------------------------------------------------------
+/** The spec of the new cluster without its archive: the source's, minus what must not carry over. */
+function copySourceSpec(
+  sourceSpec: Json,
+  externalName: string,
+  warnings: string[],
+): Json {
   const spec: Json = {};
   for (const [key, value] of Object.entries(sourceSpec)) {
     if (DROPPED_SPEC_KEYS.includes(key)) {
@@ -252,36 +309,51 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
     }
     spec[key] = value;
   }
-  if (Array.isArray(sourceSpec.externalClusters) && sourceSpec.externalClusters.length > 0) {
-    const names = sourceSpec.externalClusters.map((e: Json) => e?.name).join(', ');
-    warnings.push(`Dropped the source's externalClusters (${names}); the new cluster only needs "${externalName}"`);
+  if (
+    Array.isArray(sourceSpec.externalClusters) &&
+    sourceSpec.externalClusters.length > 0
+  ) {
+    const names = sourceSpec.externalClusters
+      .map((e: Json) => e?.name)
+      .join(', ');
+    warnings.push(
+      `Dropped the source's externalClusters (${names}); the new cluster only needs "${externalName}"`,
+    );
   }
   if (sourceSpec.replica !== undefined) {
-    warnings.push('Dropped spec.replica: the recovered cluster is a primary cluster');
+    warnings.push(
+      'Dropped spec.replica: the recovered cluster is a primary cluster',
+    );
   }
-  if (isObject(sourceSpec.managed) && sourceSpec.managed.services !== undefined) {
+  if (
+    isObject(sourceSpec.managed) &&
+    sourceSpec.managed.services !== undefined
+  ) {
     // Managed services carry fixed names that would collide with the source's Services.
     const managed = { ...sourceSpec.managed };
     delete managed.services;
     if (Object.keys(managed).length > 0) spec.managed = managed;
     else delete spec.managed;
-    warnings.push('Dropped spec.managed.services: their Service names would collide with the source cluster');
+    warnings.push(
+      'Dropped spec.managed.services: their Service names would collide with the source cluster',
+    );
   }
+  return spec;
+}
 
-  let externalCluster: Json;
+/**
+ * Points the new cluster's archive at targetServerName (spec.plugins or spec.backup) and returns the
+ * externalClusters entry reading the source's archive at sourceServerName.
+ */
+function wireArchives(
+  archive: SourceArchive,
+  sourceSpec: Json,
+  spec: Json,
+  inputs: BuildInputs,
+): Json {
+  const { externalName, sourceServerName, targetServerName } = inputs;
   if (archive.form === 'plugin') {
     const parameters = { ...(archive.pluginEntry!.parameters ?? {}) };
-    externalCluster = {
-      name: externalName,
-      plugin: {
-        name: BARMAN_CLOUD_PLUGIN_NAME,
-        parameters: {
-          barmanObjectName: archive.barmanObjectName,
-          // ALWAYS explicit: the plugin would default it to the NEW cluster's name.
-          serverName: sourceServerName,
-        },
-      },
-    };
     const newEntry: Json = {
       ...clone(archive.pluginEntry!),
       isWALArchiver: true,
@@ -294,14 +366,196 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
       if (isObject(entry) && entry.name === BARMAN_CLOUD_PLUGIN_NAME) return [];
       return [entry];
     });
-  } else {
-    const store = clone(archive.legacyStore!);
-    externalCluster = {
+    return {
       name: externalName,
-      barmanObjectStore: { ...clone(store), serverName: sourceServerName },
+      plugin: {
+        name: BARMAN_CLOUD_PLUGIN_NAME,
+        parameters: {
+          barmanObjectName: archive.barmanObjectName,
+          // ALWAYS explicit: the plugin would default it to the NEW cluster's name.
+          serverName: sourceServerName,
+        },
+      },
     };
-    spec.backup = { ...clone(sourceSpec.backup), barmanObjectStore: { ...store, serverName: targetServerName } };
   }
+  const store = clone(archive.legacyStore!);
+  spec.backup = {
+    ...clone(sourceSpec.backup),
+    barmanObjectStore: { ...store, serverName: targetServerName },
+  };
+  return {
+    name: externalName,
+    barmanObjectStore: { ...clone(store), serverName: sourceServerName },
+  };
+}
+
+/** The kustomize overlay over the source base producing the same recovery Cluster. */
+function buildKustomization(
+  inputs: BuildInputs,
+  sourceSpec: Json,
+  spec: Json,
+  recoverySpec: Json,
+  form: SourceArchive['form'],
+): { kustomizePatch: JsonPatchOperation[]; kustomization: KubernetesObject } {
+  const { newName, sourceName, namespace, targetServerName } = inputs;
+  const kustomizePatch: JsonPatchOperation[] = [];
+  if (newName !== sourceName) {
+    kustomizePatch.push({
+      op: 'replace',
+      path: '/metadata/name',
+      value: newName,
+    });
+  }
+  if (sourceSpec.replica !== undefined) {
+    kustomizePatch.push({ op: 'remove', path: '/spec/replica' });
+  }
+  if (
+    isObject(sourceSpec.managed) &&
+    sourceSpec.managed.services !== undefined
+  ) {
+    kustomizePatch.push(
+      spec.managed === undefined
+        ? { op: 'remove', path: '/spec/managed' }
+        : { op: 'remove', path: '/spec/managed/services' },
+    );
+  }
+  // `add` replaces an existing member, so this also swaps out a base `initdb`.
+  kustomizePatch.push({
+    op: 'add',
+    path: '/spec/bootstrap',
+    value: recoverySpec.bootstrap,
+  });
+  kustomizePatch.push({
+    op: 'add',
+    path: '/spec/externalClusters',
+    value: [recoverySpec.externalClusters[0]],
+  });
+  if (form === 'plugin') {
+    kustomizePatch.push({
+      op: 'add',
+      path: '/spec/plugins',
+      value: spec.plugins,
+    });
+  } else {
+    kustomizePatch.push({
+      op: 'add',
+      path: '/spec/backup/barmanObjectStore/serverName',
+      value: targetServerName,
+    });
+  }
+  // The base's ScheduledBackups still name the old cluster: left alone they would keep
+  // backing up (or, applied next to the old one, take over) the source. Point them at the new
+  // cluster under a new name.
+  const scheduledBackupPatches =
+    newName === sourceName
+      ? []
+      : inputs.scheduledBackups.map(name => ({
+          target: {
+            group: 'postgresql.cnpg.io',
+            version: 'v1',
+            kind: 'ScheduledBackup',
+            name,
+          },
+          patch: renderYamlDocument([
+            {
+              op: 'replace',
+              path: '/metadata/name',
+              value: renamedScheduledBackup(name, sourceName, newName),
+            },
+            { op: 'replace', path: '/spec/cluster/name', value: newName },
+          ] satisfies JsonPatchOperation[]),
+        }));
+  const kustomization: KubernetesObject = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace,
+    resources: [inputs.kustomizeBase],
+    patches: [
+      {
+        target: {
+          group: 'postgresql.cnpg.io',
+          version: 'v1',
+          kind: 'Cluster',
+          name: sourceName,
+        },
+        patch: renderYamlDocument(kustomizePatch),
+      },
+      ...scheduledBackupPatches,
+    ],
+  };
+  return { kustomizePatch, kustomization };
+}
+
+/** The three files, each with a header saying how (and how not) to use it. */
+function renderRecoveryFiles(
+  inputs: BuildInputs,
+  targetText: string,
+  objects: Pick<
+    RecoveryManifests,
+    'recoveryCluster' | 'afterRecoveryCluster' | 'kustomization'
+  >,
+): RecoveryManifests['files'] {
+  const { namespace, sourceName, sourceServerName, newName, targetServerName } =
+    inputs;
+  const what = `${namespace}/${sourceName} (serverName ${sourceServerName}) → Cluster ${newName}, target: ${targetText}`;
+  const recoveryHeader = [
+    `CNPG recovery: ${what}`,
+    `The new cluster archives to serverName ${targetServerName} (must be an empty folder).`,
+    `Create with: kubectl create -f ${RECOVERY_FILE_NAMES.recovery}`,
+    "Never kubectl apply / GitOps-sync this file: CNPG's mutating webhook would merge",
+    'bootstrap.initdb into a server-side apply ("Only one bootstrap method can be specified at a time").',
+    `After the restore, keep ${RECOVERY_FILE_NAMES.afterRecovery} in Git instead (no bootstrap).`,
+  ];
+  const afterHeader = [
+    `Cluster ${newName} after its recovery from ${namespace}/${sourceName}: commit this to Git once the restore finished.`,
+    'No bootstrap section: CNPG ignores bootstrap on an existing cluster, and keeping',
+    'bootstrap.recovery in Git would silently re-restore old data if the Cluster were ever re-created.',
+    `Archives to serverName ${targetServerName}; recover next time from that serverName.`,
+  ];
+  const kustomizeHeader = [
+    `Recovery overlay: ${what}`,
+    'Only for a Cluster that does NOT exist yet (the first sync creates it with bootstrap.recovery).',
+    'Never switch an existing Cluster to this overlay: the webhook-added initdb stays and every sync fails.',
+    `After the restore, go back to an overlay without bootstrap (see ${RECOVERY_FILE_NAMES.afterRecovery}).`,
+  ];
+  return {
+    recovery: {
+      path: RECOVERY_FILE_NAMES.recovery,
+      content: renderYamlDocument(objects.recoveryCluster, recoveryHeader),
+    },
+    afterRecovery: {
+      path: RECOVERY_FILE_NAMES.afterRecovery,
+      content: renderYamlDocument(objects.afterRecoveryCluster, afterHeader),
+    },
+    kustomization: {
+      path: RECOVERY_FILE_NAMES.kustomization,
+      content: renderYamlDocument(objects.kustomization, kustomizeHeader),
+    },
+  };
+}
+
+/**
+ * Builds the recovery manifests. Pure: no I/O, no clock.
+ * @throws InvalidRecoveryInputError, UnsupportedSourceClusterError, ServerNameConflictError,
+ *   RecoveryTarget*Error, RecoveryManifestInvalidError.
+ * @public
+ */
+export function buildRecoveryManifests(
+  options: BuildRecoveryManifestsOptions,
+): RecoveryManifests {
+  const inputs = checkBuildInputs(options);
+  const { sourceName, namespace, newName, sourceServerName, externalName } =
+    inputs;
+
+  const sourceSpec = clone(options.source.spec) as Json;
+  const archive = findSourceArchive(sourceSpec, sourceName);
+  const application = sourceApplicationDatabase(sourceSpec);
+  const warnings: string[] = [];
+  if (newName === sourceName) {
+    warnings.push(sameNameWarning(sourceName));
+  }
+  const spec = copySourceSpec(sourceSpec, externalName, warnings);
+  const externalCluster = wireArchives(archive, sourceSpec, spec, inputs);
 
   const recoveryTarget = toCnpgRecoveryTarget(options.target);
   const bootstrap = {
@@ -313,7 +567,11 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
       ...(application.secret ? { secret: application.secret } : {}),
     },
   };
-  const recoverySpec: Json = { ...spec, bootstrap, externalClusters: [externalCluster] };
+  const recoverySpec: Json = {
+    ...spec,
+    bootstrap,
+    externalClusters: [externalCluster],
+  };
   const targetText = describeRecoveryTarget(options.target);
   const recoveryCluster: KubernetesObject = {
     apiVersion: 'postgresql.cnpg.io/v1',
@@ -334,110 +592,36 @@ export function buildRecoveryManifests(options: BuildRecoveryManifestsOptions): 
     metadata: { name: newName, namespace },
     spec: clone(spec),
   };
+  const { kustomizePatch, kustomization } = buildKustomization(
+    inputs,
+    sourceSpec,
+    spec,
+    recoverySpec,
+    archive.form,
+  );
 
-  // ---- kustomize overlay over the source base -------------------------------------------
-  const kustomizePatch: JsonPatchOperation[] = [];
-  if (newName !== sourceName) {
-    kustomizePatch.push({ op: 'replace', path: '/metadata/name', value: newName });
-  }
-  if (sourceSpec.replica !== undefined) {
-    kustomizePatch.push({ op: 'remove', path: '/spec/replica' });
-  }
-  if (isObject(sourceSpec.managed) && sourceSpec.managed.services !== undefined) {
-    kustomizePatch.push(
-      spec.managed === undefined
-        ? { op: 'remove', path: '/spec/managed' }
-        : { op: 'remove', path: '/spec/managed/services' },
-    );
-  }
-  // `add` replaces an existing member, so this also swaps out a base `initdb`.
-  kustomizePatch.push({ op: 'add', path: '/spec/bootstrap', value: bootstrap });
-  kustomizePatch.push({ op: 'add', path: '/spec/externalClusters', value: [externalCluster] });
-  if (archive.form === 'plugin') {
-    kustomizePatch.push({ op: 'add', path: '/spec/plugins', value: spec.plugins });
-  } else {
-    kustomizePatch.push({
-      op: 'add',
-      path: '/spec/backup/barmanObjectStore/serverName',
-      value: targetServerName,
-    });
-  }
-  // The base's ScheduledBackups still name the old cluster: left alone they would keep
-  // backing up (or, applied next to the old one, take over) the source. Point them at the new
-  // cluster under a new name.
-  const scheduledBackupPatches = newName === sourceName
-    ? []
-    : scheduledBackups.map(name => ({
-        target: { group: 'postgresql.cnpg.io', version: 'v1', kind: 'ScheduledBackup', name },
-        patch: renderYamlDocument([
-          { op: 'replace', path: '/metadata/name', value: renamedScheduledBackup(name, sourceName, newName) },
-          { op: 'replace', path: '/spec/cluster/name', value: newName },
-        ] satisfies JsonPatchOperation[]),
-      }));
-  const kustomization: KubernetesObject = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    namespace,
-    resources: [kustomizeBase],
-    patches: [
-      {
-        target: { group: 'postgresql.cnpg.io', version: 'v1', kind: 'Cluster', name: sourceName },
-        patch: renderYamlDocument(kustomizePatch),
-      },
-      ...scheduledBackupPatches,
-    ],
-  };
-
-  // ---- checks ----------------------------------------------------------------------------
   const problems = [
-    ...checkClusterWebhookRules(recoveryCluster, { requireRecovery: true }).map(p => `recovery manifest: ${p}`),
-    ...checkClusterWebhookRules(afterRecoveryCluster, { forbidBootstrap: true }).map(p => `after-recovery manifest: ${p}`),
+    ...checkClusterWebhookRules(recoveryCluster, { requireRecovery: true }).map(
+      p => `recovery manifest: ${p}`,
+    ),
+    ...checkClusterWebhookRules(afterRecoveryCluster, {
+      forbidBootstrap: true,
+    }).map(p => `after-recovery manifest: ${p}`),
   ];
   if (problems.length > 0) {
     throw new RecoveryManifestInvalidError(problems);
   }
-
-  const what = `${namespace}/${sourceName} (serverName ${sourceServerName}) → Cluster ${newName}, target: ${targetText}`;
-  const recoveryHeader = [
-    `CNPG recovery: ${what}`,
-    `The new cluster archives to serverName ${targetServerName} (must be an empty folder).`,
-    `Create with: kubectl create -f ${RECOVERY_FILE_NAMES.recovery}`,
-    'Never kubectl apply / GitOps-sync this file: CNPG\'s mutating webhook would merge',
-    'bootstrap.initdb into a server-side apply ("Only one bootstrap method can be specified at a time").',
-    `After the restore, keep ${RECOVERY_FILE_NAMES.afterRecovery} in Git instead (no bootstrap).`,
-  ];
-  const afterHeader = [
-    `Cluster ${newName} after its recovery from ${namespace}/${sourceName}: commit this to Git once the restore finished.`,
-    'No bootstrap section: CNPG ignores bootstrap on an existing cluster, and keeping',
-    'bootstrap.recovery in Git would silently re-restore old data if the Cluster were ever re-created.',
-    `Archives to serverName ${targetServerName}; recover next time from that serverName.`,
-  ];
-  const kustomizeHeader = [
-    `Recovery overlay: ${what}`,
-    'Only for a Cluster that does NOT exist yet (the first sync creates it with bootstrap.recovery).',
-    'Never switch an existing Cluster to this overlay: the webhook-added initdb stays and every sync fails.',
-    `After the restore, go back to an overlay without bootstrap (see ${RECOVERY_FILE_NAMES.afterRecovery}).`,
-  ];
   return {
     form: archive.form,
     recoveryCluster,
     afterRecoveryCluster,
     kustomization,
     kustomizePatch,
-    files: {
-      recovery: {
-        path: RECOVERY_FILE_NAMES.recovery,
-        content: renderYamlDocument(recoveryCluster, recoveryHeader),
-      },
-      afterRecovery: {
-        path: RECOVERY_FILE_NAMES.afterRecovery,
-        content: renderYamlDocument(afterRecoveryCluster, afterHeader),
-      },
-      kustomization: {
-        path: RECOVERY_FILE_NAMES.kustomization,
-        content: renderYamlDocument(kustomization, kustomizeHeader),
-      },
-    },
+    files: renderRecoveryFiles(inputs, targetText, {
+      recoveryCluster,
+      afterRecoveryCluster,
+      kustomization,
+    }),
     warnings,
   };
 }
