@@ -98,25 +98,21 @@ function sortAnchors(raw: Anchor[]): Anchor[] {
   return result;
 }
 
-/** Builds the chart model; `now` is injectable for tests. */
-export function buildTimelineModel(
-  status: DatabaseStatus,
-  now: number = Date.now(),
-): TimelineChartModel {
-  const catalog = status.catalog;
-  const segmentSize = catalog?.wal.segmentSize ?? 16 * 1024 * 1024;
+type Catalog = NonNullable<DatabaseStatus['catalog']>;
+type TimeOfWal = (
+  wal: string | undefined,
+  offset?: number,
+) => number | undefined;
+
+/**
+ * Places WAL segment names in time: anchors per timeline (backup begin/end WAL, the ends of
+ * recoverable ranges, each timeline's newest segment), linear interpolation between them.
+ */
+function walClock(
+  catalog: Catalog | undefined,
+  segmentSize: number,
+): TimeOfWal {
   const timelines = catalog?.wal.timelines ?? [];
-
-  const rows: TimelineRow[] = [{ y: 0, label: 'Base backups' }];
-  const rowOfTimeline = new Map<number, number>();
-  for (const timeline of [...timelines].sort(
-    (a, b) => a.timeline - b.timeline,
-  )) {
-    rowOfTimeline.set(timeline.timeline, rows.length);
-    rows.push({ y: rows.length, label: `WAL timeline ${timeline.timeline}` });
-  }
-
-  // Anchors per timeline.
   const anchors = new Map<number, Anchor[]>();
   const addAnchor = (wal: string | undefined, iso: string | undefined) => {
     const segment = walSegmentPosition(wal, segmentSize);
@@ -142,7 +138,7 @@ export function buildTimelineModel(
   for (const [timeline, list] of anchors) {
     sortedAnchors.set(timeline, sortAnchors(list));
   }
-  const timeOf = (wal: string | undefined, offset = 0): number | undefined => {
+  return (wal, offset = 0) => {
     const segment = walSegmentPosition(wal, segmentSize);
     if (!segment) {
       return undefined;
@@ -152,8 +148,10 @@ export function buildTimelineModel(
       segment.index + offset,
     );
   };
+}
 
-  // Base backups: bucket entries first, then CRs the bucket does not have.
+/** Base backups as marks, placed at the backend's time, failed unless its severity is ok. */
+function backupMarks(status: DatabaseStatus): BackupMark[] {
   const backups: BackupMark[] = [];
   for (const reconciled of status.backups) {
     const bucket = reconciled.bucket;
@@ -178,6 +176,15 @@ export function buildTimelineModel(
     });
   }
 
+  return backups;
+}
+
+/** WAL coverage bands per timeline, cut by the gaps (each drawn as its own span). */
+function walSpans(
+  timelines: Catalog['wal']['timelines'],
+  rowOfTimeline: Map<number, number>,
+  timeOf: TimeOfWal,
+): { walBands: TimeSpan[]; gaps: TimeSpan[] } {
   const walBands: TimeSpan[] = [];
   const gaps: TimeSpan[] = [];
   for (const timeline of timelines) {
@@ -227,6 +234,32 @@ export function buildTimelineModel(
       });
     }
   }
+
+  return { walBands, gaps };
+}
+
+/** Builds the chart model; `now` is injectable for tests. */
+export function buildTimelineModel(
+  status: DatabaseStatus,
+  now: number = Date.now(),
+): TimelineChartModel {
+  const catalog = status.catalog;
+  const segmentSize = catalog?.wal.segmentSize ?? 16 * 1024 * 1024;
+  const timelines = catalog?.wal.timelines ?? [];
+
+  const rows: TimelineRow[] = [{ y: 0, label: 'Base backups' }];
+  const rowOfTimeline = new Map<number, number>();
+  for (const timeline of [...timelines].sort(
+    (a, b) => a.timeline - b.timeline,
+  )) {
+    rowOfTimeline.set(timeline.timeline, rows.length);
+    rows.push({ y: rows.length, label: `WAL timeline ${timeline.timeline}` });
+  }
+
+  const timeOf = walClock(catalog, segmentSize);
+
+  const backups = backupMarks(status);
+  const { walBands, gaps } = walSpans(timelines, rowOfTimeline, timeOf);
 
   const windowFrom = toMillis(status.recoveryWindow.effective.from);
   const windowTo = toMillis(status.recoveryWindow.effective.to);
