@@ -87,7 +87,9 @@ export class CnpgBackupsClient implements CnpgBackupsApi {
       .map(encodeURIComponent)
       .join('/');
     const query =
-      request.days !== undefined ? `?days=${encodeURIComponent(request.days)}` : '';
+      request.days !== undefined
+        ? `?days=${encodeURIComponent(request.days)}`
+        : '';
     return this.#request(`${base}/fleet/databases/${path}/history${query}`);
   }
 

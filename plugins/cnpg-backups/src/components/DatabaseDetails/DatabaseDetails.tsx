@@ -15,6 +15,7 @@ import type { RestoreTarget } from '../../lib/restoreLink';
 import { ArchivePanel } from '../ArchivePanel';
 import { BackUpNowButton } from '../BackUpNowButton';
 import { BackupsTable } from '../BackupsTable';
+import { DatabaseHistoryPanel } from '../DatabaseHistory';
 import { DiagnosisList } from '../DiagnosisList';
 import { HealthIndicator } from '../HealthIndicator';
 import { LastBackupLine } from '../LastBackupLine';
@@ -191,6 +192,21 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
         <Grid item xs={12}>
           <InfoCard title="Diagnoses">
             <DiagnosisList diagnoses={database.diagnoses} detailed />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard
+            title="History"
+            subheader="From the background refresh's stored snapshots"
+          >
+            <DatabaseHistoryPanel
+              kubernetesCluster={cluster.kubernetesCluster}
+              namespace={cluster.namespace}
+              name={cluster.name}
+              diagnosisTitles={Object.fromEntries(
+                database.diagnoses.map(d => [d.id, d.message]),
+              )}
+            />
           </InfoCard>
         </Grid>
         <Grid item xs={12}>

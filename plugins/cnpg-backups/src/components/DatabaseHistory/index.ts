@@ -1,0 +1,8 @@
+export {
+  DatabaseHistoryPanel,
+  DatabaseHistorySummary,
+} from './DatabaseHistoryPanel';
+export type {
+  DatabaseHistoryPanelProps,
+  DatabaseHistorySummaryProps,
+} from './DatabaseHistoryPanel';
