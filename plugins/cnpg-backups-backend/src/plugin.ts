@@ -27,7 +27,7 @@ import {
   scheduleBackgroundRefresh,
 } from './service/BackgroundRefresh';
 import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
-import { ScanCache } from './service/ScanCache';
+import { ScanCache } from './archive/ScanCache';
 import { DEFAULT_STATUS_TTL_SECONDS, StatusCache } from './service/StatusCache';
 import { createRouter } from './router';
 import type { CnpgBackupsService } from './service/types';

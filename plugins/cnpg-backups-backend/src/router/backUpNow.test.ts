@@ -12,7 +12,7 @@ import { S3EndpointPolicy } from '../archive';
 import { DefaultCnpgBackupsService } from '../service/DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
 import { createRouter } from './createRouter';
-import { ScanCache } from '../service/ScanCache';
+import { ScanCache } from '../archive/ScanCache';
 import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,

@@ -14,7 +14,7 @@ import { KubernetesForbiddenError } from '../kubernetes';
 import { DefaultCnpgBackupsService } from '../service/DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
 import { createRouter } from './createRouter';
-import { ScanCache } from '../service/ScanCache';
+import { ScanCache } from '../archive/ScanCache';
 import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,

@@ -20,7 +20,7 @@ import { S3EndpointPolicy, ScannerArchiveReaderFactory } from '../archive';
 import { HttpCnpgKubernetesClient } from '../kubernetes';
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
-import { ScanCache } from './ScanCache';
+import { ScanCache } from '../archive/ScanCache';
 
 jest.setTimeout(60_000);
 

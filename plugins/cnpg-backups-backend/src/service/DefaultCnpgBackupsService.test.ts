@@ -11,7 +11,7 @@ import {
   KubernetesClientRegistry,
   KubernetesReadCache,
 } from '../kubernetes';
-import { ScanCache } from './ScanCache';
+import { ScanCache } from '../archive/ScanCache';
 import { StatusCache } from './StatusCache';
 import {
   buildRecoveryManifests,

@@ -25,7 +25,7 @@ import {
 } from '../kubernetes';
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
 import { KubernetesClientRegistry } from '../kubernetes/KubernetesClientRegistry';
-import { ScanCache } from './ScanCache';
+import { ScanCache } from '../archive/ScanCache';
 import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,

@@ -18,6 +18,7 @@ import {
   KubernetesClientError,
   KubernetesObjectNotFoundError,
 } from '../kubernetes';
+import { EndpointNotAllowedError } from '../archive/S3EndpointPolicy';
 
 /** A named error about archive credentials/config found in Kubernetes. @public */
 export class ArchiveConfigurationError extends Error {
@@ -110,4 +111,21 @@ export function toHttpError(error: unknown): Error {
     }
   }
   return error as Error;
+}
+
+/**
+ * Maps a failure to reach an archive during an ACTION (serverName check, recovery) to the
+ * matching HTTP error: a bad destination or archive configuration is a 400, a forbidden
+ * endpoint a 403, a Kubernetes failure as {@link toHttpError}.
+ */
+export function toArchiveActionError(error: unknown): Error {
+  const e = error as Error;
+  if (e?.name === 'InvalidDestinationError') return new InputError(e.message);
+  if (error instanceof EndpointNotAllowedError) {
+    return new NotAllowedError(e.message);
+  }
+  if (error instanceof ArchiveConfigurationError) {
+    return new InputError(e.message);
+  }
+  return toHttpError(error);
 }

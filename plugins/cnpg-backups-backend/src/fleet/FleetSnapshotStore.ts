@@ -1,0 +1,310 @@
+/*
+ * The fleet's storage on the plugin's database (coreServices.database: SQLite in the demo,
+ * PostgreSQL in production): the latest row per database, one compact history row per database
+ * per refresh, one row per refresh run; knex migrations shipped in the package; retention pruning.
+ */
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import {
+  isSnapshotRecoverable,
+  type DatabaseHistory,
+  type DatabaseSnapshot,
+  type FleetRow,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
+import type { Knex } from 'knex';
+import { claimSnippet, nextDiagnosisFirstSeen } from './snapshot';
+
+const DAY_MS = 86_400_000;
+/** Window of `recoverableRatio30d`. */
+export const RATIO_WINDOW_DAYS = 30;
+/** Default of `cnpgBackups.fleet.historyRetentionDays`. */
+export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
+const CHUNK = 200;
+
+const DATABASES = 'cnpg_fleet_databases';
+const HISTORY = 'cnpg_fleet_history';
+const REFRESHES = 'cnpg_fleet_refreshes';
+
+/** One stored change: the previous latest snapshot (absent for a new database) and the new row. */
+export interface StoredChange {
+  previous?: DatabaseSnapshot;
+  current: FleetRow;
+}
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Strips the derived fields of a stored row: what the database looked like at takenAt. */
+function toSnapshot(row: FleetRow): DatabaseSnapshot {
+  const {
+    recoverableRatio30d: _ratio,
+    diagnosisFirstSeen: _firstSeen,
+    claimSnippet: _claim,
+    ...snapshot
+  } = row;
+  return snapshot;
+}
+
+/** @see the file comment */
+export class FleetSnapshotStore {
+  readonly #db: Knex;
+  readonly #retentionDays: number;
+  #cache?: { generation: number; rows: FleetRow[]; refreshedAt?: string };
+
+  static async create(options: {
+    database: DatabaseService;
+    retentionDays?: number;
+  }): Promise<FleetSnapshotStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({
+        directory: resolvePackagePath(
+          '@cnpg-backups/plugin-cnpg-backups-backend',
+          'migrations',
+        ),
+        tableName: 'cnpg_fleet_knex_migrations',
+      });
+    }
+    return new FleetSnapshotStore(client, options.retentionDays);
+  }
+
+  private constructor(db: Knex, retentionDays?: number) {
+    const days = retentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS;
+    if (!Number.isInteger(days) || days < 1 || days > 3650) {
+      throw new Error(
+        `cnpgBackups.fleet.historyRetentionDays must be an integer from 1 to 3650, got ${retentionDays}`,
+      );
+    }
+    this.#db = db;
+    this.#retentionDays = days;
+  }
+
+  get retentionDays(): number {
+    return this.#retentionDays;
+  }
+
+  /**
+   * Stores one refresh: a history row per snapshot, the new latest rows (diagnosis first-seen
+   * carried over, 30-day ratio recomputed), and drops the latest rows of databases no longer
+   * found in the Kubernetes clusters listed completely (`listedKubernetesClusters`).
+   * Returns one change per snapshot, with the previous stored snapshot.
+   */
+  async writeRefresh(options: {
+    snapshots: DatabaseSnapshot[];
+    startedAt: Date;
+    finishedAt: Date;
+    listedKubernetesClusters: string[];
+    failures?: number;
+  }): Promise<StoredChange[]> {
+    const { snapshots, finishedAt } = options;
+    const changes = await this.#db.transaction(async tx => {
+      const existing = new Map<string, { key: number; row: FleetRow }>();
+      for (const r of await tx(DATABASES).select('key', 'database_id', 'row')) {
+        existing.set(r.database_id, {
+          key: Number(r.key),
+          row: JSON.parse(r.row),
+        });
+      }
+      const fresh = snapshots.filter(s => !existing.has(s.databaseId));
+      for (const part of chunks(fresh)) {
+        await tx(DATABASES).insert(
+          part.map(s => ({
+            database_id: s.databaseId,
+            kubernetes_cluster: s.kubernetesCluster,
+            taken_at_ms: Date.parse(s.takenAt),
+            row: '{}',
+          })),
+        );
+      }
+      const keys = new Map<string, number>();
+      for (const [id, e] of existing) keys.set(id, e.key);
+      for (const part of chunks(fresh.map(s => s.databaseId))) {
+        for (const r of await tx(DATABASES)
+          .select('key', 'database_id')
+          .whereIn('database_id', part)) {
+          keys.set(r.database_id, Number(r.key));
+        }
+      }
+      for (const part of chunks(snapshots)) {
+        await tx(HISTORY).insert(
+          part.map(s => ({
+            database_key: keys.get(s.databaseId)!,
+            taken_at_ms: Date.parse(s.takenAt),
+            health: s.health,
+            recoverable: isSnapshotRecoverable(s),
+            exposure_seconds: s.exposureSeconds ?? null,
+          })),
+        );
+      }
+      const ratios = await this.#ratios(tx, finishedAt.getTime());
+      const result: StoredChange[] = [];
+      for (const s of snapshots) {
+        const key = keys.get(s.databaseId)!;
+        const previousRow = existing.get(s.databaseId)?.row;
+        const current: FleetRow = {
+          ...s,
+          recoverableRatio30d: ratios.get(key),
+          diagnosisFirstSeen: nextDiagnosisFirstSeen(
+            previousRow?.diagnosisFirstSeen,
+            s,
+          ),
+          ...(s.entityRef ? {} : { claimSnippet: claimSnippet(s) }),
+        };
+        if (current.recoverableRatio30d === undefined)
+          delete current.recoverableRatio30d;
+        await tx(DATABASES)
+          .where({ key })
+          .update({
+            kubernetes_cluster: s.kubernetesCluster,
+            taken_at_ms: Date.parse(s.takenAt),
+            row: JSON.stringify(current),
+          });
+        result.push({
+          previous: previousRow ? toSnapshot(previousRow) : undefined,
+          current,
+        });
+      }
+      const seen = new Set(snapshots.map(s => s.databaseId));
+      const gone = [...existing.entries()]
+        .filter(
+          ([id, e]) =>
+            !seen.has(id) &&
+            options.listedKubernetesClusters.includes(e.row.kubernetesCluster),
+        )
+        .map(([, e]) => e.key);
+      for (const part of chunks(gone))
+        await tx(DATABASES).whereIn('key', part).delete();
+      await tx(REFRESHES).insert({
+        started_at_ms: options.startedAt.getTime(),
+        finished_at_ms: finishedAt.getTime(),
+        databases: snapshots.length,
+        s3_requests: snapshots.reduce((n, s) => n + (s.s3Requests ?? 0), 0),
+        failures: options.failures ?? 0,
+      });
+      return result;
+    });
+    this.#cache = undefined;
+    return changes;
+  }
+
+  /** Share of recoverable snapshots per database key over the 30 days before `nowMs`. */
+  async #ratios(db: Knex, nowMs: number): Promise<Map<number, number>> {
+    const rows = await db(HISTORY)
+      .select('database_key')
+      .count({ total: '*' })
+      .sum({
+        recoverable: db.raw('CASE WHEN recoverable THEN 1 ELSE 0 END'),
+      })
+      .where('taken_at_ms', '>', nowMs - RATIO_WINDOW_DAYS * DAY_MS)
+      .andWhere('taken_at_ms', '<=', nowMs)
+      .groupBy('database_key');
+    const ratios = new Map<number, number>();
+    for (const r of rows as any[]) {
+      const total = Number(r.total);
+      if (total > 0)
+        ratios.set(Number(r.database_key), Number(r.recoverable) / total);
+    }
+    return ratios;
+  }
+
+  /** Deletes history and refresh rows older than the retention; returns the history rows removed. */
+  async prune(now: Date): Promise<number> {
+    const before = now.getTime() - this.#retentionDays * DAY_MS;
+    const removed = await this.#db(HISTORY)
+      .where('taken_at_ms', '<', before)
+      .delete();
+    await this.#db(REFRESHES).where('finished_at_ms', '<', before).delete();
+    return removed;
+  }
+
+  /**
+   * The latest row of every database, with the instant of the newest refresh. Cached in this
+   * process until a refresh (by any replica) adds a row to the refresh table.
+   */
+  async latestRows(): Promise<{ rows: FleetRow[]; refreshedAt?: string }> {
+    const newest = await this.#db(REFRESHES)
+      .select('id', 'finished_at_ms')
+      .orderBy('id', 'desc')
+      .first();
+    const generation = newest ? Number(newest.id) : 0;
+    if (this.#cache?.generation === generation) return this.#cache;
+    const rows: FleetRow[] = (await this.#db(DATABASES).select('row')).map(r =>
+      JSON.parse(r.row),
+    );
+    const cache = {
+      generation,
+      rows,
+      refreshedAt: newest
+        ? new Date(Number(newest.finished_at_ms)).toISOString()
+        : undefined,
+    };
+    this.#cache = cache;
+    return cache;
+  }
+
+  /** The stored latest row of one database, if any. */
+  async latest(databaseId: string): Promise<FleetRow | undefined> {
+    const r = await this.#db(DATABASES)
+      .select('row')
+      .where({ database_id: databaseId })
+      .first();
+    return r ? JSON.parse(r.row) : undefined;
+  }
+
+  /** History of one database over the `days` before `now` (oldest first); undefined if unknown. */
+  async history(options: {
+    databaseId: string;
+    days: number;
+    now: Date;
+  }): Promise<DatabaseHistory | undefined> {
+    const r = await this.#db(DATABASES)
+      .select('key', 'row')
+      .where({ database_id: options.databaseId })
+      .first();
+    if (!r) return undefined;
+    const row: FleetRow = JSON.parse(r.row);
+    const nowMs = options.now.getTime();
+    const points = await this.#db(HISTORY)
+      .select('taken_at_ms', 'health', 'recoverable', 'exposure_seconds')
+      .where('database_key', Number(r.key))
+      .andWhere('taken_at_ms', '>', nowMs - options.days * DAY_MS)
+      .andWhere('taken_at_ms', '<=', nowMs)
+      .orderBy('taken_at_ms', 'asc');
+    return {
+      databaseId: options.databaseId,
+      points: points.map(p => ({
+        takenAt: new Date(Number(p.taken_at_ms)).toISOString(),
+        health: p.health,
+        ...(p.exposure_seconds === null || p.exposure_seconds === undefined
+          ? {}
+          : { exposureSeconds: Number(p.exposure_seconds) }),
+        recoverable: Boolean(p.recoverable),
+      })),
+      ...(row.recoverableRatio30d === undefined
+        ? {}
+        : { recoverableRatio30d: row.recoverableRatio30d }),
+      diagnosisFirstSeen: row.diagnosisFirstSeen ?? {},
+    };
+  }
+
+  /** Row counts (bench, tests). */
+  async counts(): Promise<{
+    databases: number;
+    history: number;
+    refreshes: number;
+  }> {
+    const count = async (table: string) =>
+      Number(((await this.#db(table).count({ n: '*' })) as any[])[0].n);
+    return {
+      databases: await count(DATABASES),
+      history: await count(HISTORY),
+      refreshes: await count(REFRESHES),
+    };
+  }
+}
