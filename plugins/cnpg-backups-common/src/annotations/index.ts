@@ -1,1 +1,2 @@
 export * from './annotations';
+export * from './notifications';
