@@ -80,16 +80,8 @@ export function toSourceError(
   };
 }
 
-/** Drops exact duplicate errors (the same S3 failure seen by two parallel requests). */
-export function uniqueErrors(errors: SourceError[]): SourceError[] {
-  const seen = new Set<string>();
-  return errors.filter(e => {
-    const key = `${e.source}|${e.name}|${e.message}|${e.target ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
+/** Drops exact duplicate errors: -common's, the one home of that rule. */
+export { uniqueErrors } from '@cnpg-backups/plugin-cnpg-backups-common';
 
 /** Maps a Kubernetes failure during an ACTION to the matching HTTP error. @public */
 export function toHttpError(error: unknown): Error {
