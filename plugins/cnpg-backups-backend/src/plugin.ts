@@ -9,26 +9,23 @@ import {
   cnpgBackupsClockExtensionPoint,
   cnpgBackupsKubernetesExtensionPoint,
   validateCnpgResource,
-  type CnpgKubernetesClient,
-  type CnpgKubernetesClientFactory,
 } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { S3EndpointPolicy, ScannerArchiveReaderFactory } from './archive';
-import { CnpgBackupsExtensions, ExtensionPointError } from './extensions';
+import { readCnpgBackupsConfig } from './config';
+import { CnpgBackupsExtensions } from './extensions';
 import {
-  HttpCnpgKubernetesClient,
-  KubernetesClientRegistry,
+  createKubernetesRegistry,
+  type HttpCnpgKubernetesClient,
   KubernetesReadCache,
-  readKubernetesClusters,
 } from './kubernetes';
 import {
-  readBackgroundRefreshConfig,
   RecentlyRequestedDatabases,
   recordRequestedDatabases,
   scheduleBackgroundRefresh,
 } from './service/BackgroundRefresh';
 import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
 import { ScanCache } from './archive/ScanCache';
-import { DEFAULT_STATUS_TTL_SECONDS, StatusCache } from './service/StatusCache';
+import { StatusCache } from './service/StatusCache';
 import { createRouter } from './router';
 import type { CnpgBackupsService } from './service/types';
 
@@ -72,56 +69,25 @@ export const cnpgBackupsPlugin = createBackendPlugin({
 
         // Modules' init ran before this one: read what they registered, once.
         extensions.lock();
-        const kubernetes = KubernetesClientRegistry.create();
-        const register = (client: CnpgKubernetesClient, from: string) => {
-          if (kubernetes.get(client.clusterName)) {
-            throw new ExtensionPointError(
-              `cnpg-backups: Kubernetes cluster "${client.clusterName}" (${from}) is registered twice; cluster names must be unique`,
-            );
-          }
-          kubernetes.add(client);
-        };
-        const factory: CnpgKubernetesClientFactory =
-          extensions.clientFactory ?? {
-            create: connection =>
-              HttpCnpgKubernetesClient.create({ connection }),
-          };
-        const connections = [
-          ...readKubernetesClusters(config).map(c => ({ c, from: 'config' })),
-          ...extensions.clusters.map(c => ({ c, from: 'a module' })),
-        ];
-        for (const { c: connection, from } of connections) {
-          if (
-            !extensions.clientFactory &&
-            connection.authProvider !== 'serviceAccount'
-          ) {
-            logger.warn(
-              `Kubernetes cluster "${connection.name}" uses authProvider "${connection.authProvider}"; CNPG Backups supports serviceAccount only and skips it`,
-            );
-            continue;
-          }
-          register(factory.create(connection), from);
-        }
-        for (const client of extensions.clients) register(client, 'a module');
+        const settings = readCnpgBackupsConfig(config);
+        const kubernetes = createKubernetesRegistry({
+          config,
+          logger,
+          clusters: extensions.clusters,
+          clients: extensions.clients,
+          clientFactory: extensions.clientFactory,
+        });
         const endpointPolicy = S3EndpointPolicy.fromConfig(config);
         for (const endpoint of extensions.endpoints)
           endpointPolicy.register(endpoint);
 
-        // A status embeds the bucket catalog, so it is never reused longer than a scan is.
-        const scanTtlSeconds =
-          config.getOptionalNumber('cnpgBackups.cache.ttlSeconds') ?? 60;
-        const statusTtlSeconds = Math.min(
-          config.getOptionalNumber('cnpgBackups.cache.statusTtlSeconds') ??
-            DEFAULT_STATUS_TTL_SECONDS,
-          scanTtlSeconds,
-        );
         const statusCache = StatusCache.create({
           cache: deps.cache,
           logger,
-          ttlSeconds: statusTtlSeconds,
+          ttlSeconds: settings.statusTtlSeconds,
         });
         const kubernetesReads = KubernetesReadCache.create({
-          ttlSeconds: statusTtlSeconds,
+          ttlSeconds: settings.statusTtlSeconds,
         });
         const service = DefaultCnpgBackupsService.create({
           logger,
@@ -130,29 +96,23 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           archiveReaders:
             extensions.archiveReaderFactory ??
             ScannerArchiveReaderFactory.create({
-              concurrency: config.getOptionalNumber(
-                'cnpgBackups.scan.concurrency',
-              ),
+              concurrency: settings.scanConcurrency,
               logger,
             }),
           scanCache: ScanCache.create({
             cache: deps.cache,
             logger,
-            ttlSeconds: scanTtlSeconds,
+            ttlSeconds: settings.scanTtlSeconds,
           }),
           statusCache,
           kubernetesReads,
-          scanTimeoutMs: config.getOptionalNumber(
-            'cnpgBackups.scan.timeoutSeconds',
-          )
-            ? config.getNumber('cnpgBackups.scan.timeoutSeconds') * 1000
-            : undefined,
+          scanTimeoutMs: settings.scanTimeoutMs,
           validateClusterManifest: validateCnpgResource,
           now: extensions.now,
         });
 
         // Background refresh (one replica at a time) of the databases people look at.
-        const refresh = readBackgroundRefreshConfig(config);
+        const refresh = settings.refresh;
         let served: CnpgBackupsService = service;
         if (refresh.enabled) {
           const requested = new RecentlyRequestedDatabases({

@@ -11,3 +11,4 @@ export { KubernetesClientRegistry } from './KubernetesClientRegistry';
 export { KubernetesReadCache } from './KubernetesReadCache';
 export type { KubernetesReadCacheOptions } from './KubernetesReadCache';
 export { CachingCnpgKubernetesClient } from './CachingCnpgKubernetesClient';
+export { createKubernetesRegistry } from './createKubernetesRegistry';

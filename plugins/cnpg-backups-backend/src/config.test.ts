@@ -1,0 +1,56 @@
+import { ConfigReader } from '@backstage/config';
+import { readCnpgBackupsConfig } from './config';
+import { DEFAULT_STATUS_TTL_SECONDS } from './service/StatusCache';
+
+describe('readCnpgBackupsConfig', () => {
+  it('applies the defaults when nothing is set', () => {
+    const settings = readCnpgBackupsConfig(new ConfigReader({}));
+    expect(settings).toMatchObject({
+      scanTtlSeconds: 60,
+      statusTtlSeconds: Math.min(DEFAULT_STATUS_TTL_SECONDS, 60),
+      scanConcurrency: undefined,
+      scanTimeoutMs: undefined,
+    });
+    expect(settings.refresh.enabled).toBe(true);
+  });
+
+  it('never keeps a status longer than the scan it embeds', () => {
+    const settings = readCnpgBackupsConfig(
+      new ConfigReader({
+        cnpgBackups: { cache: { ttlSeconds: 10, statusTtlSeconds: 300 } },
+      }),
+    );
+    expect(settings.scanTtlSeconds).toBe(10);
+    expect(settings.statusTtlSeconds).toBe(10);
+  });
+
+  it('reads the scan settings (timeout in ms; 0 keeps the default)', () => {
+    const read = (scan: object) =>
+      readCnpgBackupsConfig(new ConfigReader({ cnpgBackups: { scan } }));
+    expect(read({ concurrency: 3, timeoutSeconds: 5 })).toMatchObject({
+      scanConcurrency: 3,
+      scanTimeoutMs: 5000,
+    });
+    expect(read({ timeoutSeconds: 0 }).scanTimeoutMs).toBeUndefined();
+  });
+
+  it('reads the background refresh section', () => {
+    const settings = readCnpgBackupsConfig(
+      new ConfigReader({
+        cnpgBackups: { refresh: { enabled: false, frequency: { minutes: 2 } } },
+      }),
+    );
+    expect(settings.refresh).toMatchObject({
+      enabled: false,
+      frequency: { minutes: 2 },
+    });
+  });
+
+  it('names a setting of the wrong type', () => {
+    expect(() =>
+      readCnpgBackupsConfig(
+        new ConfigReader({ cnpgBackups: { cache: { ttlSeconds: 'soon' } } }),
+      ),
+    ).toThrow(/cnpgBackups\.cache\.ttlSeconds/);
+  });
+});

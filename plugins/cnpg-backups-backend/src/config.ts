@@ -1,0 +1,47 @@
+/*
+ * The plugin's settings read from `cnpgBackups.*` (see config.d.ts), once, at startup.
+ */
+import type { Config } from '@backstage/config';
+import {
+  readBackgroundRefreshConfig,
+  type BackgroundRefreshConfig,
+} from './service/BackgroundRefresh';
+import { DEFAULT_STATUS_TTL_SECONDS } from './service/StatusCache';
+
+/** The plugin's settings, with their defaults applied. */
+export interface CnpgBackupsConfig {
+  /** How long a bucket scan is reused (`cache.ttlSeconds`, default 60). */
+  scanTtlSeconds: number;
+  /**
+   * How long statuses and the Kubernetes reads behind them are reused
+   * (`cache.statusTtlSeconds`), never longer than a scan: a status embeds the catalog.
+   */
+  statusTtlSeconds: number;
+  /** S3 requests in flight per scan (`scan.concurrency`); undefined = the reader's default. */
+  scanConcurrency?: number;
+  /** Upper bound for one bucket operation (`scan.timeoutSeconds`); undefined = 60 s. */
+  scanTimeoutMs?: number;
+  /** Background refresh of the databases people look at (`refresh.*`). */
+  refresh: BackgroundRefreshConfig;
+}
+
+export function readCnpgBackupsConfig(config: Config): CnpgBackupsConfig {
+  const scanTtlSeconds =
+    config.getOptionalNumber('cnpgBackups.cache.ttlSeconds') ?? 60;
+  const statusTtlSeconds = Math.min(
+    config.getOptionalNumber('cnpgBackups.cache.statusTtlSeconds') ??
+      DEFAULT_STATUS_TTL_SECONDS,
+    scanTtlSeconds,
+  );
+  const timeoutSeconds = config.getOptionalNumber(
+    'cnpgBackups.scan.timeoutSeconds',
+  );
+  return {
+    scanTtlSeconds,
+    statusTtlSeconds,
+    scanConcurrency: config.getOptionalNumber('cnpgBackups.scan.concurrency'),
+    // 0 (like unset) keeps the default.
+    scanTimeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined,
+    refresh: readBackgroundRefreshConfig(config),
+  };
+}
