@@ -22,7 +22,7 @@ step() { printf '\n\033[1;35m==> %s\033[0m\n' "$*"; }
 started=$(date +%s)
 
 step "System packages for the real-world tests (PostgreSQL 15, barman-cli-cloud, kubectl, Chromium, Redis)"
-bash scripts/ensure-apt.sh postgresql-15 barman-cli-cloud kubectl chromium redis-server
+bash scripts/ensure-apt.sh postgresql-15 barman-cli-cloud kubectl chromium redis-server prometheus
 
 step "Type-check (tsc)"
 yarn tsc
