@@ -1,7 +1,8 @@
 /*
  * Realistic DatabaseStatus fixtures, modelled on the demo databases (obot, platform-postgres,
- * cnpg-main, immich, payments). Times are relative to the moment the module is loaded so that
- * relative texts ("3 hours ago") stay meaningful in tests.
+ * cnpg-main, immich, payments). Times are relative to FIXTURE_NOW, a fixed instant (never the
+ * wall clock): tests that assert relative texts ("3 hours ago") pin Date.now() to it
+ * (__testUtils__/clock.ts).
  */
 import {
   backupDisplay,
@@ -17,8 +18,11 @@ const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 const SEGMENT = 16 * 1024 * 1024;
 
-/** The instant the fixtures are built around. */
-export const FIXTURE_NOW = Date.now();
+/**
+ * The instant the fixtures are built around: fixed, five minutes before midnight UTC (the hour
+ * where local and UTC dates differ for most zones), never the machine's clock.
+ */
+export const FIXTURE_NOW = Date.parse('2026-12-04T23:55:00Z');
 
 /** ISO time `hoursAgo` hours before {@link FIXTURE_NOW}. */
 export function hoursAgo(hours: number): string {

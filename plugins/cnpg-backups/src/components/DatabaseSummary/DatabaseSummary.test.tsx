@@ -10,6 +10,7 @@ import {
   platformStatus,
 } from '../../__fixtures__/statuses';
 import { DatabaseSummary } from './DatabaseSummary';
+import { pinClock } from '../../__testUtils__/clock';
 
 /** The visible sentences of the summary: text of every leaf block, whitespace-normalised. */
 function sentences(root: HTMLElement): string[] {
@@ -20,6 +21,8 @@ function sentences(root: HTMLElement): string[] {
 }
 
 describe('DatabaseSummary (compact card)', () => {
+  pinClock();
+
   it('shows one health line, the window, the last backup and the top finding with its fix', async () => {
     await renderInTestApp(<DatabaseSummary database={obotStatus} />);
     expect(

@@ -6,8 +6,11 @@ import {
   platformStatus,
 } from '../../__fixtures__/statuses';
 import { RecoveryWindowSummary } from './RecoveryWindowSummary';
+import { pinClock } from '../../__testUtils__/clock';
 
 describe('RecoveryWindowSummary', () => {
+  pinClock();
+
   it('shows the window with relative times and its basis', async () => {
     await renderInTestApp(
       <RecoveryWindowSummary window={paymentsStatus.recoveryWindow} />,
