@@ -27,6 +27,7 @@ import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
 import { ScanCache } from './archive/ScanCache';
 import { StatusCache } from './service/StatusCache';
 import { createRouter } from './router';
+import { setupFleet } from './fleet/setupFleet';
 import type { CnpgBackupsService } from './service/types';
 
 /**
@@ -62,6 +63,8 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        database: coreServices.database,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const { logger, config, httpRouter, lifecycle } = deps;
@@ -129,6 +132,19 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           });
         }
 
+        // Fleet: every database's snapshot, refreshed in the background (global scope).
+        const fleet = await setupFleet({
+          config,
+          database: deps.database,
+          scheduler: deps.scheduler,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          kubernetes,
+          service,
+          now: extensions.now,
+        });
+
         httpRouter.use(
           await createRouter({
             logger,
@@ -138,6 +154,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             auditor: deps.auditor,
             service: served,
             preSerialized: body => statusCache.preSerialized(body),
+            fleet: fleet.routes,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

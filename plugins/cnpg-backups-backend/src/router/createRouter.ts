@@ -15,6 +15,7 @@ import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { addFleetRoutes, type FleetRouteOptions } from '../fleet/fleetRoutes';
 import type { CnpgBackupsService } from '../service/types';
 import { addMutationRoutes } from './mutationRoutes';
 import { createRouteAuthorizer } from './authorize';
@@ -36,6 +37,8 @@ export interface RouterOptions {
    * status route sends those bytes instead of serialising again. Default: none.
    */
   preSerialized?: PreSerializedLookup;
+  /** The fleet's stored snapshots (`GET /fleet`, history). Without it the fleet routes are absent. */
+  fleet?: FleetRouteOptions;
 }
 
 /** Creates the plugin's express router. @public */
@@ -76,5 +79,6 @@ export async function createRouter(
   });
   addStatusRoutes(router, { ...options, auth });
   addMutationRoutes(router, { ...options, auth });
+  if (options.fleet) addFleetRoutes(router, { auth, fleet: options.fleet });
   return router;
 }
