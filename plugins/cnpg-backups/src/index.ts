@@ -8,8 +8,14 @@ export {
   EntityCnpgBackupsCard,
   EntityCnpgBackupsContent,
 } from './plugin';
+export type { EntityCnpgBackupsCardProps } from './components/EntityCnpgBackupsCard';
+export type { EntityCnpgBackupsContentProps } from './components/EntityCnpgBackupsContent';
 export { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
-export type { CnpgBackupsApi } from './api';
+export type {
+  CnpgBackupsApi,
+  DatabaseHistoryRequest,
+  FleetRequest,
+} from './api';
 export {
   isCnpgBackupsAvailable,
   ANNOTATION_CNPG_CLUSTER,

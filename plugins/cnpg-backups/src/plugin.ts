@@ -7,6 +7,8 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
+import type { EntityCnpgBackupsCardProps } from './components/EntityCnpgBackupsCard';
+import type { EntityCnpgBackupsContentProps } from './components/EntityCnpgBackupsContent';
 import { rootRouteRef } from './routes';
 
 /** The CNPG Backups frontend plugin (legacy frontend system). @public */
@@ -29,7 +31,9 @@ export const cnpgBackupsPlugin = createPlugin({
  * `<EntitySwitch.Case if={isCnpgBackupsAvailable}>`.
  * @public
  */
-export const EntityCnpgBackupsCard = cnpgBackupsPlugin.provide(
+export const EntityCnpgBackupsCard: (
+  props: EntityCnpgBackupsCardProps,
+) => JSX.Element = cnpgBackupsPlugin.provide(
   createComponentExtension({
     name: 'EntityCnpgBackupsCard',
     component: {
@@ -47,7 +51,9 @@ export const EntityCnpgBackupsCard = cnpgBackupsPlugin.provide(
  * `/cnpg-backups` in the entity layout so the card's link finds it.
  * @public
  */
-export const EntityCnpgBackupsContent = cnpgBackupsPlugin.provide(
+export const EntityCnpgBackupsContent: (
+  props: EntityCnpgBackupsContentProps,
+) => JSX.Element = cnpgBackupsPlugin.provide(
   createRoutableExtension({
     name: 'EntityCnpgBackupsContent',
     component: () =>

@@ -32,13 +32,6 @@ export interface ArchiveDestination {
 // S3 bucket naming rules (plus dots/underscores that older S3-compatible stores accept).
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9._-]{1,254}$/i;
 
-/**
- * Parses `s3://bucket/prefix` the way barman-cloud does: the prefix loses its leading slash
- * and may be empty or several levels deep.
- *
- * @throws InvalidDestinationError for anything else.
- * @public
- */
 /** Scheme check and split, shared by {@link parseDestination} and {@link destinationParts}. */
 function splitS3(destination: string): { bucket: string; rawPrefix: string } {
   if (typeof destination !== 'string' || destination.trim() === '') {
@@ -72,6 +65,13 @@ function splitS3(destination: string): { bucket: string; rawPrefix: string } {
   return { bucket, rawPrefix };
 }
 
+/**
+ * Parses `s3://bucket/prefix` the way barman-cloud does: the prefix loses its leading slash
+ * and may be empty or several levels deep.
+ *
+ * @throws InvalidDestinationError for anything else.
+ * @public
+ */
 export function parseDestination(destination: string): ArchiveDestination {
   const { bucket, rawPrefix } = splitS3(destination);
   if (!BUCKET_PATTERN.test(bucket)) {

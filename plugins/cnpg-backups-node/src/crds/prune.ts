@@ -76,6 +76,7 @@ function pruneNode(value: Json, schema: CrdSchemaNode): Json {
  *
  * Objects whose apiVersion/kind is not one of the known CRDs are returned unchanged (deep copy).
  * The input is never modified.
+ * @public
  */
 export function pruneUnknownFields<T = Record<string, unknown>>(obj: T): T {
   const copy = structuredClone(obj) as unknown;
@@ -137,6 +138,7 @@ function defaultNode(value: Json, schema: CrdSchemaNode): Json {
  * Applies the CRD schema `default` values the way the API server does (structural defaulting): a default is
  * set only where the field is missing and its parent object exists. Returns a new object; unknown kinds are
  * returned unchanged (deep copy).
+ * @public
  */
 export function applyCrdDefaults<T = Record<string, unknown>>(obj: T): T {
   const copy = structuredClone(obj) as unknown;

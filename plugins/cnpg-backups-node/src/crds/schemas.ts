@@ -4,7 +4,7 @@
  */
 import crdSchemasJson from './crd-schemas.json';
 
-/** A JSON-schema node of a CRD's openAPIV3Schema (structural schema). */
+/** A JSON-schema node of a CRD's openAPIV3Schema (structural schema). @public */
 export type CrdSchemaNode = {
   type?: string;
   properties?: Record<string, CrdSchemaNode>;
@@ -19,7 +19,7 @@ export type CrdSchemaNode = {
   [keyword: string]: unknown;
 };
 
-/** One served version of one upstream CustomResourceDefinition. */
+/** One served version of one upstream CustomResourceDefinition. @public */
 export type CnpgCrdDefinition = {
   group: string;
   version: string;
@@ -52,12 +52,13 @@ const definitions = (crdSchemasJson as unknown as { crds: CnpgCrdDefinition[] })
 /**
  * Every served version of the upstream CRDs the project knows: CNPG v1.30 Cluster, Backup, ScheduledBackup and
  * plugin-barman-cloud v0.14 ObjectStore.
+ * @public
  */
 export function listCnpgCrds(): readonly CnpgCrdDefinition[] {
   return definitions;
 }
 
-/** Finds the CRD version serving `apiVersion` (`group/version`) + `kind`, or undefined. */
+/** Finds the CRD version serving `apiVersion` (`group/version`) + `kind`, or undefined. @public */
 export function findCnpgCrd(
   apiVersion: string | undefined,
   kind: string | undefined,

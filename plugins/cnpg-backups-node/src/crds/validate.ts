@@ -10,7 +10,7 @@ import { applyCrdDefaults } from './prune';
 import { checkImmutability, checkObjectStoreRules, CnpgValidationIssue } from './rules';
 import { CnpgCrdDefinition, findCnpgCrd, listCnpgCrds } from './schemas';
 
-/** Result of validating one manifest against the upstream CRD schema and the CEL/webhook rules. */
+/** Result of validating one manifest against the upstream CRD schema and the CEL/webhook rules. @public */
 export type CnpgValidationResult = {
   valid: boolean;
   /** One Kubernetes-style message per problem, e.g. `spec.method: Unsupported value: "x": supported values: ...`. */
@@ -185,6 +185,7 @@ function result(issues: CnpgValidationIssue[]): CnpgValidationResult {
  *
  * Unknown fields are NOT errors (the API server prunes them): call {@link pruneUnknownFields} to see what survives.
  * Never throws: any problem, including a non-object or an unsupported kind, is reported in `errors`.
+ * @public
  */
 export function validateCnpgResource(obj: unknown): CnpgValidationResult {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
@@ -221,6 +222,7 @@ export function validateCnpgResource(obj: unknown): CnpgValidationResult {
  * Validates an update of `oldObj` to `newObj`: everything {@link validateCnpgResource} checks on `newObj`, plus
  * the update-only CEL rules (Backup `spec` is immutable; ScheduledBackup `spec.cluster` is immutable) and that
  * apiVersion, kind, name and namespace do not change.
+ * @public
  */
 export function validateCnpgUpdate(
   oldObj: unknown,

@@ -216,10 +216,10 @@ export function resolveS3ClientConfig(
 /**
  * Creates an S3 client for reading Barman archives.
  *
- * Non-AWS providers always get `requestChecksumCalculation/responseChecksumValidation:
- * 'WHEN_REQUIRED'`; by default the client is read-only: any command other than
- * ListObjectsV2, GetObject, HeadObject and HeadBucket throws {@link ReadOnlyViolationError}
- * before a byte leaves the machine.
+ * Non-AWS providers always get
+ * `requestChecksumCalculation/responseChecksumValidation: 'WHEN_REQUIRED'`; by default the
+ * client is read-only: any command other than ListObjectsV2, GetObject, HeadObject and
+ * HeadBucket throws {@link ReadOnlyViolationError} before a byte leaves the machine.
  * @public
  */
 export function createS3Client(options: CreateS3ClientOptions = {}): S3Client {

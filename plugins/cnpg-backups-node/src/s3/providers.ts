@@ -12,7 +12,7 @@ export interface S3ProviderPreset {
   region: string;
   forcePathStyle: boolean;
   /**
-   * Checksum mode. Non-AWS stores get `WHEN_REQUIRED`: since @aws-sdk/client-s3 3.729 the
+   * Checksum mode. Non-AWS stores get `WHEN_REQUIRED`: since `@aws-sdk/client-s3` 3.729 the
    * default flexible checksums break R2, RustFS, older MinIO, Ceph RGW and s3rver.
    */
   checksums: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
@@ -43,7 +43,7 @@ export class UnknownS3ProviderError extends Error {
   }
 }
 
-/** Asserts that a string is a known {@link S3Provider}. @public */
+/** Asserts that a string is a known {@link @cnpg-backups/plugin-cnpg-backups-common#S3Provider}. @public */
 export function parseS3Provider(value: string): S3Provider {
   const lower = value.trim().toLowerCase();
   if ((S3_PROVIDERS as readonly string[]).includes(lower)) {

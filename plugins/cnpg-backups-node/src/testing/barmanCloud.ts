@@ -15,7 +15,7 @@ export interface BarmanBackupListEntry {
   /** ctime string without zone, e.g. `Sat Nov 21 23:19:12 2026` (UTC here: the harness runs PG in UTC). */
   begin_time: string | null;
   end_time: string | null;
-  /** Only barman >= 3.12.1. */
+  /** Only barman 3.12.1 and later. */
   begin_time_iso?: string | null;
   end_time_iso?: string | null;
   begin_wal: string | null;

@@ -126,7 +126,7 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
   });
 }
 
-/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
+/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. @public */
 export async function waitFor<T>(
   check: () => Promise<T | undefined>,
   options: { timeoutMs: number; intervalMs?: number; onTimeout: () => Error },

@@ -87,7 +87,7 @@ export interface RealBarmanArchiveManifest {
   walCompressions: BarmanTestCompression[];
   /** The WAL object deleted after backup 2: a one-segment gap on timeline 1. */
   deletedWal: { key: string; segment: string; timeline: number };
-  /** Timeline 1 -> 2 (failover of a standby) and 2 -> 3 (PITR to a restore point), in order. */
+  /** Timeline 1 to 2 (failover of a standby) and 2 to 3 (PITR to a restore point), in order. */
   timelineSwitches: ManifestTimelineSwitch[];
   /** Segments switched and archived on timeline 1 by the original primary (before the delete). */
   timeline1Segments: string[];

@@ -1,9 +1,9 @@
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
 
-/** Name of the recovery scaffolder template (templates/restore-cnpg-database). */
+/** Name of the recovery scaffolder template (templates/restore-cnpg-database). @public */
 export const RESTORE_TEMPLATE_NAME = 'restore-cnpg-database';
 
-/** What to restore to. */
+/** What to restore to. @public */
 export type RestoreTarget =
   | { kind: 'latest' }
   | { kind: 'backup'; backupId: string }
@@ -12,6 +12,7 @@ export type RestoreTarget =
 /**
  * The form data handed to the recovery template. Parameter names are part of the contract
  * with `templates/restore-cnpg-database`: keep them exactly as they are.
+ * @public
  */
 export interface RestoreFormData {
   entityRef: string;
@@ -24,7 +25,7 @@ export interface RestoreFormData {
   targetTime?: string;
 }
 
-/** Builds the template's form data for one database and target. */
+/** Builds the template's form data for one database and target. @public */
 export function buildRestoreFormData(options: {
   entityRef: string;
   database: DatabaseStatus;
@@ -52,7 +53,7 @@ export function buildRestoreFormData(options: {
   return formData;
 }
 
-/** The app-relative URL of the recovery template, pre-filled with the form data. */
+/** The app-relative URL of the recovery template, pre-filled with the form data. @public */
 export function buildRestoreUrl(formData: RestoreFormData): string {
   return `/create/templates/default/${RESTORE_TEMPLATE_NAME}?formData=${encodeURIComponent(
     JSON.stringify(formData),

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** @public */
 export interface ProxiedRequest {
   method: string;
   /** Path and query, e.g. `/bucket?list-type=2&prefix=...`. */
@@ -14,6 +15,7 @@ export interface ProxiedRequest {
   query: URLSearchParams;
 }
 
+/** @public */
 export type FaultAction =
   | { type: 'status'; status: number; code: string; message?: string }
   | { type: 'reset' }
@@ -23,6 +25,7 @@ export type FaultAction =
   /** Answer 200 with this body instead (content type `application/xml` unless given). */
   | { type: 'body'; body: string; contentType?: string };
 
+/** @public */
 export interface FaultRule {
   when: (request: ProxiedRequest) => boolean;
   action: FaultAction;
@@ -30,6 +33,7 @@ export interface FaultRule {
   times?: number;
 }
 
+/** @public */
 export interface FaultProxy {
   endpoint: string;
   /** Every request seen (method + url), faulted or not. */
@@ -43,6 +47,7 @@ function errorXml(code: string, message: string) {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`;
 }
 
+/** @public */
 export async function startFaultProxy(options: {
   upstreamPort: number;
 }): Promise<FaultProxy> {

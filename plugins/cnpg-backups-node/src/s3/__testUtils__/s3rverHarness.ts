@@ -27,6 +27,7 @@ export const S3RVER_CREDENTIALS = {
   secretAccessKey: 'S3RVER',
 };
 
+/** @public */
 export interface S3rverHarness {
   /** Endpoint to test against: s3rver behind the delimiter-fixing front (see startS3rver). */
   endpoint: string;
@@ -40,7 +41,7 @@ export interface S3rverHarness {
   close(): Promise<void>;
 }
 
-/** Starts s3rver on 127.0.0.1 with a random port and the given buckets. */
+/** Starts s3rver on 127.0.0.1 with a random port and the given buckets. @public */
 export async function startS3rver(options: {
   buckets: string[];
 }): Promise<S3rverHarness> {

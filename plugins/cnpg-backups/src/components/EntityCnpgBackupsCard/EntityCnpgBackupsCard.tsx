@@ -17,7 +17,7 @@ import { SourceErrors } from '../SourceErrors';
 /** Path of the Backups tab under the entity page (both frontend systems). */
 export const BACKUPS_TAB_PATH = 'cnpg-backups';
 
-/** Props of {@link EntityCnpgBackupsCard}. */
+/** Props of {@link EntityCnpgBackupsCard}. @public */
 export interface EntityCnpgBackupsCardProps {
   /** Card title; defaults to "Backups". */
   title?: string;

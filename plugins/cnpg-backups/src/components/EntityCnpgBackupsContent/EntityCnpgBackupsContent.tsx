@@ -16,7 +16,7 @@ import { DatabaseDetails } from '../DatabaseDetails';
 import { SourceErrors } from '../SourceErrors';
 import { Timestamp } from '../Timestamp';
 
-/** Props of {@link EntityCnpgBackupsContent}. */
+/** Props of {@link EntityCnpgBackupsContent}. @public */
 export interface EntityCnpgBackupsContentProps {
   /** Poll interval after "Back up now" (ms). */
   pollIntervalMs?: number;
