@@ -10,6 +10,7 @@ import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
   cnpgBackupsBackupCreatePermission,
+  cnpgBackupsFleetReadPermission,
   cnpgBackupsRecoveryCreatePermission,
   cnpgBackupsStatusReadPermission,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
@@ -93,6 +94,18 @@ describe('CnpgPortalPermissionPolicy', () => {
       });
     },
   );
+
+  it('fleet read: ALLOW for any signed-in user, DENY without one', async () => {
+    const permission = cnpgBackupsFleetReadPermission;
+    for (const someone of [owner, visitor, admin]) {
+      await expect(policy.handle({ permission }, someone)).resolves.toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+    await expect(policy.handle({ permission })).resolves.toEqual({
+      result: AuthorizeResult.DENY,
+    });
+  });
 
   it('status read: ALLOW for any signed-in user, DENY without one', async () => {
     const permission = cnpgBackupsStatusReadPermission;

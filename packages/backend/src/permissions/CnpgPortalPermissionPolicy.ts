@@ -21,6 +21,7 @@ import type {
 } from '@backstage/plugin-permission-node';
 import {
   cnpgBackupsBackupCreatePermission,
+  cnpgBackupsFleetReadPermission,
   cnpgBackupsRecoveryCreatePermission,
   cnpgBackupsStatusReadPermission,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
@@ -84,7 +85,8 @@ export function readAdminGroups(config: Config): string[] {
  *    catalog entity): ALLOW for members of an admin group; otherwise CONDITIONAL on the catalog's
  *    `IS_ENTITY_OWNER` rule with the user's ownership refs, so only the entity's owners may back
  *    up or restore its databases; DENY without a signed-in user;
- *  - `cnpg-backups.status.read`: ALLOW for any signed-in user, DENY without one;
+ *  - `cnpg-backups.status.read` and `cnpg-backups.fleet.read`: ALLOW for any signed-in user,
+ *    DENY without one;
  *  - every other permission of the portal (catalog, scaffolder, …): ALLOW, as before.
  */
 export class CnpgPortalPermissionPolicy implements PermissionPolicy {
@@ -108,7 +110,10 @@ export class CnpgPortalPermissionPolicy implements PermissionPolicy {
   ): Promise<PolicyDecision> {
     const { permission } = request;
 
-    if (isPermission(permission, cnpgBackupsStatusReadPermission)) {
+    if (
+      isPermission(permission, cnpgBackupsStatusReadPermission) ||
+      isPermission(permission, cnpgBackupsFleetReadPermission)
+    ) {
       return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
 
