@@ -1,0 +1,2 @@
+export { FleetPage } from './FleetPage';
+export type { FleetFilters, FleetPageProps } from './FleetPage';
