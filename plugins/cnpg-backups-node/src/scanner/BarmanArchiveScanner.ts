@@ -47,6 +47,7 @@ export class BarmanArchiveScanner {
   readonly #logger?: ScannerLogger;
   readonly #fullScanAfterMs: number;
   readonly #onProgress?: (progress: ScanProgress) => void;
+  readonly #now: () => Date;
 
   static create(options: BarmanArchiveScannerOptions): BarmanArchiveScanner {
     return new BarmanArchiveScanner(options);
@@ -58,6 +59,26 @@ export class BarmanArchiveScanner {
     this.#logger = options.logger;
     this.#fullScanAfterMs = options.fullScanAfterMs ?? 3_600_000;
     this.#onProgress = options.onProgress;
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError(
+        `BarmanArchiveScanner: now must be a function returning a Date, got ${typeof options.now}`,
+      );
+    }
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The injected clock's reading, checked: a clock that returns no valid Date is a named error. */
+  #readClock(): number {
+    const now = this.#now();
+    const ms = now instanceof Date ? now.getTime() : NaN;
+    if (Number.isNaN(ms)) {
+      throw new InvalidScannerClockError(
+        `BarmanArchiveScanner: the injected clock returned ${String(
+          now,
+        )}, not a valid Date`,
+      );
+    }
+    return ms;
   }
 
   /**
@@ -162,7 +183,8 @@ export class BarmanArchiveScanner {
     serverName: string;
     previous?: ScanState;
   }): Promise<ScanResult> {
-    const started = Date.now();
+    const started = this.#readClock();
+    const startedMonotonic = performance.now();
     const session = this.#session(options.destination, options.serverName);
     // Same archive: its cached backup.info/history texts stay usable whatever its age.
     const sameArchive =
@@ -207,7 +229,8 @@ export class BarmanArchiveScanner {
       session,
       destination: options.destination,
       serverName: options.serverName,
-      started,
+      startedMonotonic,
+      now: () => this.#readClock(),
       previous,
       listing,
       files,
@@ -228,6 +251,15 @@ export class BarmanArchiveScanner {
       onProgress: this.#onProgress,
     });
   }
+}
+
+/**
+ * The clock given to `BarmanArchiveScanner.create` returned something that is not a valid
+ * `Date`.
+ * @public
+ */
+export class InvalidScannerClockError extends Error {
+  readonly name = 'InvalidScannerClockError';
 }
 
 /** Orders by serverName in code-unit order (S3's key order for ASCII names). */

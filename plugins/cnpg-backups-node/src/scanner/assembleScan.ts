@@ -73,8 +73,10 @@ export function assembleScan(options: {
   session: ArchiveSession;
   destination: string;
   serverName: string;
-  /** When the scan started (ms). */
-  started: number;
+  /** When the scan started, on the real monotonic clock (`performance.now()`). */
+  startedMonotonic: number;
+  /** The scanner's clock (ms since the epoch): `scannedAt` and the catalog's `now`. */
+  now: () => number;
   /** The previous state when the scan is incremental. */
   previous: ScanState | undefined;
   listing: BaseListing;
@@ -107,7 +109,7 @@ export function assembleScan(options: {
       key: `${ctx.root}${key}`,
     });
   }
-  const scannedAt = new Date().toISOString();
+  const scannedAt = new Date(options.now()).toISOString();
   const scan: ScanInfo = {
     complete: ctx.complete,
     errors: ctx.errors,
@@ -115,7 +117,7 @@ export function assembleScan(options: {
     ...(ctx.attempts > 0
       ? { retries: Math.max(0, ctx.attempts - ctx.requests) }
       : {}),
-    durationMs: Date.now() - options.started,
+    durationMs: Math.round(performance.now() - options.startedMonotonic),
     scannedAt,
     walObjects,
     incremental: previous !== undefined,

@@ -1,4 +1,8 @@
-export { BarmanArchiveScanner, planWalSplits } from './BarmanArchiveScanner';
+export {
+  BarmanArchiveScanner,
+  InvalidScannerClockError,
+  planWalSplits,
+} from './BarmanArchiveScanner';
 export type {
   BarmanArchiveScannerOptions,
   CachedObjectText,

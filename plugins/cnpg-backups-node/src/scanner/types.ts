@@ -110,4 +110,12 @@ export interface BarmanArchiveScannerOptions {
    * waits). Must not throw.
    */
   onProgress?: (progress: ScanProgress) => void;
+  /**
+   * The clock: `scannedAt`, the age of a `previous` state (`fullScanAfterMs`) and the
+   * catalog's age-based rules (a backup folder without backup.info is "probably still
+   * running" for 6 hours after its newest object) read it. Default the real clock
+   * (`() => new Date()`); the backend passes its own (the clock extension point). Scan
+   * durations are always measured with the real monotonic clock.
+   */
+  now?: () => Date;
 }
