@@ -15,3 +15,4 @@ export * from './archive';
 export * from './format';
 export * from './fleet';
 export * from './status/ids';
+export * from './client';
