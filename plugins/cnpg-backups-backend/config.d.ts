@@ -109,5 +109,30 @@ export interface Config {
       /** Only databases requested this recently are refreshed. Default `{ hours: 1 }`. */
       requestedWithin?: HumanDuration | string;
     };
+
+    fleet?: {
+      /**
+       * Fleet refresh (the Databases page): a scheduled task (`cnpg-backups-fleet-refresh`,
+       * global scope: one runner across replicas) snapshots every CNPG Cluster of every
+       * registered Kubernetes cluster (incremental bucket scans) into the plugin's database.
+       * `GET /fleet` and the history route read the stored snapshots only. Default true.
+       */
+      enabled?: boolean;
+      refresh?: {
+        /** How often. Default `{ minutes: 5 }`. Also accepts ISO 8601 / `5m` style strings. */
+        frequency?: HumanDuration | string;
+        /** Upper bound for one fleet refresh. Default `{ minutes: 30 }`. */
+        timeout?: HumanDuration | string;
+        /** Delay after backend start. Default `{ seconds: 30 }`. */
+        initialDelay?: HumanDuration | string;
+      };
+      /** Databases computed at the same time during a fleet refresh (1-64). Default 4. */
+      concurrency?: number;
+      /**
+       * Days of snapshot history kept (1-3650); older rows are pruned after each refresh. The
+       * history route accepts `days` up to this value. Default 90.
+       */
+      historyRetentionDays?: number;
+    };
   };
 }
