@@ -10,7 +10,7 @@ const entity = (value?: unknown) => ({
     annotations:
       value === undefined
         ? {}
-        : ({ [ANNOTATION_BACKUP_NOTIFICATIONS]: value } as Record<
+        : ({ [ANNOTATION_BACKUP_NOTIFICATIONS]: value } as unknown as Record<
             string,
             string
           >),
