@@ -15,6 +15,7 @@ import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import cnpgBackupsPlugin, {
   cnpgBackupsEntityCard,
   cnpgBackupsEntityContent,
+  cnpgBackupsFleetPage,
 } from './alpha';
 import { cnpgEntity } from './__testUtils__/testApp';
 
@@ -27,6 +28,14 @@ describe('cnpg-backups /alpha', () => {
     expect(String(cnpgBackupsEntityContent)).toContain(
       'kind=entity-content,name=backups',
     );
+  });
+
+  it('adds the Databases page at /cnpg-databases with its nav title and icon', () => {
+    expect(String(cnpgBackupsFleetPage)).toContain('kind=page,name=fleet');
+    const tester = createExtensionTester(cnpgBackupsFleetPage);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/cnpg-databases');
+    expect(tester.get(coreExtensionData.title)).toBe('Databases');
+    expect(tester.get(coreExtensionData.icon)).toBeTruthy();
   });
 
   it('shows the card only for entities that name CNPG clusters', () => {

@@ -3,7 +3,9 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import StorageIcon from '@material-ui/icons/Storage';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -15,7 +17,7 @@ import {
 } from '@backstage/core-compat-api';
 import { isCnpgBackupsAvailable } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
-import { rootRouteRef } from './routes';
+import { fleetRouteRef, rootRouteRef } from './routes';
 
 /** The API client extension. @alpha */
 export const cnpgBackupsApi = ApiBlueprint.make({
@@ -61,9 +63,31 @@ export const cnpgBackupsEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The fleet page "Databases" at `/cnpg-databases`, with its sidebar item. @alpha */
+export const cnpgBackupsFleetPage = PageBlueprint.make({
+  name: 'fleet',
+  params: {
+    path: '/cnpg-databases',
+    title: 'Databases',
+    icon: <StorageIcon />,
+    routeRef: convertLegacyRouteRef(fleetRouteRef),
+    // The page brings its own Header (title, subtitle).
+    noHeader: true,
+    loader: () =>
+      import('./components/FleetPage').then(m =>
+        compatWrapper(<m.FleetPage />),
+      ),
+  },
+});
+
 /** The CNPG Backups frontend plugin (new frontend system). @alpha */
 export default createFrontendPlugin({
   pluginId: 'cnpg-backups',
-  extensions: [cnpgBackupsApi, cnpgBackupsEntityCard, cnpgBackupsEntityContent],
-  routes: convertLegacyRouteRefs({ root: rootRouteRef }),
+  extensions: [
+    cnpgBackupsApi,
+    cnpgBackupsEntityCard,
+    cnpgBackupsEntityContent,
+    cnpgBackupsFleetPage,
+  ],
+  routes: convertLegacyRouteRefs({ root: rootRouteRef, fleet: fleetRouteRef }),
 });

@@ -5,6 +5,7 @@
  */
 export {
   cnpgBackupsPlugin,
+  CnpgFleetPage,
   EntityCnpgBackupsCard,
   EntityCnpgBackupsContent,
 } from './plugin';

@@ -9,7 +9,7 @@ import {
 import { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
 import type { EntityCnpgBackupsCardProps } from './components/EntityCnpgBackupsCard';
 import type { EntityCnpgBackupsContentProps } from './components/EntityCnpgBackupsContent';
-import { rootRouteRef } from './routes';
+import { fleetRouteRef, rootRouteRef } from './routes';
 
 /** The CNPG Backups frontend plugin (legacy frontend system). @public */
 export const cnpgBackupsPlugin = createPlugin({
@@ -22,7 +22,7 @@ export const cnpgBackupsPlugin = createPlugin({
         new CnpgBackupsClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, fleet: fleetRouteRef },
 });
 
 /**
@@ -61,5 +61,19 @@ export const EntityCnpgBackupsContent: (
         m => m.EntityCnpgBackupsContent,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The fleet page "Databases" (legacy frontend system): every CNPG database the portal knows,
+ * owned or not, with its risk and history. Mount it on a route of the app, e.g.
+ * `<Route path="/cnpg-databases" element={<CnpgFleetPage />} />`, and add a sidebar item.
+ * @public
+ */
+export const CnpgFleetPage = cnpgBackupsPlugin.provide(
+  createRoutableExtension({
+    name: 'CnpgFleetPage',
+    component: () => import('./components/FleetPage').then(m => m.FleetPage),
+    mountPoint: fleetRouteRef,
   }),
 );
