@@ -134,5 +134,27 @@ export interface Config {
        */
       historyRetentionDays?: number;
     };
+
+    notifications?: {
+      /**
+       * Notify the owner of an entity (through @backstage/plugin-notifications-node) when one of
+       * its databases' backup health worsens (ok → warning/error, or a new error diagnosis) and
+       * when it recovers; one notification per change, decided by the fleet refresh from the
+       * stored previous snapshot. An entity opts out with the annotation
+       * `cnpg.io/backup-notifications: "false"`. Needs the fleet refresh. Default true.
+       */
+      enabled?: boolean;
+    };
+
+    metrics?: {
+      /**
+       * OpenTelemetry gauges per database (meter `cnpg-backups`) read from the latest fleet
+       * snapshots; exported by whatever OpenTelemetry SDK and exporter the backend process
+       * installs (e.g. Prometheus). Default true.
+       */
+      enabled?: boolean;
+      /** At most this many databases are exported (cardinality bound). Default 2000. */
+      maxDatabases?: number;
+    };
   };
 }
