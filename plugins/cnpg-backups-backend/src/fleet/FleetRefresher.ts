@@ -162,16 +162,21 @@ export class FleetRefresher {
       new Array(found.length);
     let failures = 0;
     let next = 0;
+    const snapshotOf = async (item: Found): Promise<DatabaseSnapshot> => {
+      try {
+        return await this.#snapshot(item);
+      } catch (error) {
+        failures += 1;
+        return this.#failedSnapshot(item, error);
+      }
+    };
     const worker = async () => {
       while (next < found.length) {
         if (options?.signal?.aborted) return;
         const index = next++;
         const item = found[index];
         snapshots[index] = {
-          snapshot: await this.#snapshot(item).catch(error => {
-            failures += 1;
-            return this.#failedSnapshot(item, error);
-          }),
+          snapshot: await snapshotOf(item),
           entity: item.entity,
         };
       }

@@ -203,13 +203,14 @@ const byInstant = (get: (r: FleetRow) => string | undefined) =>
   });
 
 /** Risk: error > warning > unknown > ok, then exposure (largest first). */
-export const compareRisk: Compare = (a, b) =>
-  RISK_RANK[a.health] - RISK_RANK[b.health] ||
-  (exposureOf(a) === exposureOf(b)
-    ? 0
-    : exposureOf(a) > exposureOf(b)
-    ? -1
-    : 1);
+export const compareRisk: Compare = (a, b) => {
+  const byHealth = RISK_RANK[a.health] - RISK_RANK[b.health];
+  if (byHealth !== 0) return byHealth;
+  const x = exposureOf(a);
+  const y = exposureOf(b);
+  if (x === y) return 0;
+  return x > y ? -1 : 1;
+};
 
 const COMPARE: Record<FleetSortKey, Compare> = {
   risk: compareRisk,
