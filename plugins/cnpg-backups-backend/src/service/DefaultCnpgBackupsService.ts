@@ -36,17 +36,12 @@ import {
 import { AnnotationClusterLocator, type ClusterLocator } from '../locator';
 import { BackupCreator } from './BackupCreator';
 import { DatabaseInputsGatherer } from './DatabaseInputsGatherer';
-import {
-  toArchiveActionError,
-  toHttpError,
-  toSourceError,
-  uniqueErrors,
-} from './errors';
-import { claimantsOf, gatherArchiveClaims } from './recoveryCreation';
+import { toSourceError, uniqueErrors } from './errors';
 import {
   RecoveryClusterCreator,
   type ClusterManifestValidator,
 } from './RecoveryClusterCreator';
+import { ServerNameAvailability } from './ServerNameAvailability';
 import { StatusCache } from './StatusCache';
 import type {
   CnpgBackupsService,
@@ -97,6 +92,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   readonly #inputs: DatabaseInputsGatherer;
   readonly #backups: BackupCreator;
   readonly #recoveries: RecoveryClusterCreator;
+  readonly #serverNames: ServerNameAvailability;
 
   static create(
     options: DefaultCnpgBackupsServiceOptions,
@@ -146,6 +142,13 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
       archives: this.#archives,
       validateClusterManifest: options.validateClusterManifest,
       forget,
+    });
+    this.#serverNames = new ServerNameAvailability({
+      kubernetes: this.#kubernetes,
+      targets: this.#targets,
+      archives: this.#archives,
+      reserved: kubernetesCluster =>
+        this.#recoveries.reserved(kubernetesCluster),
     });
   }
 
@@ -311,49 +314,10 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     return this.#cachedStatus({ client, cluster, refresh: options.refresh });
   }
 
-  async getServerNameEmptiness(
+  getServerNameEmptiness(
     options: DatabaseRef & { serverName: string },
   ): Promise<ServerNameEmptinessResponse> {
-    const client = this.#kubernetes.require(options.kubernetesCluster);
-    let cluster: CnpgCluster;
-    try {
-      cluster = await client.getCluster(options);
-    } catch (error) {
-      throw toHttpError(error);
-    }
-    const namespace = cluster.metadata.namespace ?? options.namespace;
-    const archive = await this.#targets.resolveForAction(client, cluster);
-    let emptiness: { empty: boolean; walObjects: number };
-    try {
-      emptiness = await this.#archives.isServerNameEmpty({
-        client,
-        namespace,
-        archive,
-        serverName: options.serverName,
-      });
-    } catch (error) {
-      throw toArchiveActionError(error);
-    }
-    // An empty folder is still not free when a Cluster declares it (or a creation in flight
-    // reserved it): its first WAL would collide with the recovered Cluster's.
-    const claims = await gatherArchiveClaims({
-      client,
-      reserved: this.#recoveries.reserved(client.clusterName),
-    });
-    const claimedBy = claimantsOf(claims, {
-      destinationPath: archive.destinationPath,
-      serverName: options.serverName,
-      namespace,
-      objectStoreName: archive.objectStoreName,
-    });
-    return {
-      serverName: options.serverName,
-      empty: emptiness.empty,
-      walObjects: emptiness.walObjects,
-      destinationPath: archive.destinationPath,
-      claimedBy,
-      available: emptiness.empty && claimedBy.length === 0,
-    };
+    return this.#serverNames.check(options);
   }
 
   // ---------------------------------------------------------------- actions
