@@ -47,6 +47,9 @@ export function mockCnpgApi(): jest.Mocked<CnpgBackupsApi> {
   return {
     getEntityStatus: jest.fn(),
     createBackup: jest.fn(),
+    getDatabaseStatus: jest.fn(),
+    getServerNameEmptiness: jest.fn(),
+    createCluster: jest.fn(),
     getFleet: jest.fn(),
     // No stored history unless a test says otherwise (the entity tab asks for it).
     getDatabaseHistory: jest.fn().mockImplementation(async request => ({
