@@ -7,10 +7,10 @@ import {
   InvalidAnnotationError,
   parseCnpgClusterAnnotation,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { buildDemoDatabases } from './scenarios';
+import { buildDemoDatabases, buildUnownedDemoObjects, UNOWNED_DEMO_CLUSTER } from './scenarios';
 import { S3rverDiskWriter } from './s3/S3rverDiskWriter';
 
-const entitiesFile = path.resolve(__dirname, '../../../../examples/cnpg-demo-entities.yaml');
+const entitiesFile = path.resolve(__dirname, '../../../examples/cnpg-demo-entities.yaml');
 
 describe('examples/cnpg-demo-entities.yaml', () => {
   const entities = parseAllDocuments(fs.readFileSync(entitiesFile, 'utf8')).map(d => d.toJS());
@@ -45,6 +45,25 @@ describe('examples/cnpg-demo-entities.yaml', () => {
       });
     }
     expect(entities.find(e => e.kind === 'System')?.metadata.name).toBe('databases-demo');
+  });
+
+  it('leaves the unowned demo Cluster unclaimed: no annotation names it, no kubernetes-id label points at it', () => {
+    const { namespace, name } = UNOWNED_DEMO_CLUSTER;
+    const claims = entities.flatMap(e => {
+      const value = e.metadata.annotations?.[ANNOTATION_CNPG_CLUSTER];
+      if (!value) return [];
+      try {
+        return parseCnpgClusterAnnotation(value, e.metadata.annotations['cnpg.io/kubernetes-cluster'] ?? 'demo').map(
+          r => `${r.namespace}/${r.name}`,
+        );
+      } catch {
+        return [];
+      }
+    });
+    expect(claims).not.toContain(`${namespace}/${name}`);
+    const [cluster] = buildUnownedDemoObjects({ now: new Date('2026-11-22T10:17:00Z') });
+    expect(cluster.metadata.labels?.['backstage.io/kubernetes-id']).toBeUndefined();
+    expect(`${cluster.metadata.namespace}/${cluster.metadata.name}`).toBe(`${namespace}/${name}`);
   });
 
   it('includes exactly one Component with an invalid annotation (the error state)', () => {

@@ -1125,3 +1125,33 @@ export function buildDemoDatabases(options: { now: Date; writer: ObjectWriter })
   const ctx: Ctx = { now: options.now, writer: options.writer };
   return [obot(ctx), platformPostgres(ctx), awx(ctx), cnpgMain(ctx), immich(ctx), payments(ctx)];
 }
+
+/** The demo's unowned Cluster: in the stand-in, claimed by no entity of examples/cnpg-demo-entities.yaml. */
+export const UNOWNED_DEMO_CLUSTER = { namespace: 'analytics', name: 'reporting-db' } as const;
+
+/**
+ * A Cluster nobody claims (the fleet page lists it as "unowned" with the annotation to claim it): a
+ * reporting database someone created without any backup configuration, as forgotten databases are.
+ * No archive, no Secret, no entity; the demo operator leaves it alone.
+ */
+export function buildUnownedDemoObjects(options: { now: Date }): KubeObject[] {
+  const { namespace, name } = UNOWNED_DEMO_CLUSTER;
+  const createdAt = dayAt(options.now, 40, 9, 12);
+  const status = healthyClusterStatus({
+    name,
+    createdAt,
+    timelineID: 1,
+    systemID: '7390011122233344455',
+    lastArchivedAt: createdAt,
+  });
+  return [
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name, namespace, uid: demoUid('Cluster', namespace, name), creationTimestamp: kubeTime(createdAt), generation: 2 },
+      spec: { instances: 1, imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2', storage: { size: '20Gi' } },
+      // Nothing archives: no ContinuousArchiving condition.
+      status: { ...status, instances: 1, readyInstances: 1, instanceNames: [`${name}-1`], conditions: status.conditions.filter(c => c.type === 'Ready') },
+    },
+  ];
+}

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { buildCatalog, parseBackupInfo } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { pruneUnknownFields, validateCnpgResource } from '@cnpg-backups/plugin-cnpg-backups-node';
-import { buildDemoDatabases, BOTO3_CHECKSUM_ERROR, DEMO_SECRET_MARKER } from './scenarios';
+import { buildDemoDatabases, BOTO3_CHECKSUM_ERROR, DEMO_SECRET_MARKER, UNOWNED_DEMO_CLUSTER } from './scenarios';
 import { S3rverDiskWriter } from './s3/S3rverDiskWriter';
 import { DemoEnvironment, startDemoEnvironment } from './startDemoEnvironment';
 
@@ -138,6 +138,16 @@ describe('startDemoEnvironment', () => {
   });
   afterAll(async () => {
     await env?.stop();
+  });
+
+  it('serves the unowned Cluster (no backup configuration) next to the demo databases', async () => {
+    const { namespace, name } = UNOWNED_DEMO_CLUSTER;
+    const res = await kube(env, 'GET', `/apis/postgresql.cnpg.io/v1/namespaces/${namespace}/clusters/${name}`);
+    expect(res.status).toBe(200);
+    expect(validateCnpgResource(res.body)).toMatchObject({ valid: true, errors: [] });
+    expect(res.body.spec).not.toHaveProperty('plugins');
+    expect(res.body.spec).not.toHaveProperty('backup');
+    expect(env.databases.map(d => `${d.namespace}/${d.clusterName}`)).not.toContain(`${namespace}/${name}`);
   });
 
   it('serves every demo database and only valid CNPG objects', async () => {

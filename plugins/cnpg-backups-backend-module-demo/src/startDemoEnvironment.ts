@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DemoOperator } from './DemoOperator';
 import { DemoClock, offsetClock } from './clock';
-import { buildDemoDatabases, DemoDatabase } from './scenarios';
+import { buildDemoDatabases, buildUnownedDemoObjects, DemoDatabase } from './scenarios';
 import { S3rverDiskWriter } from './s3/S3rverDiskWriter';
 import { KubernetesStandin } from './standin';
 
@@ -156,6 +156,8 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     for (const db of databases) {
       for (const obj of db.objects) standin.store.seed(obj);
     }
+    // A Cluster no entity claims: the fleet page's "unowned" row.
+    for (const obj of buildUnownedDemoObjects({ now: baseNow })) standin.store.seed(obj);
     s3 = new S3rver({
       port: options.s3Port ?? 0,
       address: '127.0.0.1',
