@@ -101,6 +101,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             ScannerArchiveReaderFactory.create({
               concurrency: settings.scanConcurrency,
               logger,
+              now: extensions.now,
             }),
           scanCache: ScanCache.create({
             cache: deps.cache,

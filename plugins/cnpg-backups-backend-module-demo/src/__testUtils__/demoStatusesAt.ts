@@ -41,6 +41,7 @@ export async function demoStatusesAt(now: Date): Promise<DemoStatusAt[]> {
         const scanner = BarmanArchiveScanner.create({
           client: objects.client(),
           concurrency: 8,
+          now: () => now,
         });
         return {
           scan: o =>

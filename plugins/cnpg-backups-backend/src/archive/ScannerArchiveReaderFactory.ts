@@ -20,6 +20,12 @@ export interface ScannerArchiveReaderFactoryOptions {
   /** Per S3 request timeout. Default 15 s (a status page should not wait 2 minutes). */
   requestTimeoutMs?: number;
   logger?: LoggerService;
+  /**
+   * The clock scans read (`scannedAt`, the 6-hour grace for backups without backup.info, the
+   * age of a previous scan). Default the real clock; the plugin passes the clock extension
+   * point's.
+   */
+  now?: () => Date;
 }
 
 /** {@link ArchiveReaderFactory} over `BarmanArchiveScanner`. @public */
@@ -49,6 +55,7 @@ export class ScannerArchiveReaderFactory implements ArchiveReaderFactory {
     const scanner = BarmanArchiveScanner.create({
       client,
       concurrency: this.#options.concurrency ?? 8,
+      now: this.#options.now,
       logger: this.#options.logger
         ? {
             debug: (message, meta) =>

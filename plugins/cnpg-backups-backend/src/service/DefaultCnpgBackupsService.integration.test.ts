@@ -276,8 +276,14 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
     standin.store.setCrdInstalled('objectstores.barmancloud.cnpg.io', true);
   });
 
+  const now = () => new Date('2025-06-10T12:00:00Z');
+
   function service(
-    options: { extraClients?: HttpCnpgKubernetesClient[] } = {},
+    options: {
+      extraClients?: HttpCnpgKubernetesClient[];
+      /** S3 budget per call incl. retries: generous, except where the test is about timeouts. */
+      requestTimeoutMs?: number;
+    } = {},
   ) {
     const demo = HttpCnpgKubernetesClient.create({
       connection: {
@@ -295,14 +301,15 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
         ...(options.extraClients ?? []),
       ]),
       archiveReaders: ScannerArchiveReaderFactory.create({
-        requestTimeoutMs: 800,
+        requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+        now,
       }),
       endpointPolicy: new S3EndpointPolicy({
         allowedEndpoints: [`127.0.0.1:${s3Port}`, `127.0.0.1:${faultPort}`],
       }),
       scanCache: ScanCache.create({ ttlSeconds: 0 }),
       scanTimeoutMs: 15_000,
-      now: () => new Date('2025-06-10T12:00:00Z'),
+      now,
     });
   }
 
@@ -452,7 +459,10 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
     'S3 fault %s on one bucket → %s there, the other keeps its catalog',
     async (fault, name) => {
       s3Fault = fault;
-      const res = await service().getEntityStatus({
+      // The hanging server is the timeout case: a short budget keeps it quick.
+      const res = await service(
+        fault === 'hang' ? { requestTimeoutMs: 800 } : {},
+      ).getEntityStatus({
         entity: entity('demo:db/orders,demo:bad/billing'),
       });
       const bad = res.databases.find(d => d.id === 'demo/bad/billing')!;
