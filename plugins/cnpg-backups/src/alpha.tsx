@@ -5,7 +5,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import StorageIcon from '@material-ui/icons/Storage';
+import SvgIcon from '@material-ui/core/SvgIcon';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -63,13 +63,20 @@ export const cnpgBackupsEntityContent = EntityContentBlueprint.make({
   },
 });
 
+// Material's "Storage" icon path (stacked drives), without depending on @material-ui/icons.
+const DatabasesIcon = () => (
+  <SvgIcon>
+    <path d="M2 20h20v-4H2v4zm2-3h2v2H4v-2zM2 4v4h20V4H2zm4 3H4V5h2v2zm-4 7h20v-4H2v4zm2-3h2v2H4v-2z" />
+  </SvgIcon>
+);
+
 /** The fleet page "Databases" at `/cnpg-databases`, with its sidebar item. @alpha */
 export const cnpgBackupsFleetPage = PageBlueprint.make({
   name: 'fleet',
   params: {
     path: '/cnpg-databases',
     title: 'Databases',
-    icon: <StorageIcon />,
+    icon: <DatabasesIcon />,
     routeRef: convertLegacyRouteRef(fleetRouteRef),
     // The page brings its own Header (title, subtitle).
     noHeader: true,
