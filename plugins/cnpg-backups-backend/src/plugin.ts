@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { cnpgBackupsPermissions } from '@cnpg-backups/plugin-cnpg-backups-common';
 import {
   cnpgBackupsArchiveExtensionPoint,
@@ -28,6 +29,7 @@ import { ScanCache } from './archive/ScanCache';
 import { StatusCache } from './service/StatusCache';
 import { createRouter } from './router';
 import { setupFleet } from './fleet/setupFleet';
+import { setupOwnerSignals } from './notifications/setupOwnerSignals';
 import type { CnpgBackupsService } from './service/types';
 
 /**
@@ -65,6 +67,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         database: coreServices.database,
         auth: coreServices.auth,
+        notifications: notificationService,
       },
       async init(deps) {
         const { logger, config, httpRouter, lifecycle } = deps;
@@ -144,6 +147,14 @@ export const cnpgBackupsPlugin = createBackendPlugin({
           kubernetes,
           service,
           now: extensions.now,
+        });
+        // Issue 13: owners notified on health changes; OTel gauges over the stored snapshots.
+        await setupOwnerSignals({
+          config,
+          logger,
+          notifications: deps.notifications,
+          refresher: fleet.refresher,
+          store: fleet.routes.store,
         });
 
         httpRouter.use(
