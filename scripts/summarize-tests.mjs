@@ -1,4 +1,4 @@
-// Prints the totals of the Jest and Playwright JSON reports; the last line is
+// Prints the totals of the Jest and Playwright JSON reports and of the hygiene checks (hygiene.json); the last line is
 // "tests: N passed, N failed[, N skipped]" so CI can read the counts.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,20 @@ if (existsSync(e2eFile)) {
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;
   rows.push(`e2e: ${ok} passed, ${s.unexpected ?? 0} failed, ${s.skipped ?? 0} skipped`);
+}
+
+// Hygiene checks (prettier, repo fix, API reports, unused dependencies): one pass or fail each.
+const hygieneFile = join(outDir, 'hygiene.json');
+if (existsSync(hygieneFile)) {
+  const checks = JSON.parse(readFileSync(hygieneFile, 'utf8'));
+  const bad = checks.filter(check => !check.passed);
+  passed += checks.length - bad.length;
+  failed += bad.length;
+  rows.push(
+    `hygiene: ${checks.length - bad.length} passed, ${bad.length} failed${
+      bad.length ? ` (${bad.map(check => check.name).join('; ')})` : ''
+    }`,
+  );
 }
 
 console.log('');

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: set up everything and run every test.
-#   type-check, lint, all workspace Jest suites (incl. real PostgreSQL + barman-cli-cloud + s3rver
+#   type-check, hygiene checks (prettier, repo fix, API reports, unused dependencies), lint, all workspace Jest suites (incl. real PostgreSQL + barman-cli-cloud + s3rver
 #   integration tests and the kubectl fidelity test), then the Playwright end-to-end suite in Chromium.
 # The last line is the total: "tests: N passed, N failed".
 #
@@ -16,7 +16,7 @@ source scripts/bootstrap.sh
 
 OUT="$ROOT/test-output"
 mkdir -p "$OUT"
-rm -f "$OUT"/jest.json "$OUT"/e2e.json
+rm -f "$OUT"/jest.json "$OUT"/e2e.json "$OUT"/hygiene.json
 
 step() { printf '\n\033[1;35m==> %s\033[0m\n' "$*"; }
 started=$(date +%s)
@@ -26,6 +26,23 @@ bash scripts/ensure-apt.sh postgresql-15 barman-cli-cloud kubectl chromium redis
 
 step "Type-check (tsc)"
 yarn tsc
+
+# Hygiene checks: each one is recorded (pass/fail) in test-output/hygiene.json, counted in the final
+# "tests:" line and fails the run, but the test steps below still run so one slip hides no test result.
+hygiene_rc=0
+hygiene() {
+  local name="$1"; shift
+  step "$name"
+  local rc=0
+  "$@" || rc=$?
+  node scripts/record-hygiene.mjs "$OUT/hygiene.json" "$name" "$rc"
+  if [ "$rc" -ne 0 ]; then hygiene_rc=1; fi
+}
+hygiene "Formatting (prettier --check)" yarn prettier --check .
+hygiene "Package metadata (repo fix --check)" yarn backstage-cli repo fix --check
+hygiene "API reports (api-reports --ci)" node scripts/api-reports.mjs --ci
+hygiene "Unused dependencies (check-unused-deps)" node scripts/check-unused-deps.mjs
+hygiene "Hygiene scripts' own tests (node --test)" node --test scripts/__tests__/*.test.mjs
 
 step "Lint (eslint, all packages)"
 yarn backstage-cli repo lint
@@ -46,4 +63,4 @@ if [ -z "${CNPG_SKIP_E2E:-}" ] && [ -f scripts/e2e.sh ]; then
 fi
 
 node scripts/summarize-tests.mjs "$OUT" "$(( $(date +%s) - started ))"
-if [ "$jest_rc" -ne 0 ] || [ "$e2e_rc" -ne 0 ]; then exit 1; fi
+if [ "$jest_rc" -ne 0 ] || [ "$e2e_rc" -ne 0 ] || [ "$hygiene_rc" -ne 0 ]; then exit 1; fi
