@@ -133,6 +133,14 @@ export interface Config {
        * history route accepts `days` up to this value. Default 90.
        */
       historyRetentionDays?: number;
+      /**
+       * History growth bound (0-1440): one history row stands for a run of refreshes that saw the
+       * same health and recoverability, at most this many minutes long. A change always starts a
+       * new row (so "since when" stays exact to the refresh) and the 30-day ratio still counts
+       * refreshes. 0 writes one row per refresh. At the default, a steady database writes 24 rows a
+       * day instead of 288 at a 5-minute refresh. Default 60.
+       */
+      historyIntervalMinutes?: number;
     };
 
     notifications?: {

@@ -54,6 +54,7 @@ export interface FleetConfig {
   initialDelay: HumanDuration;
   concurrency: number;
   historyRetentionDays?: number;
+  historyIntervalMinutes?: number;
 }
 
 /** Reads `cnpgBackups.fleet` with its defaults (every 5 minutes, 4 databases at a time). */
@@ -75,6 +76,9 @@ export function readFleetConfig(config: Config): FleetConfig {
     initialDelay: read('initialDelay', { seconds: 30 }),
     concurrency,
     historyRetentionDays: section?.getOptionalNumber('historyRetentionDays'),
+    historyIntervalMinutes: section?.getOptionalNumber(
+      'historyIntervalMinutes',
+    ),
   };
 }
 

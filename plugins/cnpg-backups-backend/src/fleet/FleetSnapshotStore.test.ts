@@ -1,17 +1,21 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { DatabaseSnapshot } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { FleetSnapshotStore } from './FleetSnapshotStore';
+import { downsample, FleetSnapshotStore } from './FleetSnapshotStore';
 import { snap } from './__testUtils__/snapshots';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-async function createStore(retentionDays?: number) {
+async function createStore(
+  retentionDays?: number,
+  historyIntervalMinutes?: number,
+) {
   const knex = await databases.init('SQLITE_3');
   return FleetSnapshotStore.create({
     database: { getClient: async () => knex },
     retentionDays,
+    historyIntervalMinutes,
   });
 }
 
@@ -204,5 +208,161 @@ describe('FleetSnapshotStore', () => {
     expect(
       await store.history({ databaseId: 'x/y/z', days: 30, now: at(T0) }),
     ).toBeUndefined();
+  });
+
+  describe('history growth', () => {
+    // Swept start instants: midnight, an odd minute, just before midnight (alignment must not matter).
+    const STARTS = [T0, T0 + 7 * MIN + 13_000, T0 + DAY - 2 * MIN];
+
+    it.each(STARTS.map(s => [new Date(s).toISOString(), s]))(
+      'one day of 5-minute refreshes of a steady database is 24 rows, not 288 (start %s)',
+      async (_label, start) => {
+        const store = await createStore(90, 60);
+        for (let i = 0; i < 288; i++) {
+          const when = start + i * 5 * MIN;
+          await refresh(store, when, [recoverable('a', when)]);
+        }
+        expect((await store.counts()).history).toBe(24);
+        const h = await store.history({
+          databaseId: 'prod/db/a',
+          days: 1,
+          now: at(start + 287 * 5 * MIN),
+        });
+        expect(h!.points).toHaveLength(24);
+        expect(h!.points[1].takenAt).toBe(at(start + 60 * MIN).toISOString());
+        expect(h!.recoverableRatio30d).toBe(1);
+      },
+    );
+
+    it('opens a row at the exact refresh where health changes, and the ratio still counts refreshes', async () => {
+      const store = await createStore(90, 60);
+      let last;
+      // 288 refreshes; refreshes 100..135 (36 of them) are not recoverable.
+      for (let i = 0; i < 288; i++) {
+        const when = T0 + i * 5 * MIN;
+        const bad = i >= 100 && i < 136;
+        last = await refresh(store, when, [
+          bad ? lost('a', when) : recoverable('a', when),
+        ]);
+      }
+      expect(last![0].current.recoverableRatio30d).toBeCloseTo(252 / 288, 10);
+      const h = await store.history({
+        databaseId: 'prod/db/a',
+        days: 1,
+        now: at(T0 + 287 * 5 * MIN),
+      });
+      const firstError = h!.points.find(p => p.health === 'error');
+      expect(firstError!.takenAt).toBe(at(T0 + 100 * 5 * MIN).toISOString());
+      const backToOk = h!.points.find(
+        p =>
+          p.health === 'ok' &&
+          Date.parse(p.takenAt) > Date.parse(firstError!.takenAt),
+      );
+      expect(backToOk!.takenAt).toBe(at(T0 + 136 * 5 * MIN).toISOString());
+      // 100 ok refreshes = 9 rows (8 × 12 + 4), 36 errors = 3 rows, 152 ok = 13 rows.
+      expect((await store.counts()).history).toBe(9 + 3 + 13);
+    });
+
+    it('keeps the largest exposure of a run', async () => {
+      const store = await createStore(90, 60);
+      for (let i = 0; i < 3; i++) {
+        const when = T0 + i * 5 * MIN;
+        await refresh(store, when, [
+          snap({
+            cluster: 'a',
+            takenAt: at(when).toISOString(),
+            lastRecoverableAt: at(T0 - MIN).toISOString(),
+            exposureSeconds: 60 + i * 300,
+          }),
+        ]);
+      }
+      const h = await store.history({
+        databaseId: 'prod/db/a',
+        days: 1,
+        now: at(T0 + 10 * MIN),
+      });
+      expect(h!.points).toEqual([
+        {
+          takenAt: at(T0).toISOString(),
+          health: 'ok',
+          recoverable: true,
+          exposureSeconds: 660,
+        },
+      ]);
+    });
+
+    it('writes one row per refresh with historyIntervalMinutes 0, and rejects a bad interval by name', async () => {
+      const store = await createStore(90, 0);
+      for (let i = 0; i < 5; i++) {
+        await refresh(store, T0 + i * MIN, [recoverable('a', T0 + i * MIN)]);
+      }
+      expect((await store.counts()).history).toBe(5);
+      await expect(createStore(90, -1)).rejects.toThrow(
+        /cnpgBackups\.fleet\.historyIntervalMinutes must be an integer from 0 to 1440, got -1/,
+      );
+      await expect(createStore(90, 1.5)).rejects.toThrow(
+        /historyIntervalMinutes must be an integer from 0 to 1440, got 1\.5/,
+      );
+    });
+
+    it('answers at most 500 points for 30 days of hourly rows, keeping the worst health of each bucket', async () => {
+      const store = await createStore(90, 0);
+      const hours = 30 * 24; // 720 rows
+      const errorHour = 401;
+      for (let i = 1; i <= hours; i++) {
+        const when = T0 + i * 60 * MIN;
+        await refresh(store, when, [
+          i === errorHour ? lost('a', when) : recoverable('a', when),
+        ]);
+      }
+      const now = at(T0 + hours * 60 * MIN);
+      const h = await store.history({ databaseId: 'prod/db/a', days: 30, now });
+      expect(h!.points.length).toBeLessThanOrEqual(500);
+      expect(h!.points.length).toBeGreaterThan(400);
+      const errors = h!.points.filter(p => p.health === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0].recoverable).toBe(false);
+      // The 30-day ratio is computed from every row, not from the points.
+      expect(h!.recoverableRatio30d).toBeCloseTo(719 / 720, 10);
+      const few = await store.history({
+        databaseId: 'prod/db/a',
+        days: 30,
+        now,
+        maxPoints: 10,
+      });
+      expect(few!.points).toHaveLength(10);
+      expect(few!.points.filter(p => p.health === 'error')).toHaveLength(1);
+    });
+  });
+});
+
+describe('downsample', () => {
+  const p = (minute: number, health: any, exposureSeconds?: number) => ({
+    takenAt: new Date(T0 + minute * MIN).toISOString(),
+    health,
+    recoverable: health !== 'error',
+    ...(exposureSeconds === undefined ? {} : { exposureSeconds }),
+  });
+
+  it('leaves few points alone and merges a bucket into its first instant, worst health, largest exposure', () => {
+    const points = [
+      p(1, 'ok', 10),
+      p(2, 'warning', 50),
+      p(3, 'ok', 20),
+      p(7, 'unknown'),
+    ];
+    expect(
+      downsample(points, { fromMs: T0, toMs: T0 + 10 * MIN, maxPoints: 4 }),
+    ).toBe(points);
+    expect(
+      downsample(points, { fromMs: T0, toMs: T0 + 10 * MIN, maxPoints: 2 }),
+    ).toEqual([{ ...p(1, 'warning', 50), recoverable: true }, p(7, 'unknown')]);
+    expect(
+      downsample([p(1, 'unknown'), p(2, 'error'), p(3, 'warning')], {
+        fromMs: T0,
+        toMs: T0 + 10 * MIN,
+        maxPoints: 1,
+      }),
+    ).toEqual([p(1, 'error')]);
   });
 });

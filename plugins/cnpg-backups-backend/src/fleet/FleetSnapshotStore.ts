@@ -1,7 +1,14 @@
 /*
  * The fleet's storage on the plugin's database (coreServices.database: SQLite in the demo,
- * PostgreSQL in production): the latest row per database, one compact history row per database
- * per refresh, one row per refresh run; knex migrations shipped in the package; retention pruning.
+ * PostgreSQL in production): the latest row per database, compact history rows, one row per
+ * refresh run; knex migrations shipped in the package; retention pruning.
+ *
+ * History growth: a history row is a run of refreshes that saw the same health and the same
+ * "recoverable", at most `historyIntervalMinutes` long (`samples` = how many refreshes it stands
+ * for, exposure = the largest seen in the run). A change of health or recoverability always opens
+ * a new row, so "since when" stays exact to the refresh; the 30-day ratio weighs rows by their
+ * samples, so it still counts refreshes. `history()` answers at most `maxPoints` points, bucketed
+ * in time, keeping the worst health, "not recoverable" if any, and the largest exposure per bucket.
  */
 import {
   resolvePackagePath,
@@ -10,6 +17,7 @@ import {
 import {
   isSnapshotRecoverable,
   type DatabaseHistory,
+  type DatabaseHistoryPoint,
   type DatabaseSnapshot,
   type FleetRow,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
@@ -21,6 +29,16 @@ const DAY_MS = 86_400_000;
 export const RATIO_WINDOW_DAYS = 30;
 /** Default of `cnpgBackups.fleet.historyRetentionDays`. */
 export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
+/** Default of `cnpgBackups.fleet.historyIntervalMinutes`. */
+export const DEFAULT_HISTORY_INTERVAL_MINUTES = 60;
+/** Default of the most points `history()` answers. */
+export const DEFAULT_HISTORY_MAX_POINTS = 500;
+const HEALTH_BADNESS: Record<string, number> = {
+  ok: 0,
+  unknown: 1,
+  warning: 2,
+  error: 3,
+};
 const CHUNK = 200;
 
 const DATABASES = 'cnpg_fleet_databases';
@@ -51,15 +69,55 @@ function toSnapshot(row: FleetRow): DatabaseSnapshot {
   return snapshot;
 }
 
+/**
+ * At most `maxPoints` points: unchanged when there are few enough, else one point per non-empty
+ * bucket of (fromMs, toMs] cut into `maxPoints` equal spans: the first instant of the bucket, the
+ * worst health, recoverable only if every point was, the largest exposure.
+ */
+export function downsample(
+  points: DatabaseHistoryPoint[],
+  options: { fromMs: number; toMs: number; maxPoints: number },
+): DatabaseHistoryPoint[] {
+  if (points.length <= options.maxPoints) return points;
+  const width = (options.toMs - options.fromMs) / options.maxPoints;
+  const out: DatabaseHistoryPoint[] = [];
+  let bucket = -1;
+  for (const p of points) {
+    const b = Math.min(
+      options.maxPoints - 1,
+      Math.max(0, Math.floor((Date.parse(p.takenAt) - options.fromMs) / width)),
+    );
+    const last = out[out.length - 1];
+    if (b !== bucket || !last) {
+      bucket = b;
+      out.push({ ...p });
+      continue;
+    }
+    if (HEALTH_BADNESS[p.health] > HEALTH_BADNESS[last.health])
+      last.health = p.health;
+    last.recoverable = last.recoverable && p.recoverable;
+    if (
+      p.exposureSeconds !== undefined &&
+      (last.exposureSeconds === undefined ||
+        p.exposureSeconds > last.exposureSeconds)
+    )
+      last.exposureSeconds = p.exposureSeconds;
+  }
+  return out;
+}
+
 /** @see the file comment */
 export class FleetSnapshotStore {
   readonly #db: Knex;
   readonly #retentionDays: number;
+  readonly #intervalMs: number;
   #cache?: { generation: number; rows: FleetRow[]; refreshedAt?: string };
 
   static async create(options: {
     database: DatabaseService;
     retentionDays?: number;
+    /** Longest run one history row stands for (0: one row per refresh). Default 60. */
+    historyIntervalMinutes?: number;
   }): Promise<FleetSnapshotStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
@@ -71,18 +129,33 @@ export class FleetSnapshotStore {
         tableName: 'cnpg_fleet_knex_migrations',
       });
     }
-    return new FleetSnapshotStore(client, options.retentionDays);
+    return new FleetSnapshotStore(
+      client,
+      options.retentionDays,
+      options.historyIntervalMinutes,
+    );
   }
 
-  private constructor(db: Knex, retentionDays?: number) {
+  private constructor(
+    db: Knex,
+    retentionDays?: number,
+    historyIntervalMinutes?: number,
+  ) {
     const days = retentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS;
     if (!Number.isInteger(days) || days < 1 || days > 3650) {
       throw new Error(
         `cnpgBackups.fleet.historyRetentionDays must be an integer from 1 to 3650, got ${retentionDays}`,
       );
     }
+    const interval = historyIntervalMinutes ?? DEFAULT_HISTORY_INTERVAL_MINUTES;
+    if (!Number.isInteger(interval) || interval < 0 || interval > 1440) {
+      throw new Error(
+        `cnpgBackups.fleet.historyIntervalMinutes must be an integer from 0 to 1440, got ${historyIntervalMinutes}`,
+      );
+    }
     this.#db = db;
     this.#retentionDays = days;
+    this.#intervalMs = interval * 60_000;
   }
 
   get retentionDays(): number {
@@ -104,11 +177,30 @@ export class FleetSnapshotStore {
   }): Promise<StoredChange[]> {
     const { snapshots, finishedAt } = options;
     const changes = await this.#db.transaction(async tx => {
-      const existing = new Map<string, { key: number; row: FleetRow }>();
-      for (const r of await tx(DATABASES).select('key', 'database_id', 'row')) {
+      const existing = new Map<
+        string,
+        {
+          key: number;
+          row: FleetRow;
+          historyId?: number;
+          historyStartedMs?: number;
+        }
+      >();
+      for (const r of await tx(DATABASES).select(
+        'key',
+        'database_id',
+        'row',
+        'history_id',
+        'history_started_ms',
+      )) {
         existing.set(r.database_id, {
           key: Number(r.key),
           row: JSON.parse(r.row),
+          historyId: r.history_id === null ? undefined : Number(r.history_id),
+          historyStartedMs:
+            r.history_started_ms === null
+              ? undefined
+              : Number(r.history_started_ms),
         });
       }
       const fresh = snapshots.filter(s => !existing.has(s.databaseId));
@@ -131,16 +223,72 @@ export class FleetSnapshotStore {
           keys.set(r.database_id, Number(r.key));
         }
       }
-      for (const part of chunks(snapshots)) {
-        await tx(HISTORY).insert(
+      // Each snapshot extends its database's open history row (same health and recoverability,
+      // run shorter than the interval) or opens a new one.
+      const open = new Map<string, { id: number; startedMs: number }>();
+      const opening: DatabaseSnapshot[] = [];
+      for (const s of snapshots) {
+        const e = existing.get(s.databaseId);
+        const t = Date.parse(s.takenAt);
+        if (
+          e?.historyId !== undefined &&
+          e.historyStartedMs !== undefined &&
+          e.row.health === s.health &&
+          isSnapshotRecoverable(e.row) === isSnapshotRecoverable(s) &&
+          t > Date.parse(e.row.takenAt) &&
+          t - e.historyStartedMs < this.#intervalMs
+        ) {
+          const exposure = s.exposureSeconds;
+          await tx(HISTORY)
+            .where({ id: e.historyId })
+            .update({
+              samples: tx.raw('samples + 1'),
+              last_taken_at_ms: t,
+              ...(exposure === undefined
+                ? {}
+                : {
+                    exposure_seconds: tx.raw(
+                      'CASE WHEN exposure_seconds IS NULL OR exposure_seconds < ? THEN ? ELSE exposure_seconds END',
+                      [exposure, exposure],
+                    ),
+                  }),
+            });
+          open.set(s.databaseId, {
+            id: e.historyId,
+            startedMs: e.historyStartedMs,
+          });
+        } else {
+          opening.push(s);
+        }
+      }
+      for (const part of chunks(opening)) {
+        const inserted = await tx(HISTORY).insert(
           part.map(s => ({
             database_key: keys.get(s.databaseId)!,
             taken_at_ms: Date.parse(s.takenAt),
+            last_taken_at_ms: Date.parse(s.takenAt),
+            samples: 1,
             health: s.health,
             recoverable: isSnapshotRecoverable(s),
             exposure_seconds: s.exposureSeconds ?? null,
           })),
+          ['id', 'database_key'],
         );
+        const idByKey = new Map<number, number>();
+        for (const r of inserted as Array<{
+          id: unknown;
+          database_key: unknown;
+        }>)
+          idByKey.set(Number(r.database_key), Number(r.id));
+        for (const s of part) {
+          const id = idByKey.get(keys.get(s.databaseId)!);
+          if (id === undefined) {
+            throw new Error(
+              `cnpg-backups: the history row of ${s.databaseId} was not returned by the insert`,
+            );
+          }
+          open.set(s.databaseId, { id, startedMs: Date.parse(s.takenAt) });
+        }
       }
       const ratios = await this.#ratios(tx, finishedAt.getTime());
       const result: StoredChange[] = [];
@@ -164,6 +312,8 @@ export class FleetSnapshotStore {
             kubernetes_cluster: s.kubernetesCluster,
             taken_at_ms: Date.parse(s.takenAt),
             row: JSON.stringify(current),
+            history_id: open.get(s.databaseId)!.id,
+            history_started_ms: open.get(s.databaseId)!.startedMs,
           });
         result.push({
           previous: previousRow ? toSnapshot(previousRow) : undefined,
@@ -197,9 +347,9 @@ export class FleetSnapshotStore {
   async #ratios(db: Knex, nowMs: number): Promise<Map<number, number>> {
     const rows = await db(HISTORY)
       .select('database_key')
-      .count({ total: '*' })
+      .sum({ total: 'samples' })
       .sum({
-        recoverable: db.raw('CASE WHEN recoverable THEN 1 ELSE 0 END'),
+        recoverable: db.raw('CASE WHEN recoverable THEN samples ELSE 0 END'),
       })
       .where('taken_at_ms', '>', nowMs - RATIO_WINDOW_DAYS * DAY_MS)
       .andWhere('taken_at_ms', '<=', nowMs)
@@ -257,12 +407,22 @@ export class FleetSnapshotStore {
     return r ? JSON.parse(r.row) : undefined;
   }
 
-  /** History of one database over the `days` before `now` (oldest first); undefined if unknown. */
+  /**
+   * History of one database over the `days` before `now` (oldest first), at most `maxPoints`
+   * points (default 500; see the file comment); undefined if unknown.
+   */
   async history(options: {
     databaseId: string;
     days: number;
     now: Date;
+    maxPoints?: number;
   }): Promise<DatabaseHistory | undefined> {
+    const maxPoints = options.maxPoints ?? DEFAULT_HISTORY_MAX_POINTS;
+    if (!Number.isInteger(maxPoints) || maxPoints < 1) {
+      throw new TypeError(
+        `cnpg-backups: history maxPoints must be a positive integer, got ${maxPoints}`,
+      );
+    }
     const r = await this.#db(DATABASES)
       .select('key', 'row')
       .where({ database_id: options.databaseId })
@@ -276,16 +436,20 @@ export class FleetSnapshotStore {
       .andWhere('taken_at_ms', '>', nowMs - options.days * DAY_MS)
       .andWhere('taken_at_ms', '<=', nowMs)
       .orderBy('taken_at_ms', 'asc');
+    const fromMs = nowMs - options.days * DAY_MS;
     return {
       databaseId: options.databaseId,
-      points: points.map(p => ({
-        takenAt: new Date(Number(p.taken_at_ms)).toISOString(),
-        health: p.health,
-        ...(p.exposure_seconds === null || p.exposure_seconds === undefined
-          ? {}
-          : { exposureSeconds: Number(p.exposure_seconds) }),
-        recoverable: Boolean(p.recoverable),
-      })),
+      points: downsample(
+        points.map(p => ({
+          takenAt: new Date(Number(p.taken_at_ms)).toISOString(),
+          health: p.health,
+          ...(p.exposure_seconds === null || p.exposure_seconds === undefined
+            ? {}
+            : { exposureSeconds: Number(p.exposure_seconds) }),
+          recoverable: Boolean(p.recoverable),
+        })),
+        { fromMs, toMs: nowMs, maxPoints },
+      ),
       ...(row.recoverableRatio30d === undefined
         ? {}
         : { recoverableRatio30d: row.recoverableRatio30d }),

@@ -37,6 +37,7 @@ export async function setupFleet(options: {
   const store = await FleetSnapshotStore.create({
     database: options.database,
     retentionDays: settings.historyRetentionDays,
+    historyIntervalMinutes: settings.historyIntervalMinutes,
   });
   const refresher = new FleetRefresher({
     kubernetes: options.kubernetes,
