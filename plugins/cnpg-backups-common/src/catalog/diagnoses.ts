@@ -6,6 +6,7 @@ import type { CatalogBackup, Diagnosis, ScanError, WalGap } from './types';
 import { historyFileName } from './wal';
 import { BARMAN_CLOUD_PLUGIN_NAME } from '../archive/names';
 import { withoutTrailingSlashes } from '../archive/destination';
+import { isDns1123Label } from '../kubernetes/names';
 
 /** What fixes need to name concrete things. @internal */
 export interface FixContext {
@@ -18,10 +19,47 @@ export interface FixContext {
 const PLUGIN_NAME = BARMAN_CLOUD_PLUGIN_NAME;
 const MAX_EVIDENCE = 20;
 
+/** Characters a shell word may hold unquoted (and that keep a snippet line valid YAML). */
+const SHELL_SAFE = /^[A-Za-z0-9_./:=@%+,-]+$/;
+const SHELL_SAFE_CHAR = /[A-Za-z0-9_./:=@%+,-]/;
+
+/**
+ * One shell argument, whatever `value` holds (S3 keys and prefixes can hold spaces, quotes,
+ * `;`, `#`, newlines…): unquoted when every character is safe, else ANSI-C quoted (`$'…'`,
+ * bash/zsh/ksh, POSIX.1-2024) with every other byte written `\xHH`. The result is printable
+ * ASCII without spaces, `#` or quotes inside, so a snippet line stays one YAML plain scalar.
+ * @internal
+ */
+export function shellWord(value: string): string {
+  if (SHELL_SAFE.test(value)) return value;
+  let out = "$'";
+  for (const ch of value) {
+    if (SHELL_SAFE_CHAR.test(ch)) {
+      out += ch;
+      continue;
+    }
+    for (const byte of new TextEncoder().encode(ch)) {
+      out += `\\x${byte.toString(16).padStart(2, '0')}`;
+    }
+  }
+  return `${out}'`;
+}
+
 function walsUrl(ctx: FixContext, file = ''): string {
   return `${withoutTrailingSlashes(ctx.destination)}/${
     ctx.serverName
   }/wals/${file}`;
+}
+
+/**
+ * A Kubernetes name as a YAML value: quoted when YAML (1.2, or the 1.1 of kubectl's parser)
+ * would read it as a number, boolean or null ("0", "1e3", "0x1f", "true", "yes", "null").
+ */
+function yamlName(name: string): string {
+  return /^[0-9]/.test(name) ||
+    /^(?:null|true|false|yes|no|on|off|y|n)$/.test(name)
+    ? JSON.stringify(name)
+    : name;
 }
 
 /** The command and Backup manifest that take a new base backup with the plugin. @internal */
@@ -29,6 +67,22 @@ export function newBackupFix(ctx: FixContext): {
   command: string;
   snippet: string;
 } {
+  if (!isDns1123Label(ctx.clusterName)) {
+    // Not a Kubernetes name (a serverName such as "PG_Demo" or "pg.v2"): it cannot be the
+    // Cluster's name, and a manifest naming it would be refused. Say which name to put in.
+    const command = 'kubectl cnpg backup <cluster> --method=plugin';
+    return {
+      command,
+      snippet: [
+        `# "${ctx.clusterName.replace(
+          /[^\x20-\x7e]/g,
+          '?',
+        )}" is not a Kubernetes name, so it is not the Cluster's: use the Cluster that archives to this serverName.`,
+        `# ${command}`,
+        '',
+      ].join('\n'),
+    };
+  }
   const command = `kubectl cnpg backup ${ctx.clusterName} --method=plugin`;
   const snippet = [
     `# ${command}`,
@@ -39,7 +93,7 @@ export function newBackupFix(ctx: FixContext): {
     `  name: ${ctx.clusterName}-manual`,
     'spec:',
     '  cluster:',
-    `    name: ${ctx.clusterName}`,
+    `    name: ${yamlName(ctx.clusterName)}`,
     '  method: plugin',
     '  pluginConfiguration:',
     `    name: ${PLUGIN_NAME}`,
@@ -131,9 +185,8 @@ export function missingHistoryFileDiagnosis(
     fix: `Upload the history file again from the current primary (it is still in pg_wal/), e.g. with kubectl cp and an S3 client; barman-cloud-wal-restore accepts it uncompressed. Then take a new base backup so recovery does not depend on the switch.`,
     fixSnippet: [
       `kubectl exec <primary-pod> -c postgres -- cat /var/lib/postgresql/data/pgdata/pg_wal/${file} > ${file}`,
-      `aws s3 cp ${file} ${walsUrl(
-        ctx,
-        file,
+      `aws s3 cp ${file} ${shellWord(
+        walsUrl(ctx, file),
       )} --endpoint-url <ObjectStore spec.configuration.endpointURL>`,
       newBackupFix(ctx).command,
       '',
@@ -269,10 +322,9 @@ export function noDoneBackupDiagnosis(
             ctx.serverName
           }" completed: nothing can be restored.`,
     evidence: [
-      `${withoutTrailingSlashes(ctx.destination)}/${ctx.serverName}/base/: ${plural(
-        backupCount,
-        'backup folder',
-      )}, none with status=DONE`,
+      `${withoutTrailingSlashes(ctx.destination)}/${
+        ctx.serverName
+      }/base/: ${plural(backupCount, 'backup folder')}, none with status=DONE`,
     ],
     fix: `Take a base backup now: ${command}, and add a ScheduledBackup (method: plugin) so one runs every day.`,
     fixSnippet: snippet,
@@ -367,8 +419,8 @@ export function misplacedWalDiagnosis(
     fixSnippet: [
       ...shown.map(
         k =>
-          `aws s3 mv ${root}${k} ${root}${walRestoreKeyOf(
-            k,
+          `aws s3 mv ${shellWord(root + k)} ${shellWord(
+            root + walRestoreKeyOf(k),
           )} --endpoint-url <ObjectStore spec.configuration.endpointURL>`,
       ),
       '',
