@@ -115,6 +115,12 @@ const caseArb = fc.record({
 });
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
+/** S3's key order (code units, for these keys). */
+function byCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 function inputOf(c: Case) {
   const objects: ArchiveObject[] = [];
   const backupInfos: Record<string, string> = {};
@@ -167,8 +173,8 @@ function inputOf(c: Case) {
   );
   if (c.misplacedAtTop) misplaced.push(`wals/${wal(1, 30)}.gz`);
   for (const key of misplaced) put(key);
-  misplaced.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  misplaced.sort(byCodeUnits);
+  objects.sort((a, b) => byCodeUnits(a.key, b.key));
   const destination = `s3://${c.bucket}${c.prefix ? `/${c.prefix}` : ''}`;
   return {
     input: {

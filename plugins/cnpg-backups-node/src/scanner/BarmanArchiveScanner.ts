@@ -36,6 +36,15 @@ export type {
 } from './types';
 
 /**
+ * The clock given to `BarmanArchiveScanner.create` returned something that is not a valid
+ * `Date`.
+ * @public
+ */
+export class InvalidScannerClockError extends Error {
+  readonly name = 'InvalidScannerClockError';
+}
+
+/**
  * Lists and reads Barman Cloud archives: finds serverNames under a prefix, checks whether a
  * serverName's WAL archive is empty, and builds the catalog of one serverName, incrementally
  * when given the previous scan's state.
@@ -251,15 +260,6 @@ export class BarmanArchiveScanner {
       onProgress: this.#onProgress,
     });
   }
-}
-
-/**
- * The clock given to `BarmanArchiveScanner.create` returned something that is not a valid
- * `Date`.
- * @public
- */
-export class InvalidScannerClockError extends Error {
-  readonly name = 'InvalidScannerClockError';
 }
 
 /** Orders by serverName in code-unit order (S3's key order for ASCII names). */
