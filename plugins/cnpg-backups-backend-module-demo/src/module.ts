@@ -14,6 +14,8 @@ import {
   type CnpgBackupsKubernetesExtensionPoint,
 } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { DEMO_NOW_ENV, parseDemoNow } from './clock';
+import { DemoFaults } from './faults/DemoFaults';
+import { createDemoRouter } from './faults/demoRouter';
 
 /**
  * With `cnpgBackups.demo.enabled`, starts the demo environment (Kubernetes stand-in + s3rver with
@@ -32,7 +34,7 @@ export async function attachDemoEnvironment(options: {
   clock: CnpgBackupsClockExtensionPoint;
   /** The environment to read CNPG_DEMO_NOW from (default process.env). */
   env?: Record<string, string | undefined>;
-}): Promise<{ now: () => Date } | undefined> {
+}): Promise<{ now: () => Date; faults: DemoFaults } | undefined> {
   const { config, logger, lifecycle, kubernetes, archive, clock } = options;
   if (!config.getOptionalBoolean('cnpgBackups.demo.enabled')) return undefined;
   const now = parseDemoNow((options.env ?? process.env)[DEMO_NOW_ENV]);
@@ -71,7 +73,12 @@ export async function attachDemoEnvironment(options: {
     });
   }
   clock.setClock(demo.now);
-  return { now: demo.now };
+  const faults = new DemoFaults({
+    store: demo.standin.store,
+    databases: demo.databases,
+    now: demo.now,
+  });
+  return { now: demo.now, faults };
 }
 
 /**
@@ -90,9 +97,23 @@ export const cnpgBackupsModuleDemo = createBackendModule({
         kubernetes: cnpgBackupsKubernetesExtensionPoint,
         archive: cnpgBackupsArchiveExtensionPoint,
         clock: cnpgBackupsClockExtensionPoint,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        scheduler: coreServices.scheduler,
       },
       async init(deps) {
-        await attachDemoEnvironment(deps);
+        const demo = await attachDemoEnvironment(deps);
+        // The demo's control routes (/api/cnpg-backups/demo/…): only with the demo on.
+        if (demo) {
+          deps.httpRouter.use(
+            createDemoRouter({
+              faults: demo.faults,
+              scheduler: deps.scheduler,
+              httpAuth: deps.httpAuth,
+              logger: deps.logger,
+            }),
+          );
+        }
       },
     });
   },
