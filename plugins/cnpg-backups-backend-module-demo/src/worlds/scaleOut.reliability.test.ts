@@ -6,13 +6,15 @@
  * the plugin, the Kubernetes stand-in and s3rver behind a counting proxy.
  *  - a scan done by instance A is served from the shared cache by instance B (B sends no S3
  *    request);
- *  - the global background refresh task runs exactly once across both instances.
+ *  - the global background refresh task runs exactly once across both instances;
+ *  - the fleet (issue 12): its knex migrations run on PostgreSQL, the global fleet refresh runs
+ *    once, and the snapshots one replica stored are read by both (`GET /fleet`, history).
  *
  * Needs `postgresql-15` and `redis-server` (Debian): installed by scripts/ensure-apt.sh when
  * missing; if they still are missing the suite fails (CI must not silently skip it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
@@ -129,6 +131,7 @@ function capturingLogger(
 describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
   let world: ReliabilityWorld;
   let workspace: PostgresWorkspace;
+  let pgBin: string;
   let postgres: TestPostgres;
   let redis: ChildProcess | undefined;
   const instances: Array<{
@@ -146,6 +149,7 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
       await ensureApt('postgresql-15', 'barman-cli-cloud');
       tools = await findRealBarmanTools();
     }
+    pgBin = tools.pgBin;
     workspace = PostgresWorkspace.create(tools);
     postgres = await workspace.initPrimary({ name: 'backstage' });
     await postgres.start();
@@ -176,6 +180,14 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
             frequency: { minutes: 30 },
             initialDelay: { seconds: 15 }, // after both replicas started and test 1 ran
             timeout: { minutes: 1 },
+          },
+          fleet: {
+            refresh: {
+              frequency: { minutes: 30 },
+              // After the background refresh task's test (its 'requested' set stays its own).
+              initialDelay: { seconds: 40 },
+              timeout: { minutes: 1 },
+            },
           },
         },
       },
@@ -311,5 +323,90 @@ describe('scale-out: two backend replicas on PostgreSQL + Redis', () => {
     expect(run).toContain('"refreshed":3');
     expect(run).toContain('"failed":0');
     expect(run).toContain(`"task":"${REFRESH_TASK_ID}"`);
+  });
+
+  it('the fleet migrates on PostgreSQL, refreshes once across both instances, and both read the stored snapshots', async () => {
+    const psql = async (query: string) =>
+      (
+        await runCommand({
+          command: path.join(pgBin, 'psql'),
+          args: [
+            ...['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1'],
+            ...[
+              '-h',
+              '127.0.0.1',
+              '-p',
+              String(postgres.port),
+              '-U',
+              'postgres',
+            ],
+            ...['-d', 'backstage_plugin_cnpg-backups', '-c', query],
+          ],
+          timeoutMs: 60_000,
+        })
+      ).stdout.trim();
+    // Every migration file of the backend package ran on PostgreSQL.
+    const migrationsDir = path.resolve(
+      __dirname,
+      '../../../cnpg-backups-backend/migrations',
+    );
+    const files = readdirSync(migrationsDir)
+      .filter(f => f.endsWith('.js'))
+      .sort();
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(
+      (await psql('SELECT name FROM cnpg_fleet_knex_migrations ORDER BY name'))
+        .split('\n')
+        .filter(Boolean),
+    ).toEqual(files);
+
+    const fleetRuns = () =>
+      instances.flatMap(i =>
+        i.logs.filter(l => l.includes('cnpg-backups: fleet refreshed')),
+      );
+    const deadline = Date.now() + 90_000;
+    while (fleetRuns().length === 0 && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 250));
+    }
+    expect(fleetRuns()).toHaveLength(1);
+    const databases = Number(/"databases":(\d+)/.exec(fleetRuns()[0])![1]);
+    expect(databases).toBeGreaterThanOrEqual(3);
+
+    // Stored rows on PostgreSQL: one latest row and one history row per database, one run.
+    expect(
+      Number(await psql('SELECT count(*) FROM cnpg_fleet_databases')),
+    ).toBe(databases);
+    expect(Number(await psql('SELECT count(*) FROM cnpg_fleet_history'))).toBe(
+      databases,
+    );
+    expect(
+      Number(await psql('SELECT count(*) FROM cnpg_fleet_refreshes')),
+    ).toBe(1);
+
+    // Whichever replica ran it, both read the same stored page.
+    const pages = await Promise.all(
+      instances.map(i =>
+        request(i.server).get('/api/cnpg-backups/fleet?limit=500'),
+      ),
+    );
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(page.body.totalCount).toBe(databases);
+    }
+    expect(pages[1].body.items).toEqual(pages[0].body.items);
+    const orders = pages[0].body.items.find(
+      (r: any) => r.databaseId === 'k8s/shop/orders',
+    );
+    expect(orders).toBeDefined();
+    expect(JSON.stringify(pages[0].body)).not.toMatch(
+      /ACCESS_SECRET_KEY|secretAccessKey/,
+    );
+
+    const history = await request(instances[1].server).get(
+      '/api/cnpg-backups/fleet/databases/k8s/shop/orders/history?days=30',
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.points).toHaveLength(1);
+    expect(history.body.points[0].takenAt).toBe(orders.takenAt);
   });
 });
