@@ -1,24 +1,14 @@
-import Button from '@material-ui/core/Button';
-import Chip from '@material-ui/core/Chip';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
 import { useTheme } from '@material-ui/core/styles';
-import {
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusRunning,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { Table } from '@backstage/core-components';
 import {
   type BackupSeverity,
   formatBytes,
   type ReconciledBackup,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { formatDuration } from '../../lib/time';
-import { Timestamp } from '../Timestamp';
+import { backupColumns } from './backupColumns';
 
 /** Props of {@link BackupsTable}. */
 export interface BackupsTableProps {
@@ -101,184 +91,14 @@ export function toBackupRows(
   );
 }
 
-function StatusCell(props: { row: BackupRow }) {
-  const { row } = props;
-  const text = row.error ? `${row.status}: ${row.error}` : row.status;
-  if (row.severity === 'ok') {
-    return <StatusOK>{row.status}</StatusOK>;
-  }
-  if (row.severity === 'error') {
-    return (
-      <Tooltip title={text}>
-        <span>
-          <StatusError>{row.status}</StatusError>
-        </span>
-      </Tooltip>
-    );
-  }
-  if (row.severity === 'running') {
-    return <StatusRunning>{row.status}</StatusRunning>;
-  }
-  return <StatusPending>{text}</StatusPending>;
-}
-
-const PRESENCE_LABEL: Record<ReconciledBackup['presence'], string> = {
-  both: 'CR + bucket',
-  'bucket-only': 'bucket only',
-  'cr-only': 'CR only',
-};
-
 /** The reconciled base backups of a database. */
 export function BackupsTable(props: BackupsTableProps) {
   const { backups, onRestore, highlightName } = props;
   const rows = toBackupRows(backups, highlightName);
-  // Below the md breakpoint (e.g. a 768 px viewport) the table keeps backup, status, where and
-  // the action; the start time moves under the backup id, WAL range/size/duration are dropped.
+  // Below the md breakpoint (e.g. a 768 px viewport): see backupColumns.
   const theme = useTheme();
   const narrow = useMediaQuery(theme.breakpoints.down('sm'), { noSsr: true });
-  const columns: TableColumn<BackupRow>[] = [
-    {
-      title: 'Backup',
-      field: 'id',
-      render: row => (
-        <>
-          <Typography
-            variant="body2"
-            style={{ fontWeight: row.highlighted ? 700 : undefined }}
-          >
-            {row.id}
-          </Typography>
-          {row.name && row.name !== row.id && (
-            <Typography variant="caption" color="textSecondary">
-              {row.name}
-            </Typography>
-          )}
-          {narrow && (
-            <Typography variant="caption" component="div">
-              <Timestamp value={row.begin} variant="short" />
-            </Typography>
-          )}
-        </>
-      ),
-    },
-    {
-      title: 'Status',
-      field: 'status',
-      render: row => (
-        <>
-          <StatusCell row={row} />
-          <Typography variant="caption" color="textSecondary" component="div">
-            {row.restorable ? 'restorable' : 'not restorable'}
-          </Typography>
-        </>
-      ),
-    },
-    {
-      title: 'Started',
-      field: 'begin',
-      hidden: narrow,
-      render: row => (
-        <>
-          <Typography variant="body2">
-            <Timestamp value={row.begin} variant="short" />
-          </Typography>
-          <Typography variant="caption" color="textSecondary">
-            <Timestamp value={row.begin} variant="relative" />
-          </Typography>
-        </>
-      ),
-    },
-    {
-      title: 'Duration',
-      field: 'duration',
-      hidden: narrow,
-      render: row => (
-        <span title={row.end ? `ended ${row.end}` : undefined}>
-          {row.duration ?? '—'}
-        </span>
-      ),
-    },
-    {
-      title: 'WAL / LSN',
-      field: 'walRange',
-      hidden: narrow,
-      render: row => (
-        <div style={{ fontFamily: 'monospace', fontSize: '0.75rem' }}>
-          <div>
-            {row.beginWal ?? '—'}
-            {row.timeline !== undefined ? `  (TL ${row.timeline})` : ''}
-          </div>
-          {row.endWal && row.endWal !== row.beginWal && (
-            <div>→ {row.endWal}</div>
-          )}
-          {row.lsnRange && (
-            <Typography variant="caption" color="textSecondary">
-              {row.lsnRange}
-            </Typography>
-          )}
-        </div>
-      ),
-    },
-    {
-      title: 'Size',
-      field: 'size',
-      hidden: narrow,
-      render: row => (
-        <div>
-          {row.size ?? '—'}
-          {row.compression && (
-            <Typography variant="caption" component="div" color="textSecondary">
-              {row.compression}
-            </Typography>
-          )}
-        </div>
-      ),
-    },
-    {
-      title: 'Where',
-      field: 'presence',
-      // The note explains a disagreement in a sentence: the widest column when there is room.
-      width: '28%',
-      render: row => (
-        <>
-          <Chip
-            size="small"
-            variant="outlined"
-            label={PRESENCE_LABEL[row.presence]}
-            // A disagreement stands out by a dashed border and bold text (the secondary colour
-            // is 3.9:1 on the table background, below WCAG AA).
-            style={
-              row.presence === 'both'
-                ? undefined
-                : { borderStyle: 'dashed', fontWeight: 700 }
-            }
-          />
-          {row.note && (
-            <Typography variant="caption" component="div" color="textSecondary">
-              {row.note}
-            </Typography>
-          )}
-        </>
-      ),
-    },
-  ];
-  if (onRestore) {
-    columns.push({
-      title: 'Actions',
-      field: 'restore',
-      render: row =>
-        row.restorable ? (
-          <Button
-            size="small"
-            variant="outlined"
-            onClick={() => onRestore(row.id)}
-            aria-label={`Restore from ${row.id}`}
-          >
-            Restore…
-          </Button>
-        ) : null,
-    });
-  }
+  const columns = backupColumns(narrow, onRestore);
   // Long tokens (backup ids, CR names, WAL names, LSNs) wrap anywhere, so the table always fits
   // its card: at 1440 px and down to a 768 px viewport, nothing is cut off or scrolled sideways.
   const fitted = columns.map(column => ({

@@ -1,9 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import Tooltip from '@material-ui/core/Tooltip';
-import Typography from '@material-ui/core/Typography';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -13,19 +10,17 @@ import {
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type { RestoreTarget } from '../../lib/restoreLink';
 import { ArchivePanel } from '../ArchivePanel';
-import { BackUpNowButton } from '../BackUpNowButton';
 import { BackupsTable } from '../BackupsTable';
 import { DatabaseHistoryPanel } from '../DatabaseHistory';
 import { DiagnosisList } from '../DiagnosisList';
-import { HealthIndicator } from '../HealthIndicator';
-import { LastBackupLine } from '../LastBackupLine';
+import { DatabaseActions } from './DatabaseActions';
+import { DatabaseHeader } from './DatabaseHeader';
 import { LineagePanel } from '../LineagePanel';
 import { RecoveryWindowSummary } from '../RecoveryWindowSummary';
 import { RestoreDialog } from '../RestoreDialog';
 import { SchedulesPanel } from '../SchedulesPanel';
 import { SourceErrors } from '../SourceErrors';
 import { WalContinuity } from '../WalContinuity';
-import { Timestamp } from '../Timestamp';
 
 // recharts is the heaviest dependency: load it only when a chart is on screen.
 const LazyBackupTimelineChart = lazy(
@@ -45,7 +40,7 @@ export interface DatabaseDetailsProps {
 /** Everything about one database on the Backups tab. */
 export function DatabaseDetails(props: DatabaseDetailsProps) {
   const { entityRef, database, onStatus, pollIntervalMs } = props;
-  const { cluster, health } = database;
+  const { cluster } = database;
   const [restoreTarget, setRestoreTarget] = useState<RestoreTarget>();
   const [restoreOpen, setRestoreOpen] = useState(false);
   const [createdName, setCreatedName] = useState<string>();
@@ -80,82 +75,16 @@ export function DatabaseDetails(props: DatabaseDetailsProps) {
         mb={2}
         style={{ gap: 16 }}
       >
-        <Box minWidth={0} style={{ overflowWrap: 'anywhere' }}>
-          <Typography variant="h5" component="h2">
-            {cluster.namespace}/{cluster.name}
-          </Typography>
-          <Typography variant="body2" color="textPrimary">
-            Kubernetes cluster {cluster.kubernetesCluster}
-            {cluster.phase ? ` · ${cluster.phase}` : ''}
-            {cluster.readyInstances !== undefined
-              ? ` · ${cluster.readyInstances}/${cluster.instances ?? '?'} ready`
-              : ''}
-            {cluster.timelineID !== undefined
-              ? ` · timeline ${cluster.timelineID}`
-              : ''}
-            {database.catalog ? (
-              <>
-                {' '}
-                · bucket scanned{' '}
-                <Timestamp
-                  value={database.catalog.scan.scannedAt}
-                  variant="relative"
-                />
-              </>
-            ) : null}
-          </Typography>
-          <Box mt={1}>
-            <HealthIndicator level={health.level}>
-              {health.summary}
-            </HealthIndicator>
-          </Box>
-          <Box
-            data-testid="health-lights"
-            mt={1}
-            display="flex"
-            flexDirection="column"
-            style={{ gap: 2 }}
-          >
-            <Typography variant="body2" component="div">
-              <HealthIndicator
-                level={health.archiving.level}
-              >{`Archiving: ${health.archiving.text}`}</HealthIndicator>
-            </Typography>
-            <LastBackupLine database={database} />
-            <Typography variant="body2" component="div">
-              <HealthIndicator
-                level={health.schedule.level}
-              >{`Schedule: ${health.schedule.text}`}</HealthIndicator>
-            </Typography>
-          </Box>
-        </Box>
-        <Box display="flex" style={{ gap: 8 }} alignItems="flex-start">
-          <BackUpNowButton
-            entityRef={entityRef}
-            database={database}
-            onStatus={onStatus}
-            onCreated={setCreatedName}
-            pollIntervalMs={pollIntervalMs}
-          />
-          <Tooltip
-            title={
-              restorePermission.loading || canRestore
-                ? ''
-                : "You are not allowed to restore this entity's databases (its owners and admins are)"
-            }
-          >
-            <span>
-              <Button
-                variant="outlined"
-                color="primary"
-                disabled={!canRestore}
-                onClick={() => openRestore(undefined)}
-              >
-                Restore…
-              </Button>
-            </span>
-          </Tooltip>
-        </Box>
+        <DatabaseHeader database={database} />
+        <DatabaseActions
+          entityRef={entityRef}
+          database={database}
+          onStatus={onStatus}
+          onCreated={setCreatedName}
+          pollIntervalMs={pollIntervalMs}
+          restorePermission={restorePermission}
+          onRestore={() => openRestore(undefined)}
+        />
       </Box>
       <SourceErrors errors={database.errors} />
       <Grid container spacing={2}>

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -14,7 +13,6 @@ import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { DateTime } from 'luxon';
 import { useNavigate } from 'react-router-dom';
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
 import {
@@ -22,7 +20,8 @@ import {
   buildRestoreUrl,
   type RestoreTarget,
 } from '../../lib/restoreLink';
-import { formatLocal, formatUtc, toMillis } from '../../lib/time';
+import { formatLocal, formatUtc } from '../../lib/time';
+import { useRestoreTarget } from './useRestoreTarget';
 
 /** Props of {@link RestoreDialog}. */
 export interface RestoreDialogProps {
@@ -34,14 +33,6 @@ export interface RestoreDialogProps {
   initialTarget?: RestoreTarget;
 }
 
-const LOCAL_INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
-
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const time = DateTime.fromISO(iso);
-  return time.isValid ? time.toLocal().toFormat(LOCAL_INPUT_FORMAT) : '';
-}
-
 /**
  * Chooses a recovery target (latest, a backup, or a point in time in the viewer's zone) and
  * opens the recovery template pre-filled with it.
@@ -49,48 +40,20 @@ function toLocalInput(iso: string | undefined): string {
 export function RestoreDialog(props: RestoreDialogProps) {
   const { open, onClose, entityRef, database, initialTarget } = props;
   const navigate = useNavigate();
-  const restorable = database.backups.filter(b => b.bucket?.restorable);
-  const windowFrom = database.recoveryWindow.effective.from;
-  const windowTo = database.recoveryWindow.effective.to;
-  const [kind, setKind] = useState<RestoreTarget['kind']>('latest');
-  const [backupId, setBackupId] = useState('');
-  const [localTime, setLocalTime] = useState('');
-
-  useEffect(() => {
-    if (!open) return;
-    setKind(initialTarget?.kind ?? 'latest');
-    setBackupId(
-      initialTarget?.kind === 'backup'
-        ? initialTarget.backupId
-        : restorable[restorable.length - 1]?.id ?? '',
-    );
-    setLocalTime(
-      toLocalInput(
-        initialTarget?.kind === 'time' ? initialTarget.targetTime : windowTo,
-      ),
-    );
-    // Reset only when the dialog opens or its target changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, initialTarget]);
-
-  const time = localTime ? DateTime.fromISO(localTime) : undefined;
-  const timeIso = time?.isValid ? time.toUTC().toISO() ?? undefined : undefined;
-  const timeMillis = toMillis(timeIso);
-  const outsideWindow =
-    kind === 'time' &&
-    timeMillis !== undefined &&
-    ((toMillis(windowFrom) !== undefined &&
-      timeMillis < toMillis(windowFrom)!) ||
-      (toMillis(windowTo) !== undefined && timeMillis > toMillis(windowTo)!));
-
-  let target: RestoreTarget | undefined;
-  if (kind === 'latest') {
-    target = { kind: 'latest' };
-  } else if (kind === 'backup' && backupId) {
-    target = { kind: 'backup', backupId };
-  } else if (kind === 'time' && timeIso) {
-    target = { kind: 'time', targetTime: timeIso };
-  }
+  const {
+    restorable,
+    windowFrom,
+    windowTo,
+    kind,
+    setKind,
+    backupId,
+    setBackupId,
+    localTime,
+    setLocalTime,
+    timeIso,
+    outsideWindow,
+    target,
+  } = useRestoreTarget(open, database, initialTarget);
 
   const openTemplate = () => {
     if (!target) return;
