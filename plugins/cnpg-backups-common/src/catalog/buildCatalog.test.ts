@@ -302,7 +302,8 @@ describe('buildCatalog: backups', () => {
     expect(d.evidence.join('\n')).toContain(
       'wals/0000000100000000/000000010000000000000006',
     );
-    expect(d.fix).toContain('kubectl cnpg backup orders-db --method=plugin');
+    // Built from the bucket alone: the Cluster is not guessed from the serverName.
+    expect(d.fix).toContain('kubectl cnpg backup <cluster> --method=plugin');
     expect(catalog.recoveryWindow.ranges).toEqual([]);
     expect(catalog.recoveryWindow.lastRecoverableWal).toBeUndefined();
     // The CNPG rule does not look at WAL: the first point is still the DONE backup's end.

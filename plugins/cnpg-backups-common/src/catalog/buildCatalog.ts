@@ -61,7 +61,11 @@ export interface BuildCatalogInput {
   historyFiles?: Record<number, string>;
   /** Backup id → content of `base/<id>/annotations/keep`, when it was read. */
   keepAnnotations?: Record<string, string>;
-  /** Cluster name used in fix commands; defaults to serverName (CNPG's default). */
+  /**
+   * The Cluster that archives to this serverName, named by fix commands. Without it the fixes
+   * say `<cluster>` (the serverName is not a safe guess: a Cluster `orders` may archive to
+   * `orders-v2`); {@link applyCatalogClusterName} fills it in later.
+   */
   clusterName?: string;
   /** From the scanner. The builder appends its own errors and never turns complete=false into true. */
   scan: ScanInfo;
@@ -94,6 +98,9 @@ function validateInput(input: BuildCatalogInput): void {
       'scan must be a ScanInfo with an errors array',
     );
   }
+  if (input.clusterName !== undefined && typeof input.clusterName !== 'string') {
+    throw new InvalidCatalogInputError('clusterName must be a string');
+  }
   if (input.now !== undefined && Number.isNaN(Date.parse(input.now))) {
     throw new InvalidCatalogInputError(
       `now "${String(input.now)}" is not an ISO time`,
@@ -117,7 +124,7 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
   const scan: ScanInfo = { ...input.scan, errors: [...input.scan.errors] };
   const fix: FixContext = {
     serverName,
-    clusterName: input.clusterName || serverName,
+    clusterName: input.clusterName || undefined,
     destination: input.destination,
   };
   const diagnoses: Diagnosis[] = [];

@@ -2,7 +2,13 @@
  * The findings `buildCatalog` can make from the bucket alone, each with its evidence and a
  * fix that says exactly what to do.
  */
-import type { CatalogBackup, Diagnosis, ScanError, WalGap } from './types';
+import type {
+  BarmanCatalog,
+  CatalogBackup,
+  Diagnosis,
+  ScanError,
+  WalGap,
+} from './types';
 import { historyFileName } from './wal';
 import { BARMAN_CLOUD_PLUGIN_NAME } from '../archive/names';
 import { withoutTrailingSlashes } from '../archive/destination';
@@ -11,8 +17,12 @@ import { isDns1123Label } from '../kubernetes/names';
 /** What fixes need to name concrete things. @internal */
 export interface FixContext {
   serverName: string;
-  /** The Cluster whose archive this is (CNPG defaults serverName to it). */
-  clusterName: string;
+  /**
+   * The Cluster whose archive this is. Unknown (undefined) when the catalog is built from the
+   * bucket alone: the serverName is not a safe guess (a Cluster `orders` may archive to
+   * `orders-v2`), so fixes then say `<cluster>`; see {@link applyCatalogClusterName}.
+   */
+  clusterName?: string;
   destination: string;
 }
 
@@ -62,15 +72,29 @@ function yamlName(name: string): string {
     : name;
 }
 
+/** The new-backup command when the Cluster is not known. */
+const UNKNOWN_CLUSTER_COMMAND = 'kubectl cnpg backup <cluster> --method=plugin';
+
 /** The command and Backup manifest that take a new base backup with the plugin. @internal */
-export function newBackupFix(ctx: FixContext): {
+export function newBackupFix(ctx: Pick<FixContext, 'clusterName'>): {
   command: string;
   snippet: string;
 } {
+  if (ctx.clusterName === undefined) {
+    // Built from the bucket alone: say which name to put in rather than guess one.
+    return {
+      command: UNKNOWN_CLUSTER_COMMAND,
+      snippet: [
+        '# Replace <cluster> with the name of the Cluster that archives to this serverName (often not the serverName itself):',
+        `# ${UNKNOWN_CLUSTER_COMMAND}`,
+        '',
+      ].join('\n'),
+    };
+  }
   if (!isDns1123Label(ctx.clusterName)) {
     // Not a Kubernetes name (a serverName such as "PG_Demo" or "pg.v2"): it cannot be the
     // Cluster's name, and a manifest naming it would be refused. Say which name to put in.
-    const command = 'kubectl cnpg backup <cluster> --method=plugin';
+    const command = UNKNOWN_CLUSTER_COMMAND;
     return {
       command,
       snippet: [
@@ -100,6 +124,58 @@ export function newBackupFix(ctx: FixContext): {
     '',
   ].join('\n');
   return { command, snippet };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The catalog with the fixes of its diagnoses naming the Cluster `clusterName`: a catalog is
+ * built from the bucket alone (`buildCatalog` without `clusterName`, as the backend's scans
+ * are, so one scan serves every Cluster sharing an archive folder), and its fixes say
+ * `<cluster>`; this fills in the Cluster of one status. The result equals `buildCatalog` run
+ * with that `clusterName`. Returns a new object (a cached catalog is never modified); a
+ * catalog built with a cluster name already is returned with the same diagnoses.
+ * @public
+ */
+export function applyCatalogClusterName(
+  catalog: BarmanCatalog,
+  options: { clusterName: string },
+): BarmanCatalog {
+  const { clusterName } = options;
+  if (typeof clusterName !== 'string' || clusterName === '') {
+    throw new TypeError(
+      'applyCatalogClusterName: clusterName must be a non-empty string',
+    );
+  }
+  const unknown = newBackupFix({});
+  const named = newBackupFix({ clusterName });
+  const replacements = new Map([
+    [unknown.snippet, named.snippet],
+    [unknown.command, named.command],
+  ]);
+  // One pass, longest first: a replacement is never itself replaced again.
+  const pattern = new RegExp(
+    [unknown.snippet, unknown.command].map(escapeRegExp).join('|'),
+    'g',
+  );
+  const fill = (text: string) =>
+    text.replace(pattern, found => replacements.get(found)!);
+  return {
+    ...catalog,
+    diagnoses: catalog.diagnoses.map(d => {
+      const fix = fill(d.fix);
+      const fixSnippet =
+        d.fixSnippet === undefined ? undefined : fill(d.fixSnippet);
+      if (fix === d.fix && fixSnippet === d.fixSnippet) return d;
+      return {
+        ...d,
+        fix,
+        ...(fixSnippet === undefined ? {} : { fixSnippet }),
+      };
+    }),
+  };
 }
 
 function capped(lines: string[]): string[] {
