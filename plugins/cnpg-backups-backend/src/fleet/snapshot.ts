@@ -3,11 +3,12 @@
  * and the arithmetic carried from one snapshot to the next (diagnosis first seen).
  */
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import type {
-  DatabaseSnapshot,
-  DatabaseStatus,
-  FleetDiagnosis,
-  FleetHealthLevel,
+import {
+  exposureBoundSeconds,
+  type DatabaseSnapshot,
+  type DatabaseStatus,
+  type FleetDiagnosis,
+  type FleetHealthLevel,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 
 const SEVERITY_RANK: Record<FleetDiagnosis['severity'], number> = {
@@ -86,6 +87,12 @@ export function toDatabaseSnapshot(options: {
       toMs === undefined
         ? undefined
         : Math.max(0, Math.round((takenAt.getTime() - toMs) / 1000)),
+    expectedMaxExposureSeconds: status.archive
+      ? exposureBoundSeconds({
+          schedules: status.schedules,
+          retentionPolicy: status.archive.retentionPolicy,
+        })
+      : undefined,
     lastBackupAt:
       lastBackup?.display?.severity === 'ok'
         ? lastBackup.display.time

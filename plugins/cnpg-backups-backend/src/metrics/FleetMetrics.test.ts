@@ -29,6 +29,7 @@ const snapshot: DatabaseSnapshot = {
   lastRecoverableAt: '2026-12-04T20:55:00.000Z',
   firstRecoverableAt: '2026-11-04T00:00:00.000Z',
   exposureSeconds: 10800,
+  expectedMaxExposureSeconds: 172800,
   lastBackupAt: '2026-12-04T02:00:00.000Z',
   walGapCount: 2,
   diagnoses: [
@@ -85,6 +86,7 @@ describe('registerFleetMetrics (through the real Prometheus exporter)', () => {
       cnpg_backups_first_recoverable_timestamp_seconds:
         Date.parse(snapshot.firstRecoverableAt!) / 1000,
       cnpg_backups_exposure_seconds: 10800,
+      cnpg_backups_exposure_bound_seconds: 172800,
       cnpg_backups_wal_gaps: 2,
       cnpg_backups_health_level: 2,
       cnpg_backups_last_backup_timestamp_seconds:
@@ -125,6 +127,7 @@ describe('registerFleetMetrics (through the real Prometheus exporter)', () => {
       lastRecoverableAt: undefined,
       firstRecoverableAt: undefined,
       exposureSeconds: undefined,
+      expectedMaxExposureSeconds: undefined,
       lastBackupAt: undefined,
       scanDurationMs: undefined,
       s3Requests: undefined,
@@ -146,6 +149,10 @@ describe('registerFleetMetrics (through the real Prometheus exporter)', () => {
     );
     expect(text).not.toMatch(
       /cnpg_backups_exposure_seconds\{[^}]*cluster="new"/,
+    );
+    // No schedule and no retention policy: no bound is exported (the rule's 1 d fallback applies).
+    expect(text).not.toMatch(
+      /cnpg_backups_exposure_bound_seconds\{[^}]*cluster="new"/,
     );
     expect(text).not.toContain('cluster="gone"');
     await provider.shutdown();

@@ -99,6 +99,13 @@ const GAUGES: Array<{
     read: s => s.exposureSeconds,
   },
   {
+    name: 'cnpg_backups_exposure_bound_seconds',
+    description:
+      "The exposure above which the backups are broken, from the database's policy: 2x the scheduled backup interval, capped by the retention policy (absent without either)",
+    unit: 's',
+    read: s => s.expectedMaxExposureSeconds,
+  },
+  {
     name: 'cnpg_backups_wal_gaps',
     description:
       'WAL gaps in the archive (segments missing between recoverable points)',

@@ -79,6 +79,7 @@ describe('docs/alerts/cnpg-backups.rules.yaml', () => {
     expect(rules.map((r: any) => r.alert)).toEqual(
       expect.arrayContaining([
         'CnpgBackupExposureHigh',
+        'CnpgBackupExposureAboveBound',
         'CnpgBackupWalGap',
         'CnpgBackupArchivingFailing',
         'CnpgBackupOverdue',

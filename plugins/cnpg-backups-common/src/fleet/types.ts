@@ -55,6 +55,12 @@ export interface DatabaseSnapshot {
   firstRecoverableAt?: string;
   /** takenAt − lastRecoverableAt, in seconds: the data-loss exposure. */
   exposureSeconds?: number;
+  /**
+   * The exposure above which the backups are broken, from the database's own policy: 2 × the
+   * scheduled backup interval, capped by the retention policy (`exposureBoundSeconds`); absent
+   * without a schedule or retention policy.
+   */
+  expectedMaxExposureSeconds?: number;
   /** Stop time of the last completed base backup (ISO). */
   lastBackupAt?: string;
   walGapCount: number;

@@ -1,5 +1,6 @@
 import {
   expectedBackupIntervalSeconds,
+  exposureBoundSeconds,
   FRESHNESS_FACTOR,
   isLastBackupFresh,
   isScheduleOverdue,
@@ -87,5 +88,78 @@ describe('freshness', () => {
       isWithinRetention({ now: at(10), endTime, windowSeconds: 30 * 86400 }),
     ).toBe(true);
     expect(isWithinRetention({ now: at(1), endTime: undefined })).toBe(false);
+  });
+
+  it('bounds the exposure by 2x the scheduled interval (at least an hour), capped by the retention policy', () => {
+    const daily = schedule('2025-06-10T02:00:00Z', '2025-06-11T02:00:00Z');
+    const weekly = schedule('2025-06-03T02:00:00Z', '2025-06-10T02:00:00Z');
+    const every5min = schedule('2025-06-10T11:00:00Z', '2025-06-10T11:05:00Z');
+    const day = 86400;
+    const cases: Array<
+      [string, Parameters<typeof exposureBoundSeconds>[0], number | undefined]
+    > = [
+      [
+        'daily, 14d retention',
+        { schedules: [daily], retentionPolicy: '14d' },
+        2 * day,
+      ],
+      ['daily, no retention', { schedules: [daily] }, 2 * day],
+      [
+        'weekly, 7d retention: the retention caps',
+        { schedules: [weekly], retentionPolicy: '7d' },
+        7 * day,
+      ],
+      [
+        'weekly, 1w retention',
+        { schedules: [weekly], retentionPolicy: '1w' },
+        7 * day,
+      ],
+      [
+        'weekly, 1m retention (31 days)',
+        { schedules: [weekly], retentionPolicy: '1m' },
+        14 * day,
+      ],
+      [
+        'daily, 1d retention: the retention caps',
+        { schedules: [daily], retentionPolicy: '1d' },
+        day,
+      ],
+      ['every 5 min: judged hourly', { schedules: [every5min] }, 2 * 3600],
+      [
+        'shortest schedule wins',
+        { schedules: [weekly, daily], retentionPolicy: '30d' },
+        2 * day,
+      ],
+      [
+        'no schedule, 30d retention',
+        { schedules: [], retentionPolicy: '30d' },
+        30 * day,
+      ],
+      [
+        'suspended schedule, no retention',
+        { schedules: [{ ...daily, suspended: true }] },
+        undefined,
+      ],
+      [
+        'invalid schedule, invalid retention',
+        { schedules: [{ ...daily, error: 'bad' }], retentionPolicy: '14x' },
+        undefined,
+      ],
+      [
+        'never ran, zero retention',
+        {
+          schedules: [schedule('', '2025-06-11T02:00:00Z')],
+          retentionPolicy: '0d',
+        },
+        undefined,
+      ],
+      ['nothing', { schedules: [] }, undefined],
+    ];
+    for (const [name, input, expected] of cases) {
+      expect({ name, bound: exposureBoundSeconds(input) }).toEqual({
+        name,
+        bound: expected,
+      });
+    }
   });
 });

@@ -2,6 +2,7 @@
  * One home for the backup-freshness rules: how old a last backup may be, when a schedule is
  * overdue, and what "recent" means against a retention window. Same numbers everywhere.
  */
+import { retentionSeconds } from '../diagnoses/helpers';
 import type { ScheduleSummary } from './types';
 
 /** A backup (or a scheduled run) is late once it is older than this many expected intervals. @public */
@@ -24,6 +25,15 @@ export const DEFAULT_RETENTION_WINDOW_SECONDS = 7 * 86400;
 export function expectedBackupIntervalSeconds(
   schedules: readonly ScheduleSummary[],
 ): number {
+  return (
+    scheduledBackupIntervalSeconds(schedules) ?? DEFAULT_BACKUP_INTERVAL_SECONDS
+  );
+}
+
+/** The shortest interval of the active, valid schedules that have run; undefined without one. */
+function scheduledBackupIntervalSeconds(
+  schedules: readonly ScheduleSummary[],
+): number | undefined {
   const intervals = schedules
     .filter(s => !s.suspended && !s.error && s.nextRun && s.lastScheduleTime)
     .map(
@@ -31,10 +41,34 @@ export function expectedBackupIntervalSeconds(
         Math.abs(Date.parse(s.nextRun!) - Date.parse(s.lastScheduleTime!)) /
         1000,
     )
-    .filter(s => Number.isFinite(s));
-  return intervals.length
-    ? Math.min(...intervals)
-    : DEFAULT_BACKUP_INTERVAL_SECONDS;
+    .filter(s => Number.isFinite(s) && s > 0);
+  return intervals.length ? Math.min(...intervals) : undefined;
+}
+
+/**
+ * The data-loss exposure (now − last recoverable point) above which a database's backups are
+ * broken, derived from its own backup policy:
+ *  - {@link FRESHNESS_FACTOR} × the scheduled base backup interval (at least an hour, as for
+ *    freshness): even with WAL archiving lost, a scheduled base backup moves the recoverable
+ *    point forward every interval, so an older one means both have failed;
+ *  - capped by the retention policy (`14d`, `4w`, `1m`): an exposure longer than the retention
+ *    window means no backup the policy keeps reaches the present.
+ * Undefined when the database has neither an active schedule that has run nor a valid
+ * retention policy (then only fixed RPO thresholds apply).
+ * @public
+ */
+export function exposureBoundSeconds(options: {
+  schedules: readonly ScheduleSummary[];
+  retentionPolicy?: string;
+}): number | undefined {
+  const interval = scheduledBackupIntervalSeconds(options.schedules);
+  const bounds = [
+    interval === undefined
+      ? undefined
+      : FRESHNESS_FACTOR * Math.max(interval, MIN_BACKUP_INTERVAL_SECONDS),
+    retentionSeconds(options.retentionPolicy),
+  ].filter((b): b is number => b !== undefined);
+  return bounds.length ? Math.min(...bounds) : undefined;
 }
 
 /**
