@@ -43,7 +43,13 @@ function setup(
   });
   return {
     access,
-    read: () => access.readCatalog({ client, namespace: 'db', archive }),
+    read: () =>
+      access.readCatalog({
+        client,
+        namespace: 'db',
+        clusterName: 'orders',
+        archive,
+      }),
     client,
     archive,
   };

@@ -4,6 +4,7 @@
  * scan timeout. For a status, failures are SourceErrors; for an action, they are thrown.
  */
 import {
+  applyCatalogClusterName,
   archiveFolderKey,
   type ArchiveTarget,
   type BarmanCatalog,
@@ -41,10 +42,20 @@ export class ArchiveAccess {
     this.#timeoutMs = options.timeoutMs;
   }
 
-  /** The catalog of the target's serverName and the serverNames beside it (cached scans). */
+  /**
+   * The catalog of the target's serverName and the serverNames beside it (cached scans).
+   *
+   * The scan, and its cache entry, belong to the archive folder alone: Clusters sharing a
+   * folder (a replica, a recovered Cluster before its first backup, several Kubernetes
+   * clusters) share one scan. Its fixes say `<cluster>`; the Cluster of this status is filled
+   * in here, on a copy, so no Cluster ever reads another one's name in a fix (the serverName
+   * is not the Cluster's name: `orders` may archive to `orders-v2`).
+   */
   async readCatalog(options: {
     client: CnpgKubernetesClient;
     namespace: string;
+    /** The CNPG Cluster whose status this is, named by the fixes. */
+    clusterName: string;
     archive: ArchiveTarget;
     refresh?: boolean;
   }): Promise<ArchiveReadResult> {
@@ -111,7 +122,11 @@ export class ArchiveAccess {
         scanned.backups.length === 0 &&
         scanned.scan.walObjects === 0;
       return {
-        catalog: readNothing ? undefined : scanned,
+        catalog: readNothing
+          ? undefined
+          : applyCatalogClusterName(scanned, {
+              clusterName: options.clusterName,
+            }),
         serverNames,
         errors,
       };

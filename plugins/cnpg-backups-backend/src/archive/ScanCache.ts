@@ -52,7 +52,9 @@ export class ScanCache {
 
   /**
    * The catalog of one folder (`key` = endpoint + destination + serverName), scanning at most
-   * once at a time per key.
+   * once at a time per key. The catalog is the bucket's alone (its fixes say `<cluster>`), so
+   * Clusters sharing a folder share one entry; callers name their Cluster on a copy
+   * (`applyCatalogClusterName`) and never modify what is returned.
    */
   async getCatalog(options: {
     key: string;

@@ -66,6 +66,8 @@ export class ScannerArchiveReaderFactory implements ArchiveReaderFactory {
         : undefined,
     });
     return {
+      // No clusterName: the catalog is cached per archive folder and shared by every Cluster
+      // writing it; ArchiveAccess names the Cluster of each status.
       scan: options =>
         scanner.scan({
           destination: options.destination,

@@ -94,6 +94,7 @@ export class DatabaseInputsGatherer {
       ? await this.#archives.readCatalog({
           client,
           namespace,
+          clusterName: cluster.metadata.name,
           archive: resolved.archive,
           refresh: options.refresh,
         })
