@@ -2,9 +2,10 @@
  * `cnpg-backups inspect`: read a Barman Cloud archive and report what it holds.
  */
 import fs from 'node:fs';
-import type {
-  BarmanCatalog,
-  S3Provider,
+import {
+  isDns1123Label,
+  type BarmanCatalog,
+  type S3Provider,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { createS3Client, S3StaticCredentials } from '../s3/createS3Client';
 import { parseDestination } from '../s3/destination';
@@ -55,6 +56,8 @@ export interface ServerNamesReport {
 export interface InspectOptions {
   destination: string;
   serverName?: string;
+  /** `--cluster`: the CNPG Cluster archiving to `serverName`, named by the fixes (else `<cluster>`). */
+  cluster?: string;
   endpoint?: string;
   provider?: string;
   region?: string;
@@ -187,6 +190,16 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<nu
     throw new CliUsageError(`--format must be json or text, got "${format}"`);
   }
   parseDestination(options.destination); // named error before any request
+  if (options.cluster !== undefined) {
+    if (!options.serverName) {
+      throw new CliUsageError('--cluster needs --server-name: it names the Cluster archiving to that serverName');
+    }
+    if (!isDns1123Label(options.cluster)) {
+      throw new CliUsageError(
+        `--cluster must be a Cluster name (lowercase letters, digits and "-", at most 63, starting and ending with a letter or digit), got ${JSON.stringify(options.cluster)}`,
+      );
+    }
+  }
   const provider: S3Provider | undefined = options.provider ? parseS3Provider(options.provider) : undefined;
   const concurrency = positiveInt('--concurrency', options.concurrency, 8);
   const requestTimeoutMs = positiveInt('--request-timeout', options.requestTimeout, 30_000);
@@ -223,6 +236,7 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<nu
       const { catalog } = await scanner.scan({
         destination: options.destination,
         serverName: options.serverName,
+        ...(options.cluster !== undefined ? { clusterName: options.cluster } : {}),
       });
       const problems = connectionProblems(catalog);
       if (problems.length) {

@@ -140,6 +140,43 @@ describe('cnpg-backups inspect (end to end against s3rver)', () => {
     expect(code).toBe(2);
   });
 
+  it('names the Cluster given with --cluster in the fixes, else <cluster>, never the serverName', async () => {
+    // A Cluster `orders` archiving to serverName `orders-v2`: WAL, no base backup.
+    for (const segment of ['000000010000000000000001', '000000010000000000000002']) {
+      await harness.put(BUCKET, `renamed/orders-v2/wals/0000000100000000/${segment}.gz`, 'wal');
+    }
+    const args = ['inspect', '--destination', `s3://${BUCKET}/renamed`, '--server-name', 'orders-v2', '--format', 'json', ...endpointArgs()];
+    const noDoneBackup = (stdout: string) => JSON.parse(stdout).diagnoses.find((d: { id: string }) => d.id === 'no-done-backup');
+
+    const unnamed = await run(args);
+    expect(unnamed.code).toBe(1);
+    const placeholder = noDoneBackup(unnamed.stdout);
+    expect(placeholder.fix).toContain('kubectl cnpg backup <cluster> --method=plugin');
+    expect(placeholder.fixSnippet).toContain('Replace <cluster>');
+    expect(`${placeholder.fix}${placeholder.fixSnippet}`).not.toContain('backup orders-v2');
+
+    const named = await run([...args, '--cluster', 'orders']);
+    expect(named.code).toBe(1);
+    const fix = noDoneBackup(named.stdout);
+    expect(fix.fix).toContain('kubectl cnpg backup orders --method=plugin');
+    expect(fix.fixSnippet).toContain('\n    name: orders\n');
+    expect(fix.message).toContain('"orders-v2"');
+    const text = await run([...args.filter(a => a !== '--format' && a !== 'json'), '--cluster', 'orders']);
+    expect(text.stdout).toContain('kubectl cnpg backup orders --method=plugin');
+    expect(text.stdout).not.toContain('backup orders-v2');
+  });
+
+  it('refuses a --cluster that is not a Cluster name, or without --server-name, before any request', async () => {
+    const bad = await run(['inspect', '--destination', `s3://${BUCKET}/renamed`, '--server-name', 'orders-v2', '--cluster', 'Orders;rm', ...endpointArgs()]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('--cluster must be a Cluster name');
+    expect(bad.stderr).toContain('"Orders;rm"');
+    const alone = await run(['inspect', '--destination', `s3://${BUCKET}/renamed`, '--cluster', 'orders', ...endpointArgs()]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--cluster needs --server-name');
+  });
+
   it('exits 2 with a clear message when the bucket does not exist', async () => {
     const one = await run(['inspect', '--destination', 's3://no-such-bucket/cnpg', '--server-name', 'pg-demo', ...endpointArgs()]);
     expect(one.stderr).toMatch(/NoSuchBucket/);

@@ -38,6 +38,10 @@ export async function main(
     )
     .requiredOption('--destination <s3url>', 'Barman destinationPath, s3://BUCKET[/PREFIX]')
     .option('--server-name <name>', 'serverName folder to inspect; omit to list all serverNames')
+    .option(
+      '--cluster <name>',
+      'the CNPG Cluster archiving to --server-name, named by the fix commands (default: they say <cluster>; the serverName is not always the Cluster name)',
+    )
     .option('--endpoint <url>', 'S3 endpoint URL (MinIO, R2, Hetzner...); omit for AWS')
     .option('--provider <provider>', 'aws | r2 | hetzner | rustfs | minio | generic (default: detected from --endpoint)')
     .option('--region <region>', 'region (default: from the provider)')

@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
+  applyCatalogClusterName,
   buildCatalog,
   type ArchiveObject,
   type Diagnosis,
@@ -308,5 +309,30 @@ describe('every fixSnippet of the bucket diagnoses (generated listings)', () => 
     );
     expect(shellLines.length).toBeGreaterThan(50);
     expect(bashArgs(shellLines)).toEqual(expectedArgs);
+  });
+
+  it('a bucket-only catalog named afterwards (applyCatalogClusterName) equals the catalog built with the cluster, and never names the serverName by guess', () => {
+    let named = 0;
+    fc.assert(
+      fc.property(caseArb, serverNameArb, (c, fallbackCluster) => {
+        const { input } = inputOf(c);
+        const { clusterName = fallbackCluster, ...bucketOnlyInput } = input as
+          typeof input & { clusterName?: string };
+        const bucketOnly = buildCatalog(bucketOnlyInput);
+        for (const d of bucketOnly.diagnoses) {
+          expect(`${d.fix}\n${d.fixSnippet ?? ''}`).not.toContain(
+            `kubectl cnpg backup ${c.serverName} `,
+          );
+        }
+        const direct = buildCatalog({ ...bucketOnlyInput, clusterName });
+        expect(applyCatalogClusterName(bucketOnly, { clusterName })).toEqual(
+          direct,
+        );
+        if (direct.diagnoses.some(d => d.fix.includes(`backup ${clusterName} `)))
+          named += 1;
+      }),
+      { numRuns: 300, seed: 20250611 },
+    );
+    expect(named).toBeGreaterThan(50);
   });
 });

@@ -6,7 +6,10 @@
  * the catalog (assembleScan).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { classifyArchiveFile } from '@cnpg-backups/plugin-cnpg-backups-common';
+import {
+  classifyArchiveFile,
+  InvalidCatalogInputError,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 import type { ServerNameSummary } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { ArchiveSession } from './ArchiveSession';
 import { assembleScan } from './assembleScan';
@@ -185,13 +188,28 @@ export class BarmanArchiveScanner {
    * backups were deleted (retention), the start of `wals/` up to the oldest remaining backup is
    * listed again, because retention removes that WAL too.
    *
+   * `clusterName` is the CNPG Cluster that the fixes of the diagnoses name (`kubectl cnpg backup
+   * <cluster>`, Backup manifests). Without it they say `<cluster>`: the serverName is not a
+   * safe guess (a Cluster `orders` may archive to `orders-v2`). A catalog shared by several
+   * Clusters is scanned without it and named per Cluster with `applyCatalogClusterName`.
+   *
    * @throws InvalidDestinationError for a malformed destination or serverName.
    */
   async scan(options: {
     destination: string;
     serverName: string;
+    clusterName?: string;
     previous?: ScanState;
   }): Promise<ScanResult> {
+    if (
+      options.clusterName !== undefined &&
+      (typeof options.clusterName !== 'string' || options.clusterName === '')
+    ) {
+      // Before any request: a scan whose catalog cannot be built is not worth its requests.
+      throw new InvalidCatalogInputError(
+        'clusterName must be a non-empty string when given',
+      );
+    }
     const started = this.#readClock();
     const startedMonotonic = performance.now();
     const session = this.#session(options.destination, options.serverName);
@@ -238,6 +256,7 @@ export class BarmanArchiveScanner {
       session,
       destination: options.destination,
       serverName: options.serverName,
+      clusterName: options.clusterName,
       startedMonotonic,
       now: () => this.#readClock(),
       previous,

@@ -73,6 +73,8 @@ export function assembleScan(options: {
   session: ArchiveSession;
   destination: string;
   serverName: string;
+  /** The Cluster the fixes name; undefined: they say `<cluster>`. */
+  clusterName?: string;
   /** When the scan started, on the real monotonic clock (`performance.now()`). */
   startedMonotonic: number;
   /** The scanner's clock (ms since the epoch): `scannedAt` and the catalog's `now`. */
@@ -125,6 +127,9 @@ export function assembleScan(options: {
   const catalog = buildCatalog({
     destination,
     serverName,
+    ...(options.clusterName !== undefined
+      ? { clusterName: options.clusterName }
+      : {}),
     objects,
     backupInfos: textsOf(files.backupInfos, id => id),
     historyFiles: textsOf(
