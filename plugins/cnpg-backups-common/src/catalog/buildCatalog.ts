@@ -98,7 +98,10 @@ function validateInput(input: BuildCatalogInput): void {
       'scan must be a ScanInfo with an errors array',
     );
   }
-  if (input.clusterName !== undefined && typeof input.clusterName !== 'string') {
+  if (
+    input.clusterName !== undefined &&
+    typeof input.clusterName !== 'string'
+  ) {
     throw new InvalidCatalogInputError('clusterName must be a string');
   }
   if (input.now !== undefined && Number.isNaN(Date.parse(input.now))) {

@@ -188,9 +188,9 @@ export class BarmanArchiveScanner {
    * backups were deleted (retention), the start of `wals/` up to the oldest remaining backup is
    * listed again, because retention removes that WAL too.
    *
-   * `clusterName` is the CNPG Cluster that the fixes of the diagnoses name (`kubectl cnpg backup
-   * <cluster>`, Backup manifests). Without it they say `<cluster>`: the serverName is not a
-   * safe guess (a Cluster `orders` may archive to `orders-v2`). A catalog shared by several
+   * `clusterName` is the CNPG Cluster that the fixes of the diagnoses name (the
+   * `kubectl cnpg backup` command, Backup manifests). Without it they say `<cluster>`: the
+   * serverName is not a safe guess (a Cluster `orders` may archive to `orders-v2`). A catalog shared by several
    * Clusters is scanned without it and named per Cluster with `applyCatalogClusterName`.
    *
    * @throws InvalidDestinationError for a malformed destination or serverName.
