@@ -112,6 +112,10 @@ describe('PITR proof: planner + manifest vs. real PostgreSQL 15 and barman-cloud
       await sleep(PAUSE_MS);
       await primary.sql(`INSERT INTO pitr_rows (batch, n) SELECT ${batch}, g FROM generate_series(1, 100) g`);
       marks[`afterBatch${batch}`] = await utcNow(primary);
+      // The catalog dates a segment by its object's LastModified, which S3 keeps to the second. Without this
+      // pause the segment could be archived within the same second as the mark and be dated up to 999 ms
+      // BEFORE it, and the planner would (rightly) refuse the mark as not proven covered.
+      await sleep(1100);
       segments[`batch${batch}`] = await switchAndWaitArchived(primary);
     }
     // A second base backup AFTER batch 3: it must never be chosen for a target before its end.
