@@ -4,7 +4,7 @@
  * allowed, as in PostgreSQL's own reader.
  */
 import { InvalidHistoryFileError } from './errors';
-import { isLsn, normalizeLsn, parseLsn } from './wal';
+import { isLsn, normalizeLsn, parseLsn } from './lsn';
 
 /** Largest history file accepted (PostgreSQL's are a few hundred bytes). @public */
 export const MAX_HISTORY_FILE_LENGTH = 1024 * 1024;

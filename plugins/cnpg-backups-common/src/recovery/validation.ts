@@ -10,7 +10,7 @@ import {
   RecoveryTimeWithoutZoneError,
 } from './errors';
 import { isDns1123Label, isDns1123Subdomain } from '../kubernetes/names';
-import { isLsn, parseLsn } from '../catalog/wal';
+import { isLsn, parseLsn } from '../catalog/lsn';
 
 // The serverName rule has one home: archive/serverName.ts (re-exported here, public API).
 export { assertServerName } from '../archive/serverName';

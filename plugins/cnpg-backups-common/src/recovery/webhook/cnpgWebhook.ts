@@ -3,7 +3,7 @@
  * field errors (`<field>: <Type>: <detail>`). -node's validateCnpgResource runs it after the CRD checks.
  */
 import { assertBackupId } from '../validation';
-import { isLsn } from '../../catalog/wal';
+import { isLsn } from '../../catalog/lsn';
 import {
   type CnpgValidationIssue,
   fieldDuplicate,
