@@ -5,6 +5,7 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { CodeSnippet } from '@backstage/core-components';
 
 /** Props of {@link ClaimSnippetButton}. */
@@ -15,9 +16,24 @@ export interface ClaimSnippetButtonProps {
   snippet: string;
 }
 
+const useStyles = makeStyles({
+  // Long lines wrap instead of widening the dialog (copying keeps them whole); the
+  // highlighter's token colours fall below 4.5:1 on its code background, so the snippet is
+  // shown in the theme's text colour (as the diagnoses' fix snippets are).
+  snippet: {
+    maxWidth: '100%',
+    '& pre, & code': {
+      whiteSpace: 'pre-wrap !important',
+      overflowWrap: 'anywhere',
+    },
+    '& code span': { color: 'inherit !important' },
+  },
+});
+
 /** "Claim…" on an unowned row: the annotation that makes an entity own the Cluster, copyable. */
 export function ClaimSnippetButton(props: ClaimSnippetButtonProps) {
   const { database, snippet } = props;
+  const classes = useStyles();
   const [open, setOpen] = useState(false);
   const titleId = `claim-${database.replace(/[^a-zA-Z0-9-]/g, '-')}`;
   return (
@@ -43,7 +59,7 @@ export function ClaimSnippetButton(props: ClaimSnippetButtonProps) {
             catalog-info.yaml of the entity that owns it: the database then gets
             its backup card and tab, and an owner on this page.
           </Typography>
-          <div data-testid="claim-snippet">
+          <div data-testid="claim-snippet" className={classes.snippet}>
             <CodeSnippet text={snippet} language="yaml" showCopyCodeButton />
           </div>
         </DialogContent>

@@ -100,9 +100,11 @@ describe('FleetPage', () => {
     expect(
       screen.getByRole('link', { name: 'ai-system/obot-postgresql' }),
     ).toHaveAttribute('href', '/catalog/default/component/obot/cnpg-backups');
-    expect(screen.getByText('guests')).toBeVisible();
+    // jsdom's viewport is narrow: the compact layout says owner, cluster and provider under the
+    // name, and the 30-day ratio under the exposure.
+    expect(screen.getByText(/^guests · /)).toBeVisible();
     expect(screen.getByText('3h')).toBeVisible();
-    expect(screen.getByText('50.0%')).toBeVisible();
+    expect(screen.getByText(/50\.0% recoverable \(30 d\)/)).toBeVisible();
     expect(screen.getByText('boto3 checksum error')).toBeVisible();
 
     // The unowned row: no link, "Unowned", and the claim snippet in a dialog.

@@ -1,9 +1,17 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FormControl from '@material-ui/core/FormControl';
 import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
+import Paper from '@material-ui/core/Paper';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -157,6 +165,37 @@ function SuggestFilter(props: {
   );
 }
 
+/** The row's most severe diagnosis, and since when it has been seen (stored history). */
+function topDiagnosis(row: FleetRow): ReactNode {
+  const top = row.diagnoses[0];
+  if (!top) {
+    return undefined;
+  }
+  const since = row.diagnosisFirstSeen[top.id];
+  // Diagnosis titles are whole sentences (with endpoints): three lines here, all of it in the
+  // title and to screen readers, and on the entity's tab.
+  return (
+    <Box data-diagnosis={top.id} title={top.title}>
+      <Box
+        style={{
+          display: '-webkit-box',
+          WebkitLineClamp: 3,
+          WebkitBoxOrient: 'vertical',
+          overflow: 'hidden',
+          overflowWrap: 'anywhere',
+        }}
+      >
+        {top.title}
+      </Box>
+      {since && (
+        <Typography variant="caption" color="textSecondary" component="div">
+          since <Timestamp value={since} variant="relative" />
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
 /**
  * The fleet: every CNPG database the portal knows (owned or not), from the stored snapshots of
  * the background refresh. Server-side paging, sorting (risk first by default) and filters.
@@ -164,7 +203,16 @@ function SuggestFilter(props: {
 export function FleetPage(props: FleetPageProps) {
   const api = useApi(cnpgBackupsApiRef);
   const entityRoute = useRouteRef(entityRouteRef);
-  const wide = useMediaQuery((theme: Theme) => theme.breakpoints.up('lg'));
+  // The columns that fit the content's width (the sidebar takes 224 px of the viewport): every
+  // column from 1600 px, merged captions from 1280 px, three columns below.
+  const full = useMediaQuery('(min-width: 1600px)');
+  const medium = useMediaQuery((theme: Theme) => theme.breakpoints.up('lg'));
+  let layout: 'full' | 'medium' | 'compact' = 'compact';
+  if (full) {
+    layout = 'full';
+  } else if (medium) {
+    layout = 'medium';
+  }
   const [filters, setFilters] = useState<FleetFilters>({
     health: [],
     ...props.initialFilters,
@@ -223,16 +271,39 @@ export function FleetPage(props: FleetPageProps) {
     [entityRoute],
   );
 
-  const columns = useMemo<TableColumn<FleetRow>[]>(
-    () => [
+  const columns = useMemo<TableColumn<FleetRow>[]>(() => {
+    // Dense cells; words (not letters) wrap, so a column is never narrower than its longest word.
+    const cellStyle = {
+      padding: '6px 8px',
+      overflowWrap: 'break-word' as const,
+    };
+    const headerStyle = { padding: '6px 8px', whiteSpace: 'normal' as const };
+    const caption = (content: ReactNode, title?: string) => (
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="div"
+        title={title}
+      >
+        {content}
+      </Typography>
+    );
+    const all: Array<TableColumn<FleetRow> & { show: boolean }> = [
       {
         title: 'Database',
         field: 'database',
+        show: true,
         render: row => {
           const name = `${row.namespace}/${row.cluster}`;
           const link = row.entityRef ? entityLink(row.entityRef) : undefined;
+          // Compact layout: what the hidden columns would say, under the name.
+          const details = [
+            layout === 'compact' ? shortRef(row.owner) : undefined,
+            row.kubernetesCluster,
+            layout === 'compact' ? row.provider : undefined,
+          ].filter(Boolean);
           return (
-            <Box style={{ overflowWrap: 'anywhere' }}>
+            <Box data-database-id={row.databaseId}>
               {link ? (
                 <Link to={link} data-testid="fleet-database-link">
                   {name}
@@ -240,15 +311,7 @@ export function FleetPage(props: FleetPageProps) {
               ) : (
                 <span>{name}</span>
               )}
-              {!wide && (
-                <Typography
-                  variant="caption"
-                  color="textSecondary"
-                  component="div"
-                >
-                  {row.kubernetesCluster}
-                </Typography>
-              )}
+              {caption(details.join(' · '))}
               {!row.entityRef && (
                 <Box
                   mt={0.5}
@@ -275,62 +338,87 @@ export function FleetPage(props: FleetPageProps) {
       {
         title: 'Owner',
         field: 'owner',
+        show: layout !== 'compact',
         render: row => (
-          <Box style={{ overflowWrap: 'anywhere' }} title={row.owner}>
+          <Box title={row.owner}>
             {shortRef(row.owner) ?? '—'}
-            {!wide && row.system && (
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                component="div"
-                title={row.system}
-              >
-                {shortRef(row.system)}
-              </Typography>
-            )}
+            {layout === 'medium' &&
+              row.system &&
+              caption(shortRef(row.system), row.system)}
           </Box>
         ),
       },
       {
         title: 'System',
         field: 'system',
-        hidden: !wide,
+        show: layout === 'full',
         render: row => (
           <span title={row.system}>{shortRef(row.system) ?? '—'}</span>
         ),
       },
       {
-        title: 'Kubernetes cluster',
-        field: 'kubernetesCluster',
-        hidden: !wide,
-        render: row => row.kubernetesCluster,
-      },
-      {
         title: 'Provider',
         field: 'provider',
+        show: layout !== 'compact',
         render: row => row.provider ?? '—',
       },
       {
         title: 'Health',
         field: 'health',
+        show: true,
+        // The level here; the snapshot's summary in the title, its top diagnosis in its column.
         render: row => (
-          <HealthIndicator level={row.health}>
-            {row.healthSummary ?? LEVEL_LABEL[row.health]}
-          </HealthIndicator>
+          <Box title={row.healthSummary}>
+            <HealthIndicator level={row.health}>
+              {LEVEL_LABEL[row.health]}
+            </HealthIndicator>
+            {layout === 'compact' && topDiagnosis(row)}
+          </Box>
         ),
       },
       {
         title: 'Data-loss exposure',
         field: 'exposure',
-        render: row =>
-          row.exposureSeconds === undefined
-            ? 'not recoverable'
-            : formatSeconds(row.exposureSeconds),
+        show: true,
+        render: row => (
+          <Box>
+            {row.exposureSeconds === undefined
+              ? 'not recoverable'
+              : formatSeconds(row.exposureSeconds)}
+            {layout !== 'full' &&
+              row.firstRecoverableAt &&
+              caption(
+                <>
+                  {'from '}
+                  <Timestamp value={row.firstRecoverableAt} variant="short" />
+                </>,
+              )}
+            {layout === 'compact' &&
+              caption(
+                <>
+                  {'last backup '}
+                  <Timestamp
+                    value={row.lastBackupAt}
+                    variant="relative"
+                    fallback="none"
+                  />
+                  {row.walGapCount > 0 &&
+                    ` · ${row.walGapCount} WAL gap${
+                      row.walGapCount === 1 ? '' : 's'
+                    }`}
+                  {formatRatio(row.recoverableRatio30d) &&
+                    ` · ${formatRatio(
+                      row.recoverableRatio30d,
+                    )} recoverable (30 d)`}
+                </>,
+              )}
+          </Box>
+        ),
       },
       {
         title: 'Window start',
         field: 'firstRecoverable',
-        hidden: !wide,
+        show: layout === 'full',
         render: row => (
           <Timestamp value={row.firstRecoverableAt} variant="short" />
         ),
@@ -338,48 +426,50 @@ export function FleetPage(props: FleetPageProps) {
       {
         title: 'Last backup',
         field: 'lastBackup',
+        show: layout !== 'compact',
         render: row => (
-          <Timestamp
-            value={row.lastBackupAt}
-            variant="relative"
-            fallback="none"
-          />
+          <Box>
+            <Timestamp
+              value={row.lastBackupAt}
+              variant="relative"
+              fallback="none"
+            />
+            {layout === 'medium' &&
+              row.walGapCount > 0 &&
+              caption(
+                `${row.walGapCount} WAL gap${row.walGapCount === 1 ? '' : 's'}`,
+              )}
+          </Box>
         ),
       },
-      { title: 'WAL gaps', field: 'walGaps', render: row => row.walGapCount },
+      {
+        title: 'WAL gaps',
+        field: 'walGaps',
+        show: layout === 'full',
+        render: row => row.walGapCount,
+      },
       {
         title: 'Top diagnosis',
         sorting: false,
-        render: row => {
-          const top = row.diagnoses[0];
-          if (!top) {
-            return '—';
-          }
-          const since = row.diagnosisFirstSeen[top.id];
-          return (
-            <Box style={{ overflowWrap: 'anywhere' }} data-diagnosis={top.id}>
-              {top.title}
-              {since && (
-                <Typography
-                  variant="caption"
-                  color="textSecondary"
-                  component="div"
-                >
-                  since <Timestamp value={since} variant="relative" />
-                </Typography>
-              )}
-            </Box>
-          );
-        },
+        show: layout !== 'compact',
+        width: '22%',
+        render: row => topDiagnosis(row) ?? '—',
       },
       {
         title: 'Recoverable 30 d',
         sorting: false,
+        show: layout !== 'compact',
         render: row => formatRatio(row.recoverableRatio30d) ?? '—',
       },
-    ],
-    [entityLink, wide],
-  );
+    ];
+    return all
+      .filter(column => column.show)
+      .map(({ show: _show, ...column }) => ({
+        ...column,
+        cellStyle,
+        headerStyle,
+      }));
+  }, [entityLink, layout]);
 
   const counts = response?.countsByHealth;
   const total = counts
@@ -393,102 +483,106 @@ export function FleetPage(props: FleetPageProps) {
         subtitle="Every CNPG database, its risk and its history"
       />
       <Content>
-        <Box
-          component="section"
-          aria-label="Databases per health"
-          display="flex"
-          flexWrap="wrap"
-          alignItems="center"
-          mb={2}
-          style={{ gap: 8 }}
-          data-testid="fleet-counts"
-        >
-          {FLEET_HEALTH_LEVELS.map(level => {
-            const selected = filters.health.includes(level);
-            return (
-              <Button
-                key={level}
-                variant={selected ? 'contained' : 'outlined'}
-                color={selected ? 'primary' : 'default'}
-                aria-pressed={selected}
-                onClick={() => toggleHealth(level)}
-                data-health-count={level}
-              >
-                <HealthIndicator level={level}>
-                  {`${LEVEL_LABEL[level]}: ${counts?.[level] ?? '…'}`}
-                </HealthIndicator>
-              </Button>
-            );
-          })}
-          <Typography variant="body2" color="textSecondary">
-            {total !== undefined ? `${total} in all` : ''}
-            {response?.refreshedAt ? (
-              <>
-                {' · refreshed '}
-                <Timestamp value={response.refreshedAt} variant="relative" />
-              </>
-            ) : null}
-          </Typography>
-        </Box>
-        <Box
-          component="section"
-          aria-label="Filters"
-          display="flex"
-          flexWrap="wrap"
-          mb={2}
-          style={{ gap: 8 }}
-        >
-          <TextField
-            label="Search"
-            variant="outlined"
-            size="small"
-            value={searchText}
-            onChange={event => setSearchText(event.target.value)}
-            style={{ minWidth: 180, flex: '1 1 180px' }}
-          />
-          <SuggestFilter
-            label="Owner"
-            value={filters.owner}
-            options={seen.owner}
-            onChange={owner => update({ owner })}
-          />
-          <SuggestFilter
-            label="System"
-            value={filters.system}
-            options={seen.system}
-            onChange={system => update({ system })}
-          />
-          <FormControl
-            variant="outlined"
-            size="small"
-            style={{ minWidth: 140, flex: '0 1 140px' }}
+        {/* On a paper: the secondary text and the field labels keep AA contrast. */}
+        <Paper style={{ padding: 16, marginBottom: 16 }}>
+          <Box
+            component="section"
+            aria-label="Databases per health"
+            display="flex"
+            flexWrap="wrap"
+            alignItems="center"
+            mb={2}
+            style={{ gap: 8 }}
+            data-testid="fleet-counts"
           >
-            <InputLabel id="fleet-provider-label">Provider</InputLabel>
-            <Select
-              labelId="fleet-provider-label"
-              label="Provider"
-              value={filters.provider ?? ''}
-              onChange={event =>
-                update({
-                  provider: (event.target.value as string) || undefined,
-                })
-              }
+            {FLEET_HEALTH_LEVELS.map(level => {
+              const selected = filters.health.includes(level);
+              return (
+                <Button
+                  key={level}
+                  variant={selected ? 'contained' : 'outlined'}
+                  color={selected ? 'primary' : 'default'}
+                  aria-pressed={selected}
+                  onClick={() => toggleHealth(level)}
+                  data-health-count={level}
+                >
+                  <HealthIndicator level={level}>
+                    {`${LEVEL_LABEL[level]}: ${counts?.[level] ?? '…'}`}
+                  </HealthIndicator>
+                </Button>
+              );
+            })}
+            <Typography variant="body2" color="textSecondary">
+              {total !== undefined ? `${total} in all` : ''}
+              {response?.refreshedAt ? (
+                <>
+                  {' · refreshed '}
+                  <Timestamp value={response.refreshedAt} variant="relative" />
+                </>
+              ) : null}
+            </Typography>
+          </Box>
+          <Box
+            component="section"
+            aria-label="Filters"
+            display="flex"
+            flexWrap="wrap"
+            mb={0}
+            style={{ gap: 8 }}
+          >
+            <TextField
+              id="fleet-search"
+              label="Search"
+              variant="outlined"
+              size="small"
+              value={searchText}
+              onChange={event => setSearchText(event.target.value)}
+              style={{ minWidth: 180, flex: '1 1 180px' }}
+            />
+            <SuggestFilter
+              label="Owner"
+              value={filters.owner}
+              options={seen.owner}
+              onChange={owner => update({ owner })}
+            />
+            <SuggestFilter
+              label="System"
+              value={filters.system}
+              options={seen.system}
+              onChange={system => update({ system })}
+            />
+            <FormControl
+              variant="outlined"
+              size="small"
+              style={{ minWidth: 140, flex: '0 1 140px' }}
             >
-              <MenuItem value="">Any</MenuItem>
-              {PROVIDERS.map(p => (
-                <MenuItem key={p} value={p}>
-                  {p}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
-          <SuggestFilter
-            label="Diagnosis"
-            value={filters.diagnosis}
-            options={seen.diagnosis}
-            onChange={diagnosis => update({ diagnosis })}
-          />
-        </Box>
+              <InputLabel id="fleet-provider-label">Provider</InputLabel>
+              <Select
+                labelId="fleet-provider-label"
+                label="Provider"
+                value={filters.provider ?? ''}
+                onChange={event =>
+                  update({
+                    provider: (event.target.value as string) || undefined,
+                  })
+                }
+              >
+                <MenuItem value="">Any</MenuItem>
+                {PROVIDERS.map(p => (
+                  <MenuItem key={p} value={p}>
+                    {p}
+                  </MenuItem>
+                ))}
+              </Select>
+            </FormControl>
+            <SuggestFilter
+              label="Diagnosis"
+              value={filters.diagnosis}
+              options={seen.diagnosis}
+              onChange={diagnosis => update({ diagnosis })}
+            />
+          </Box>
+        </Paper>
         {error && <ResponseErrorPanel error={error} />}
         <div data-testid="fleet-table">
           <Table<FleetRow>
