@@ -3,23 +3,14 @@
  * storage size / application database the diagnoses' recovery snippets name.
  */
 import type { CnpgCluster } from '../kubernetes/resources';
+import { RECOVERY_COPIED_SPEC_FIELDS } from '../recovery/clusterRequest/common';
 
-/** Cluster spec fields worth copying into a recovery manifest (no Secret values live here). @public */
-export const CLUSTER_SPEC_FIELDS: readonly string[] = [
-  'instances',
-  'imageName',
-  'imageCatalogRef',
-  'storage',
-  'walStorage',
-  'postgresql',
-  'resources',
-  'affinity',
-  'plugins',
-  'backup',
-  'primaryUpdateStrategy',
-  'enableSuperuserAccess',
-  'monitoring',
-];
+/**
+ * Cluster spec fields worth copying into a recovery manifest (no Secret values live here): the one
+ * list the recovery rules also check against ({@link RECOVERY_COPIED_SPEC_FIELDS}).
+ * @public
+ */
+export const CLUSTER_SPEC_FIELDS: readonly string[] = RECOVERY_COPIED_SPEC_FIELDS;
 
 const BOOTSTRAP_METHODS = ['initdb', 'recovery', 'pg_basebackup'] as const;
 
