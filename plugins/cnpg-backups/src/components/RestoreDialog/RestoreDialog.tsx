@@ -40,25 +40,14 @@ export interface RestoreDialogProps {
 export function RestoreDialog(props: RestoreDialogProps) {
   const { open, onClose, entityRef, database, initialTarget } = props;
   const navigate = useNavigate();
-  const {
-    restorable,
-    windowFrom,
-    windowTo,
-    kind,
-    setKind,
-    backupId,
-    setBackupId,
-    localTime,
-    setLocalTime,
-    timeIso,
-    outsideWindow,
-    target,
-  } = useRestoreTarget(open, database, initialTarget);
+  const choice = useRestoreTarget(open, database, initialTarget);
 
   const openTemplate = () => {
-    if (!target) return;
+    if (!choice.target) return;
     navigate(
-      buildRestoreUrl(buildRestoreFormData({ entityRef, database, target })),
+      buildRestoreUrl(
+        buildRestoreFormData({ entityRef, database, target: choice.target }),
+      ),
     );
   };
 
@@ -84,9 +73,9 @@ export function RestoreDialog(props: RestoreDialogProps) {
         </Typography>
         <RadioGroup
           aria-label="Recovery target"
-          value={kind}
+          value={choice.kind}
           onChange={event =>
-            setKind(event.target.value as RestoreTarget['kind'])
+            choice.setKind(event.target.value as RestoreTarget['kind'])
           }
         >
           <FormControlLabel
@@ -98,7 +87,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
             value="backup"
             control={<Radio />}
             label="A base backup (end of that backup)"
-            disabled={restorable.length === 0}
+            disabled={choice.restorable.length === 0}
           />
           <FormControlLabel
             value="time"
@@ -106,7 +95,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
             label="A point in time (your time zone)"
           />
         </RadioGroup>
-        {kind === 'backup' && (
+        {choice.kind === 'backup' && (
           <FormControl fullWidth margin="dense">
             <InputLabel id="restore-backup-label">Backup</InputLabel>
             <Select
@@ -114,10 +103,10 @@ export function RestoreDialog(props: RestoreDialogProps) {
               // With an id, MUI names the control "Backup <chosen backup>" (label + value):
               // the visible text is part of the accessible name (axe label-content-name-mismatch).
               SelectDisplayProps={{ id: 'restore-backup-value' } as object}
-              value={backupId}
-              onChange={event => setBackupId(String(event.target.value))}
+              value={choice.backupId}
+              onChange={event => choice.setBackupId(String(event.target.value))}
             >
-              {restorable.map(backup => (
+              {choice.restorable.map(backup => (
                 <MenuItem key={backup.id} value={backup.id}>
                   {backup.id} — ended{' '}
                   {formatLocal(backup.bucket?.endTime) ?? '?'}
@@ -126,28 +115,28 @@ export function RestoreDialog(props: RestoreDialogProps) {
             </Select>
           </FormControl>
         )}
-        {kind === 'time' && (
+        {choice.kind === 'time' && (
           <TextField
             label="Target time"
             type="datetime-local"
-            value={localTime}
-            onChange={event => setLocalTime(event.target.value)}
+            value={choice.localTime}
+            onChange={event => choice.setLocalTime(event.target.value)}
             fullWidth
             margin="dense"
             InputLabelProps={{ shrink: true }}
             inputProps={{ step: 1, 'aria-label': 'Target time' }}
             helperText={
-              timeIso
-                ? `= ${formatUtc(timeIso)}`
+              choice.timeIso
+                ? `= ${formatUtc(choice.timeIso)}`
                 : 'Pick a time inside the recovery window'
             }
           />
         )}
-        {outsideWindow && (
+        {choice.outsideWindow && (
           <Alert severity="warning">
             This time is outside the recovery window (
-            {formatLocal(windowFrom) ?? '?'} → {formatLocal(windowTo) ?? '?'}):
-            recovery would fail.
+            {formatLocal(choice.windowFrom) ?? '?'} →{' '}
+            {formatLocal(choice.windowTo) ?? '?'}): recovery would fail.
           </Alert>
         )}
       </DialogContent>
@@ -156,7 +145,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
         <Button
           color="primary"
           variant="contained"
-          disabled={!target}
+          disabled={!choice.target}
           onClick={openTemplate}
         >
           Open recovery template
