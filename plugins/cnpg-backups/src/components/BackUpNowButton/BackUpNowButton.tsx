@@ -37,14 +37,7 @@ export interface BackUpNowButtonProps {
  * backup's progress until it is completed.
  */
 export function BackUpNowButton(props: BackUpNowButtonProps) {
-  const {
-    entityRef,
-    database,
-    onStatus,
-    onCreated,
-    pollIntervalMs = 3000,
-    maxPolls = 100,
-  } = props;
+  const { entityRef, database } = props;
   const api = useApi(cnpgBackupsApiRef);
   // A resource permission: the policy decides per entity (e.g. only its owners).
   const { allowed, loading: permissionLoading } = usePermission({
@@ -52,15 +45,7 @@ export function BackUpNowButton(props: BackUpNowButtonProps) {
     resourceRef: entityRef,
   });
   const [open, setOpen] = useState(false);
-  const { progress, create } = useBackUpNow({
-    api,
-    entityRef,
-    database,
-    onStatus,
-    onCreated,
-    pollIntervalMs,
-    maxPolls,
-  });
+  const { progress, create } = useBackUpNow({ ...props, api });
   const busy =
     progress?.state === 'creating' || progress?.state === 'following';
   let disabledReason: string | undefined;

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import type {
-  DatabaseStatus,
   EntityBackupStatusResponse,
   ReconciledBackup,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type { CnpgBackupsApi } from '../../api';
+import type { BackUpNowButtonProps } from './BackUpNowButton';
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -29,15 +29,9 @@ export function findCreatedBackup(
   return database?.backups.find(backup => backup.resource?.name === backupName);
 }
 
-/** Options of {@link useBackUpNow}. */
-export interface UseBackUpNowOptions {
+/** Options of {@link useBackUpNow}: the button's props plus the API. */
+export interface UseBackUpNowOptions extends BackUpNowButtonProps {
   api: CnpgBackupsApi;
-  entityRef: string;
-  database: DatabaseStatus;
-  onStatus?: (response: EntityBackupStatusResponse) => void;
-  onCreated?: (backupName: string) => void;
-  pollIntervalMs: number;
-  maxPolls: number;
 }
 
 /**
@@ -51,8 +45,8 @@ export function useBackUpNow(options: UseBackUpNowOptions) {
     database,
     onStatus,
     onCreated,
-    pollIntervalMs,
-    maxPolls,
+    pollIntervalMs = 3000,
+    maxPolls = 100,
   } = options;
   const [progress, setProgress] = useState<BackupProgress>();
   const mounted = useRef(true);
