@@ -1,7 +1,6 @@
 import { Fragment } from 'react';
 import Divider from '@material-ui/core/Divider';
 import {
-  EmptyState,
   InfoCard,
   Progress,
   ResponseErrorPanel,
@@ -12,6 +11,7 @@ import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntityBackupStatus } from '../../hooks';
 import { AnnotationGate } from '../AnnotationGate';
 import { DatabaseSummary } from '../DatabaseSummary';
+import { NoClusterFound, isEmptyStatus } from '../NoClusterFound';
 import { SourceErrors } from '../SourceErrors';
 
 /** Path of the Backups tab under the entity page (both frontend systems). */
@@ -59,17 +59,8 @@ function CardBody() {
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
-  if (
-    !response ||
-    (response.databases.length === 0 && response.errors.length === 0)
-  ) {
-    return (
-      <EmptyState
-        missing="data"
-        title="No CNPG cluster found"
-        description="The clusters named by the entity's annotation were not found in any configured Kubernetes cluster."
-      />
-    );
+  if (!response || isEmptyStatus(response)) {
+    return <NoClusterFound />;
   }
   return (
     <>

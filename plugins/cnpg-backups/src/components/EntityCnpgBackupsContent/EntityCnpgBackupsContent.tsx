@@ -2,17 +2,14 @@ import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import {
-  EmptyState,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { cnpgBackupsApiRef } from '../../api';
 import { useEntityBackupStatus } from '../../hooks';
 import { AnnotationGate } from '../AnnotationGate';
 import { DatabaseDetails } from '../DatabaseDetails';
+import { NoClusterFound, isEmptyStatus } from '../NoClusterFound';
 import { SourceErrors } from '../SourceErrors';
 import { Timestamp } from '../Timestamp';
 
@@ -55,17 +52,8 @@ function ContentBody(props: EntityCnpgBackupsContentProps) {
       </>
     );
   }
-  if (
-    !response ||
-    (response.databases.length === 0 && response.errors.length === 0)
-  ) {
-    return (
-      <EmptyState
-        missing="data"
-        title="No CNPG cluster found"
-        description="The clusters named by the entity's annotation were not found in any configured Kubernetes cluster."
-      />
-    );
+  if (!response || isEmptyStatus(response)) {
+    return <NoClusterFound />;
   }
   return (
     <>

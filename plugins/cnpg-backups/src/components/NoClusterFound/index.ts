@@ -1,0 +1,1 @@
+export { NoClusterFound, isEmptyStatus } from './NoClusterFound';
