@@ -1,7 +1,7 @@
 /*
  * `yarn bench`: runs every benchmark one after another and prints one table plus a last summary line.
  *
- *   yarn bench                           # catalog, backend, frontend
+ *   yarn bench                           # catalog, backend, fleet, frontend
  *   yarn bench --only backend,frontend   # a subset
  *   yarn bench --skip catalog
  *   CNPG_BENCH_CATALOG_ARGS="--parts rss --runs 1" yarn bench --only catalog   # extra args for one bench
@@ -77,6 +77,23 @@ const BENCHES: Bench[] = [
           )} MB`,
       ]);
     },
+  },
+  {
+    name: 'fleet',
+    file: 'bench/fleet.ts',
+    figures: j =>
+      present([
+        num(j?.full?.durationMs, 0) &&
+          `${j.settings?.DATABASES ?? '?'} databases refreshed in ${formatMs(
+            j.full.durationMs,
+          )}`,
+        num(j?.incremental?.perDatabase, 2) &&
+          `incremental ${num(j.incremental.perDatabase, 2)} S3 req/db`,
+        num(j?.page?.p95Ms, 0) && `GET /fleet p95 ${formatMs(j.page.p95Ms)}`,
+        num(j?.peakRssMB, 0) && `peak RSS ${num(j.peakRssMB, 0)} MB`,
+        typeof j?.storage?.rowsPerDay?.history === 'number' &&
+          `${j.storage.rowsPerDay.history} history rows/day`,
+      ]),
   },
   {
     name: 'frontend',
