@@ -3,7 +3,6 @@
  * declared in (barman-cloud plugin or legacy barmanObjectStore), one at a time per Cluster.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   BARMAN_CLOUD_PLUGIN_NAME,
@@ -19,6 +18,7 @@ import type {
 } from '../kubernetes';
 import { assertEntityOwns } from '../locator';
 import { toHttpError } from './errors';
+import type { CnpgBackupsService } from './types';
 
 /** Forgets what is cached about a namespace (or one Cluster of it) after a write. */
 export type ForgetAfterWrite = (ref: {
@@ -58,13 +58,9 @@ export class BackupCreator {
     this.#forget = options.forget;
   }
 
-  async create(options: {
-    entity: Entity;
-    kubernetesCluster: string;
-    namespace: string;
-    cluster: string;
-    requestedBy?: string;
-  }): Promise<CreateBackupResponse> {
+  async create(
+    options: Parameters<CnpgBackupsService['createBackup']>[0],
+  ): Promise<CreateBackupResponse> {
     const client = this.#kubernetes.require(options.kubernetesCluster);
     const ref = { namespace: options.namespace, name: options.cluster };
     await assertEntityOwns(options.entity, client, ref);

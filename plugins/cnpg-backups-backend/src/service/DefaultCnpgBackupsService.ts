@@ -322,23 +322,15 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
 
   // ---------------------------------------------------------------- actions
 
-  createBackup(options: {
-    entity: Entity;
-    kubernetesCluster: string;
-    namespace: string;
-    cluster: string;
-    requestedBy?: string;
-  }): Promise<CreateBackupResponse> {
+  createBackup(
+    options: Parameters<CnpgBackupsService['createBackup']>[0],
+  ): Promise<CreateBackupResponse> {
     return this.#backups.create(options);
   }
 
-  createCluster(options: {
-    entity: Entity;
-    kubernetesCluster: string;
-    namespace: string;
-    manifest: unknown;
-    requestedBy?: string;
-  }): Promise<CreateClusterResponse> {
+  createCluster(
+    options: Parameters<CnpgBackupsService['createCluster']>[0],
+  ): Promise<CreateClusterResponse> {
     return this.#recoveries.create(options);
   }
 }

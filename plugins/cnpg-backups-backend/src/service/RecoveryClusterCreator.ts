@@ -4,7 +4,6 @@
  * (recoveryCreation.ts), an empty target serverName in the bucket, a reservation and the create.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import {
   checkRecoveryClusterRequest,
@@ -22,7 +21,7 @@ import type {
 import type { ForgetAfterWrite } from './BackupCreator';
 import { toArchiveActionError, toHttpError } from './errors';
 import { gatherRecoveryFacts, RecoveryCreationLock } from './recoveryCreation';
-import type { CreateClusterResponse } from './types';
+import type { CnpgBackupsService, CreateClusterResponse } from './types';
 
 /** Validates a Cluster manifest before it is sent (e.g. `validateCnpgResource` from -node). @public */
 export type ClusterManifestValidator = (manifest: unknown) => {
@@ -40,13 +39,7 @@ function throwRecoveryViolations(violations: RecoveryRequestViolation[]): void {
   throw new InputError(message);
 }
 
-interface CreateClusterOptions {
-  entity: Entity;
-  kubernetesCluster: string;
-  namespace: string;
-  manifest: unknown;
-  requestedBy?: string;
-}
+type CreateClusterOptions = Parameters<CnpgBackupsService['createCluster']>[0];
 
 export class RecoveryClusterCreator {
   readonly #kubernetes: KubernetesClientRegistry;

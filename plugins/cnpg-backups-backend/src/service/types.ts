@@ -2,8 +2,10 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type {
   CreateBackupResponse,
+  CreateClusterResponse,
   DatabaseStatus,
   EntityBackupStatusResponse,
+  ServerNameEmptinessResponse,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 
 /** Identifies one CNPG Cluster. @public */
@@ -13,41 +15,12 @@ export interface DatabaseRef {
   name: string;
 }
 
-/** Result of {@link CnpgBackupsService.getServerNameEmptiness}. @public */
-export interface ServerNameEmptinessResponse {
-  serverName: string;
-  /** True when `wals/` holds no WAL-like object (barman's empty-archive check passes). */
-  empty: boolean;
-  walObjects: number;
-  destinationPath: string;
-  /**
-   * Who writes (or is about to write) to this serverName in the same destination: Clusters
-   * whose archive declaration names it (`kind: 'cluster'`) and recovery Clusters being created
-   * (`kind: 'creation'`). Sorted by namespace, then name.
-   */
-  claimedBy: ServerNameClaimant[];
-  /**
-   * True only when the folder is empty AND nobody claims it: the one answer a planner may
-   * pick the serverName on. A claimed serverName is not available even if its folder is empty.
-   */
-  available: boolean;
-}
-
-/** A Cluster claiming a serverName (see {@link ServerNameEmptinessResponse}). @public */
-export interface ServerNameClaimant {
-  kubernetesCluster: string;
-  namespace: string;
-  name: string;
-  kind: 'cluster' | 'creation';
-}
-
-/** Result of {@link CnpgBackupsService.createCluster}. @public */
-export interface CreateClusterResponse {
-  kubernetesCluster: string;
-  namespace: string;
-  name: string;
-  uid?: string;
-}
+// The wire shapes live in -common (the client reads them); re-exported under their old names.
+export type {
+  CreateClusterResponse,
+  ServerNameClaimant,
+  ServerNameEmptinessResponse,
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 
 /**
  * Backup status and actions for CNPG databases. Failures of one Kubernetes cluster or bucket
