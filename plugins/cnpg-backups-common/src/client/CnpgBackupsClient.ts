@@ -15,7 +15,11 @@ import type {
   EntityBackupStatusResponse,
   ServerNameEmptinessResponse,
 } from '../status/types';
-import type { DatabaseHistory, FleetPage } from '../fleet/types';
+import {
+  FLEET_LIST_FILTERS,
+  type DatabaseHistory,
+  type FleetPage,
+} from '../fleet/types';
 import type {
   CnpgBackupsApi,
   CnpgBackupsRequestOptions,
@@ -31,14 +35,6 @@ export interface CnpgBackupsClientOptions {
   /** Defaults to the global `fetch`. */
   fetchApi?: { fetch: typeof fetch };
 }
-
-const FLEET_FILTERS = [
-  'owner',
-  'system',
-  'health',
-  'provider',
-  'diagnosis',
-] as const;
 
 function segments(...values: string[]): string {
   return values.map(encodeURIComponent).join('/');
@@ -61,7 +57,7 @@ function fleetQuery(request: FleetRequest): URLSearchParams {
   if (request.sort) {
     params.set('sort', `${request.descending ? '-' : ''}${request.sort}`);
   }
-  for (const key of FLEET_FILTERS) {
+  for (const key of FLEET_LIST_FILTERS) {
     for (const value of request[key] ?? []) {
       if (value !== '') params.append(key, value);
     }

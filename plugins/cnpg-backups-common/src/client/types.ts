@@ -14,9 +14,8 @@ import type {
 } from '../status/types';
 import type {
   DatabaseHistory,
-  FleetHealthLevel,
   FleetPage,
-  FleetSortKey,
+  FleetQuery,
 } from '../fleet/types';
 
 /**
@@ -33,18 +32,7 @@ export interface CnpgBackupsRequestOptions {
  * (`health=error&health=warning`); `sort` is a sort key, `descending` sends `sort=-<key>`.
  * @public
  */
-export interface FleetRequest {
-  offset?: number;
-  limit?: number;
-  sort?: FleetSortKey;
-  descending?: boolean;
-  owner?: string[];
-  system?: string[];
-  health?: FleetHealthLevel[];
-  provider?: string[];
-  diagnosis?: string[];
-  search?: string;
-}
+export type FleetRequest = Partial<Omit<FleetQuery, 'owned'>>;
 
 /** The database whose history to read, and how many days back. @public */
 export interface DatabaseHistoryRequest extends DatabaseRef {

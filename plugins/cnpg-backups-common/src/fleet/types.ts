@@ -120,6 +120,19 @@ export const FLEET_SORT_KEYS: readonly FleetSortKey[] = [
   'walGaps',
 ];
 
+/**
+ * The list filters of `GET /fleet` (repeatable query parameters), in the order the client
+ * sends them.
+ * @public
+ */
+export const FLEET_LIST_FILTERS = [
+  'owner',
+  'system',
+  'health',
+  'provider',
+  'diagnosis',
+] as const;
+
 /** The checked query of `GET /fleet`. @public */
 export interface FleetQuery {
   offset: number;
