@@ -31,21 +31,29 @@ export function summarizeCluster(
   };
 }
 
+/** The Backup CR status fields a {@link BackupResourceSummary} keeps, in its order. @public */
+export const BACKUP_SUMMARY_STATUS_FIELDS = [
+  'phase',
+  'method',
+  'backupId',
+  'startedAt',
+  'stoppedAt',
+  'beginWal',
+  'endWal',
+  'beginLSN',
+  'endLSN',
+  'error',
+] as const;
+
 /** Trims a Backup CR. @public */
 export function summarizeBackup(backup: CnpgBackup): BackupResourceSummary {
-  return {
-    name: backup.metadata.name,
-    phase: backup.status?.phase,
-    method: backup.status?.method ?? backup.spec?.method,
-    backupId: backup.status?.backupId,
-    startedAt: backup.status?.startedAt,
-    stoppedAt: backup.status?.stoppedAt,
-    beginWal: backup.status?.beginWal,
-    endWal: backup.status?.endWal,
-    beginLSN: backup.status?.beginLSN,
-    endLSN: backup.status?.endLSN,
-    error: backup.status?.error,
-    creationTimestamp: backup.metadata.creationTimestamp,
-    scheduledBackup: backup.metadata.labels?.['cnpg.io/scheduled-backup'],
-  };
+  const summary: BackupResourceSummary = { name: backup.metadata.name };
+  for (const field of BACKUP_SUMMARY_STATUS_FIELDS) {
+    summary[field] = backup.status?.[field];
+  }
+  summary.method = summary.method ?? backup.spec?.method;
+  summary.creationTimestamp = backup.metadata.creationTimestamp;
+  summary.scheduledBackup =
+    backup.metadata.labels?.['cnpg.io/scheduled-backup'];
+  return summary;
 }

@@ -11,6 +11,8 @@ import type {
   CompressionName,
   Diagnosis,
 } from '../catalog/types';
+import type { CnpgBackup } from '../kubernetes/resources';
+import type { BACKUP_SUMMARY_STATUS_FIELDS } from './summarize';
 
 /** Overall health light. @public */
 export type HealthLevel = 'ok' | 'warning' | 'error' | 'unknown';
@@ -128,19 +130,17 @@ export interface ScheduleSummary {
   error?: string;
 }
 
-/** A Backup CR, trimmed. @public */
-export interface BackupResourceSummary {
+/**
+ * A Backup CR, trimmed: its name, the status fields of {@link BACKUP_SUMMARY_STATUS_FIELDS}
+ * (`method` falls back to the spec's), when it was created and by which ScheduledBackup.
+ * @public
+ */
+export interface BackupResourceSummary
+  extends Pick<
+    NonNullable<CnpgBackup['status']>,
+    (typeof BACKUP_SUMMARY_STATUS_FIELDS)[number]
+  > {
   name: string;
-  phase?: string;
-  method?: string;
-  backupId?: string;
-  startedAt?: string;
-  stoppedAt?: string;
-  beginWal?: string;
-  endWal?: string;
-  beginLSN?: string;
-  endLSN?: string;
-  error?: string;
   creationTimestamp?: string;
   scheduledBackup?: string;
 }
