@@ -207,18 +207,15 @@ export function walGapDiagnosis(
     ),
   );
   const { command, snippet } = newBackupFix(ctx);
+  const gapsText = `Timeline ${timeline} of "${ctx.serverName}" has ${plural(
+    gaps.length,
+    'gap',
+  )} (${plural(missing, 'segment')} missing)`;
+  const head = { id: 'wal-gap', severity, subject: ctx.serverName };
   if (severity === 'error') {
     return {
-      id: 'wal-gap',
-      severity,
-      subject: ctx.serverName,
-      message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(
-        gaps.length,
-        'gap',
-      )} (${plural(
-        missing,
-        'segment',
-      )} missing) after the start of the newest completed backup${
+      ...head,
+      message: `${gapsText} after the start of the newest completed backup${
         newestDoneBackupId ? ` ${newestDoneBackupId}` : ''
       }: point-in-time recovery cannot go past the first gap.`,
       evidence,
@@ -227,16 +224,8 @@ export function walGapDiagnosis(
     };
   }
   return {
-    id: 'wal-gap',
-    severity,
-    subject: ctx.serverName,
-    message: `Timeline ${timeline} of "${ctx.serverName}" has ${plural(
-      gaps.length,
-      'gap',
-    )} (${plural(
-      missing,
-      'segment',
-    )} missing) before the newest completed backup: recovery to points inside or just after a gap needs a base backup taken after it.`,
+    ...head,
+    message: `${gapsText} before the newest completed backup: recovery to points inside or just after a gap needs a base backup taken after it.`,
     evidence,
     fix: 'Nothing to do for recovery to recent points: newer backups do not need these segments. If you need points in time before the gap, recover from a backup taken after the gap instead; retention will drop these old segments with their backups.',
   };
