@@ -12,6 +12,7 @@ import { BARMAN_CLOUD_PLUGIN_NAME } from '../archive/names';
 import { isAwsEndpoint } from '../archive/provider';
 import { withoutTrailingSlashes } from '../archive/destination';
 import {
+  clusterDiagnosis,
   conditionEvidence,
   failingArchiving,
   indent,
@@ -305,13 +306,10 @@ export function walArchiverMissingRule(
   if (!entry || !entry.enabled || entry.isWALArchiver) return [];
   if (context.legacyArchive) return []; // in-tree archiving still runs; the legacy rule covers it
   return [
-    {
+    clusterDiagnosis(context, {
       id: 'wal-archiver-missing',
       severity: 'error',
-      subject: subjectOf(context),
-      message: `Cluster ${subjectOf(
-        context,
-      )} uses the barman-cloud plugin but its spec.plugins entry lacks isWALArchiver: true, so no WAL is archived: point-in-time recovery is impossible.`,
+      says: `uses the barman-cloud plugin but its spec.plugins entry lacks isWALArchiver: true, so no WAL is archived: point-in-time recovery is impossible.`,
       evidence: [
         `spec.plugins[name=barman-cloud.cloudnative-pg.io].isWALArchiver is not true`,
         `barmanObjectName=${entry.objectStoreName ?? '(unset)'}, serverName=${
@@ -326,7 +324,7 @@ export function walArchiverMissingRule(
           ? `        serverName: ${entry.serverName}\n`
           : ''
       }`,
-    },
+    }),
   ];
 }
 
@@ -356,13 +354,10 @@ export function legacyBarmanObjectStoreRule(
     }
   }
   return [
-    {
+    clusterDiagnosis(context, {
       id: 'legacy-barman-object-store',
       severity: 'warning',
-      subject: subjectOf(context),
-      message: `Cluster ${subjectOf(
-        context,
-      )} archives with the in-tree spec.backup.barmanObjectStore, deprecated since CloudNativePG 1.26 and removed in 1.31.`,
+      says: `archives with the in-tree spec.backup.barmanObjectStore, deprecated since CloudNativePG 1.26 and removed in 1.31.`,
       evidence: [
         `spec.backup.barmanObjectStore.destinationPath=${
           a?.destinationPath ?? '(unresolved)'
@@ -387,7 +382,7 @@ export function legacyBarmanObjectStoreRule(
           ? `    data:\n      compression: ${a.dataCompression}\n`
           : ''
       }---\n# Cluster: remove spec.backup.barmanObjectStore and add\nspec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: ${storeName}\n        serverName: ${serverName}\n`,
-    },
+    }),
   ];
 }
 
@@ -504,13 +499,10 @@ export function archiveNotConfiguredRule(
 ): Diagnosis[] {
   if (context.pluginEntry?.enabled || context.legacyArchive) return [];
   return [
-    {
+    clusterDiagnosis(context, {
       id: 'archive-not-configured',
       severity: 'error',
-      subject: subjectOf(context),
-      message: `Cluster ${subjectOf(
-        context,
-      )} has no backup configuration: no enabled barman-cloud plugin entry and no spec.backup.barmanObjectStore, so nothing is archived.`,
+      says: `has no backup configuration: no enabled barman-cloud plugin entry and no spec.backup.barmanObjectStore, so nothing is archived.`,
       evidence: [
         context.pluginEntry
           ? 'spec.plugins[name=barman-cloud.cloudnative-pg.io] has enabled: false'
@@ -519,6 +511,6 @@ export function archiveNotConfiguredRule(
       ],
       fix: 'Create an ObjectStore and add the barman-cloud plugin with isWALArchiver: true.',
       fixSnippet: `spec:\n  plugins:\n    - name: barman-cloud.cloudnative-pg.io\n      isWALArchiver: true\n      parameters:\n        barmanObjectName: <object-store>\n`,
-    },
+    }),
   ];
 }

@@ -7,6 +7,26 @@ export function subjectOf(context: DatabaseDiagnosisContext): string {
   return `${context.cluster.namespace}/${context.cluster.name}`;
 }
 
+/**
+ * A finding about the database's Cluster: `subject` is `<namespace>/<name>` and the message
+ * reads "Cluster <namespace>/<name> <says>".
+ */
+export function clusterDiagnosis(
+  context: DatabaseDiagnosisContext,
+  finding: Omit<Diagnosis, 'subject' | 'message'> & { says: string },
+): Diagnosis {
+  const { says, ...rest } = finding;
+  const subject = subjectOf(context);
+  // Same key order as a literal { id, severity, subject, message, evidence, fix, ... }.
+  return {
+    id: rest.id,
+    severity: rest.severity,
+    subject,
+    message: `Cluster ${subject} ${says}`,
+    ...rest,
+  };
+}
+
 export function findCondition(
   context: DatabaseDiagnosisContext,
   type: string,

@@ -4,7 +4,7 @@
  */
 import type { Diagnosis } from '../catalog/types';
 import type { DatabaseDiagnosisContext } from './types';
-import { subjectOf } from './helpers';
+import { clusterDiagnosis, subjectOf } from './helpers';
 import { OBJECTSTORE_CRD_NAME } from '../archive/names';
 
 const OBJECTSTORE_CRD = OBJECTSTORE_CRD_NAME;
@@ -21,13 +21,10 @@ export function pluginNotInstalledRule(
   const unknownPlugin = /unknown plugin/i.test(context.cluster.phase ?? '');
   if (!unknownPlugin && !(crdMissing && context.pluginEntry)) return [];
   return [
-    {
+    clusterDiagnosis(context, {
       id: 'plugin-not-installed',
       severity: 'error',
-      subject: subjectOf(context),
-      message: `Cluster ${subjectOf(
-        context,
-      )} needs the Barman Cloud plugin (barman-cloud.cloudnative-pg.io), which is not installed in Kubernetes cluster ${
+      says: `needs the Barman Cloud plugin (barman-cloud.cloudnative-pg.io), which is not installed in Kubernetes cluster ${
         context.cluster.kubernetesCluster
       }: nothing is archived or backed up.`,
       evidence: [
@@ -41,7 +38,7 @@ export function pluginNotInstalledRule(
       fix: 'Install plugin-barman-cloud (its manifest installs the ObjectStore CRD and the plugin Deployment in the operator namespace; it requires cert-manager and CloudNativePG ≥ 1.26).',
       fixSnippet:
         'kubectl apply -f https://github.com/cloudnative-pg/plugin-barman-cloud/releases/download/v0.14.0/manifest.yaml\n',
-    },
+    }),
   ];
 }
 
