@@ -15,12 +15,12 @@ export function clusterDiagnosis(
   context: DatabaseDiagnosisContext,
   finding: Omit<Diagnosis, 'subject' | 'message'> & { says: string },
 ): Diagnosis {
-  const { says, ...rest } = finding;
+  const { id, severity, says, ...rest } = finding;
   const subject = subjectOf(context);
   // Same key order as a literal { id, severity, subject, message, evidence, fix, ... }.
   return {
-    id: rest.id,
-    severity: rest.severity,
+    id,
+    severity,
     subject,
     message: `Cluster ${subject} ${says}`,
     ...rest,
