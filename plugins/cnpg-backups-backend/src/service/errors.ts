@@ -18,6 +18,7 @@ import {
   KubernetesClientError,
   KubernetesObjectNotFoundError,
 } from '../kubernetes';
+import { S3_ERROR_NAMES } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { EndpointNotAllowedError } from '../archive/S3EndpointPolicy';
 
 /** A named error about archive credentials/config found in Kubernetes. @public */
@@ -39,17 +40,9 @@ const CONFIG_ERROR_NAMES = new Set([
   'ObjectStoreNotSet',
 ]);
 
-const S3_ERROR_NAMES = new Set([
-  'AccessDenied',
-  'NoSuchBucket',
-  'NoSuchKey',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'S3Unavailable',
-  'S3Timeout',
-  'S3InvalidResponse',
-  'S3Unreachable',
-  'S3Error',
+// Every name an S3 read can fail with (from -node), plus the backend's own scan deadline.
+const S3_SOURCE_ERROR_NAMES: ReadonlySet<string> = new Set([
+  ...S3_ERROR_NAMES,
   'ScanTimeout',
 ]);
 
@@ -67,7 +60,7 @@ export function toSourceError(
     target = error.kubernetesCluster;
   } else if (CONFIG_ERROR_NAMES.has(name)) {
     source = 'config';
-  } else if (S3_ERROR_NAMES.has(name)) {
+  } else if (S3_SOURCE_ERROR_NAMES.has(name)) {
     source = 's3';
   } else if (name === 'InternalError') {
     source = 'internal';

@@ -22,6 +22,22 @@ export type S3ErrorName =
   | 'S3CredentialsMissing'
   | 'S3Error';
 
+/** Every {@link S3ErrorName}, for callers that classify errors by name. @public */
+export const S3_ERROR_NAMES: readonly S3ErrorName[] = [
+  'AccessDenied',
+  'NoSuchBucket',
+  'NoSuchKey',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'S3Unavailable',
+  'S3Timeout',
+  'S3InvalidResponse',
+  'S3Unreachable',
+  'S3PaginationStuck',
+  'S3CredentialsMissing',
+  'S3Error',
+];
+
 /**
  * An S3 request failed. `name` says how (see {@link S3ErrorName}); `cause` keeps the original.
  * @public
@@ -84,19 +100,9 @@ export const S3_CONFIGURATION_ERROR_NAMES: ReadonlySet<string> = new Set([
  * these is not a finding about the archive: the CLI exits 2 and prints no catalog.
  * @public
  */
-export const S3_READ_FAILURE_NAMES: ReadonlySet<string> = new Set<S3ErrorName>([
-  'AccessDenied',
-  'NoSuchBucket',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'S3Unavailable',
-  'S3Timeout',
-  'S3InvalidResponse',
-  'S3Unreachable',
-  'S3PaginationStuck',
-  'S3CredentialsMissing',
-  'S3Error',
-]);
+export const S3_READ_FAILURE_NAMES: ReadonlySet<string> = new Set<S3ErrorName>(
+  S3_ERROR_NAMES.filter(name => name !== 'NoSuchKey'),
+);
 
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED',

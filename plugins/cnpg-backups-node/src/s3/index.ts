@@ -18,6 +18,7 @@ export {
   ReadOnlyViolationError,
   toS3AccessError,
   S3_CONFIGURATION_ERROR_NAMES,
+  S3_ERROR_NAMES,
   S3_READ_FAILURE_NAMES,
 } from './errors';
 export type { S3ErrorName } from './errors';
