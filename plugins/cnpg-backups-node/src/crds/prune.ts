@@ -79,6 +79,25 @@ function pruneNode(value: Json, schema: CrdSchemaNode): Json {
  * @public
  */
 export function pruneUnknownFields<T = Record<string, unknown>>(obj: T): T {
+  return transformCnpgBody(obj, pruneNode, metadata =>
+    isPlainObject(metadata)
+      ? Object.fromEntries(
+          Object.entries(metadata).filter(([k]) => OBJECT_META_FIELDS.has(k)),
+        )
+      : metadata,
+  );
+}
+
+/**
+ * Runs `transform` over the body of a deep copy of a known CNPG resource (all but `apiVersion`,
+ * `kind` and `metadata`, against its CRD schema without those three) and puts the three back in
+ * front (`metadata` through `keepMetadata`). Unknown kinds come back as the unchanged copy.
+ */
+function transformCnpgBody<T>(
+  obj: T,
+  transform: (body: Json, schema: CrdSchemaNode) => Json,
+  keepMetadata: (metadata: Json) => Json,
+): T {
   const copy = structuredClone(obj) as unknown;
   if (!isPlainObject(copy)) return copy as T;
   const crd = findCnpgCrd(
@@ -88,7 +107,7 @@ export function pruneUnknownFields<T = Record<string, unknown>>(obj: T): T {
   if (!crd) return copy as T;
   const { metadata, apiVersion, kind, ...rest } = copy;
   const schema = crd.openAPIV3Schema;
-  const prunedRest = pruneNode(rest, {
+  const body = transform(rest, {
     ...schema,
     properties: Object.fromEntries(
       Object.entries(schema.properties ?? {}).filter(
@@ -97,15 +116,8 @@ export function pruneUnknownFields<T = Record<string, unknown>>(obj: T): T {
     ),
   }) as Record<string, Json>;
   const out: Record<string, Json> = { apiVersion, kind };
-  if (metadata !== undefined) {
-    out.metadata = isPlainObject(metadata)
-      ? Object.fromEntries(
-          Object.entries(metadata).filter(([k]) => OBJECT_META_FIELDS.has(k)),
-        )
-      : metadata;
-  }
-  Object.assign(out, prunedRest);
-  return out as T;
+  if (metadata !== undefined) out.metadata = keepMetadata(metadata);
+  return Object.assign(out, body) as T;
 }
 
 function defaultNode(value: Json, schema: CrdSchemaNode): Json {
@@ -141,24 +153,5 @@ function defaultNode(value: Json, schema: CrdSchemaNode): Json {
  * @public
  */
 export function applyCrdDefaults<T = Record<string, unknown>>(obj: T): T {
-  const copy = structuredClone(obj) as unknown;
-  if (!isPlainObject(copy)) return copy as T;
-  const crd = findCnpgCrd(
-    copy.apiVersion as string | undefined,
-    copy.kind as string | undefined,
-  );
-  if (!crd) return copy as T;
-  const { apiVersion, kind, metadata, ...rest } = copy;
-  const schemaWithoutMeta: CrdSchemaNode = {
-    ...crd.openAPIV3Schema,
-    properties: Object.fromEntries(
-      Object.entries(crd.openAPIV3Schema.properties ?? {}).filter(
-        ([k]) => !['metadata', 'apiVersion', 'kind'].includes(k),
-      ),
-    ),
-  };
-  const defaulted = defaultNode(rest, schemaWithoutMeta) as Record<string, Json>;
-  const out: Record<string, Json> = { apiVersion, kind };
-  if (metadata !== undefined) out.metadata = metadata;
-  return Object.assign(out, defaulted) as T;
+  return transformCnpgBody(obj, defaultNode, metadata => metadata);
 }
