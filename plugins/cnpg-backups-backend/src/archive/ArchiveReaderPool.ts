@@ -5,14 +5,17 @@
  */
 import crypto from 'node:crypto';
 import type { ArchiveTarget } from '@cnpg-backups/plugin-cnpg-backups-common';
-import { parseEndpointURL } from '@cnpg-backups/plugin-cnpg-backups-node';
+import {
+  parseEndpointURL,
+  type ArchiveReader,
+  type ArchiveReaderFactory,
+} from '@cnpg-backups/plugin-cnpg-backups-node';
 import type { CnpgKubernetesClient } from '../kubernetes';
 import {
   EndpointNotAllowedError,
   type S3EndpointPolicy,
 } from './S3EndpointPolicy';
 import { readArchiveConnection } from './SecretCredentials';
-import type { ArchiveReader, ArchiveReaderFactory } from './types';
 
 export class ArchiveReaderPool {
   readonly #factory: ArchiveReaderFactory;

@@ -9,7 +9,7 @@
 import type { Config } from '@backstage/config';
 import type { S3Provider } from '@cnpg-backups/plugin-cnpg-backups-common';
 import fs from 'node:fs';
-import type { S3EndpointSettings } from './types';
+import type { S3EndpointSettings } from '@cnpg-backups/plugin-cnpg-backups-node';
 
 /** The decision for one endpoint. @public */
 export type S3EndpointDecision =

@@ -5,13 +5,11 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   BarmanArchiveScanner,
   createS3Client,
+  type ArchiveConnection,
+  type ArchiveReader,
+  type ArchiveReaderFactory,
   type ScanState,
 } from '@cnpg-backups/plugin-cnpg-backups-node';
-import type {
-  ArchiveConnection,
-  ArchiveReader,
-  ArchiveReaderFactory,
-} from './types';
 
 /** Options for {@link ScannerArchiveReaderFactory.create}. @public */
 export interface ScannerArchiveReaderFactoryOptions {

@@ -5,7 +5,10 @@
 import type { ArchiveTarget } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type { CnpgKubernetesClient } from '../kubernetes';
 import { ArchiveConfigurationError } from '../service/errors';
-import type { ArchiveConnection, S3EndpointSettings } from './types';
+import type {
+  ArchiveConnection,
+  S3EndpointSettings,
+} from '@cnpg-backups/plugin-cnpg-backups-node';
 
 /**
  * The connection to `archive`'s bucket: endpoint settings from config win, then the keys the

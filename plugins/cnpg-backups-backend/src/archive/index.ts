@@ -4,7 +4,7 @@ export type {
   ArchiveReader,
   ArchiveReaderFactory,
   S3EndpointSettings,
-} from './types';
+} from '@cnpg-backups/plugin-cnpg-backups-node';
 export { S3EndpointPolicy, EndpointNotAllowedError } from './S3EndpointPolicy';
 export type { S3EndpointDecision } from './S3EndpointPolicy';
 export { ScannerArchiveReaderFactory } from './ScannerArchiveReaderFactory';
