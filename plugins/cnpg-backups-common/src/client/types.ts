@@ -12,11 +12,7 @@ import type {
   EntityBackupStatusResponse,
   ServerNameEmptinessResponse,
 } from '../status/types';
-import type {
-  DatabaseHistory,
-  FleetPage,
-  FleetQuery,
-} from '../fleet/types';
+import type { DatabaseHistory, FleetPage, FleetQuery } from '../fleet/types';
 
 /**
  * Per-call options: `token` is sent as `Authorization: Bearer <token>` (backend callers pass a

@@ -24,9 +24,7 @@ export function pluginNotInstalledRule(
     clusterDiagnosis(context, {
       id: 'plugin-not-installed',
       severity: 'error',
-      says: `needs the Barman Cloud plugin (barman-cloud.cloudnative-pg.io), which is not installed in Kubernetes cluster ${
-        context.cluster.kubernetesCluster
-      }: nothing is archived or backed up.`,
+      says: `needs the Barman Cloud plugin (barman-cloud.cloudnative-pg.io), which is not installed in Kubernetes cluster ${context.cluster.kubernetesCluster}: nothing is archived or backed up.`,
       evidence: [
         ...(crdMissing
           ? [`CRD ${OBJECTSTORE_CRD} is not served (404 on the resource type)`]

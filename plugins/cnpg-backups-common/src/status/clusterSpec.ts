@@ -10,7 +10,8 @@ import { RECOVERY_COPIED_SPEC_FIELDS } from '../recovery/clusterRequest/common';
  * list the recovery rules also check against ({@link RECOVERY_COPIED_SPEC_FIELDS}).
  * @public
  */
-export const CLUSTER_SPEC_FIELDS: readonly string[] = RECOVERY_COPIED_SPEC_FIELDS;
+export const CLUSTER_SPEC_FIELDS: readonly string[] =
+  RECOVERY_COPIED_SPEC_FIELDS;
 
 const BOOTSTRAP_METHODS = ['initdb', 'recovery', 'pg_basebackup'] as const;
 
