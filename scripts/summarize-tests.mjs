@@ -17,7 +17,9 @@ if (existsSync(jestFile)) {
   skipped += jest.numPendingTests + (jest.numTodoTests ?? 0);
   // A suite that fails to load has no failed tests but must count as a failure.
   failed += jest.numRuntimeErrorTestSuites ?? 0;
-  rows.push(`jest: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, ${jest.numPendingTests} skipped in ${jest.numTotalTestSuites} suites`);
+  rows.push(
+    `jest: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, ${jest.numPendingTests} skipped in ${jest.numTotalTestSuites} suites`,
+  );
 } else {
   failed += 1;
   rows.push('jest: no report (the run did not complete)');
@@ -31,7 +33,9 @@ if (existsSync(e2eFile)) {
   passed += ok;
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;
-  rows.push(`e2e: ${ok} passed, ${s.unexpected ?? 0} failed, ${s.skipped ?? 0} skipped`);
+  rows.push(
+    `e2e: ${ok} passed, ${s.unexpected ?? 0} failed, ${s.skipped ?? 0} skipped`,
+  );
 }
 
 // Hygiene checks (prettier, repo fix, API reports, unused dependencies): one pass or fail each.
@@ -51,4 +55,8 @@ if (existsSync(hygieneFile)) {
 console.log('');
 for (const row of rows) console.log(row);
 console.log(`total time: ${seconds}s`);
-console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.log(
+  `tests: ${passed} passed, ${failed} failed${
+    skipped ? `, ${skipped} skipped` : ''
+  }`,
+);

@@ -25,7 +25,11 @@ const outputFile = join(
 );
 
 function parseArgs(argv) {
-  const args = { print: false, check: false, crdsDir: resolve(repoRoot, '../shared/crds') };
+  const args = {
+    print: false,
+    check: false,
+    crdsDir: resolve(repoRoot, '../shared/crds'),
+  };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--print') args.print = true;
     else if (argv[i] === '--check') args.check = true;
@@ -88,22 +92,30 @@ export function renderCrdSchemas(crdsDir) {
   return `${JSON.stringify(buildCrdSchemas(crdsDir), null, 1)}\n`;
 }
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const isMain =
+  process.argv[1] &&
+  resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const args = parseArgs(process.argv.slice(2));
   const text = renderCrdSchemas(args.crdsDir);
   if (args.print) {
     process.stdout.write(text);
   } else if (args.check) {
-    const committed = existsSync(outputFile) ? readFileSync(outputFile, 'utf8') : '';
+    const committed = existsSync(outputFile)
+      ? readFileSync(outputFile, 'utf8')
+      : '';
     if (committed !== text) {
-      process.stderr.write(`sync-crds: ${outputFile} is out of sync with ${args.crdsDir}; run node scripts/sync-crds.mjs\n`);
+      process.stderr.write(
+        `sync-crds: ${outputFile} is out of sync with ${args.crdsDir}; run node scripts/sync-crds.mjs\n`,
+      );
       process.exit(1);
     }
     process.stderr.write('sync-crds: crd-schemas.json is in sync\n');
   } else {
     writeFileSync(outputFile, text);
     const count = JSON.parse(text).crds.length;
-    process.stderr.write(`sync-crds: wrote ${count} CRD versions to ${outputFile}\n`);
+    process.stderr.write(
+      `sync-crds: wrote ${count} CRD versions to ${outputFile}\n`,
+    );
   }
 }

@@ -15,7 +15,10 @@ import { BARMAN_PLUGIN, DemoDatabase, PLUGIN_VERSION } from './scenarios';
 import type { ObjectWriter } from './s3/S3rverDiskWriter';
 import { KubeObject, kubeTime, StandinChange, StandinStore } from './standin';
 
-type Logger = { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
+type Logger = {
+  info(message: string, meta?: object): void;
+  warn(message: string, meta?: object): void;
+};
 
 type Job = {
   namespace: string;
@@ -26,12 +29,19 @@ type Job = {
 };
 
 type Target =
-  | { kind: 'plugin' | 'legacy'; archive: BarmanServerArchive; database?: DemoDatabase; cluster: KubeObject; objectStoreName?: string }
+  | {
+      kind: 'plugin' | 'legacy';
+      archive: BarmanServerArchive;
+      database?: DemoDatabase;
+      cluster: KubeObject;
+      objectStoreName?: string;
+    }
   | { kind: 'error'; message: string; cluster?: KubeObject };
 
 function get(obj: unknown, ...path: string[]): any {
   let cur: any = obj;
-  for (const p of path) cur = cur && typeof cur === 'object' ? cur[p] : undefined;
+  for (const p of path)
+    cur = cur && typeof cur === 'object' ? cur[p] : undefined;
   return cur;
 }
 
@@ -66,9 +76,14 @@ export class DemoOperator {
   }
 
   start(): void {
-    this.#unsubscribe = this.#o.store.onChange(change => this.#onChange(change));
+    this.#unsubscribe = this.#o.store.onChange(change =>
+      this.#onChange(change),
+    );
     if (this.#o.walIntervalMs > 0) {
-      this.#walTimer = setInterval(() => this.#archiveLiveWals(), this.#o.walIntervalMs);
+      this.#walTimer = setInterval(
+        () => this.#archiveLiveWals(),
+        this.#o.walIntervalMs,
+      );
       this.#walTimer.unref();
     }
   }
@@ -95,16 +110,28 @@ export class DemoOperator {
     const { namespace = '', name } = change.object.metadata;
     const job: Job = { namespace, name, stage: 'pending', timers: [] };
     this.#jobs.set(`${namespace}/${name}`, job);
-    job.timers.push(setTimeout(() => this.#startBackup(job), this.#o.startDelayMs));
-    job.timers.push(setTimeout(() => this.#completeBackup(job), this.#o.startDelayMs + this.#o.completeDelayMs));
+    job.timers.push(
+      setTimeout(() => this.#startBackup(job), this.#o.startDelayMs),
+    );
+    job.timers.push(
+      setTimeout(
+        () => this.#completeBackup(job),
+        this.#o.startDelayMs + this.#o.completeDelayMs,
+      ),
+    );
   }
 
   #type(plural: string) {
-    const group = plural === 'objectstores' ? 'barmancloud.cnpg.io' : 'postgresql.cnpg.io';
+    const group =
+      plural === 'objectstores' ? 'barmancloud.cnpg.io' : 'postgresql.cnpg.io';
     return this.#o.store.findType(group, 'v1', plural);
   }
 
-  #tryGet(plural: string, namespace: string, name: string): KubeObject | undefined {
+  #tryGet(
+    plural: string,
+    namespace: string,
+    name: string,
+  ): KubeObject | undefined {
     const type = this.#type(plural);
     if (!type) return undefined;
     try {
@@ -114,21 +141,50 @@ export class DemoOperator {
     }
   }
 
-  #patchStatus(plural: string, obj: KubeObject, status: Record<string, unknown>) {
+  #patchStatus(
+    plural: string,
+    obj: KubeObject,
+    status: Record<string, unknown>,
+  ) {
     const type = this.#type(plural);
     if (!type) return;
     try {
-      this.#o.store.update(type, obj.metadata.namespace, obj.metadata.name, { ...obj, status }, { subresource: 'status' });
+      this.#o.store.update(
+        type,
+        obj.metadata.namespace,
+        obj.metadata.name,
+        { ...obj, status },
+        { subresource: 'status' },
+      );
     } catch (error) {
-      this.#o.logger.warn(`demo operator: could not update ${plural} ${obj.metadata.namespace}/${obj.metadata.name}: ${(error as Error).message}`);
+      this.#o.logger.warn(
+        `demo operator: could not update ${plural} ${obj.metadata.namespace}/${
+          obj.metadata.name
+        }: ${(error as Error).message}`,
+      );
     }
   }
 
-  #setClusterCondition(cluster: KubeObject, cond: { status: 'True' | 'False'; reason: string; message: string }, extra: Record<string, unknown> = {}) {
-    const fresh = this.#tryGet('clusters', cluster.metadata.namespace!, cluster.metadata.name) ?? cluster;
+  #setClusterCondition(
+    cluster: KubeObject,
+    cond: { status: 'True' | 'False'; reason: string; message: string },
+    extra: Record<string, unknown> = {},
+  ) {
+    const fresh =
+      this.#tryGet(
+        'clusters',
+        cluster.metadata.namespace!,
+        cluster.metadata.name,
+      ) ?? cluster;
     const status = { ...(fresh.status as Record<string, unknown>) };
-    const conditions = ((status.conditions as any[]) ?? []).filter(c => c.type !== 'LastBackupSucceeded');
-    conditions.push({ type: 'LastBackupSucceeded', ...cond, lastTransitionTime: kubeTime(this.#o.now()) });
+    const conditions = ((status.conditions as any[]) ?? []).filter(
+      c => c.type !== 'LastBackupSucceeded',
+    );
+    conditions.push({
+      type: 'LastBackupSucceeded',
+      ...cond,
+      lastTransitionTime: kubeTime(this.#o.now()),
+    });
     this.#patchStatus('clusters', fresh, { ...status, ...extra, conditions });
   }
 
@@ -136,35 +192,69 @@ export class DemoOperator {
     const ns = backup.metadata.namespace!;
     const clusterName = get(backup, 'spec', 'cluster', 'name');
     const cluster = this.#tryGet('clusters', ns, clusterName);
-    if (!cluster) return { kind: 'error', message: `Unknown cluster ${clusterName}` };
-    const database = this.#o.databases.find(d => d.namespace === ns && d.clusterName === clusterName);
+    if (!cluster)
+      return { kind: 'error', message: `Unknown cluster ${clusterName}` };
+    const database = this.#o.databases.find(
+      d => d.namespace === ns && d.clusterName === clusterName,
+    );
     const method = get(backup, 'spec', 'method') ?? 'barmanObjectStore';
     let destinationPath: string | undefined;
     let serverName: string;
     let objectStoreName: string | undefined;
     if (method === 'plugin') {
-      const plugin = ((get(cluster, 'spec', 'plugins') as any[]) ?? []).filter(p => p.name === BARMAN_PLUGIN && p.enabled !== false).pop();
-      if (!plugin) return { kind: 'error', cluster, message: `no enabled ${BARMAN_PLUGIN} plugin in Cluster ${clusterName}` };
+      const plugin = ((get(cluster, 'spec', 'plugins') as any[]) ?? [])
+        .filter(p => p.name === BARMAN_PLUGIN && p.enabled !== false)
+        .pop();
+      if (!plugin)
+        return {
+          kind: 'error',
+          cluster,
+          message: `no enabled ${BARMAN_PLUGIN} plugin in Cluster ${clusterName}`,
+        };
       objectStoreName = plugin.parameters?.barmanObjectName;
       serverName = plugin.parameters?.serverName ?? clusterName;
-      const store = objectStoreName ? this.#tryGet('objectstores', ns, objectStoreName) : undefined;
-      if (!store) return { kind: 'error', cluster, message: `ObjectStore ${ns}/${objectStoreName} not found` };
+      const store = objectStoreName
+        ? this.#tryGet('objectstores', ns, objectStoreName)
+        : undefined;
+      if (!store)
+        return {
+          kind: 'error',
+          cluster,
+          message: `ObjectStore ${ns}/${objectStoreName} not found`,
+        };
       destinationPath = get(store, 'spec', 'configuration', 'destinationPath');
     } else if (method === 'barmanObjectStore') {
       const legacy = get(cluster, 'spec', 'backup', 'barmanObjectStore');
-      if (!legacy) return { kind: 'error', cluster, message: 'no barmanObjectStore section in the Cluster backup configuration' };
+      if (!legacy)
+        return {
+          kind: 'error',
+          cluster,
+          message:
+            'no barmanObjectStore section in the Cluster backup configuration',
+        };
       destinationPath = legacy.destinationPath;
       serverName = legacy.serverName ?? clusterName;
     } else {
-      return { kind: 'error', cluster, message: `the demo operator does not simulate method ${method}` };
+      return {
+        kind: 'error',
+        cluster,
+        message: `the demo operator does not simulate method ${method}`,
+      };
     }
     const normalise = (p: string) => p.replace(/\/+$/, '');
     let archive = database?.archives.find(
-      a => normalise(a.destinationPath) === normalise(destinationPath ?? '') && a.serverName === serverName,
+      a =>
+        normalise(a.destinationPath) === normalise(destinationPath ?? '') &&
+        a.serverName === serverName,
     );
     if (!archive) {
       const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(destinationPath ?? '');
-      if (!m) return { kind: 'error', cluster, message: `invalid destinationPath ${destinationPath}` };
+      if (!m)
+        return {
+          kind: 'error',
+          cluster,
+          message: `invalid destinationPath ${destinationPath}`,
+        };
       archive = new BarmanServerArchive({
         writer: this.#o.writer,
         bucket: m[1],
@@ -172,7 +262,9 @@ export class DemoOperator {
         serverName,
         timeline: Number(get(cluster, 'status', 'timelineID') ?? 1),
         firstSegment: 2,
-        systemId: String(get(cluster, 'status', 'systemID') ?? '7400000000000000000'),
+        systemId: String(
+          get(cluster, 'status', 'systemID') ?? '7400000000000000000',
+        ),
         pgVersion: 170002,
         walCompression: 'gzip',
         dataCompression: 'gzip',
@@ -180,7 +272,13 @@ export class DemoOperator {
       });
       database?.archives.push(archive);
     }
-    return { kind: method === 'plugin' ? 'plugin' : 'legacy', archive, database, cluster, objectStoreName };
+    return {
+      kind: method === 'plugin' ? 'plugin' : 'legacy',
+      archive,
+      database,
+      cluster,
+      objectStoreName,
+    };
   }
 
   #startBackup(job: Job) {
@@ -192,7 +290,11 @@ export class DemoOperator {
     const target = this.#resolveTarget(backup);
     if (target.kind === 'error') {
       job.stage = 'done';
-      this.#patchStatus('backups', backup, { phase: 'failed', error: target.message, method: get(backup, 'spec', 'method') ?? 'barmanObjectStore' });
+      this.#patchStatus('backups', backup, {
+        phase: 'failed',
+        error: target.message,
+        method: get(backup, 'spec', 'method') ?? 'barmanObjectStore',
+      });
       return;
     }
     this.#patchStatus('backups', backup, {
@@ -200,10 +302,21 @@ export class DemoOperator {
       method: get(backup, 'spec', 'method') ?? 'barmanObjectStore',
       startedAt: kubeTime(job.startedAt),
       reconciliationStartedAt: kubeTime(job.startedAt),
-      instanceID: { podName: String(get(target.cluster, 'status', 'targetPrimary') ?? `${target.cluster.metadata.name}-1`) },
+      instanceID: {
+        podName: String(
+          get(target.cluster, 'status', 'targetPrimary') ??
+            `${target.cluster.metadata.name}-1`,
+        ),
+      },
     });
-    this.#setClusterCondition(target.cluster, { status: 'False', reason: 'BackupStarted', message: 'New Backup starting up' });
-    this.#o.logger.info(`demo operator: backup ${job.namespace}/${job.name} started`);
+    this.#setClusterCondition(target.cluster, {
+      status: 'False',
+      reason: 'BackupStarted',
+      message: 'New Backup starting up',
+    });
+    this.#o.logger.info(
+      `demo operator: backup ${job.namespace}/${job.name} started`,
+    );
   }
 
   #completeBackup(job: Job) {
@@ -218,17 +331,34 @@ export class DemoOperator {
     const now = this.#o.now();
     if (target.database?.failingUploadsError) {
       const error = `rpc error: code = Unknown desc = unexpected failure invoking barman-cloud-backup: exit status 4: ${target.database.failingUploadsError}`;
-      this.#patchStatus('backups', backup, { ...status, phase: 'failed', error, reconciliationTerminatedAt: kubeTime(now) });
-      this.#setClusterCondition(target.cluster, { status: 'False', reason: 'LastBackupFailed', message: target.database.failingUploadsError });
+      this.#patchStatus('backups', backup, {
+        ...status,
+        phase: 'failed',
+        error,
+        reconciliationTerminatedAt: kubeTime(now),
+      });
+      this.#setClusterCondition(target.cluster, {
+        status: 'False',
+        reason: 'LastBackupFailed',
+        message: target.database.failingUploadsError,
+      });
       this.#updateObjectStoreWindow(target, undefined, now);
-      this.#o.logger.info(`demo operator: backup ${job.namespace}/${job.name} failed (simulated store error)`);
+      this.#o.logger.info(
+        `demo operator: backup ${job.namespace}/${job.name} failed (simulated store error)`,
+      );
       return;
     }
     const startedAt = job.startedAt ?? new Date(now.getTime() - 4000);
     const written = target.archive.writeBackup({
       startedAt,
-      durationSeconds: Math.max(1, Math.floor((now.getTime() - startedAt.getTime()) / 1000) - 2),
-      backupName: `backup-${startedAt.toISOString().slice(0, 19).replace(/[-:T]/g, '')}`,
+      durationSeconds: Math.max(
+        1,
+        Math.floor((now.getTime() - startedAt.getTime()) / 1000) - 2,
+      ),
+      backupName: `backup-${startedAt
+        .toISOString()
+        .slice(0, 19)
+        .replace(/[-:T]/g, '')}`,
     });
     const common = {
       ...status,
@@ -257,7 +387,11 @@ export class DemoOperator {
         },
       });
       this.#updateObjectStoreWindow(target, written.endTime, undefined);
-      this.#setClusterCondition(target.cluster, { status: 'True', reason: 'LastBackupSucceeded', message: 'Backup was successful' });
+      this.#setClusterCondition(target.cluster, {
+        status: 'True',
+        reason: 'LastBackupSucceeded',
+        message: 'Backup was successful',
+      });
     } else {
       const legacy = get(target.cluster, 'spec', 'backup', 'barmanObjectStore');
       this.#patchStatus('backups', backup, {
@@ -265,32 +399,55 @@ export class DemoOperator {
         destinationPath: legacy.destinationPath,
         serverName: target.archive.serverName,
         ...(legacy.endpointURL ? { endpointURL: legacy.endpointURL } : {}),
-        ...(legacy.s3Credentials ? { s3Credentials: legacy.s3Credentials } : {}),
+        ...(legacy.s3Credentials
+          ? { s3Credentials: legacy.s3Credentials }
+          : {}),
       });
       const end = kubeTime(written.endTime!);
       this.#setClusterCondition(
         target.cluster,
-        { status: 'True', reason: 'LastBackupSucceeded', message: 'Backup was successful' },
-        { lastSuccessfulBackup: end, lastSuccessfulBackupByMethod: { barmanObjectStore: end } },
+        {
+          status: 'True',
+          reason: 'LastBackupSucceeded',
+          message: 'Backup was successful',
+        },
+        {
+          lastSuccessfulBackup: end,
+          lastSuccessfulBackupByMethod: { barmanObjectStore: end },
+        },
       );
     }
-    this.#o.logger.info(`demo operator: backup ${job.namespace}/${job.name} completed as ${written.backupId}`);
+    this.#o.logger.info(
+      `demo operator: backup ${job.namespace}/${job.name} completed as ${written.backupId}`,
+    );
   }
 
-  #updateObjectStoreWindow(target: Extract<Target, { kind: 'plugin' | 'legacy' }>, successAt?: Date, failedAt?: Date) {
+  #updateObjectStoreWindow(
+    target: Extract<Target, { kind: 'plugin' | 'legacy' }>,
+    successAt?: Date,
+    failedAt?: Date,
+  ) {
     if (target.kind !== 'plugin' || !target.objectStoreName) return;
-    const store = this.#tryGet('objectstores', target.cluster.metadata.namespace!, target.objectStoreName);
+    const store = this.#tryGet(
+      'objectstores',
+      target.cluster.metadata.namespace!,
+      target.objectStoreName,
+    );
     if (!store) return;
     const status = { ...((store.status as Record<string, any>) ?? {}) };
     const windows = { ...(status.serverRecoveryWindow ?? {}) };
     const current = { ...(windows[target.archive.serverName] ?? {}) };
     if (successAt) {
       current.lastSuccessfulBackupTime = kubeTime(successAt);
-      current.firstRecoverabilityPoint = current.firstRecoverabilityPoint ?? kubeTime(successAt);
+      current.firstRecoverabilityPoint =
+        current.firstRecoverabilityPoint ?? kubeTime(successAt);
     }
     if (failedAt) current.lastFailedBackupTime = kubeTime(failedAt);
     windows[target.archive.serverName] = current;
-    this.#patchStatus('objectstores', store, { ...status, serverRecoveryWindow: windows });
+    this.#patchStatus('objectstores', store, {
+      ...status,
+      serverRecoveryWindow: windows,
+    });
   }
 
   /** Healthy databases keep archiving: one more WAL on their current archive. */
@@ -300,9 +457,16 @@ export class DemoOperator {
       if (db.failingUploadsError) continue;
       const cluster = this.#tryGet('clusters', db.namespace, db.clusterName);
       if (!cluster) continue;
-      const plugin = ((get(cluster, 'spec', 'plugins') as any[]) ?? []).find(p => p.name === BARMAN_PLUGIN && p.isWALArchiver);
-      const serverName = plugin?.parameters?.serverName ?? get(cluster, 'spec', 'backup', 'barmanObjectStore', 'serverName') ?? db.clusterName;
-      const current = [...db.archives].reverse().find(a => a.serverName === serverName);
+      const plugin = ((get(cluster, 'spec', 'plugins') as any[]) ?? []).find(
+        p => p.name === BARMAN_PLUGIN && p.isWALArchiver,
+      );
+      const serverName =
+        plugin?.parameters?.serverName ??
+        get(cluster, 'spec', 'backup', 'barmanObjectStore', 'serverName') ??
+        db.clusterName;
+      const current = [...db.archives]
+        .reverse()
+        .find(a => a.serverName === serverName);
       current?.writeWal(now);
     }
   }

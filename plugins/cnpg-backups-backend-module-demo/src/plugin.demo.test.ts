@@ -151,14 +151,12 @@ describe('cnpgBackupsPlugin with the demo environment', () => {
   });
 
   it('takes a backup now and the simulated operator picks it up', async () => {
-    const res = await request(server)
-      .post('/api/cnpg-backups/backups')
-      .send({
-        entityRef: 'component:default/payments',
-        kubernetesCluster: 'demo',
-        namespace: 'payments',
-        cluster: 'payments-db',
-      });
+    const res = await request(server).post('/api/cnpg-backups/backups').send({
+      entityRef: 'component:default/payments',
+      kubernetesCluster: 'demo',
+      namespace: 'payments',
+      cluster: 'payments-db',
+    });
     expect(res.status).toBe(201);
     expect(res.body.backup.name).toMatch(/^payments-db-manual-\d{14}$/);
   });

@@ -63,7 +63,10 @@ type Ctx = { now: Date; writer: ObjectWriter };
 /** Deterministic RFC 4122-looking uid from a name, so references (clusterUID, ownerReferences) line up. */
 export function demoUid(...parts: string[]): string {
   const h = createHash('sha1').update(parts.join('/')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(
+    17,
+    20,
+  )}-${h.slice(20, 32)}`;
 }
 
 function ago(now: Date, ms: number): Date {
@@ -71,8 +74,23 @@ function ago(now: Date, ms: number): Date {
 }
 
 /** The instant `daysAgo` days before `now` (UTC calendar), at hh:mm:ss UTC. */
-function dayAt(now: Date, daysAgo: number, hour: number, minute = 0, second = 0): Date {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), hour, minute, second));
+function dayAt(
+  now: Date,
+  daysAgo: number,
+  hour: number,
+  minute = 0,
+  second = 0,
+): Date {
+  const d = new Date(
+    Date.UTC(
+      now.getUTCFullYear(),
+      now.getUTCMonth(),
+      now.getUTCDate(),
+      hour,
+      minute,
+      second,
+    ),
+  );
   return new Date(d.getTime() - daysAgo * DAY);
 }
 
@@ -92,17 +110,30 @@ function dailyTimes(now: Date, days: number, hour: number, minute = 0): Date[] {
  * plugin's maintenance loop then deletes their Backup CRs, so callers drop those too. Scenarios call this for
  * the serverName each cluster archives to; an archive of an older generation is nobody's to maintain.
  */
-function retain(ctx: Ctx, a: BarmanServerArchive, policy: string): Set<WrittenBackup> {
+function retain(
+  ctx: Ctx,
+  a: BarmanServerArchive,
+  policy: string,
+): Set<WrittenBackup> {
   return new Set(a.applyRetention(policy, ctx.now));
 }
 
-function secret(namespace: string, name: string, stringData: Record<string, string>): KubeObject {
+function secret(
+  namespace: string,
+  name: string,
+  stringData: Record<string, string>,
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name, namespace, labels: { 'cnpg.io/reload': 'true' } },
     type: 'Opaque',
-    data: Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Object.fromEntries(
+      Object.entries(stringData).map(([k, v]) => [
+        k,
+        Buffer.from(v).toString('base64'),
+      ]),
+    ),
   };
 }
 
@@ -113,7 +144,13 @@ function credentialsFor(entity: string) {
   };
 }
 
-function condition(type: string, status: 'True' | 'False', reason: string, message: string, at: Date) {
+function condition(
+  type: string,
+  status: 'True' | 'False',
+  reason: string,
+  message: string,
+  at: Date,
+) {
   return { type, status, reason, message, lastTransitionTime: kubeTime(at) };
 }
 
@@ -134,8 +171,12 @@ function pluginStatus() {
 function recoveryWindow(backups: WrittenBackup[], lastFailed?: Date) {
   const done = backups.filter(b => b.status === 'DONE' && b.endTime);
   return {
-    ...(done.length ? { firstRecoverabilityPoint: kubeTime(done[0].endTime!) } : {}),
-    ...(done.length ? { lastSuccessfulBackupTime: kubeTime(done[done.length - 1].endTime!) } : {}),
+    ...(done.length
+      ? { firstRecoverabilityPoint: kubeTime(done[0].endTime!) }
+      : {}),
+    ...(done.length
+      ? { lastSuccessfulBackupTime: kubeTime(done[done.length - 1].endTime!) }
+      : {}),
     ...(lastFailed ? { lastFailedBackupTime: kubeTime(lastFailed) } : {}),
   };
 }
@@ -165,7 +206,10 @@ function pluginBackupCr(options: {
       labels: {
         'cnpg.io/cluster': options.clusterName,
         ...(options.scheduledBackup
-          ? { 'cnpg.io/scheduled-backup': options.scheduledBackup.name, 'cnpg.io/immediateBackup': 'false' }
+          ? {
+              'cnpg.io/scheduled-backup': options.scheduledBackup.name,
+              'cnpg.io/immediateBackup': 'false',
+            }
           : {}),
       },
       ...(options.scheduledBackup?.ownedBySelf
@@ -204,11 +248,15 @@ function pluginBackupCr(options: {
             endWal: b.endWal,
             endLSN: b.endLsn,
             stoppedAt: kubeTime(b.endTime!),
-            reconciliationTerminatedAt: kubeTime(new Date(b.endTime!.getTime() + 2000)),
+            reconciliationTerminatedAt: kubeTime(
+              new Date(b.endTime!.getTime() + 2000),
+            ),
           }),
       instanceID: {
         podName: options.podName,
-        ContainerID: `containerd://${createHash('sha256').update(options.podName).digest('hex')}`,
+        ContainerID: `containerd://${createHash('sha256')
+          .update(options.podName)
+          .digest('hex')}`,
       },
       majorVersion: 17,
       pluginMetadata: {
@@ -243,12 +291,20 @@ function healthyClusterStatus(options: {
     instanceNames: [1, 2, 3].map(i => `${options.name}-${i}`),
     currentPrimary: `${options.name}-1`,
     targetPrimary: `${options.name}-1`,
-    currentPrimaryTimestamp: new Date(options.createdAt.getTime() + 90_000).toISOString().replace('Z', '000Z'),
+    currentPrimaryTimestamp: new Date(options.createdAt.getTime() + 90_000)
+      .toISOString()
+      .replace('Z', '000Z'),
     timelineID: options.timelineID,
     systemID: options.systemID,
     image: options.image ?? 'ghcr.io/cloudnative-pg/postgresql:17.2',
     conditions: [
-      condition('Ready', 'True', 'ClusterIsReady', 'Cluster is Ready', new Date(options.createdAt.getTime() + 120_000)),
+      condition(
+        'Ready',
+        'True',
+        'ClusterIsReady',
+        'Cluster is Ready',
+        new Date(options.createdAt.getTime() + 120_000),
+      ),
       condition(
         'ContinuousArchiving',
         'True',
@@ -257,7 +313,15 @@ function healthyClusterStatus(options: {
         new Date(options.createdAt.getTime() + 150_000),
       ),
       ...(options.lastBackupAt
-        ? [condition('LastBackupSucceeded', 'True', 'LastBackupSucceeded', 'Backup was successful', options.lastBackupAt)]
+        ? [
+            condition(
+              'LastBackupSucceeded',
+              'True',
+              'LastBackupSucceeded',
+              'Backup was successful',
+              options.lastBackupAt,
+            ),
+          ]
         : []),
     ],
     pluginStatus: pluginStatus(),
@@ -285,7 +349,13 @@ function objectStore(options: {
       generation: 1,
       ...(options.labels ? { labels: options.labels } : {}),
       ...(options.lastApplied
-        ? { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(options.lastApplied)}\n` } }
+        ? {
+            annotations: {
+              'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(
+                options.lastApplied,
+              )}\n`,
+            },
+          }
         : {}),
     },
     spec: options.spec,
@@ -320,14 +390,20 @@ function scheduledBackup(options: {
       schedule: options.schedule,
       cluster: { name: options.clusterName },
       method,
-      ...(method === 'plugin' ? { pluginConfiguration: { name: BARMAN_PLUGIN } } : {}),
+      ...(method === 'plugin'
+        ? { pluginConfiguration: { name: BARMAN_PLUGIN } }
+        : {}),
       backupOwnerReference: options.backupOwnerReference ?? 'self',
       immediate: false,
     },
     status: {
       lastCheckTime: kubeTime(ago(options.now, 25_000)),
-      ...(options.lastScheduleTime ? { lastScheduleTime: kubeTime(options.lastScheduleTime) } : {}),
-      ...(options.nextScheduleTime ? { nextScheduleTime: kubeTime(options.nextScheduleTime) } : {}),
+      ...(options.lastScheduleTime
+        ? { lastScheduleTime: kubeTime(options.lastScheduleTime) }
+        : {}),
+      ...(options.nextScheduleTime
+        ? { nextScheduleTime: kubeTime(options.nextScheduleTime) }
+        : {}),
     },
   };
 }
@@ -360,7 +436,9 @@ function archive(
     dataCompression: options.data,
     clusterSizeBytes: Math.round(options.sizeGiB * 1024 ** 3),
     serverNameField: options.serverNameField,
-    random: seededRandom(`${options.bucket}/${options.prefix}/${options.serverName}`),
+    random: seededRandom(
+      `${options.bucket}/${options.prefix}/${options.serverName}`,
+    ),
   });
 }
 
@@ -378,9 +456,14 @@ function obot(ctx: Ctx): DemoDatabase {
   const endpoint = 'http://rustfs-svc.storage.svc.cluster.local:9000';
   const credentials = credentialsFor('obot');
   // Re-created a day ago (the runbook's cluster was re-created after its PVC was lost).
-  const createdAt = new Date(Math.floor((now.getTime() - 26 * HOUR) / 1000) * 1000);
+  const createdAt = new Date(
+    Math.floor((now.getTime() - 26 * HOUR) / 1000) * 1000,
+  );
   // The most recent scheduled run (03:00 UTC daily) — always after the re-creation.
-  const lastRun = dayAt(now, 0, 3) <= ago(now, 10 * MIN) ? dayAt(now, 0, 3) : dayAt(now, 1, 3);
+  const lastRun =
+    dayAt(now, 0, 3) <= ago(now, 10 * MIN)
+      ? dayAt(now, 0, 3)
+      : dayAt(now, 1, 3);
   const clusterUid = demoUid('Cluster', ns, name);
 
   // The previous incarnation archived WALs (and took one backup) before the cluster was deleted.
@@ -398,7 +481,14 @@ function obot(ctx: Ctx): DemoDatabase {
     from: ago(createdAt, 2.5 * DAY),
     to: ago(createdAt, 3 * HOUR),
     walEveryMinutes: 20,
-    backups: [{ at: new Date(Math.floor(ago(createdAt, 1.5 * DAY).getTime() / MIN) * MIN), durationSeconds: 41 }],
+    backups: [
+      {
+        at: new Date(
+          Math.floor(ago(createdAt, 1.5 * DAY).getTime() / MIN) * MIN,
+        ),
+        durationSeconds: 41,
+      },
+    ],
   });
   const lastFailed = new Date(lastRun.getTime() + 4000);
 
@@ -406,7 +496,10 @@ function obot(ctx: Ctx): DemoDatabase {
     namespace: ns,
     name: 'obot-objectstore',
     createdAt: dayAt(now, 20, 14, 2),
-    labels: { 'app.kubernetes.io/name': 'obot-objectstore', 'app.kubernetes.io/part-of': 'obot' },
+    labels: {
+      'app.kubernetes.io/name': 'obot-objectstore',
+      'app.kubernetes.io/part-of': 'obot',
+    },
     lastApplied: {
       apiVersion: 'barmancloud.cnpg.io/v1',
       kind: 'ObjectStore',
@@ -416,8 +509,14 @@ function obot(ctx: Ctx): DemoDatabase {
           destinationPath: 's3://obot-postgres-backups',
           endpointURL: endpoint,
           s3Credentials: {
-            accessKeyId: { name: 'obot-backup-credentials', key: 'ACCESS_KEY_ID' },
-            secretAccessKey: { name: 'obot-backup-credentials', key: 'SECRET_ACCESS_KEY' },
+            accessKeyId: {
+              name: 'obot-backup-credentials',
+              key: 'ACCESS_KEY_ID',
+            },
+            secretAccessKey: {
+              name: 'obot-backup-credentials',
+              key: 'SECRET_ACCESS_KEY',
+            },
           },
           wal: { compression: 'gzip' },
           retentionPolicy: '7d',
@@ -429,8 +528,14 @@ function obot(ctx: Ctx): DemoDatabase {
         destinationPath: 's3://obot-postgres-backups',
         endpointURL: endpoint,
         s3Credentials: {
-          accessKeyId: { name: 'obot-backup-credentials', key: 'ACCESS_KEY_ID' },
-          secretAccessKey: { name: 'obot-backup-credentials', key: 'SECRET_ACCESS_KEY' },
+          accessKeyId: {
+            name: 'obot-backup-credentials',
+            key: 'ACCESS_KEY_ID',
+          },
+          secretAccessKey: {
+            name: 'obot-backup-credentials',
+            key: 'SECRET_ACCESS_KEY',
+          },
         },
         wal: { compression: 'gzip' },
         // The runbook puts retentionPolicy here; it belongs at spec level, so the API server prunes it.
@@ -438,10 +543,15 @@ function obot(ctx: Ctx): DemoDatabase {
       },
       instanceSidecarConfiguration: {
         retentionPolicyIntervalSeconds: 1800,
-        resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        resources: {
+          requests: { cpu: '50m', memory: '64Mi' },
+          limits: { cpu: '200m', memory: '256Mi' },
+        },
       },
     },
-    status: { serverRecoveryWindow: { [name]: recoveryWindow(old.backups, lastFailed) } },
+    status: {
+      serverRecoveryWindow: { [name]: recoveryWindow(old.backups, lastFailed) },
+    },
   });
 
   const cluster: KubeObject = {
@@ -453,14 +563,23 @@ function obot(ctx: Ctx): DemoDatabase {
       uid: clusterUid,
       creationTimestamp: kubeTime(createdAt),
       generation: 1,
-      labels: { 'app.kubernetes.io/name': 'obot-postgresql', 'app.kubernetes.io/part-of': 'obot' },
+      labels: {
+        'app.kubernetes.io/name': 'obot-postgresql',
+        'app.kubernetes.io/part-of': 'obot',
+      },
     },
     spec: {
       instances: 1,
       imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
       storage: { size: '5Gi' },
       bootstrap: { initdb: { database: 'obot', owner: 'obot' } },
-      plugins: [{ name: BARMAN_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: 'obot-objectstore' } }],
+      plugins: [
+        {
+          name: BARMAN_PLUGIN,
+          isWALArchiver: true,
+          parameters: { barmanObjectName: 'obot-objectstore' },
+        },
+      ],
     },
     status: {
       phase: 'Cluster in healthy state',
@@ -473,9 +592,27 @@ function obot(ctx: Ctx): DemoDatabase {
       systemID: '7457020114365190146',
       image: 'ghcr.io/cloudnative-pg/postgresql:17.2',
       conditions: [
-        condition('Ready', 'True', 'ClusterIsReady', 'Cluster is Ready', new Date(createdAt.getTime() + 95_000)),
-        condition('ContinuousArchiving', 'False', 'ContinuousArchivingFailing', BOTO3_CHECKSUM_ERROR, new Date(createdAt.getTime() + 140_000)),
-        condition('LastBackupSucceeded', 'False', 'LastBackupFailed', BOTO3_CHECKSUM_ERROR.replace('PutObject', 'UploadPart'), lastFailed),
+        condition(
+          'Ready',
+          'True',
+          'ClusterIsReady',
+          'Cluster is Ready',
+          new Date(createdAt.getTime() + 95_000),
+        ),
+        condition(
+          'ContinuousArchiving',
+          'False',
+          'ContinuousArchivingFailing',
+          BOTO3_CHECKSUM_ERROR,
+          new Date(createdAt.getTime() + 140_000),
+        ),
+        condition(
+          'LastBackupSucceeded',
+          'False',
+          'LastBackupFailed',
+          BOTO3_CHECKSUM_ERROR.replace('PutObject', 'UploadPart'),
+          lastFailed,
+        ),
       ],
       pluginStatus: pluginStatus(),
     },
@@ -504,9 +641,16 @@ function obot(ctx: Ctx): DemoDatabase {
       beginWal: '000000010000000000000002',
       beginLsn: '0/2000028',
       beginTime: new Date(lastRun.getTime() + 2000),
-      error: `rpc error: code = Unknown desc = unexpected failure invoking barman-cloud-backup: exit status 4: ${BOTO3_CHECKSUM_ERROR.replace('PutObject', 'UploadPart')}`,
+      error: `rpc error: code = Unknown desc = unexpected failure invoking barman-cloud-backup: exit status 4: ${BOTO3_CHECKSUM_ERROR.replace(
+        'PutObject',
+        'UploadPart',
+      )}`,
     },
-    scheduledBackup: { name: 'obot-postgresql-daily', uid: demoUid('ScheduledBackup', ns, 'obot-postgresql-daily'), ownedBySelf: true },
+    scheduledBackup: {
+      name: 'obot-postgresql-daily',
+      uid: demoUid('ScheduledBackup', ns, 'obot-postgresql-daily'),
+      ownedBySelf: true,
+    },
   });
   return {
     entity: 'obot',
@@ -514,10 +658,16 @@ function obot(ctx: Ctx): DemoDatabase {
     clusterName: name,
     declaredEndpoint: endpoint,
     credentials,
-    failingUploadsError: BOTO3_CHECKSUM_ERROR.replace('PutObject', 'UploadPart'),
+    failingUploadsError: BOTO3_CHECKSUM_ERROR.replace(
+      'PutObject',
+      'UploadPart',
+    ),
     archives: [old],
     objects: [
-      secret(ns, 'obot-backup-credentials', { ACCESS_KEY_ID: credentials.accessKeyId, SECRET_ACCESS_KEY: credentials.secretAccessKey }),
+      secret(ns, 'obot-backup-credentials', {
+        ACCESS_KEY_ID: credentials.accessKeyId,
+        SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      }),
       store,
       cluster,
       sb,
@@ -533,7 +683,8 @@ function platformPostgres(ctx: Ctx): DemoDatabase {
   const ns = 'databases';
   const name = 'postgres';
   const serverName = 'postgres-main';
-  const endpoint = 'https://eca0833f608b5745af030307a99bdbb4.r2.cloudflarestorage.com';
+  const endpoint =
+    'https://eca0833f608b5745af030307a99bdbb4.r2.cloudflarestorage.com';
   const credentials = credentialsFor('platform-postgres');
   const clusterUid = demoUid('Cluster', ns, name);
   const createdAt = dayAt(now, 45, 9, 12);
@@ -551,7 +702,11 @@ function platformPostgres(ctx: Ctx): DemoDatabase {
   });
   // Hourly at minute 0: the operator reads "0 0 * * *" as sec=0 min=0 hour=* (every hour).
   const hourly: Date[] = [];
-  for (let t = Math.ceil((pluginAddedAt.getTime() + MIN) / HOUR) * HOUR; t <= now.getTime() - 5 * MIN; t += HOUR) {
+  for (
+    let t = Math.ceil((pluginAddedAt.getTime() + MIN) / HOUR) * HOUR;
+    t <= now.getTime() - 5 * MIN;
+    t += HOUR
+  ) {
     hourly.push(new Date(t));
   }
   const written = simulateArchive(a, {
@@ -570,7 +725,11 @@ function platformPostgres(ctx: Ctx): DemoDatabase {
       createdAt: new Date(b.beginTime.getTime() - 2000),
       podName: `${name}-2`,
       written: b,
-      scheduledBackup: { name: 'postgres-daily-backup', uid: sbUid, ownedBySelf: true },
+      scheduledBackup: {
+        name: 'postgres-daily-backup',
+        uid: sbUid,
+        ownedBySelf: true,
+      },
     }),
   );
   const last = written[written.length - 1];
@@ -593,7 +752,10 @@ function platformPostgres(ctx: Ctx): DemoDatabase {
     credentials,
     archives: [a],
     objects: [
-      secret(ns, 'cnpg-r2-secret', { ACCESS_KEY_ID: credentials.accessKeyId, ACCESS_SECRET_KEY: credentials.secretAccessKey }),
+      secret(ns, 'cnpg-r2-secret', {
+        ACCESS_KEY_ID: credentials.accessKeyId,
+        ACCESS_SECRET_KEY: credentials.secretAccessKey,
+      }),
       objectStore({
         namespace: ns,
         name: 'postgres-r2-backup',
@@ -607,17 +769,34 @@ function platformPostgres(ctx: Ctx): DemoDatabase {
         // As applied from the story: retentionPolicy under configuration (silently pruned by the API server).
         // The story's `configuration.serverName` was removed after the CEL rule rejected it.
         spec: { configuration: manifestConfiguration },
-        status: { serverRecoveryWindow: { [serverName]: recoveryWindow(written) } },
+        status: {
+          serverRecoveryWindow: { [serverName]: recoveryWindow(written) },
+        },
       }),
       {
         apiVersion: 'postgresql.cnpg.io/v1',
         kind: 'Cluster',
-        metadata: { name, namespace: ns, uid: clusterUid, creationTimestamp: kubeTime(createdAt), generation: 4 },
+        metadata: {
+          name,
+          namespace: ns,
+          uid: clusterUid,
+          creationTimestamp: kubeTime(createdAt),
+          generation: 4,
+        },
         spec: {
           instances: 3,
           imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
           storage: { size: '20Gi', storageClass: 'ceph-block' },
-          plugins: [{ name: BARMAN_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: 'postgres-r2-backup', serverName } }],
+          plugins: [
+            {
+              name: BARMAN_PLUGIN,
+              isWALArchiver: true,
+              parameters: {
+                barmanObjectName: 'postgres-r2-backup',
+                serverName,
+              },
+            },
+          ],
         },
         status: healthyClusterStatus({
           name,
@@ -657,12 +836,24 @@ function awx(ctx: Ctx): DemoDatabase {
   const bucket = 'awx-postgres-backups';
   const prefix = 'clusters/postgres-cluster';
 
-  const old = archive(ctx, { bucket, prefix, serverName: 'postgres-cluster', firstSegment: 0x1c0, systemId: '7398812256000112233', wal: 'gzip', data: 'gzip', sizeGiB: 0.9 });
+  const old = archive(ctx, {
+    bucket,
+    prefix,
+    serverName: 'postgres-cluster',
+    firstSegment: 0x1c0,
+    systemId: '7398812256000112233',
+    wal: 'gzip',
+    data: 'gzip',
+    sizeGiB: 0.9,
+  });
   simulateArchive(old, {
     from: dayAt(now, 19, 11, 0),
     to: disasterAt,
     walEveryMinutes: 30,
-    backups: [18, 15, 12, 9, 7].map((d, i) => ({ at: dayAt(now, d, 10, 5 + i * 7, 19), durationSeconds: 64 })),
+    backups: [18, 15, 12, 9, 7].map((d, i) => ({
+      at: dayAt(now, d, 10, 5 + i * 7, 19),
+      durationSeconds: 64,
+    })),
   });
   const recovered = archive(ctx, {
     bucket,
@@ -679,7 +870,10 @@ function awx(ctx: Ctx): DemoDatabase {
     from: new Date(recoveredAt.getTime() + 2 * MIN),
     to: ago(now, 4 * MIN),
     walEveryMinutes: 20,
-    backups: [dayAt(now, 4, 10, 0, 7), dayAt(now, 1, 9, 30, 41)].map(at => ({ at, durationSeconds: 70 })),
+    backups: [dayAt(now, 4, 10, 0, 7), dayAt(now, 1, 9, 30, 41)].map(at => ({
+      at,
+      durationSeconds: 70,
+    })),
   });
   const deletedByRetention = retain(ctx, recovered, '30d');
   const written = simulated.filter(b => !deletedByRetention.has(b));
@@ -703,8 +897,14 @@ function awx(ctx: Ctx): DemoDatabase {
     credentials,
     archives: [old, recovered],
     objects: [
-      secret(ns, 'hetzner-s3-credentials', { ACCESS_KEY_ID: credentials.accessKeyId, ACCESS_SECRET_KEY: credentials.secretAccessKey }),
-      secret(ns, 'postgres-awx-owner', { username: 'awx', password: `${DEMO_SECRET_MARKER}-awx-db-password` }),
+      secret(ns, 'hetzner-s3-credentials', {
+        ACCESS_KEY_ID: credentials.accessKeyId,
+        ACCESS_SECRET_KEY: credentials.secretAccessKey,
+      }),
+      secret(ns, 'postgres-awx-owner', {
+        username: 'awx',
+        password: `${DEMO_SECRET_MARKER}-awx-db-password`,
+      }),
       objectStore({
         namespace: ns,
         name: 'hetzner-s3-store',
@@ -715,8 +915,14 @@ function awx(ctx: Ctx): DemoDatabase {
             destinationPath: `s3://${bucket}/${prefix}`,
             endpointURL: endpoint,
             s3Credentials: {
-              accessKeyId: { name: 'hetzner-s3-credentials', key: 'ACCESS_KEY_ID' },
-              secretAccessKey: { name: 'hetzner-s3-credentials', key: 'ACCESS_SECRET_KEY' },
+              accessKeyId: {
+                name: 'hetzner-s3-credentials',
+                key: 'ACCESS_KEY_ID',
+              },
+              secretAccessKey: {
+                name: 'hetzner-s3-credentials',
+                key: 'ACCESS_SECRET_KEY',
+              },
             },
             wal: { compression: 'gzip' },
             data: { compression: 'gzip' },
@@ -744,22 +950,45 @@ function awx(ctx: Ctx): DemoDatabase {
           instances: 3,
           imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
           bootstrap: {
-            recovery: { source: 'postgres-cluster-backup', recoveryTarget: {}, database: 'app', owner: 'app' },
+            recovery: {
+              source: 'postgres-cluster-backup',
+              recoveryTarget: {},
+              database: 'app',
+              owner: 'app',
+            },
           },
           externalClusters: [
             {
               name: 'postgres-cluster-backup',
-              plugin: { name: BARMAN_PLUGIN, parameters: { barmanObjectName: 'hetzner-s3-store', serverName: 'postgres-cluster' } },
+              plugin: {
+                name: BARMAN_PLUGIN,
+                parameters: {
+                  barmanObjectName: 'hetzner-s3-store',
+                  serverName: 'postgres-cluster',
+                },
+              },
             },
           ],
           plugins: [
             {
               name: BARMAN_PLUGIN,
               isWALArchiver: true,
-              parameters: { barmanObjectName: 'hetzner-s3-store', serverName: 'postgres-cluster-recovered' },
+              parameters: {
+                barmanObjectName: 'hetzner-s3-store',
+                serverName: 'postgres-cluster-recovered',
+              },
             },
           ],
-          managed: { roles: [{ name: 'awx', ensure: 'present', login: true, passwordSecret: { name: 'postgres-awx-owner' } }] },
+          managed: {
+            roles: [
+              {
+                name: 'awx',
+                ensure: 'present',
+                login: true,
+                passwordSecret: { name: 'postgres-awx-owner' },
+              },
+            ],
+          },
           storage: { size: '10Gi', storageClass: 'hcloud-volumes' },
           walStorage: { size: '2Gi', storageClass: 'hcloud-volumes' },
         },
@@ -787,7 +1016,16 @@ function cnpgMain(ctx: Ctx): DemoDatabase {
   const credentials = credentialsFor('cnpg-main');
   const clusterUid = demoUid('Cluster', ns, name);
   const createdAt = dayAt(now, 40, 16, 44);
-  const a = archive(ctx, { bucket: 'cnpg-backups', prefix: '', serverName: name, firstSegment: 0x5e2, systemId: '7420034456612789001', wal: 'zstd', data: 'snappy', sizeGiB: 6.5 });
+  const a = archive(ctx, {
+    bucket: 'cnpg-backups',
+    prefix: '',
+    serverName: name,
+    firstSegment: 0x5e2,
+    systemId: '7420034456612789001',
+    wal: 'zstd',
+    data: 'snappy',
+    sizeGiB: 6.5,
+  });
   const times = dailyTimes(now, 14, 2, 0);
   const newest = times[times.length - 1];
   const failedAt = times[times.length - 5];
@@ -800,7 +1038,11 @@ function cnpgMain(ctx: Ctx): DemoDatabase {
       at,
       durationSeconds: 310,
       ...(at === failedAt
-        ? { status: 'FAILED' as const, error: 'failure uploading data (Connection was closed before we received a valid response from endpoint URL: "http://rustfs.rustfs.svc:9000/cnpg-backups/cnpg-main/base/data.tar.snappy?uploadId=7f3e&partNumber=3".)' }
+        ? {
+            status: 'FAILED' as const,
+            error:
+              'failure uploading data (Connection was closed before we received a valid response from endpoint URL: "http://rustfs.rustfs.svc:9000/cnpg-backups/cnpg-main/base/data.tar.snappy?uploadId=7f3e&partNumber=3".)',
+          }
         : {}),
     })),
     // archive_command failed for three hours the evening before the newest backup; those segments never
@@ -810,22 +1052,34 @@ function cnpgMain(ctx: Ctx): DemoDatabase {
   // The base backup of `missingAt` was deleted from the bucket by hand; its Backup CR still says completed.
   const missing = written.find(b => b.backupId === backupIdOf(missingAt))!;
   for (const key of ['backup.info', 'data.tar.snappy']) {
-    ctx.writer.delete(a.bucket, `${a.serverPrefix}base/${missing.backupId}/${key}`);
+    ctx.writer.delete(
+      a.bucket,
+      `${a.serverPrefix}base/${missing.backupId}/${key}`,
+    );
   }
   a.backups.splice(a.backups.indexOf(missing), 1);
   // Retention 14d as the sidecar leaves it (the CR of the hand-deleted backup stays: that is the point).
   const deleted = retain(ctx, a, '14d');
   const sbUid = demoUid('ScheduledBackup', ns, 'cnpg-main-backup');
-  const backups = written.flatMap((b, i) => (deleted.has(b) ? [] : [pluginBackupCr({
-      namespace: ns,
-      clusterName: name,
-      clusterUid,
-      name: backupCrName('cnpg-main-backup', times[i]),
-      createdAt: times[i],
-      podName: `${name}-2`,
-      written: b,
-      scheduledBackup: { name: 'cnpg-main-backup', uid: sbUid, ownedBySelf: false },
-    })]),
+  const backups = written.flatMap((b, i) =>
+    deleted.has(b)
+      ? []
+      : [
+          pluginBackupCr({
+            namespace: ns,
+            clusterName: name,
+            clusterUid,
+            name: backupCrName('cnpg-main-backup', times[i]),
+            createdAt: times[i],
+            podName: `${name}-2`,
+            written: b,
+            scheduledBackup: {
+              name: 'cnpg-main-backup',
+              uid: sbUid,
+              ownedBySelf: false,
+            },
+          }),
+        ],
   );
   const failedDate = failedAt;
   return {
@@ -836,7 +1090,10 @@ function cnpgMain(ctx: Ctx): DemoDatabase {
     credentials,
     archives: [a],
     objects: [
-      secret(ns, 'cnpg-backup-credentials', { ACCESS_KEY_ID: credentials.accessKeyId, ACCESS_SECRET_KEY: credentials.secretAccessKey }),
+      secret(ns, 'cnpg-backup-credentials', {
+        ACCESS_KEY_ID: credentials.accessKeyId,
+        ACCESS_SECRET_KEY: credentials.secretAccessKey,
+      }),
       objectStore({
         namespace: ns,
         name: 'cnpg-backups',
@@ -847,26 +1104,51 @@ function cnpgMain(ctx: Ctx): DemoDatabase {
             destinationPath: 's3://cnpg-backups/',
             endpointURL: endpoint,
             s3Credentials: {
-              accessKeyId: { name: 'cnpg-backup-credentials', key: 'ACCESS_KEY_ID' },
-              secretAccessKey: { name: 'cnpg-backup-credentials', key: 'ACCESS_SECRET_KEY' },
+              accessKeyId: {
+                name: 'cnpg-backup-credentials',
+                key: 'ACCESS_KEY_ID',
+              },
+              secretAccessKey: {
+                name: 'cnpg-backup-credentials',
+                key: 'ACCESS_SECRET_KEY',
+              },
             },
             wal: { compression: 'zstd', maxParallel: 4 },
             data: { compression: 'snappy', jobs: 2 },
           },
           instanceSidecarConfiguration: { env: checksumEnv },
         },
-        status: { serverRecoveryWindow: { [name]: recoveryWindow(written.filter(b => b !== missing && !deleted.has(b)), failedDate) } },
+        status: {
+          serverRecoveryWindow: {
+            [name]: recoveryWindow(
+              written.filter(b => b !== missing && !deleted.has(b)),
+              failedDate,
+            ),
+          },
+        },
       }),
       {
         apiVersion: 'postgresql.cnpg.io/v1',
         kind: 'Cluster',
-        metadata: { name, namespace: ns, uid: clusterUid, creationTimestamp: kubeTime(createdAt), generation: 3 },
+        metadata: {
+          name,
+          namespace: ns,
+          uid: clusterUid,
+          creationTimestamp: kubeTime(createdAt),
+          generation: 3,
+        },
         spec: {
           instances: 3,
           imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
           storage: { size: '50Gi', storageClass: 'nvme-fast' },
           walStorage: { size: '10Gi', storageClass: 'nvme-general' },
-          plugins: [{ name: BARMAN_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: 'cnpg-backups' } }],
+          plugins: [
+            {
+              name: BARMAN_PLUGIN,
+              isWALArchiver: true,
+              parameters: { barmanObjectName: 'cnpg-backups' },
+            },
+          ],
         },
         status: healthyClusterStatus({
           name,
@@ -905,26 +1187,58 @@ function immich(ctx: Ctx): DemoDatabase {
   const recoveredAt = dayAt(now, 12, 19, 26);
   const bucket = 'postgres-backups';
   const prefix = 'cnpg/immich';
-  const v1 = archive(ctx, { bucket, prefix, serverName: 'immich-database-v1', firstSegment: 0x310, systemId: '7389001122334455667', wal: 'gzip', data: 'gzip', sizeGiB: 1.6, serverNameField: 'cloud' });
+  const v1 = archive(ctx, {
+    bucket,
+    prefix,
+    serverName: 'immich-database-v1',
+    firstSegment: 0x310,
+    systemId: '7389001122334455667',
+    wal: 'gzip',
+    data: 'gzip',
+    sizeGiB: 1.6,
+    serverNameField: 'cloud',
+  });
   simulateArchive(v1, {
     from: dayAt(now, 26, 1, 30),
     to: ago(recoveredAt, 40 * MIN),
     walEveryMinutes: 30,
-    backups: dailyTimes(ago(recoveredAt, HOUR), 24, 2, 0).filter(t => t.getTime() > dayAt(now, 26, 1, 45).getTime()).map(at => ({ at, durationSeconds: 140 })),
+    backups: dailyTimes(ago(recoveredAt, HOUR), 24, 2, 0)
+      .filter(t => t.getTime() > dayAt(now, 26, 1, 45).getTime())
+      .map(at => ({ at, durationSeconds: 140 })),
   });
-  const v2 = archive(ctx, { bucket, prefix, serverName: 'immich-database-v2', firstSegment: v1.segment - 1, systemId: '7389001122334455667', wal: 'gzip', data: 'gzip', sizeGiB: 1.7, serverNameField: 'cloud' });
+  const v2 = archive(ctx, {
+    bucket,
+    prefix,
+    serverName: 'immich-database-v2',
+    firstSegment: v1.segment - 1,
+    systemId: '7389001122334455667',
+    wal: 'gzip',
+    data: 'gzip',
+    sizeGiB: 1.7,
+    serverNameField: 'cloud',
+  });
   v2.switchTimeline(2, new Date(recoveredAt.getTime() + 3 * MIN));
   const times = dailyTimes(now, 11, 2, 0).filter(t => t > recoveredAt);
-  const simulated = simulateArchive(v2, { from: new Date(recoveredAt.getTime() + 4 * MIN), to: ago(now, 2 * MIN), walEveryMinutes: 20, backups: times.map(at => ({ at, durationSeconds: 150 })) });
+  const simulated = simulateArchive(v2, {
+    from: new Date(recoveredAt.getTime() + 4 * MIN),
+    to: ago(now, 2 * MIN),
+    walEveryMinutes: 20,
+    backups: times.map(at => ({ at, durationSeconds: 150 })),
+  });
   const deletedByRetention = retain(ctx, v2, '30d');
-  const kept = simulated.flatMap((b, i) => (deletedByRetention.has(b) ? [] : [{ b, at: times[i] }]));
+  const kept = simulated.flatMap((b, i) =>
+    deletedByRetention.has(b) ? [] : [{ b, at: times[i] }],
+  );
   const written = kept.map(k => k.b);
   const storeSpec = {
     destinationPath: `s3://${bucket}/${prefix}`,
     endpointURL: endpoint,
     s3Credentials: {
       accessKeyId: { name: 'cnpg-s3-credentials', key: 'AWS_ACCESS_KEY_ID' },
-      secretAccessKey: { name: 'cnpg-s3-credentials', key: 'AWS_SECRET_ACCESS_KEY' },
+      secretAccessKey: {
+        name: 'cnpg-s3-credentials',
+        key: 'AWS_SECRET_ACCESS_KEY',
+      },
     },
     wal: { compression: 'gzip', maxParallel: 2 },
     data: { compression: 'gzip' },
@@ -939,8 +1253,21 @@ function immich(ctx: Ctx): DemoDatabase {
       uid: demoUid('Backup', ns, backupCrName('immich-database-daily', at)),
       creationTimestamp: kubeTime(at),
       generation: 1,
-      labels: { 'cnpg.io/cluster': name, 'cnpg.io/scheduled-backup': 'immich-database-daily', 'cnpg.io/immediateBackup': 'false' },
-      ownerReferences: [{ apiVersion: 'postgresql.cnpg.io/v1', kind: 'ScheduledBackup', name: 'immich-database-daily', uid: sbUid, controller: true, blockOwnerDeletion: true }],
+      labels: {
+        'cnpg.io/cluster': name,
+        'cnpg.io/scheduled-backup': 'immich-database-daily',
+        'cnpg.io/immediateBackup': 'false',
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'postgresql.cnpg.io/v1',
+          kind: 'ScheduledBackup',
+          name: 'immich-database-daily',
+          uid: sbUid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: { cluster: { name }, method: 'barmanObjectStore' },
     status: {
@@ -959,7 +1286,12 @@ function immich(ctx: Ctx): DemoDatabase {
       endpointURL: endpoint,
       serverName: 'immich-database-v2',
       s3Credentials: storeSpec.s3Credentials,
-      instanceID: { podName: `${name}-1`, ContainerID: `containerd://${createHash('sha256').update(`${name}-1`).digest('hex')}` },
+      instanceID: {
+        podName: `${name}-1`,
+        ContainerID: `containerd://${createHash('sha256')
+          .update(`${name}-1`)
+          .digest('hex')}`,
+      },
       majorVersion: 16,
     },
   }));
@@ -982,20 +1314,40 @@ function immich(ctx: Ctx): DemoDatabase {
     credentials,
     archives: [v1, v2],
     objects: [
-      secret(ns, 'cnpg-s3-credentials', { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey }),
+      secret(ns, 'cnpg-s3-credentials', {
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      }),
       {
         apiVersion: 'postgresql.cnpg.io/v1',
         kind: 'Cluster',
-        metadata: { name, namespace: ns, uid: clusterUid, creationTimestamp: kubeTime(recoveredAt), generation: 1 },
+        metadata: {
+          name,
+          namespace: ns,
+          uid: clusterUid,
+          creationTimestamp: kubeTime(recoveredAt),
+          generation: 1,
+        },
         spec: {
           instances: 1,
           imageName: 'ghcr.io/tensorchord/cloudnative-vectorchord:16.9-0.4.3',
           storage: { size: '8Gi', storageClass: 'longhorn' },
-          bootstrap: { recovery: { source: 'immich-database-v1', database: 'immich', owner: 'immich' } },
-          externalClusters: [{ name: 'immich-database-v1', barmanObjectStore: storeSpec }],
+          bootstrap: {
+            recovery: {
+              source: 'immich-database-v1',
+              database: 'immich',
+              owner: 'immich',
+            },
+          },
+          externalClusters: [
+            { name: 'immich-database-v1', barmanObjectStore: storeSpec },
+          ],
           backup: {
             retentionPolicy: '30d',
-            barmanObjectStore: { ...storeSpec, serverName: 'immich-database-v2' },
+            barmanObjectStore: {
+              ...storeSpec,
+              serverName: 'immich-database-v2',
+            },
           },
         },
         status: {
@@ -1004,9 +1356,13 @@ function immich(ctx: Ctx): DemoDatabase {
           readyInstances: 1,
           instanceNames: [`${name}-1`],
           firstRecoverabilityPoint: kubeTime(done[0].endTime!),
-          firstRecoverabilityPointByMethod: { barmanObjectStore: kubeTime(done[0].endTime!) },
+          firstRecoverabilityPointByMethod: {
+            barmanObjectStore: kubeTime(done[0].endTime!),
+          },
           lastSuccessfulBackup: kubeTime(done[done.length - 1].endTime!),
-          lastSuccessfulBackupByMethod: { barmanObjectStore: kubeTime(done[done.length - 1].endTime!) },
+          lastSuccessfulBackupByMethod: {
+            barmanObjectStore: kubeTime(done[done.length - 1].endTime!),
+          },
         },
       },
       scheduledBackup({
@@ -1034,25 +1390,45 @@ function payments(ctx: Ctx): DemoDatabase {
   const credentials = credentialsFor('payments');
   const clusterUid = demoUid('Cluster', ns, name);
   const createdAt = dayAt(now, 120, 10, 3);
-  const a = archive(ctx, { bucket: 'acme-payments-pg-backups', prefix: 'prod', serverName: name, firstSegment: 0x1b7f0, systemId: '7301223344556677889', wal: 'gzip', data: 'gzip', sizeGiB: 12.4 });
+  const a = archive(ctx, {
+    bucket: 'acme-payments-pg-backups',
+    prefix: 'prod',
+    serverName: name,
+    firstSegment: 0x1b7f0,
+    systemId: '7301223344556677889',
+    wal: 'gzip',
+    data: 'gzip',
+    sizeGiB: 12.4,
+  });
   const times = dailyTimes(now, 15, 2, 0);
-  const all = simulateArchive(a, { from: ago(times[0], 20 * MIN), to: ago(now, 2 * MIN), walEveryMinutes: 7, backups: times.map(at => ({ at, durationSeconds: 420 })) });
+  const all = simulateArchive(a, {
+    from: ago(times[0], 20 * MIN),
+    to: ago(now, 2 * MIN),
+    walEveryMinutes: 7,
+    backups: times.map(at => ({ at, durationSeconds: 420 })),
+  });
   // Sixteen days of daily backups, then what the sidecar's retention (14d) leaves of them at `now`.
   const deleted = retain(ctx, a, '14d');
   const written = all.filter(b => !deleted.has(b));
   const sbUid = demoUid('ScheduledBackup', ns, 'payments-db-daily');
-  const backups = all.flatMap((b, i) => (deleted.has(b) ? [] : [{ b, at: times[i] }])).map(({ b, at }) =>
-    pluginBackupCr({
-      namespace: ns,
-      clusterName: name,
-      clusterUid,
-      name: backupCrName('payments-db-daily', at),
-      createdAt: at,
-      podName: `${name}-3`,
-      written: b,
-      scheduledBackup: { name: 'payments-db-daily', uid: sbUid, ownedBySelf: true },
-    }),
-  );
+  const backups = all
+    .flatMap((b, i) => (deleted.has(b) ? [] : [{ b, at: times[i] }]))
+    .map(({ b, at }) =>
+      pluginBackupCr({
+        namespace: ns,
+        clusterName: name,
+        clusterUid,
+        name: backupCrName('payments-db-daily', at),
+        createdAt: at,
+        podName: `${name}-3`,
+        written: b,
+        scheduledBackup: {
+          name: 'payments-db-daily',
+          uid: sbUid,
+          ownedBySelf: true,
+        },
+      }),
+    );
   return {
     entity: 'payments',
     namespace: ns,
@@ -1076,25 +1452,45 @@ function payments(ctx: Ctx): DemoDatabase {
             destinationPath: 's3://acme-payments-pg-backups/prod',
             s3Credentials: {
               accessKeyId: { name: 'payments-backup-s3', key: 'ACCESS_KEY_ID' },
-              secretAccessKey: { name: 'payments-backup-s3', key: 'ACCESS_SECRET_KEY' },
+              secretAccessKey: {
+                name: 'payments-backup-s3',
+                key: 'ACCESS_SECRET_KEY',
+              },
               region: { name: 'payments-backup-s3', key: 'REGION' },
             },
             wal: { compression: 'gzip', maxParallel: 4 },
             data: { compression: 'gzip', jobs: 4, immediateCheckpoint: false },
           },
-          instanceSidecarConfiguration: { env: checksumEnv, retentionPolicyIntervalSeconds: 1800, logLevel: 'info' },
+          instanceSidecarConfiguration: {
+            env: checksumEnv,
+            retentionPolicyIntervalSeconds: 1800,
+            logLevel: 'info',
+          },
         },
         status: { serverRecoveryWindow: { [name]: recoveryWindow(written) } },
       }),
       {
         apiVersion: 'postgresql.cnpg.io/v1',
         kind: 'Cluster',
-        metadata: { name, namespace: ns, uid: clusterUid, creationTimestamp: kubeTime(createdAt), generation: 7, labels: { 'app.kubernetes.io/part-of': 'payments' } },
+        metadata: {
+          name,
+          namespace: ns,
+          uid: clusterUid,
+          creationTimestamp: kubeTime(createdAt),
+          generation: 7,
+          labels: { 'app.kubernetes.io/part-of': 'payments' },
+        },
         spec: {
           instances: 3,
           imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
           storage: { size: '100Gi', storageClass: 'gp3' },
-          plugins: [{ name: BARMAN_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: 'payments-s3', serverName: name } }],
+          plugins: [
+            {
+              name: BARMAN_PLUGIN,
+              isWALArchiver: true,
+              parameters: { barmanObjectName: 'payments-s3', serverName: name },
+            },
+          ],
         },
         status: healthyClusterStatus({
           name,
@@ -1121,13 +1517,26 @@ function payments(ctx: Ctx): DemoDatabase {
 }
 
 /** Builds every demo database, writing the archives through `writer`. */
-export function buildDemoDatabases(options: { now: Date; writer: ObjectWriter }): DemoDatabase[] {
+export function buildDemoDatabases(options: {
+  now: Date;
+  writer: ObjectWriter;
+}): DemoDatabase[] {
   const ctx: Ctx = { now: options.now, writer: options.writer };
-  return [obot(ctx), platformPostgres(ctx), awx(ctx), cnpgMain(ctx), immich(ctx), payments(ctx)];
+  return [
+    obot(ctx),
+    platformPostgres(ctx),
+    awx(ctx),
+    cnpgMain(ctx),
+    immich(ctx),
+    payments(ctx),
+  ];
 }
 
 /** The demo's unowned Cluster: in the stand-in, claimed by no entity of examples/cnpg-demo-entities.yaml. */
-export const UNOWNED_DEMO_CLUSTER = { namespace: 'analytics', name: 'reporting-db' } as const;
+export const UNOWNED_DEMO_CLUSTER = {
+  namespace: 'analytics',
+  name: 'reporting-db',
+} as const;
 
 /**
  * A Cluster nobody claims (the fleet page lists it as "unowned" with the annotation to claim it): a
@@ -1148,10 +1557,26 @@ export function buildUnownedDemoObjects(options: { now: Date }): KubeObject[] {
     {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
-      metadata: { name, namespace, uid: demoUid('Cluster', namespace, name), creationTimestamp: kubeTime(createdAt), generation: 2 },
-      spec: { instances: 1, imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2', storage: { size: '20Gi' } },
+      metadata: {
+        name,
+        namespace,
+        uid: demoUid('Cluster', namespace, name),
+        creationTimestamp: kubeTime(createdAt),
+        generation: 2,
+      },
+      spec: {
+        instances: 1,
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
+        storage: { size: '20Gi' },
+      },
       // Nothing archives: no ContinuousArchiving condition.
-      status: { ...status, instances: 1, readyInstances: 1, instanceNames: [`${name}-1`], conditions: status.conditions.filter(c => c.type === 'Ready') },
+      status: {
+        ...status,
+        instances: 1,
+        readyInstances: 1,
+        instanceNames: [`${name}-1`],
+        conditions: status.conditions.filter(c => c.type === 'Ready'),
+      },
     },
   ];
 }

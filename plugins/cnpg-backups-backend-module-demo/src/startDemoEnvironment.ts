@@ -17,17 +17,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { DemoOperator } from './DemoOperator';
 import { DemoClock, offsetClock } from './clock';
-import { buildDemoDatabases, buildUnownedDemoObjects, DemoDatabase } from './scenarios';
+import {
+  buildDemoDatabases,
+  buildUnownedDemoObjects,
+  DemoDatabase,
+} from './scenarios';
 import { S3rverDiskWriter } from './s3/S3rverDiskWriter';
 import { KubernetesStandin } from './standin';
 
-type Logger = { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
+type Logger = {
+  info(message: string, meta?: object): void;
+  warn(message: string, meta?: object): void;
+};
 
 type S3rverInstance = {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
 };
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
+type S3rverConstructor = new (
+  options: Record<string, unknown>,
+) => S3rverInstance;
 type S3rverAccount = {
   createKeyPair(accessKeyId: string, secretAccessKey: string): void;
   revokeAccessKey(accessKeyId: string): void;
@@ -37,7 +46,9 @@ type S3rverAccount = {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver: S3rverConstructor = require('s3rver');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as { DUMMY_ACCOUNT: S3rverAccount };
+const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as {
+  DUMMY_ACCOUNT: S3rverAccount;
+};
 
 // s3rver keeps access keys in one process-wide registry: count registrations so that stopping one demo
 // environment does not revoke the keys of another one still running (tests start several).
@@ -107,7 +118,12 @@ export type DemoEnvironment = {
     endpointOverrides: Record<string, string>;
   };
   /** What was seeded, for tests and the console banner. */
-  databases: Array<Pick<DemoDatabase, 'entity' | 'namespace' | 'clusterName' | 'declaredEndpoint'> & { serverNames: string[] }>;
+  databases: Array<
+    Pick<
+      DemoDatabase,
+      'entity' | 'namespace' | 'clusterName' | 'declaredEndpoint'
+    > & { serverNames: string[] }
+  >;
   /** The stand-in (tests: faults, RBAC denies, store access). */
   standin: KubernetesStandin;
   /** The s3rver data directory. */
@@ -120,12 +136,19 @@ export type DemoEnvironment = {
 };
 
 /** Starts the demo environment (see file comment). Stop it with `stop()`; it frees both ports. */
-export async function startDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
+export async function startDemoEnvironment(
+  options: DemoEnvironmentOptions,
+): Promise<DemoEnvironment> {
   const started = Date.now();
   // The demo's one clock: runs forward from `now` at wall-clock speed (see clock.ts).
   const demoNow = offsetClock(options.now);
   const baseNow = demoNow();
-  const directory = fs.mkdtempSync(path.join(options.dataParentDirectory ?? defaultDataParent(), 'cnpg-demo-s3-'));
+  const directory = fs.mkdtempSync(
+    path.join(
+      options.dataParentDirectory ?? defaultDataParent(),
+      'cnpg-demo-s3-',
+    ),
+  );
   const writer = new S3rverDiskWriter(directory);
   const databases = buildDemoDatabases({ now: baseNow, writer });
 
@@ -157,7 +180,8 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
       for (const obj of db.objects) standin.store.seed(obj);
     }
     // A Cluster no entity claims: the fleet page's "unowned" row.
-    for (const obj of buildUnownedDemoObjects({ now: baseNow })) standin.store.seed(obj);
+    for (const obj of buildUnownedDemoObjects({ now: baseNow }))
+      standin.store.seed(obj);
     s3 = new S3rver({
       port: options.s3Port ?? 0,
       address: '127.0.0.1',
@@ -179,15 +203,28 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     });
     operator.start();
 
-    const bucketNames = [...new Set(databases.flatMap(d => d.archives.map(a => a.bucket)))].sort();
-    const endpointOverrides = Object.fromEntries(databases.map(d => [d.declaredEndpoint, endpoint]));
+    const bucketNames = [
+      ...new Set(databases.flatMap(d => d.archives.map(a => a.bucket))),
+    ].sort();
+    const endpointOverrides = Object.fromEntries(
+      databases.map(d => [d.declaredEndpoint, endpoint]),
+    );
     options.logger.info(
-      `CNPG Backups demo environment: Kubernetes stand-in ${standin.url}, S3 ${endpoint} (${writer.objectCount} archive objects in ${bucketNames.length} buckets, seeded in ${Date.now() - started} ms)`,
+      `CNPG Backups demo environment: Kubernetes stand-in ${
+        standin.url
+      }, S3 ${endpoint} (${writer.objectCount} archive objects in ${
+        bucketNames.length
+      } buckets, seeded in ${Date.now() - started} ms)`,
     );
     const running = standin;
     const runningOperator = operator;
     return {
-      kubernetes: { url: running.url, token: running.token, name: 'demo', ...(running.caPem ? { caPem: running.caPem } : {}) },
+      kubernetes: {
+        url: running.url,
+        token: running.token,
+        name: 'demo',
+        ...(running.caPem ? { caPem: running.caPem } : {}),
+      },
       s3: {
         endpoint,
         bucketNames,

@@ -16,7 +16,11 @@ import {
   type AuthService,
   type DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -44,12 +48,23 @@ process.env.CNPG_DEMO_NOW ??= '2026-11-22T10:17:00Z';
 jest.setTimeout(600_000);
 
 const TEMPLATE = yaml.parse(
-  fs.readFileSync(path.resolve(__dirname, '../../../templates/restore-cnpg-database/template.yaml'), 'utf8'),
+  fs.readFileSync(
+    path.resolve(
+      __dirname,
+      '../../../templates/restore-cnpg-database/template.yaml',
+    ),
+    'utf8',
+  ),
 );
 
 /** The demo's catalog: the entities that declare the demo databases (their owners may restore them). */
 const DEMO_ENTITIES = yaml
-  .parseAllDocuments(fs.readFileSync(path.resolve(__dirname, '../../../examples/cnpg-demo-entities.yaml'), 'utf8'))
+  .parseAllDocuments(
+    fs.readFileSync(
+      path.resolve(__dirname, '../../../examples/cnpg-demo-entities.yaml'),
+      'utf8',
+    ),
+  )
   .map(doc => doc.toJS())
   .filter(Boolean);
 /** Declares cnpg.io/cluster: payments/payments-db in the `demo` Kubernetes cluster. */
@@ -64,12 +79,15 @@ function nextGeneration(serverName: string): string {
 function stepStatuses(body: any): Record<string, string> {
   const statuses: Record<string, string> = {};
   for (const entry of body.log ?? []) {
-    if (entry.body?.stepId && entry.body?.status) statuses[entry.body.stepId] = entry.body.status;
+    if (entry.body?.stepId && entry.body?.status)
+      statuses[entry.body.stepId] = entry.body.status;
   }
   return statuses;
 }
 
-function outputsOf(ctx: ReturnType<typeof createMockActionContext>): Record<string, any> {
+function outputsOf(
+  ctx: ReturnType<typeof createMockActionContext>,
+): Record<string, any> {
   return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
 }
 
@@ -99,7 +117,9 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
         cnpgBackupsPlugin,
         cnpgBackupsModuleDemo,
         catalogServiceMock.factory({ entities: DEMO_ENTITIES }),
-        mockServices.rootConfig.factory({ data: { cnpgBackups: { demo: { enabled: true } } } }),
+        mockServices.rootConfig.factory({
+          data: { cnpgBackups: { demo: { enabled: true } } },
+        }),
       ],
     });
     server = backend.server;
@@ -118,7 +138,9 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
   }
 
   function recoveryManifest(body: any): any {
-    const text = body.output.text.find((t: any) => t.title.startsWith('Recovery manifest')).content;
+    const text = body.output.text.find((t: any) =>
+      t.title.startsWith('Recovery manifest'),
+    ).content;
     return yaml.parse(text.replace(/^```yaml\n/, '').replace(/\n```\s*$/, ''));
   }
 
@@ -132,12 +154,22 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
       output: 'download',
     });
     expect(res.status).toBe(200);
-    expect(stepStatuses(res.body)).toMatchObject({ plan: 'completed', manifest: 'completed' });
+    expect(stepStatuses(res.body)).toMatchObject({
+      plan: 'completed',
+      manifest: 'completed',
+    });
     const manifest = recoveryManifest(res.body);
     expect(manifest.metadata.name).toBe('payments-db-restore');
-    expect(manifest.spec.externalClusters[0].plugin.parameters.serverName).toBe('payments-db');
-    expect(manifest.spec.plugins.find((p: any) => p.isWALArchiver).parameters.serverName).toBe('payments-db-v2');
-    expect(manifest.spec.bootstrap.recovery.recoveryTarget.backupID).toMatch(/^\d{8}T\d{6}$/);
+    expect(manifest.spec.externalClusters[0].plugin.parameters.serverName).toBe(
+      'payments-db',
+    );
+    expect(
+      manifest.spec.plugins.find((p: any) => p.isWALArchiver).parameters
+        .serverName,
+    ).toBe('payments-db-v2');
+    expect(manifest.spec.bootstrap.recovery.recoveryTarget.backupID).toMatch(
+      /^\d{8}T\d{6}$/,
+    );
     expect(manifest.spec.bootstrap.initdb).toBeUndefined();
   });
 
@@ -151,8 +183,12 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
     });
     expect(res.status).toBe(200);
     const manifest = recoveryManifest(res.body);
-    expect(manifest.spec.externalClusters[0].barmanObjectStore.serverName).toBe('immich-database-v2');
-    expect(manifest.spec.backup.barmanObjectStore.serverName).toBe('immich-database-v3');
+    expect(manifest.spec.externalClusters[0].barmanObjectStore.serverName).toBe(
+      'immich-database-v2',
+    );
+    expect(manifest.spec.backup.barmanObjectStore.serverName).toBe(
+      'immich-database-v3',
+    );
     expect(manifest.spec.plugins).toBeUndefined();
   });
 
@@ -166,8 +202,12 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
     });
     expect(res.status).toBe(200);
     const manifest = recoveryManifest(res.body);
-    expect(manifest.spec.externalClusters[0].plugin.parameters.serverName).toBe('postgres-cluster-recovered');
-    const archiveServerName = manifest.spec.plugins.find((p: any) => p.isWALArchiver).parameters.serverName;
+    expect(manifest.spec.externalClusters[0].plugin.parameters.serverName).toBe(
+      'postgres-cluster-recovered',
+    );
+    const archiveServerName = manifest.spec.plugins.find(
+      (p: any) => p.isWALArchiver,
+    ).parameters.serverName;
     expect(archiveServerName).toBe('postgres-cluster-recovered-v2');
   });
 
@@ -211,11 +251,20 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
     await createCnpgRecoveryPlanAction(deps).handler(planCtx as any);
     const plan = outputsOf(planCtx);
 
-    const manifestCtx = context({ plan: plan.plan, sourceClusterSpec: plan.sourceClusterSpec, output: 'kubectl' });
+    const manifestCtx = context({
+      plan: plan.plan,
+      sourceClusterSpec: plan.sourceClusterSpec,
+      output: 'kubectl',
+    });
     await createCnpgRecoveryManifestAction().handler(manifestCtx as any);
     const { manifest } = outputsOf(manifestCtx);
 
-    const createCtx = context({ entityRef: PAYMENTS_ENTITY, kubernetesCluster: 'demo', namespace: 'payments', manifest });
+    const createCtx = context({
+      entityRef: PAYMENTS_ENTITY,
+      kubernetesCluster: 'demo',
+      namespace: 'payments',
+      manifest,
+    });
     await createCnpgClusterCreateAction(deps).handler(createCtx as any);
     expect(createCtx.output).toHaveBeenCalledWith('created', true);
 
@@ -231,10 +280,19 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
     ]);
 
     // The same manifest again: its serverName is now the new Cluster's (checked before any create call).
-    const again = context({ entityRef: PAYMENTS_ENTITY, kubernetesCluster: 'demo', namespace: 'payments', manifest });
-    await expect(createCnpgClusterCreateAction(deps).handler(again as any)).rejects.toMatchObject({
+    const again = context({
+      entityRef: PAYMENTS_ENTITY,
+      kubernetesCluster: 'demo',
+      namespace: 'payments',
+      manifest,
+    });
+    await expect(
+      createCnpgClusterCreateAction(deps).handler(again as any),
+    ).rejects.toMatchObject({
       name: 'ConflictError',
-      message: expect.stringMatching(new RegExp(`ServerNameTaken.*"${plan.targetServerName}"`)),
+      message: expect.stringMatching(
+        new RegExp(`ServerNameTaken.*"${plan.targetServerName}"`),
+      ),
     });
 
     // A fresh plan for the same name archives to a free serverName: only the name is wrong now, and
@@ -249,7 +307,11 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
     await createCnpgRecoveryPlanAction(deps).handler(replanCtx as any);
     const replan = outputsOf(replanCtx);
     expect(replan.targetServerName).not.toBe(plan.targetServerName);
-    const remanifestCtx = context({ plan: replan.plan, sourceClusterSpec: replan.sourceClusterSpec, output: 'kubectl' });
+    const remanifestCtx = context({
+      plan: replan.plan,
+      sourceClusterSpec: replan.sourceClusterSpec,
+      output: 'kubectl',
+    });
     await createCnpgRecoveryManifestAction().handler(remanifestCtx as any);
     const sameName = context({
       entityRef: PAYMENTS_ENTITY,
@@ -257,9 +319,13 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
       namespace: 'payments',
       manifest: outputsOf(remanifestCtx).manifest,
     });
-    await expect(createCnpgClusterCreateAction(deps).handler(sameName as any)).rejects.toMatchObject({
+    await expect(
+      createCnpgClusterCreateAction(deps).handler(sameName as any),
+    ).rejects.toMatchObject({
       name: 'ConflictError',
-      message: expect.stringMatching(/"payments-db-e2e" already exists in namespace payments/),
+      message: expect.stringMatching(
+        /"payments-db-e2e" already exists in namespace payments/,
+      ),
     });
   });
 
@@ -287,19 +353,33 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
     };
     const serverName = (name: string) =>
       request(server)
-        .get(`/api/cnpg-backups/databases/demo/payments/payments-db/server-names/${name}`)
+        .get(
+          `/api/cnpg-backups/databases/demo/payments/payments-db/server-names/${name}`,
+        )
         .set('Authorization', mockCredentials.user.header());
 
-    const firstCtx = context({ ...planInput, newClusterName: 'payments-db-gen1' });
+    const firstCtx = context({
+      ...planInput,
+      newClusterName: 'payments-db-gen1',
+    });
     await createCnpgRecoveryPlanAction(deps).handler(firstCtx as any);
     const first = outputsOf(firstCtx);
     const firstTarget: string = first.targetServerName;
     expect(firstTarget).toMatch(/^payments-db-v\d+$/);
     const before = await serverName(firstTarget);
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ serverName: firstTarget, empty: true, available: true, claimedBy: [] });
+    expect(before.body).toMatchObject({
+      serverName: firstTarget,
+      empty: true,
+      available: true,
+      claimedBy: [],
+    });
 
-    const manifestCtx = context({ plan: first.plan, sourceClusterSpec: first.sourceClusterSpec, output: 'kubectl' });
+    const manifestCtx = context({
+      plan: first.plan,
+      sourceClusterSpec: first.sourceClusterSpec,
+      output: 'kubectl',
+    });
     await createCnpgRecoveryManifestAction().handler(manifestCtx as any);
     const createCtx = context({
       entityRef: PAYMENTS_ENTITY,
@@ -317,11 +397,21 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
       serverName: firstTarget,
       empty: true,
       available: false,
-      claimedBy: [{ kubernetesCluster: 'demo', namespace: 'payments', name: 'payments-db-gen1', kind: 'cluster' }],
+      claimedBy: [
+        {
+          kubernetesCluster: 'demo',
+          namespace: 'payments',
+          name: 'payments-db-gen1',
+          kind: 'cluster',
+        },
+      ],
     });
 
     logLines.length = 0;
-    const secondCtx = context({ ...planInput, newClusterName: 'payments-db-gen2' });
+    const secondCtx = context({
+      ...planInput,
+      newClusterName: 'payments-db-gen2',
+    });
     await createCnpgRecoveryPlanAction(deps).handler(secondCtx as any);
     const second = outputsOf(secondCtx);
     expect(second.sourceServerName).toBe(first.sourceServerName);
@@ -330,6 +420,10 @@ describe('recovery end to end against the cnpg-backups demo backend', () => {
       `serverName ${firstTarget} is claimed by Cluster demo/payments/payments-db-gen1; trying the next generation`,
     );
     const next = await serverName(second.targetServerName);
-    expect(next.body).toMatchObject({ empty: true, available: true, claimedBy: [] });
+    expect(next.body).toMatchObject({
+      empty: true,
+      available: true,
+      claimedBy: [],
+    });
   });
 });

@@ -3,8 +3,15 @@
  * (POST /api/scaffolder/v2/dry-run) with this module's actions and a stand-in cnpg-backups
  * backend plugin that serves the status, server-name and create routes with real service auth.
  */
-import { createBackendPlugin, coreServices } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  createBackendPlugin,
+  coreServices,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
@@ -16,14 +23,20 @@ import yaml from 'yaml';
 import { pluginStatus } from './__testUtils__/status';
 import { scaffolderModuleCnpgBackups } from './module';
 
-const TEMPLATE_PATH = path.resolve(__dirname, '../../../templates/restore-cnpg-database/template.yaml');
+const TEMPLATE_PATH = path.resolve(
+  __dirname,
+  '../../../templates/restore-cnpg-database/template.yaml',
+);
 
 function fakeCnpgBackupsBackend(calls: string[], created: unknown[]) {
   return createBackendPlugin({
     pluginId: 'cnpg-backups',
     register(env) {
       env.registerInit({
-        deps: { httpRouter: coreServices.httpRouter, httpAuth: coreServices.httpAuth },
+        deps: {
+          httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+        },
         async init({ httpRouter, httpAuth }) {
           const router = express.Router();
           router.use(express.json());
@@ -36,10 +49,17 @@ function fakeCnpgBackupsBackend(calls: string[], created: unknown[]) {
           router.get('/databases/:k8s/:ns/:name/status', (_req, res) => {
             res.json(pluginStatus());
           });
-          router.get('/databases/:k8s/:ns/:name/server-names/:serverName', (req, res) => {
-            const empty = req.params.serverName !== 'orders-db-v2';
-            res.json({ serverName: req.params.serverName, empty, walObjects: empty ? 0 : 3 });
-          });
+          router.get(
+            '/databases/:k8s/:ns/:name/server-names/:serverName',
+            (req, res) => {
+              const empty = req.params.serverName !== 'orders-db-v2';
+              res.json({
+                serverName: req.params.serverName,
+                empty,
+                walObjects: empty ? 0 : 3,
+              });
+            },
+          );
           router.post('/databases/:k8s/:ns/clusters', (req, res) => {
             created.push(req.body);
             res.status(201).json(req.body.manifest);
@@ -55,13 +75,16 @@ function fakeCnpgBackupsBackend(calls: string[], created: unknown[]) {
 function stepStatuses(body: any): Record<string, string> {
   const statuses: Record<string, string> = {};
   for (const entry of body.log ?? []) {
-    if (entry.body?.stepId && entry.body?.status) statuses[entry.body.stepId] = entry.body.status;
+    if (entry.body?.stepId && entry.body?.status)
+      statuses[entry.body.stepId] = entry.body.status;
   }
   return statuses;
 }
 
 function logText(body: any): string {
-  return (body.log ?? []).map((entry: any) => entry.body?.message ?? '').join('\n');
+  return (body.log ?? [])
+    .map((entry: any) => entry.body?.message ?? '')
+    .join('\n');
 }
 
 describe('restore-cnpg-database template (scaffolder dry-run)', () => {
@@ -82,7 +105,9 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
         mockServices.rootConfig.factory({
           data: {
             backend: { baseUrl: 'http://localhost' },
-            integrations: { github: [{ host: 'github.com', token: 'not-used-in-dry-run' }] },
+            integrations: {
+              github: [{ host: 'github.com', token: 'not-used-in-dry-run' }],
+            },
           },
         }),
       ],
@@ -97,9 +122,20 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
   it('keeps the names the backup card pre-fills', () => {
     const keys = template.spec.parameters.flatMap((p: any) => [
       ...Object.keys(p.properties ?? {}),
-      ...(p.dependencies?.targetKind?.oneOf ?? []).flatMap((o: any) => Object.keys(o.properties)),
+      ...(p.dependencies?.targetKind?.oneOf ?? []).flatMap((o: any) =>
+        Object.keys(o.properties),
+      ),
     ]);
-    for (const key of ['entityRef', 'kubernetesCluster', 'namespace', 'cluster', 'serverName', 'targetKind', 'backupId', 'targetTime']) {
+    for (const key of [
+      'entityRef',
+      'kubernetesCluster',
+      'namespace',
+      'cluster',
+      'serverName',
+      'targetKind',
+      'backupId',
+      'targetTime',
+    ]) {
       expect(keys).toContain(key);
     }
     expect(template.metadata.name).toBe('restore-cnpg-database');
@@ -137,9 +173,13 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
     const texts = body.output.text.map((t: any) => t.content).join('\n');
     expect(texts).toContain('targetTime: "2025-06-01T10:00:00Z"');
     expect(texts).toContain('serverName: orders-db-v3');
-    expect(texts).toContain('kubectl create -f cnpg-recovery/cluster-recovery.yaml');
+    expect(texts).toContain(
+      'kubectl create -f cnpg-recovery/cluster-recovery.yaml',
+    );
     expect(body.output.links).toEqual(
-      expect.arrayContaining([expect.objectContaining({ entityRef: 'component:default/orders' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ entityRef: 'component:default/orders' }),
+      ]),
     );
     // No warnings for this plan: the Warnings block is left out.
     expect(body.output.text.map((t: any) => t.title)).not.toContain('Warnings');
@@ -171,7 +211,9 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
       pr: 'skipped',
       create: 'completed',
     });
-    expect(logText(response.body)).toContain('Dry run: would create Cluster shop/orders-june1');
+    expect(logText(response.body)).toContain(
+      'Dry run: would create Cluster shop/orders-june1',
+    );
     // Without an entity the create step is refused by its input schema, even in dry-run.
     const noEntity = await dryRun({
       kubernetesCluster: 'prod',
@@ -197,7 +239,9 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
       newClusterName: 'orders-db',
       output: 'download',
     });
-    const warnings = sameName.response.body.output.text.find((t: any) => t.title === 'Warnings');
+    const warnings = sameName.response.body.output.text.find(
+      (t: any) => t.title === 'Warnings',
+    );
     expect(warnings.content).toMatch(/source's name "orders-db"/);
     // Planner and builder give the same words once, not twice.
     expect(warnings.content.match(/source's name/g)).toHaveLength(1);
@@ -222,16 +266,25 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
       pr: 'completed',
       create: 'skipped',
     });
-    expect(response.body.directoryContents.map((f: any) => f.path).sort()).toEqual([
+    expect(
+      response.body.directoryContents.map((f: any) => f.path).sort(),
+    ).toEqual([
       'cnpg-recovery/README.md',
       'cnpg-recovery/cluster-after-recovery.yaml',
       'cnpg-recovery/cluster-recovery.yaml',
       'cnpg-recovery/kustomize/kustomization.yaml',
     ]);
     expect(response.body.output.links).toEqual(
-      expect.arrayContaining([expect.objectContaining({ title: 'Pull request', url: 'github.com?owner=acme&repo=gitops' })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          title: 'Pull request',
+          url: 'github.com?owner=acme&repo=gitops',
+        }),
+      ]),
     );
-    expect(logText(response.body)).toContain('Performing dry run of creating pull request');
+    expect(logText(response.body)).toContain(
+      'Performing dry run of creating pull request',
+    );
   });
 
   it('rejects a zone-less time in the form schema', async () => {
@@ -244,7 +297,9 @@ describe('restore-cnpg-database template (scaffolder dry-run)', () => {
       output: 'download',
     });
     expect(response.status).toBe(400);
-    expect(JSON.stringify(response.body.errors)).toMatch(/targetTime.*pattern|pattern.*targetTime/);
+    expect(JSON.stringify(response.body.errors)).toMatch(
+      /targetTime.*pattern|pattern.*targetTime/,
+    );
   });
 
   it('fails the plan step with the named error for a target after the archive', async () => {

@@ -11,7 +11,14 @@ import { gzipSync } from 'node:zlib';
 import { findObsoleteBackups } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type { ObjectWriter } from '../s3/S3rverDiskWriter';
 
-export type WalCompression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'snappy' | 'zstd' | 'lz4';
+export type WalCompression =
+  | 'none'
+  | 'gzip'
+  | 'bzip2'
+  | 'xz'
+  | 'snappy'
+  | 'zstd'
+  | 'lz4';
 export type DataCompression = 'none' | 'gzip' | 'bzip2' | 'snappy' | 'lz4';
 
 const WAL_SUFFIX: Record<WalCompression, string> = {
@@ -36,7 +43,9 @@ const MAGIC: Record<WalCompression, Buffer> = {
   gzip: Buffer.from([0x1f, 0x8b, 0x08, 0x00]),
   bzip2: Buffer.from('BZh91AY&SY', 'latin1'),
   xz: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
-  snappy: Buffer.from([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59]),
+  snappy: Buffer.from([
+    0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59,
+  ]),
   zstd: Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
   lz4: Buffer.from([0x04, 0x22, 0x4d, 0x18]),
 };
@@ -57,7 +66,8 @@ const SEGMENTS_PER_LOG = 0x100000000 / WAL_SEGMENT_SIZE; // 256
 /** Deterministic PRNG (mulberry32) so a given `now` always produces the same archive. */
 export function seededRandom(seedText: string): () => number {
   let seed = 0;
-  for (const ch of seedText) seed = (Math.imul(seed, 31) + ch.charCodeAt(0)) | 0;
+  for (const ch of seedText)
+    seed = (Math.imul(seed, 31) + ch.charCodeAt(0)) | 0;
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = seed;
@@ -71,7 +81,9 @@ const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
 
 /** WAL file name for a timeline and a global segment index (16 MiB segments). */
 export function walName(timeline: number, segmentIndex: number): string {
-  return `${hex8(timeline)}${hex8(Math.floor(segmentIndex / SEGMENTS_PER_LOG))}${hex8(segmentIndex % SEGMENTS_PER_LOG)}`;
+  return `${hex8(timeline)}${hex8(
+    Math.floor(segmentIndex / SEGMENTS_PER_LOG),
+  )}${hex8(segmentIndex % SEGMENTS_PER_LOG)}`;
 }
 
 /** LSN `X/X` of a byte offset inside a global segment. */
@@ -88,7 +100,9 @@ export function backupIdOf(date: Date): string {
 
 /** Python `str(datetime)` with microseconds and a UTC offset, as in backup.info. */
 function pythonTime(date: Date, micros: number): string {
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')}.${String(micros).padStart(6, '0')}+00:00`;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')}.${String(
+    micros,
+  ).padStart(6, '0')}+00:00`;
 }
 
 /** A base backup written into the archive. */
@@ -165,7 +179,8 @@ export class BarmanServerArchive {
     this.walCompression = options.walCompression;
     this.dataCompression = options.dataCompression;
     this.#clusterSize = options.clusterSizeBytes;
-    this.#random = options.random ?? seededRandom(`${options.bucket}/${options.serverName}`);
+    this.#random =
+      options.random ?? seededRandom(`${options.bucket}/${options.serverName}`);
     this.#writer.ensureBucket(this.bucket);
   }
 
@@ -180,13 +195,17 @@ export class BarmanServerArchive {
   }
 
   #walKey(name: string): string {
-    return `${this.serverPrefix}wals/${name.slice(0, 16)}/${name}${WAL_SUFFIX[this.walCompression]}`;
+    return `${this.serverPrefix}wals/${name.slice(0, 16)}/${name}${
+      WAL_SUFFIX[this.walCompression]
+    }`;
   }
 
   #walSize(): number {
     // Quiet databases switch mostly on archive_timeout: nearly empty segments compress to a few KiB.
     const busy = this.#random() < 0.3;
-    const raw = busy ? WAL_SEGMENT_SIZE * (0.4 + 0.6 * this.#random()) : 40_000 + this.#random() * 400_000;
+    const raw = busy
+      ? WAL_SEGMENT_SIZE * (0.4 + 0.6 * this.#random())
+      : 40_000 + this.#random() * 400_000;
     return Math.max(64, Math.round(raw * RATIO[this.walCompression]));
   }
 
@@ -215,15 +234,25 @@ export class BarmanServerArchive {
    * Promotes to `newTimeline` at the current position (as after a recovery or failover): writes the
    * `<TLI>.history` file (real compressed content: catalog builders read it) directly under wals/.
    */
-  switchTimeline(newTimeline: number, at: Date, reason = 'no recovery target specified'): void {
+  switchTimeline(
+    newTimeline: number,
+    at: Date,
+    reason = 'no recovery target specified',
+  ): void {
     const switchLsn = lsnOf(this.segment, 0);
     const text = `${this.timeline}\t${switchLsn}\t${reason}\n`;
-    const body = this.walCompression === 'gzip' ? gzipSync(text) : Buffer.from(text);
+    const body =
+      this.walCompression === 'gzip' ? gzipSync(text) : Buffer.from(text);
     const name = `${hex8(newTimeline)}.history`;
     // Only gzip is written as real compressed bytes; other formats would need their codec, so the history file
     // of those archives is stored uncompressed (barman accepts both).
     const suffix = this.walCompression === 'gzip' ? '.gz' : '';
-    this.#writer.put({ bucket: this.bucket, key: `${this.serverPrefix}wals/${name}${suffix}`, body, lastModified: at });
+    this.#writer.put({
+      bucket: this.bucket,
+      key: `${this.serverPrefix}wals/${name}${suffix}`,
+      body,
+      lastModified: at,
+    });
     this.timeline = newTimeline;
   }
 
@@ -242,21 +271,31 @@ export class BarmanServerArchive {
   }): WrittenBackup {
     const status = options.status ?? 'DONE';
     const backupId = backupIdOf(options.startedAt);
-    const beginTime = new Date(options.startedAt.getTime() + 1000 + Math.floor(this.#random() * 2000));
-    const endTime = new Date(beginTime.getTime() + options.durationSeconds * 1000);
+    const beginTime = new Date(
+      options.startedAt.getTime() + 1000 + Math.floor(this.#random() * 2000),
+    );
+    const endTime = new Date(
+      beginTime.getTime() + options.durationSeconds * 1000,
+    );
     const beginSeg = this.segment;
     const beginWal = walName(this.timeline, beginSeg);
     const beginLsn = lsnOf(beginSeg, 0x28);
     const endLsn = lsnOf(beginSeg, 0x100 + Math.floor(this.#random() * 0x400));
     const base = `${this.serverPrefix}base/${backupId}/`;
-    this.#clusterSize = Math.round(this.#clusterSize * (1 + 0.001 + this.#random() * 0.002));
+    this.#clusterSize = Math.round(
+      this.#clusterSize * (1 + 0.001 + this.#random() * 0.002),
+    );
     const dataKey = `${base}data${DATA_SUFFIX[this.dataCompression]}`;
-    const dataSize = Math.round(this.#clusterSize * RATIO[this.dataCompression]);
+    const dataSize = Math.round(
+      this.#clusterSize * RATIO[this.dataCompression],
+    );
     const failed = status === 'FAILED';
     this.#writer.put({
       bucket: this.bucket,
       key: dataKey,
-      body: MAGIC[this.dataCompression === 'none' ? 'none' : this.dataCompression],
+      body: MAGIC[
+        this.dataCompression === 'none' ? 'none' : this.dataCompression
+      ],
       size: failed ? Math.round(dataSize * this.#random()) : dataSize,
       lastModified: endTime,
     });
@@ -268,7 +307,9 @@ export class BarmanServerArchive {
       beginWal,
       beginLsn,
       beginTime,
-      ...(failed ? { error: options.error } : { endWal: beginWal, endLsn, endTime, dataKey }),
+      ...(failed
+        ? { error: options.error }
+        : { endWal: beginWal, endLsn, endTime, dataKey }),
     };
     if (!options.withoutBackupInfo) {
       this.#writer.put({
@@ -280,7 +321,10 @@ export class BarmanServerArchive {
     }
     if (!failed) {
       const stopAt = new Date(endTime.getTime() + 500);
-      const labelKey = `${this.serverPrefix}wals/${beginWal.slice(0, 16)}/${beginWal}.00000028.backup${WAL_SUFFIX[this.walCompression]}`;
+      const labelKey = `${this.serverPrefix}wals/${beginWal.slice(
+        0,
+        16,
+      )}/${beginWal}.00000028.backup${WAL_SUFFIX[this.walCompression]}`;
       this.#walObjects.push({ name: beginWal, key: labelKey });
       this.#writer.put({
         bucket: this.bucket,
@@ -304,7 +348,11 @@ export class BarmanServerArchive {
    */
   applyRetention(policy: string | undefined, now: Date): WrittenBackup[] {
     const obsolete = findObsoleteBackups({
-      backups: this.backups.map(b => ({ status: b.status, endTime: b.endTime?.toISOString(), written: b })),
+      backups: this.backups.map(b => ({
+        status: b.status,
+        endTime: b.endTime?.toISOString(),
+        written: b,
+      })),
       retentionPolicy: policy,
       now: now.getTime(),
     }).map(o => o.backup.written);
@@ -315,11 +363,14 @@ export class BarmanServerArchive {
       if (b.dataKey) this.#writer.delete(this.bucket, b.dataKey);
       this.backups.splice(this.backups.indexOf(b), 1);
     }
-    const oldest = this.backups.filter(b => b.status === 'DONE').sort((a, b) => (a.beginWal < b.beginWal ? -1 : 1))[0];
+    const oldest = this.backups
+      .filter(b => b.status === 'DONE')
+      .sort((a, b) => (a.beginWal < b.beginWal ? -1 : 1))[0];
     if (oldest) {
       let kept = 0;
       for (const wal of this.#walObjects) {
-        if (wal.name < oldest.beginWal) this.#writer.delete(this.bucket, wal.key);
+        if (wal.name < oldest.beginWal)
+          this.#writer.delete(this.bucket, wal.key);
         else this.#walObjects[kept++] = wal;
       }
       this.#walObjects.length = kept;
@@ -330,9 +381,16 @@ export class BarmanServerArchive {
   #backupInfo(b: WrittenBackup, beginTime: Date, endTime: Date): string {
     const pgdata = this.#options.pgdata ?? '/var/lib/postgresql/data/pgdata';
     const label =
-      `START WAL LOCATION: ${b.beginLsn} (file ${b.beginWal})\\nCHECKPOINT LOCATION: ${lsnOf(this.segment, 0x60)}\\n` +
-      `BACKUP METHOD: streamed\\nBACKUP FROM: ${this.#options.backupFrom ?? 'standby'}\\n` +
-      `START TIME: ${beginTime.toISOString().slice(0, 19).replace('T', ' ')} UTC\\n` +
+      `START WAL LOCATION: ${b.beginLsn} (file ${
+        b.beginWal
+      })\\nCHECKPOINT LOCATION: ${lsnOf(this.segment, 0x60)}\\n` +
+      `BACKUP METHOD: streamed\\nBACKUP FROM: ${
+        this.#options.backupFrom ?? 'standby'
+      }\\n` +
+      `START TIME: ${beginTime
+        .toISOString()
+        .slice(0, 19)
+        .replace('T', ' ')} UTC\\n` +
       `LABEL: Barman backup cloud ${b.backupId}\\nSTART TIMELINE: ${b.timeline}\\n`;
     const total = ((endTime.getTime() - beginTime.getTime()) / 1000).toFixed(6);
     const copy = (Number(total) * 0.8).toFixed(6);
@@ -352,11 +410,17 @@ export class BarmanServerArchive {
         : `{'total_time': ${total}, 'number_of_workers': 2, 'analysis_time': 0, 'analysis_time_per_item': {'data': 0}, 'copy_time_per_item': {'data': ${copy}}, 'serialized_copy_time_per_item': {'data': ${copy}}, 'copy_time': ${copy}, 'serialized_copy_time': ${copy}}`,
       data_checksums: 'on',
       deduplicated_size: 'None',
-      end_offset: failed ? 'None' : String(parseInt(b.endLsn!.split('/')[1], 16) % WAL_SEGMENT_SIZE),
-      end_time: failed ? 'None' : pythonTime(endTime, Math.floor(this.#random() * 1e6)),
+      end_offset: failed
+        ? 'None'
+        : String(parseInt(b.endLsn!.split('/')[1], 16) % WAL_SEGMENT_SIZE),
+      end_time: failed
+        ? 'None'
+        : pythonTime(endTime, Math.floor(this.#random() * 1e6)),
       end_wal: failed ? 'None' : b.endWal!,
       end_xlog: failed ? 'None' : b.endLsn!,
-      error: failed ? b.error ?? 'failure uploading data (connection reset)' : 'None',
+      error: failed
+        ? b.error ?? 'failure uploading data (connection reset)'
+        : 'None',
       hba_file: `${pgdata}/pg_hba.conf`,
       ident_file: `${pgdata}/pg_ident.conf`,
       included_files: `['${pgdata}/postgresql.auto.conf']`,
@@ -403,8 +467,12 @@ export function simulateArchive(
     random?: () => number;
   },
 ): WrittenBackup[] {
-  const random = options.random ?? seededRandom(`${archive.serverName}:${options.from.toISOString()}`);
-  const pending = [...(options.backups ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const random =
+    options.random ??
+    seededRandom(`${archive.serverName}:${options.from.toISOString()}`);
+  const pending = [...(options.backups ?? [])].sort(
+    (a, b) => a.at.getTime() - b.at.getTime(),
+  );
   const written: WrittenBackup[] = [];
   const step = options.walEveryMinutes * 60_000;
   for (let t = options.from.getTime(); t <= options.to.getTime(); t += step) {
@@ -416,12 +484,15 @@ export function simulateArchive(
           durationSeconds: b.durationSeconds ?? 20 + Math.floor(random() * 200),
           status: b.status,
           error: b.error,
-          backupName: b.backupName ?? `backup-${backupIdOf(b.at).replace('T', '')}`,
+          backupName:
+            b.backupName ?? `backup-${backupIdOf(b.at).replace('T', '')}`,
           withoutBackupInfo: b.withoutBackupInfo,
         }),
       );
     }
-    const inGap = options.gaps?.some(g => t >= g.from.getTime() && t < g.to.getTime());
+    const inGap = options.gaps?.some(
+      g => t >= g.from.getTime() && t < g.to.getTime(),
+    );
     if (inGap) {
       archive.skipWals(1);
     } else {

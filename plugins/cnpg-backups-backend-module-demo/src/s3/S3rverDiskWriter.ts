@@ -63,7 +63,10 @@ export class S3rverDiskWriter implements ObjectWriter {
   }
 
   #paths(bucket: string, key: string) {
-    if (key.split('/').some(p => p === '..' || p === '.') || key.startsWith('/')) {
+    if (
+      key.split('/').some(p => p === '..' || p === '.') ||
+      key.startsWith('/')
+    ) {
       throw new Error(`Refusing unsafe object key ${key}`);
     }
     const parts = key.split('/');
@@ -84,18 +87,25 @@ export class S3rverDiskWriter implements ObjectWriter {
       fs.mkdirSync(p.dir, { recursive: true });
       this.#dirs.add(p.dir);
     }
-    const body = typeof object.body === 'string' ? Buffer.from(object.body, 'utf8') : object.body;
+    const body =
+      typeof object.body === 'string'
+        ? Buffer.from(object.body, 'utf8')
+        : object.body;
     const fd = fs.openSync(p.object, 'w');
     try {
       fs.writeSync(fd, body);
-      if (object.size !== undefined && object.size > body.length) fs.ftruncateSync(fd, object.size);
+      if (object.size !== undefined && object.size > body.length)
+        fs.ftruncateSync(fd, object.size);
     } finally {
       fs.closeSync(fd);
     }
     fs.writeFileSync(p.md5, createHash('md5').update(body).digest('hex'));
     // Without a metadata file s3rver serves Content-Type binary/octet-stream (what barman's boto3 uploads get).
     if (object.contentType) {
-      fs.writeFileSync(p.metadata, JSON.stringify({ 'content-type': object.contentType }, null, 2));
+      fs.writeFileSync(
+        p.metadata,
+        JSON.stringify({ 'content-type': object.contentType }, null, 2),
+      );
     }
     fs.utimesSync(p.object, object.lastModified, object.lastModified);
     this.#written += 1;
@@ -104,7 +114,8 @@ export class S3rverDiskWriter implements ObjectWriter {
   /** Deletes one object (no error when missing). */
   delete(bucket: string, key: string): void {
     const p = this.#paths(bucket, key);
-    for (const file of [p.object, p.md5, p.metadata]) fs.rmSync(file, { force: true });
+    for (const file of [p.object, p.md5, p.metadata])
+      fs.rmSync(file, { force: true });
     this.#written -= 1;
   }
 }

@@ -93,16 +93,36 @@ function selfSignedCertificate(): { cert: string; key: string } {
     execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '30',
-        '-subj', '/CN=cnpg-backups-kubernetes-standin',
-        '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '30',
+        '-subj',
+        '/CN=cnpg-backups-kubernetes-standin',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
       ],
       { stdio: 'pipe' },
     );
-    return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+    return {
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    };
   } catch (error) {
-    throw new Error(`Cannot create a TLS certificate for the Kubernetes stand-in (is the openssl CLI installed?): ${(error as Error).message}`);
+    throw new Error(
+      `Cannot create a TLS certificate for the Kubernetes stand-in (is the openssl CLI installed?): ${
+        (error as Error).message
+      }`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -111,7 +131,13 @@ function selfSignedCertificate(): { cert: string; key: string } {
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 type ParsedPath =
-  | { kind: 'resource'; type: StandinResourceType; namespace?: string; name?: string; subresource?: string }
+  | {
+      kind: 'resource';
+      type: StandinResourceType;
+      namespace?: string;
+      name?: string;
+      subresource?: string;
+    }
   | { kind: 'unknown' };
 
 /** Dev/test-only Kubernetes API stand-in. Start with {@link KubernetesStandin.start}. */
@@ -130,29 +156,52 @@ export class KubernetesStandin {
   /** Every request seen (method + path with query), for tests. */
   readonly requests: Array<{ method: string; url: string }> = [];
 
-  static async start(options: KubernetesStandinOptions = {}): Promise<KubernetesStandin> {
+  static async start(
+    options: KubernetesStandinOptions = {},
+  ): Promise<KubernetesStandin> {
     const tls = options.tls ? selfSignedCertificate() : undefined;
-    const server: http.Server = tls ? https.createServer({ cert: tls.cert, key: tls.key }) : http.createServer();
+    const server: http.Server = tls
+      ? https.createServer({ cert: tls.cert, key: tls.key })
+      : http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    return new KubernetesStandin(server, `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, options, tls?.cert);
+    return new KubernetesStandin(
+      server,
+      `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+      options,
+      tls?.cert,
+    );
   }
 
-  private constructor(server: http.Server, url: string, options: KubernetesStandinOptions, caPem?: string) {
+  private constructor(
+    server: http.Server,
+    url: string,
+    options: KubernetesStandinOptions,
+    caPem?: string,
+  ) {
     this.#server = server;
     this.url = url;
     this.caPem = caPem;
     this.#now = options.now ?? (() => new Date());
     this.token = options.token ?? `standin-${randomBytes(16).toString('hex')}`;
     this.user = options.user ?? 'system:serviceaccount:backstage:cnpg-backups';
-    this.store = options.store ?? new StandinStore({ now: options.now, uninstalledCrds: options.uninstalledCrds });
+    this.store =
+      options.store ??
+      new StandinStore({
+        now: options.now,
+        uninstalledCrds: options.uninstalledCrds,
+      });
     this.#denyRules = [...(options.denyRules ?? [])];
     server.on('request', (req, res) => {
       this.#handle(req, res).catch(error => {
-        this.#sendStatus(res, statusErrors.internal(String((error as Error)?.message ?? error)).status);
+        this.#sendStatus(
+          res,
+          statusErrors.internal(String((error as Error)?.message ?? error))
+            .status,
+        );
       });
     });
   }
@@ -178,7 +227,10 @@ export class KubernetesStandin {
 
   /** Injects a fault; returns a function that removes it. */
   injectFault(fault: StandinFault): () => void {
-    const entry = { ...fault, remaining: fault.times ?? Number.POSITIVE_INFINITY };
+    const entry = {
+      ...fault,
+      remaining: fault.times ?? Number.POSITIVE_INFINITY,
+    };
     this.#faults.push(entry);
     return () => {
       const i = this.#faults.indexOf(entry);
@@ -190,7 +242,12 @@ export class KubernetesStandin {
     this.#faults.length = 0;
   }
 
-  #sendJson(res: http.ServerResponse, code: number, body: unknown, warnings: string[] = []) {
+  #sendJson(
+    res: http.ServerResponse,
+    code: number,
+    body: unknown,
+    warnings: string[] = [],
+  ) {
     if (res.headersSent || res.destroyed) return;
     const text = JSON.stringify(body);
     const headers: http.OutgoingHttpHeaders = {
@@ -200,7 +257,9 @@ export class KubernetesStandin {
       'cache-control': 'no-cache, private',
     };
     if (warnings.length) {
-      headers.warning = warnings.map(w => `299 - ${JSON.stringify(w)}`).join(', ');
+      headers.warning = warnings
+        .map(w => `299 - ${JSON.stringify(w)}`)
+        .join(', ');
     }
     res.writeHead(code, headers);
     res.end(text);
@@ -214,7 +273,8 @@ export class KubernetesStandin {
     return this.#faults.find(f => {
       if (f.remaining <= 0) return false;
       if (f.method && f.method.toUpperCase() !== method) return false;
-      if (typeof f.path === 'string' && !pathname.startsWith(f.path)) return false;
+      if (typeof f.path === 'string' && !pathname.startsWith(f.path))
+        return false;
       if (f.path instanceof RegExp && !f.path.test(fullUrl)) return false;
       return true;
     });
@@ -226,7 +286,11 @@ export class KubernetesStandin {
     const pathname = url.pathname.replace(/\/+$/, '') || '/';
     this.requests.push({ method, url: `${url.pathname}${url.search}` });
 
-    const fault = this.#matchFault(method, pathname, `${url.pathname}${url.search}`);
+    const fault = this.#matchFault(
+      method,
+      pathname,
+      `${url.pathname}${url.search}`,
+    );
     if (fault) {
       fault.remaining -= 1;
       if (fault.delayMs) await new Promise(r => setTimeout(r, fault.delayMs));
@@ -307,7 +371,11 @@ export class KubernetesStandin {
       return { kind: 'unknown' };
     }
     let namespace: string | undefined;
-    if (rest[0] === 'namespaces' && rest.length >= 3 && !(group === '' && rest.length === 3 && rest[2] === 'status')) {
+    if (
+      rest[0] === 'namespaces' &&
+      rest.length >= 3 &&
+      !(group === '' && rest.length === 3 && rest[2] === 'status')
+    ) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
@@ -315,23 +383,39 @@ export class KubernetesStandin {
     const type = this.store.findType(group, version, plural);
     if (!type || extra.length > 0) return { kind: 'unknown' };
     if (namespace !== undefined && !type.namespaced) return { kind: 'unknown' };
-    if (subresource !== undefined && !type.subresources.includes(subresource)) return { kind: 'unknown' };
+    if (subresource !== undefined && !type.subresources.includes(subresource))
+      return { kind: 'unknown' };
     return { kind: 'resource', type, namespace, name, subresource };
   }
 
-  #checkRbac(verb: string, type: StandinResourceType, namespace?: string, name?: string, subresource?: string) {
-    const resource = subresource ? `${type.plural}/${subresource}` : type.plural;
+  #checkRbac(
+    verb: string,
+    type: StandinResourceType,
+    namespace?: string,
+    name?: string,
+    subresource?: string,
+  ) {
+    const resource = subresource
+      ? `${type.plural}/${subresource}`
+      : type.plural;
     const denied = this.#denyRules.some(rule => {
       const verbs = rule.verb === undefined ? undefined : [rule.verb].flat();
       if (verbs && !verbs.includes(verb)) return false;
       const [ruleResource, ruleGroup] = splitRuleResource(rule.resource);
       if (ruleResource !== resource) return false;
       if (ruleGroup !== undefined && ruleGroup !== type.group) return false;
-      if (rule.namespace !== undefined && rule.namespace !== namespace) return false;
+      if (rule.namespace !== undefined && rule.namespace !== namespace)
+        return false;
       return true;
     });
     if (denied) {
-      throw statusErrors.forbidden({ type, verb, user: this.user, namespace, name });
+      throw statusErrors.forbidden({
+        type,
+        verb,
+        user: this.user,
+        namespace,
+        name,
+      });
     }
   }
 
@@ -340,14 +424,19 @@ export class KubernetesStandin {
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) throw statusErrors.badRequest('the request body is too large');
+      if (size > MAX_BODY_BYTES)
+        throw statusErrors.badRequest('the request body is too large');
       chunks.push(chunk as Buffer);
     }
     const text = Buffer.concat(chunks).toString('utf8');
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw statusErrors.badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
+      throw statusErrors.badRequest(
+        `couldn't get version/kind; json parse error: ${
+          (error as Error).message
+        }`,
+      );
     }
   }
 
@@ -367,12 +456,16 @@ export class KubernetesStandin {
     const { type, namespace, name, subresource } = parsed;
     const fieldValidation = parseFieldValidation(query.get('fieldValidation'));
     const warnings: string[] = [];
-    const contentType = String(req.headers['content-type'] ?? 'application/json');
+    const contentType = String(
+      req.headers['content-type'] ?? 'application/json',
+    );
     const table = wantsTable(req.headers.accept);
     // dryRun=All (kubectl --dry-run=server): full admission (pruning, defaulting, validation), nothing stored.
     const dryRunParam = query.get('dryRun');
     if (dryRunParam !== null && dryRunParam !== 'All') {
-      throw statusErrors.badRequest(`dryRun must be "All" (got "${dryRunParam}")`);
+      throw statusErrors.badRequest(
+        `dryRun must be "All" (got "${dryRunParam}")`,
+      );
     }
     const dryRun = dryRunParam === 'All';
 
@@ -388,55 +481,96 @@ export class KubernetesStandin {
           code: 200,
           body: table
             ? toTable(type, items, resourceVersion, this.#now())
-            : { apiVersion: apiVersionOf(type), kind: type.listKind, metadata: { resourceVersion }, items },
+            : {
+                apiVersion: apiVersionOf(type),
+                kind: type.listKind,
+                metadata: { resourceVersion },
+                items,
+              },
         };
       }
       if (method === 'POST') {
-        if (type.namespaced && namespace === undefined) throw statusErrors.methodNotAllowed();
+        if (type.namespaced && namespace === undefined)
+          throw statusErrors.methodNotAllowed();
         this.#checkRbac('create', type, namespace);
-        if (!contentType.startsWith('application/json')) throw statusErrors.unsupportedMediaType(contentType);
+        if (!contentType.startsWith('application/json'))
+          throw statusErrors.unsupportedMediaType(contentType);
         const body = await this.#readBody(req);
-        const created = this.store.create(type, namespace, body, { fieldValidation, warnings, dryRun });
+        const created = this.store.create(type, namespace, body, {
+          fieldValidation,
+          warnings,
+          dryRun,
+        });
         return { code: 201, body: created, warnings };
       }
       throw statusErrors.methodNotAllowed();
     }
 
-    if (type.namespaced && namespace === undefined) throw statusErrors.resourceNotFound();
+    if (type.namespaced && namespace === undefined)
+      throw statusErrors.resourceNotFound();
     const status = subresource === 'status' ? ('status' as const) : undefined;
     switch (method) {
       case 'GET':
         this.#checkRbac('get', type, namespace, name, subresource);
         if (table) {
           const obj = this.store.get(type, namespace, name);
-          return { code: 200, body: toTable(type, [obj], obj.metadata.resourceVersion ?? '', this.#now()) };
+          return {
+            code: 200,
+            body: toTable(
+              type,
+              [obj],
+              obj.metadata.resourceVersion ?? '',
+              this.#now(),
+            ),
+          };
         }
         return { code: 200, body: this.store.get(type, namespace, name) };
       case 'PUT': {
         this.#checkRbac('update', type, namespace, name, subresource);
-        if (!contentType.startsWith('application/json')) throw statusErrors.unsupportedMediaType(contentType);
+        if (!contentType.startsWith('application/json'))
+          throw statusErrors.unsupportedMediaType(contentType);
         const body = await this.#readBody(req);
-        return { code: 200, body: this.store.update(type, namespace, name, body, { subresource: status, fieldValidation, warnings, dryRun }), warnings };
+        return {
+          code: 200,
+          body: this.store.update(type, namespace, name, body, {
+            subresource: status,
+            fieldValidation,
+            warnings,
+            dryRun,
+          }),
+          warnings,
+        };
       }
       case 'PATCH': {
         this.#checkRbac('patch', type, namespace, name, subresource);
         const body = await this.#readBody(req);
         return {
           code: 200,
-          body: this.store.patch(type, namespace, name, body, contentType, { subresource: status, fieldValidation, warnings, dryRun }),
+          body: this.store.patch(type, namespace, name, body, contentType, {
+            subresource: status,
+            fieldValidation,
+            warnings,
+            dryRun,
+          }),
           warnings,
         };
       }
       case 'DELETE':
         if (status) throw statusErrors.methodNotAllowed();
         this.#checkRbac('delete', type, namespace, name);
-        return { code: 200, body: this.store.delete(type, namespace, name, { dryRun }) };
+        return {
+          code: 200,
+          body: this.store.delete(type, namespace, name, { dryRun }),
+        };
       default:
         throw statusErrors.methodNotAllowed();
     }
   }
 
-  #discovery(pathname: string, types: StandinResourceType[]): unknown | undefined {
+  #discovery(
+    pathname: string,
+    types: StandinResourceType[],
+  ): unknown | undefined {
     const serverAddress = this.url.replace(/^https?:\/\//, '');
     if (pathname === '/api') return apiVersions(serverAddress);
     if (pathname === '/apis') return apiGroupList(types);
@@ -468,8 +602,13 @@ function splitRuleResource(resource: string): [string, string | undefined] {
   return [sub ? `${plural}/${sub}` : plural, group];
 }
 
-function parseFieldValidation(value: string | null): FieldValidation | undefined {
+function parseFieldValidation(
+  value: string | null,
+): FieldValidation | undefined {
   if (value === null || value === '') return undefined;
-  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
-  throw statusErrors.badRequest(`fieldValidation must be one of Ignore, Warn, Strict (got "${value}")`);
+  if (value === 'Strict' || value === 'Warn' || value === 'Ignore')
+    return value;
+  throw statusErrors.badRequest(
+    `fieldValidation must be one of Ignore, Warn, Strict (got "${value}")`,
+  );
 }

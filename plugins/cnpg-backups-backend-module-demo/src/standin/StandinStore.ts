@@ -6,7 +6,11 @@ import {
   validateCnpgResource,
   validateCnpgUpdate,
 } from '@cnpg-backups/plugin-cnpg-backups-node';
-import { parseLabelSelector, matchesLabelSelector, LabelRequirement } from './labelSelector';
+import {
+  parseLabelSelector,
+  matchesLabelSelector,
+  LabelRequirement,
+} from './labelSelector';
 import { applyJsonPatch, applyMergePatch, InvalidPatchError } from './patch';
 import {
   apiVersionOf,
@@ -58,13 +62,21 @@ export function kubeTime(date: Date): string {
 }
 
 /** Lists the paths of fields present in `original` but dropped in `pruned` (`.spec.foo`). */
-function droppedFields(original: unknown, pruned: unknown, path = ''): string[] {
+function droppedFields(
+  original: unknown,
+  pruned: unknown,
+  path = '',
+): string[] {
   if (Array.isArray(original) && Array.isArray(pruned)) {
-    return original.flatMap((v, i) => droppedFields(v, pruned[i], `${path}[${i}]`));
+    return original.flatMap((v, i) =>
+      droppedFields(v, pruned[i], `${path}[${i}]`),
+    );
   }
   if (!isObj(original) || !isObj(pruned)) return [];
   return Object.keys(original).flatMap(k =>
-    k in pruned ? droppedFields(original[k], pruned[k], `${path}.${k}`) : [`${path}.${k}`],
+    k in pruned
+      ? droppedFields(original[k], pruned[k], `${path}.${k}`)
+      : [`${path}.${k}`],
   );
 }
 
@@ -72,7 +84,9 @@ function causeFrom(issue: { field: string; reason: string; message: string }) {
   const prefix = `${issue.field}: `;
   return {
     reason: issue.reason,
-    message: issue.message.startsWith(prefix) ? issue.message.slice(prefix.length) : issue.message,
+    message: issue.message.startsWith(prefix)
+      ? issue.message.slice(prefix.length)
+      : issue.message,
     field: issue.field,
   };
 }
@@ -93,7 +107,8 @@ export class StandinStore {
   constructor(options: { now?: () => Date; uninstalledCrds?: string[] } = {}) {
     this.#now = options.now ?? (() => new Date());
     this.#types = [...CORE_TYPES, CRD_TYPE, ...cnpgTypes()];
-    for (const name of options.uninstalledCrds ?? []) this.#uninstalledCrds.add(name);
+    for (const name of options.uninstalledCrds ?? [])
+      this.#uninstalledCrds.add(name);
   }
 
   /** Every resource type known to the stand-in, including ones whose CRD is currently not installed. */
@@ -103,7 +118,9 @@ export class StandinStore {
 
   /** Resource types currently served (custom resources only while their CRD is installed). */
   servedTypes(): StandinResourceType[] {
-    return this.#types.filter(t => !t.crdName || !this.#uninstalledCrds.has(t.crdName));
+    return this.#types.filter(
+      t => !t.crdName || !this.#uninstalledCrds.has(t.crdName),
+    );
   }
 
   /** Simulates installing/uninstalling a CRD, e.g. `objectstores.barmancloud.cnpg.io` = plugin not installed. */
@@ -120,13 +137,21 @@ export class StandinStore {
   }
 
   /** Finds a served type by group/version/plural, or undefined. */
-  findType(group: string, version: string, plural: string): StandinResourceType | undefined {
-    return this.servedTypes().find(t => t.group === group && t.version === version && t.plural === plural);
+  findType(
+    group: string,
+    version: string,
+    plural: string,
+  ): StandinResourceType | undefined {
+    return this.servedTypes().find(
+      t => t.group === group && t.version === version && t.plural === plural,
+    );
   }
 
   /** Finds a type by apiVersion + kind (installed or not). */
   typeOf(apiVersion: string, kind: string): StandinResourceType | undefined {
-    return this.#types.find(t => apiVersionOf(t) === apiVersion && t.kind === kind);
+    return this.#types.find(
+      t => apiVersionOf(t) === apiVersion && t.kind === kind,
+    );
   }
 
   /** Subscribes to changes; returns an unsubscribe function. */
@@ -141,7 +166,9 @@ export class StandinStore {
   }
 
   #key(type: StandinResourceType, namespace: string | undefined, name: string) {
-    return `${type.group}/${type.plural}/${type.namespaced ? namespace ?? '' : ''}/${name}`;
+    return `${type.group}/${type.plural}/${
+      type.namespaced ? namespace ?? '' : ''
+    }/${name}`;
   }
 
   #nextVersion(): string {
@@ -160,13 +187,17 @@ export class StandinStore {
   }
 
   #crdObject(type: StandinResourceType): KubeObject {
-    const crd = listCnpgCrds().find(c => c.group === type.group && c.plural === type.plural)!;
+    const crd = listCnpgCrds().find(
+      c => c.group === type.group && c.plural === type.plural,
+    )!;
     return {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
       metadata: {
         name: type.crdName!,
-        uid: `00000000-0000-4000-8000-${Buffer.from(type.crdName!).toString('hex').slice(0, 12)}`,
+        uid: `00000000-0000-4000-8000-${Buffer.from(type.crdName!)
+          .toString('hex')
+          .slice(0, 12)}`,
         resourceVersion: '1',
         generation: 1,
         creationTimestamp: '2025-01-01T00:00:00Z',
@@ -187,16 +218,33 @@ export class StandinStore {
             served: true,
             storage: crd.storage,
             schema: { openAPIV3Schema: crd.openAPIV3Schema },
-            subresources: Object.fromEntries(crd.subresources.map(s => [s, {}])),
+            subresources: Object.fromEntries(
+              crd.subresources.map(s => [s, {}]),
+            ),
             additionalPrinterColumns: crd.additionalPrinterColumns,
           },
         ],
       },
       status: {
-        acceptedNames: { kind: crd.kind, plural: crd.plural, singular: crd.singular, listKind: crd.listKind },
+        acceptedNames: {
+          kind: crd.kind,
+          plural: crd.plural,
+          singular: crd.singular,
+          listKind: crd.listKind,
+        },
         conditions: [
-          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' },
-          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+          {
+            type: 'NamesAccepted',
+            status: 'True',
+            reason: 'NoConflicts',
+            message: 'no conflicts found',
+          },
+          {
+            type: 'Established',
+            status: 'True',
+            reason: 'InitialNamesAccepted',
+            message: 'the initial names have been accepted',
+          },
         ],
         storedVersions: [crd.version],
       },
@@ -204,10 +252,15 @@ export class StandinStore {
   }
 
   /** Returns one object (deep copy) or throws a NotFound StandinApiError. */
-  get(type: StandinResourceType, namespace: string | undefined, name: string): KubeObject {
+  get(
+    type: StandinResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject {
     if (type === CRD_TYPE) {
       const crdType = this.#types.find(t => t.crdName === name);
-      if (!crdType || !this.isCrdInstalled(name)) throw statusErrors.notFound(type, name);
+      if (!crdType || !this.isCrdInstalled(name))
+        throw statusErrors.notFound(type, name);
       return this.#crdObject(crdType);
     }
     const obj = this.#objects.get(this.#key(type, namespace, name));
@@ -218,29 +271,44 @@ export class StandinStore {
   /** Lists objects of a type, optionally in one namespace and filtered by a label selector. */
   list(
     type: StandinResourceType,
-    options: { namespace?: string; labelSelector?: string | LabelRequirement[]; fieldSelector?: string } = {},
+    options: {
+      namespace?: string;
+      labelSelector?: string | LabelRequirement[];
+      fieldSelector?: string;
+    } = {},
   ): { items: KubeObject[]; resourceVersion: string } {
     const requirements =
-      typeof options.labelSelector === 'string' || options.labelSelector === undefined
+      typeof options.labelSelector === 'string' ||
+      options.labelSelector === undefined
         ? parseLabelSelector(options.labelSelector)
         : options.labelSelector;
     const fields = parseFieldSelector(options.fieldSelector);
     let items: KubeObject[];
     if (type === CRD_TYPE) {
-      items = this.#types.filter(t => t.crdName && this.isCrdInstalled(t.crdName)).map(t => this.#crdObject(t));
+      items = this.#types
+        .filter(t => t.crdName && this.isCrdInstalled(t.crdName))
+        .map(t => this.#crdObject(t));
     } else {
       items = [...this.#objects.values()].filter(
         o =>
           o.kind === type.kind &&
           o.apiVersion === apiVersionOf(type) &&
-          (!type.namespaced || !options.namespace || o.metadata.namespace === options.namespace),
+          (!type.namespaced ||
+            !options.namespace ||
+            o.metadata.namespace === options.namespace),
       );
     }
     items = items
       .filter(o => matchesLabelSelector(requirements, o.metadata.labels))
-      .filter(o => fields.every(([k, op, v]) => (op === '=' ? fieldValue(o, k) === v : fieldValue(o, k) !== v)))
+      .filter(o =>
+        fields.every(([k, op, v]) =>
+          op === '=' ? fieldValue(o, k) === v : fieldValue(o, k) !== v,
+        ),
+      )
       .sort((a, b) =>
-        `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`),
+        `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
+          `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
+        ),
       )
       .map(o => structuredClone(o));
     return { items, resourceVersion: this.resourceVersion };
@@ -253,7 +321,11 @@ export class StandinStore {
   #admit(
     type: StandinResourceType,
     candidate: KubeObject,
-    options: { fieldValidation?: FieldValidation; old?: KubeObject; warnings?: string[] },
+    options: {
+      fieldValidation?: FieldValidation;
+      old?: KubeObject;
+      warnings?: string[];
+    },
   ): KubeObject {
     if (!type.custom) return this.#admitCore(type, candidate);
     const pruned = pruneUnknownFields(candidate) as KubeObject;
@@ -261,19 +333,29 @@ export class StandinStore {
     if (unknown.length > 0) {
       if (options.fieldValidation === 'Strict') {
         throw statusErrors.badRequest(
-          `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${unknown
+          `${type.kind} in version "${type.version}" cannot be handled as a ${
+            type.kind
+          }: strict decoding error: ${unknown
             .map(f => `unknown field "${f.slice(1)}"`)
             .join(', ')}`,
         );
       }
       if (options.fieldValidation !== 'Ignore') {
-        options.warnings?.push(...unknown.map(f => `unknown field "${f.slice(1)}"`));
+        options.warnings?.push(
+          ...unknown.map(f => `unknown field "${f.slice(1)}"`),
+        );
       }
     }
     const defaulted = applyCrdDefaults(pruned) as KubeObject;
-    const result = options.old ? validateCnpgUpdate(options.old, defaulted) : validateCnpgResource(defaulted);
+    const result = options.old
+      ? validateCnpgUpdate(options.old, defaulted)
+      : validateCnpgResource(defaulted);
     if (!result.valid) {
-      throw statusErrors.invalid(type, candidate.metadata?.name ?? '', result.issues.map(causeFrom));
+      throw statusErrors.invalid(
+        type,
+        candidate.metadata?.name ?? '',
+        result.issues.map(causeFrom),
+      );
     }
     return defaulted;
   }
@@ -283,19 +365,34 @@ export class StandinStore {
     const name = obj.metadata?.name ?? '';
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
       throw statusErrors.invalid(type, name, [
-        { reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'` },
+        {
+          reason: 'FieldValueInvalid',
+          field: 'metadata.name',
+          message: `Invalid value: ${JSON.stringify(
+            name,
+          )}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+        },
       ]);
     }
     if (type.kind === 'Secret') {
-      const data: Record<string, string> = { ...((obj.data as Record<string, string>) ?? {}) };
+      const data: Record<string, string> = {
+        ...((obj.data as Record<string, string>) ?? {}),
+      };
       for (const [k, v] of Object.entries(data)) {
         if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) {
           throw statusErrors.invalid(type, name, [
-            { reason: 'FieldValueInvalid', field: `data[${k}]`, message: 'Invalid value: "<secret contents redacted>": illegal base64 data' },
+            {
+              reason: 'FieldValueInvalid',
+              field: `data[${k}]`,
+              message:
+                'Invalid value: "<secret contents redacted>": illegal base64 data',
+            },
           ]);
         }
       }
-      for (const [k, v] of Object.entries((obj.stringData as Record<string, string>) ?? {})) {
+      for (const [k, v] of Object.entries(
+        (obj.stringData as Record<string, string>) ?? {},
+      )) {
         data[k] = Buffer.from(String(v), 'utf8').toString('base64');
       }
       delete obj.stringData;
@@ -305,25 +402,43 @@ export class StandinStore {
     if (type.kind === 'Namespace') {
       obj.spec = obj.spec ?? { finalizers: ['kubernetes'] };
       obj.status = obj.status ?? { phase: 'Active' };
-      obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': name };
+      obj.metadata.labels = {
+        ...obj.metadata.labels,
+        'kubernetes.io/metadata.name': name,
+      };
     }
     return obj;
   }
 
-  #checkIdentity(type: StandinResourceType, namespace: string | undefined, body: unknown): KubeObject {
-    if (!isObj(body)) throw statusErrors.badRequest('the request body must be a JSON object');
+  #checkIdentity(
+    type: StandinResourceType,
+    namespace: string | undefined,
+    body: unknown,
+  ): KubeObject {
+    if (!isObj(body))
+      throw statusErrors.badRequest('the request body must be a JSON object');
     const obj = structuredClone(body) as KubeObject;
     obj.apiVersion = obj.apiVersion ?? apiVersionOf(type);
     obj.kind = obj.kind ?? type.kind;
     if (obj.apiVersion !== apiVersionOf(type) || obj.kind !== type.kind) {
       throw statusErrors.badRequest(
-        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(type)}) or kind ${obj.kind} is not ${type.kind}`,
+        `the API version in the data (${
+          obj.apiVersion
+        }) does not match the expected API version (${apiVersionOf(
+          type,
+        )}) or kind ${obj.kind} is not ${type.kind}`,
       );
     }
     if (!isObj(obj.metadata)) obj.metadata = { name: '' };
     if (type.namespaced) {
-      if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
-        throw statusErrors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (
+        obj.metadata.namespace &&
+        namespace &&
+        obj.metadata.namespace !== namespace
+      ) {
+        throw statusErrors.badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       obj.metadata.namespace = namespace ?? obj.metadata.namespace;
     } else {
@@ -340,12 +455,18 @@ export class StandinStore {
     type: StandinResourceType,
     namespace: string | undefined,
     body: unknown,
-    options: { fieldValidation?: FieldValidation; warnings?: string[]; dryRun?: boolean } = {},
+    options: {
+      fieldValidation?: FieldValidation;
+      warnings?: string[];
+      dryRun?: boolean;
+    } = {},
   ): KubeObject {
     if (type === CRD_TYPE) throw statusErrors.methodNotAllowed();
     const obj = this.#checkIdentity(type, namespace, body);
     if (!obj.metadata.name && typeof obj.metadata.generateName === 'string') {
-      obj.metadata.name = `${obj.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+      obj.metadata.name = `${obj.metadata.generateName}${randomBytes(3)
+        .toString('hex')
+        .slice(0, 5)}`;
     }
     if (type.subresources.includes('status')) delete obj.status;
     return this.#insert(type, obj, options);
@@ -354,26 +475,44 @@ export class StandinStore {
   #insert(
     type: StandinResourceType,
     obj: KubeObject,
-    options: { fieldValidation?: FieldValidation; warnings?: string[]; keepMetadata?: boolean; dryRun?: boolean },
+    options: {
+      fieldValidation?: FieldValidation;
+      warnings?: string[];
+      keepMetadata?: boolean;
+      dryRun?: boolean;
+    },
   ): KubeObject {
     if (type.namespaced) {
       const ns = obj.metadata.namespace;
-      if (!ns) throw statusErrors.badRequest('the namespace of the object must be set');
+      if (!ns)
+        throw statusErrors.badRequest(
+          'the namespace of the object must be set',
+        );
       if (!this.#objects.has(this.#key(CORE_TYPES[0], undefined, ns))) {
         throw statusErrors.namespaceNotFound(ns);
       }
     }
     const admitted = this.#admit(type, obj, options);
-    const key = this.#key(type, admitted.metadata.namespace, admitted.metadata.name);
-    if (this.#objects.has(key)) throw statusErrors.alreadyExists(type, admitted.metadata.name);
+    const key = this.#key(
+      type,
+      admitted.metadata.namespace,
+      admitted.metadata.name,
+    );
+    if (this.#objects.has(key))
+      throw statusErrors.alreadyExists(type, admitted.metadata.name);
     const meta = admitted.metadata;
     const keep = options.keepMetadata;
     admitted.metadata = {
       ...meta,
       uid: keep && meta.uid ? meta.uid : randomUUID(),
       resourceVersion: this.#nextVersion(),
-      creationTimestamp: keep && meta.creationTimestamp ? meta.creationTimestamp : kubeTime(this.#now()),
-      ...(type.custom ? { generation: keep && meta.generation ? meta.generation : 1 } : {}),
+      creationTimestamp:
+        keep && meta.creationTimestamp
+          ? meta.creationTimestamp
+          : kubeTime(this.#now()),
+      ...(type.custom
+        ? { generation: keep && meta.generation ? meta.generation : 1 }
+        : {}),
     };
     delete admitted.metadata.generateName;
     if (options.dryRun) {
@@ -391,12 +530,24 @@ export class StandinStore {
    */
   seed(body: KubeObject): KubeObject {
     const type = this.typeOf(body.apiVersion, body.kind);
-    if (!type || type === CRD_TYPE) throw new Error(`Cannot seed ${body.apiVersion} ${body.kind}`);
+    if (!type || type === CRD_TYPE)
+      throw new Error(`Cannot seed ${body.apiVersion} ${body.kind}`);
     const ns = body.metadata.namespace;
-    if (type.namespaced && ns && !this.#objects.has(this.#key(CORE_TYPES[0], undefined, ns))) {
-      this.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    if (
+      type.namespaced &&
+      ns &&
+      !this.#objects.has(this.#key(CORE_TYPES[0], undefined, ns))
+    ) {
+      this.seed({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns },
+      });
     }
-    return this.#insert(type, structuredClone(body), { fieldValidation: 'Ignore', keepMetadata: true });
+    return this.#insert(type, structuredClone(body), {
+      fieldValidation: 'Ignore',
+      keepMetadata: true,
+    });
   }
 
   /** Replaces an object (PUT), or only its status when `subresource` is 'status'. */
@@ -405,15 +556,25 @@ export class StandinStore {
     namespace: string | undefined,
     name: string,
     body: unknown,
-    options: { subresource?: 'status'; fieldValidation?: FieldValidation; warnings?: string[]; dryRun?: boolean } = {},
+    options: {
+      subresource?: 'status';
+      fieldValidation?: FieldValidation;
+      warnings?: string[];
+      dryRun?: boolean;
+    } = {},
   ): KubeObject {
     const old = this.get(type, namespace, name);
     const incoming = this.#checkIdentity(type, namespace, body);
     if (incoming.metadata.name && incoming.metadata.name !== name) {
-      throw statusErrors.badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
+      throw statusErrors.badRequest(
+        `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     incoming.metadata.name = name;
-    if (incoming.metadata.resourceVersion && incoming.metadata.resourceVersion !== old.metadata.resourceVersion) {
+    if (
+      incoming.metadata.resourceVersion &&
+      incoming.metadata.resourceVersion !== old.metadata.resourceVersion
+    ) {
       throw statusErrors.conflict(type, name);
     }
     let candidate: KubeObject;
@@ -434,9 +595,11 @@ export class StandinStore {
     };
     if (!type.namespaced) delete candidate.metadata.namespace;
     const admitted = this.#admit(type, candidate, { ...options, old });
-    const specChanged = JSON.stringify(old.spec) !== JSON.stringify(admitted.spec);
+    const specChanged =
+      JSON.stringify(old.spec) !== JSON.stringify(admitted.spec);
     if (type.custom) {
-      admitted.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+      admitted.metadata.generation =
+        (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
     if (options.dryRun) return structuredClone(admitted);
     admitted.metadata.resourceVersion = this.#nextVersion();
@@ -452,7 +615,12 @@ export class StandinStore {
     name: string,
     patch: unknown,
     contentType: string,
-    options: { subresource?: 'status'; fieldValidation?: FieldValidation; warnings?: string[]; dryRun?: boolean } = {},
+    options: {
+      subresource?: 'status';
+      fieldValidation?: FieldValidation;
+      warnings?: string[];
+      dryRun?: boolean;
+    } = {},
   ): KubeObject {
     const old = this.get(type, namespace, name);
     let patched: unknown;
@@ -461,19 +629,29 @@ export class StandinStore {
         patched = applyJsonPatch(old, patch);
       } else if (
         contentType.startsWith('application/merge-patch+json') ||
-        (!type.custom && contentType.startsWith('application/strategic-merge-patch+json'))
+        (!type.custom &&
+          contentType.startsWith('application/strategic-merge-patch+json'))
       ) {
         patched = applyMergePatch(old, patch);
       } else {
         throw statusErrors.unsupportedMediaType(contentType);
       }
     } catch (error) {
-      if (error instanceof InvalidPatchError) throw statusErrors.badRequest(`the patch could not be applied: ${error.message}`);
+      if (error instanceof InvalidPatchError)
+        throw statusErrors.badRequest(
+          `the patch could not be applied: ${error.message}`,
+        );
       throw error;
     }
     if (isObj(patched) && isObj(patched.metadata)) {
       // a patch never needs a matching resourceVersion unless it sets one explicitly
-      if (!(isObj(patch) && isObj(patch.metadata) && 'resourceVersion' in patch.metadata)) {
+      if (
+        !(
+          isObj(patch) &&
+          isObj(patch.metadata) &&
+          'resourceVersion' in patch.metadata
+        )
+      ) {
         patched.metadata.resourceVersion = old.metadata.resourceVersion;
       }
     }
@@ -481,7 +659,12 @@ export class StandinStore {
   }
 
   /** Deletes an object and returns it (as the API server does for custom resources). */
-  delete(type: StandinResourceType, namespace: string | undefined, name: string, options: { dryRun?: boolean } = {}): KubeObject {
+  delete(
+    type: StandinResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: { dryRun?: boolean } = {},
+  ): KubeObject {
     if (type === CRD_TYPE) throw statusErrors.methodNotAllowed();
     const old = this.get(type, namespace, name);
     if (options.dryRun) return old;
@@ -497,7 +680,9 @@ export class StandinStore {
   }
 }
 
-function parseFieldSelector(selector: string | undefined): Array<[string, '=' | '!=', string]> {
+function parseFieldSelector(
+  selector: string | undefined,
+): Array<[string, '=' | '!=', string]> {
   if (!selector) return [];
   return selector.split(',').map(part => {
     const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(part.trim());

@@ -24,7 +24,10 @@ function resourceEntries(type: StandinResourceType) {
     verbs: isCrdList ? ['get', 'list'] : VERBS_RW,
     ...(type.shortNames.length ? { shortNames: type.shortNames } : {}),
     ...(type.custom ? { categories: [] as string[] } : {}),
-    storageVersionHash: createHash('sha256').update(`${type.group}/${type.version}/${type.kind}`).digest('base64').slice(0, 11),
+    storageVersionHash: createHash('sha256')
+      .update(`${type.group}/${type.version}/${type.kind}`)
+      .digest('base64')
+      .slice(0, 11),
   };
   const subs = type.subresources
     .filter(s => s === 'status' && !isCrdList)
@@ -47,7 +50,9 @@ export function apiVersions(serverAddress: string) {
 }
 
 function groupOf(group: string, types: StandinResourceType[]) {
-  const versions = [...new Set(types.filter(t => t.group === group).map(t => t.version))].map(v => ({
+  const versions = [
+    ...new Set(types.filter(t => t.group === group).map(t => t.version)),
+  ].map(v => ({
     groupVersion: `${group}/${v}`,
     version: v,
   }));
@@ -56,7 +61,11 @@ function groupOf(group: string, types: StandinResourceType[]) {
 
 export function apiGroupList(types: StandinResourceType[]) {
   const groups = [...new Set(types.filter(t => t.group).map(t => t.group))];
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(g => groupOf(g, types)) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: groups.map(g => groupOf(g, types)),
+  };
 }
 
 export function apiGroup(group: string, types: StandinResourceType[]) {
@@ -64,8 +73,14 @@ export function apiGroup(group: string, types: StandinResourceType[]) {
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupOf(group, types) };
 }
 
-export function apiResourceList(group: string, version: string, types: StandinResourceType[]) {
-  const matching = types.filter(t => t.group === group && t.version === version);
+export function apiResourceList(
+  group: string,
+  version: string,
+  types: StandinResourceType[],
+) {
+  const matching = types.filter(
+    t => t.group === group && t.version === version,
+  );
   if (matching.length === 0) return undefined;
   return {
     kind: 'APIResourceList',
@@ -81,33 +96,55 @@ function gvPath(group: string, version: string) {
 
 /** /openapi/v3: the index of group-version documents. */
 export function openApiV3Root(types: StandinResourceType[]) {
-  const gvs = [...new Set(types.map(t => `${t.group}|${t.version}`))].map(s => s.split('|'));
+  const gvs = [...new Set(types.map(t => `${t.group}|${t.version}`))].map(s =>
+    s.split('|'),
+  );
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const [group, version] of gvs) {
     const doc = JSON.stringify(openApiV3GroupVersion(group, version, types));
-    const hash = createHash('sha512').update(doc).digest('hex').slice(0, 32).toUpperCase();
-    paths[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}` };
+    const hash = createHash('sha512')
+      .update(doc)
+      .digest('hex')
+      .slice(0, 32)
+      .toUpperCase();
+    paths[gvPath(group, version)] = {
+      serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}`,
+    };
   }
   return { paths };
 }
 
-const QUERY_PARAMETERS = ['dryRun', 'fieldManager', 'fieldValidation', 'pretty'].map(name => ({
+const QUERY_PARAMETERS = [
+  'dryRun',
+  'fieldManager',
+  'fieldValidation',
+  'pretty',
+].map(name => ({
   name,
   in: 'query',
-  description: name === 'fieldValidation'
-    ? 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict.'
-    : name,
+  description:
+    name === 'fieldValidation'
+      ? 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict.'
+      : name,
   schema: { type: 'string', uniqueItems: true },
 }));
 
 function schemaName(type: StandinResourceType) {
-  const reversedGroup = type.group ? type.group.split('.').reverse().join('.') : 'io.k8s.api.core';
+  const reversedGroup = type.group
+    ? type.group.split('.').reverse().join('.')
+    : 'io.k8s.api.core';
   return `${reversedGroup}.${type.version}.${type.kind}`;
 }
 
 /** /openapi/v3/apis/<group>/<version>: paths with the GVK-tagged operations, and the CRD schemas. */
-export function openApiV3GroupVersion(group: string, version: string, types: StandinResourceType[]) {
-  const matching = types.filter(t => t.group === group && t.version === version);
+export function openApiV3GroupVersion(
+  group: string,
+  version: string,
+  types: StandinResourceType[],
+) {
+  const matching = types.filter(
+    t => t.group === group && t.version === version,
+  );
   if (matching.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
   const schemas: Record<string, unknown> = {};
@@ -117,13 +154,32 @@ export function openApiV3GroupVersion(group: string, version: string, types: Sta
     const ns = type.namespaced ? '/namespaces/{namespace}' : '';
     const ref = { $ref: `#/components/schemas/${schemaName(type)}` };
     const body = { content: { 'application/json': { schema: ref } } };
-    const ok = { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } };
+    const ok = {
+      '200': {
+        description: 'OK',
+        content: { 'application/json': { schema: ref } },
+      },
+    };
     const pathParams = [
-      ...(type.namespaced ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string' } }] : []),
+      ...(type.namespaced
+        ? [
+            {
+              name: 'namespace',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+            },
+          ]
+        : []),
     ];
     paths[`${root}${ns}/${type.plural}`] = {
       parameters: pathParams,
-      get: { operationId: `list${type.kind}`, 'x-kubernetes-action': 'list', 'x-kubernetes-group-version-kind': gvk, responses: ok },
+      get: {
+        operationId: `list${type.kind}`,
+        'x-kubernetes-action': 'list',
+        'x-kubernetes-group-version-kind': gvk,
+        responses: ok,
+      },
       post: {
         operationId: `create${type.kind}`,
         'x-kubernetes-action': 'post',
@@ -134,22 +190,56 @@ export function openApiV3GroupVersion(group: string, version: string, types: Sta
       },
     };
     paths[`${root}${ns}/${type.plural}/{name}`] = {
-      parameters: [...pathParams, { name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
-      get: { operationId: `read${type.kind}`, 'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': gvk, responses: ok },
-      put: { operationId: `replace${type.kind}`, 'x-kubernetes-action': 'put', 'x-kubernetes-group-version-kind': gvk, parameters: QUERY_PARAMETERS, requestBody: body, responses: ok },
+      parameters: [
+        ...pathParams,
+        {
+          name: 'name',
+          in: 'path',
+          required: true,
+          schema: { type: 'string' },
+        },
+      ],
+      get: {
+        operationId: `read${type.kind}`,
+        'x-kubernetes-action': 'get',
+        'x-kubernetes-group-version-kind': gvk,
+        responses: ok,
+      },
+      put: {
+        operationId: `replace${type.kind}`,
+        'x-kubernetes-action': 'put',
+        'x-kubernetes-group-version-kind': gvk,
+        parameters: QUERY_PARAMETERS,
+        requestBody: body,
+        responses: ok,
+      },
       patch: {
         operationId: `patch${type.kind}`,
         'x-kubernetes-action': 'patch',
         'x-kubernetes-group-version-kind': gvk,
         parameters: QUERY_PARAMETERS,
-        requestBody: { content: { 'application/merge-patch+json': { schema: { type: 'object' } }, 'application/json-patch+json': { schema: { type: 'object' } } } },
+        requestBody: {
+          content: {
+            'application/merge-patch+json': { schema: { type: 'object' } },
+            'application/json-patch+json': { schema: { type: 'object' } },
+          },
+        },
         responses: ok,
       },
-      delete: { operationId: `delete${type.kind}`, 'x-kubernetes-action': 'delete', 'x-kubernetes-group-version-kind': gvk, responses: ok },
+      delete: {
+        operationId: `delete${type.kind}`,
+        'x-kubernetes-action': 'delete',
+        'x-kubernetes-group-version-kind': gvk,
+        responses: ok,
+      },
     };
-    const crd = listCnpgCrds().find(c => c.group === group && c.version === version && c.kind === type.kind);
+    const crd = listCnpgCrds().find(
+      c => c.group === group && c.version === version && c.kind === type.kind,
+    );
     schemas[schemaName(type)] = {
-      ...(crd ? crd.openAPIV3Schema : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
+      ...(crd
+        ? crd.openAPIV3Schema
+        : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
       'x-kubernetes-group-version-kind': [gvk],
     };
   }

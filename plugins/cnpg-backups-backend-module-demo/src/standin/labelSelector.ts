@@ -14,7 +14,8 @@ export type LabelRequirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
   | { key: string; op: 'exists' | 'notexists' };
 
-const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
+const KEY =
+  /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Splits on commas that are not inside parentheses. */
@@ -34,38 +35,53 @@ function splitTopLevel(selector: string): string[] {
   }
   parts.push(current);
   if (depth !== 0) {
-    throw new InvalidLabelSelectorError(`unable to parse requirement: unbalanced parentheses in "${selector}"`);
+    throw new InvalidLabelSelectorError(
+      `unable to parse requirement: unbalanced parentheses in "${selector}"`,
+    );
   }
   return parts;
 }
 
 function checkKey(key: string, raw: string) {
   if (!KEY.test(key) || key.length > 316) {
-    throw new InvalidLabelSelectorError(`unable to parse requirement: invalid label key "${key}" in "${raw}"`);
+    throw new InvalidLabelSelectorError(
+      `unable to parse requirement: invalid label key "${key}" in "${raw}"`,
+    );
   }
 }
 
 function checkValue(value: string, raw: string) {
   if (!VALUE.test(value) || value.length > 63) {
-    throw new InvalidLabelSelectorError(`unable to parse requirement: invalid label value "${value}" in "${raw}"`);
+    throw new InvalidLabelSelectorError(
+      `unable to parse requirement: invalid label value "${value}" in "${raw}"`,
+    );
   }
 }
 
 /** Parses a selector; an empty or blank string selects everything (no requirements). */
-export function parseLabelSelector(selector: string | undefined | null): LabelRequirement[] {
+export function parseLabelSelector(
+  selector: string | undefined | null,
+): LabelRequirement[] {
   if (!selector || selector.trim() === '') return [];
   return splitTopLevel(selector).map(rawPart => {
     const part = rawPart.trim();
     if (part === '') {
-      throw new InvalidLabelSelectorError(`unable to parse requirement: empty requirement in "${selector}"`);
+      throw new InvalidLabelSelectorError(
+        `unable to parse requirement: empty requirement in "${selector}"`,
+      );
     }
     const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
     if (set) {
       const [, key, op, list] = set;
       checkKey(key, part);
       const values = list.split(',').map(v => v.trim());
-      if (values.length === 0 || values.some(v => v === '') && values.length > 1) {
-        throw new InvalidLabelSelectorError(`unable to parse requirement: invalid value list in "${part}"`);
+      if (
+        values.length === 0 ||
+        (values.some(v => v === '') && values.length > 1)
+      ) {
+        throw new InvalidLabelSelectorError(
+          `unable to parse requirement: invalid value list in "${part}"`,
+        );
       }
       values.forEach(v => checkValue(v, part));
       return { key, op: op as 'in' | 'notin', values };

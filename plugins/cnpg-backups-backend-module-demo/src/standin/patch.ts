@@ -24,7 +24,8 @@ export function applyMergePatch(target: Json, patch: Json): Json {
 
 function decodePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new InvalidPatchError(`invalid JSON pointer "${pointer}"`);
+  if (!pointer.startsWith('/'))
+    throw new InvalidPatchError(`invalid JSON pointer "${pointer}"`);
   return pointer
     .slice(1)
     .split('/')
@@ -37,7 +38,8 @@ function parentOf(doc: Json, path: string[]): { parent: Json; key: string } {
     if (Array.isArray(cur)) cur = cur[Number(seg)];
     else if (isObj(cur)) cur = cur[seg];
     else cur = undefined;
-    if (cur === undefined) throw new InvalidPatchError(`path /${path.join('/')} does not exist`);
+    if (cur === undefined)
+      throw new InvalidPatchError(`path /${path.join('/')} does not exist`);
   }
   return { parent: cur, key: path[path.length - 1] };
 }
@@ -56,7 +58,8 @@ function removeAt(doc: Json, path: string[]): Json {
   const { parent, key } = parentOf(doc, path);
   if (Array.isArray(parent)) {
     const i = Number(key);
-    if (!(i >= 0 && i < parent.length)) throw new InvalidPatchError(`index ${key} out of range`);
+    if (!(i >= 0 && i < parent.length))
+      throw new InvalidPatchError(`index ${key} out of range`);
     return parent.splice(i, 1)[0];
   }
   if (isObj(parent) && key in parent) {
@@ -72,7 +75,8 @@ function addAt(doc: Json, path: string[], value: Json): Json {
   const { parent, key } = parentOf(doc, path);
   if (Array.isArray(parent)) {
     const i = key === '-' ? parent.length : Number(key);
-    if (!(i >= 0 && i <= parent.length)) throw new InvalidPatchError(`index ${key} out of range`);
+    if (!(i >= 0 && i <= parent.length))
+      throw new InvalidPatchError(`index ${key} out of range`);
     parent.splice(i, 0, value);
   } else if (isObj(parent)) {
     parent[key] = value;
@@ -84,11 +88,18 @@ function addAt(doc: Json, path: string[], value: Json): Json {
 
 /** Applies an RFC 6902 JSON patch (add, remove, replace, move, copy, test). */
 export function applyJsonPatch(target: Json, operations: Json): Json {
-  if (!Array.isArray(operations)) throw new InvalidPatchError('a JSON patch must be an array of operations');
+  if (!Array.isArray(operations))
+    throw new InvalidPatchError('a JSON patch must be an array of operations');
   let doc = structuredClone(target);
   for (const op of operations) {
-    if (!isObj(op) || typeof op.op !== 'string' || typeof op.path !== 'string') {
-      throw new InvalidPatchError('each JSON patch operation needs "op" and "path"');
+    if (
+      !isObj(op) ||
+      typeof op.op !== 'string' ||
+      typeof op.path !== 'string'
+    ) {
+      throw new InvalidPatchError(
+        'each JSON patch operation needs "op" and "path"',
+      );
     }
     const path = decodePointer(op.path);
     switch (op.op) {
@@ -114,7 +125,8 @@ export function applyJsonPatch(target: Json, operations: Json): Json {
       }
       case 'copy': {
         const v = getAt(doc, decodePointer(String(op.from)));
-        if (v === undefined) throw new InvalidPatchError(`path ${String(op.from)} does not exist`);
+        if (v === undefined)
+          throw new InvalidPatchError(`path ${String(op.from)} does not exist`);
         doc = addAt(doc, path, structuredClone(v));
         break;
       }

@@ -1,4 +1,8 @@
-import { qualifiedKind, qualifiedResource, StandinResourceType } from './resources';
+import {
+  qualifiedKind,
+  qualifiedResource,
+  StandinResourceType,
+} from './resources';
 
 /** A Kubernetes `Status` object (kind Status, apiVersion v1) as the API server returns on failures. */
 export type KubeStatus = {
@@ -54,8 +58,12 @@ export const statusErrors = {
     name?: string;
   }) {
     const { type, verb, user, namespace, name } = options;
-    const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-    const target = name ? `${qualifiedResource(type)} "${name}"` : qualifiedResource(type);
+    const scope = namespace
+      ? `in the namespace "${namespace}"`
+      : 'at the cluster scope';
+    const target = name
+      ? `${qualifiedResource(type)} "${name}"`
+      : qualifiedResource(type);
     return failure(
       403,
       'Forbidden',
@@ -65,15 +73,26 @@ export const statusErrors = {
   },
 
   notFound(type: StandinResourceType, name: string) {
-    return failure(404, 'NotFound', `${qualifiedResource(type)} "${name}" not found`, {
-      name,
-      group: type.group,
-      kind: type.plural,
-    });
+    return failure(
+      404,
+      'NotFound',
+      `${qualifiedResource(type)} "${name}" not found`,
+      {
+        name,
+        group: type.group,
+        kind: type.plural,
+      },
+    );
   },
 
   /** The whole resource type is unknown (e.g. its CRD is not installed). */
-  resourceNotFound: () => failure(404, 'NotFound', 'the server could not find the requested resource', {}),
+  resourceNotFound: () =>
+    failure(
+      404,
+      'NotFound',
+      'the server could not find the requested resource',
+      {},
+    ),
 
   namespaceNotFound(namespace: string) {
     return failure(404, 'NotFound', `namespaces "${namespace}" not found`, {
@@ -83,18 +102,25 @@ export const statusErrors = {
   },
 
   alreadyExists(type: StandinResourceType, name: string) {
-    return failure(409, 'AlreadyExists', `${qualifiedResource(type)} "${name}" already exists`, {
-      name,
-      group: type.group,
-      kind: type.plural,
-    });
+    return failure(
+      409,
+      'AlreadyExists',
+      `${qualifiedResource(type)} "${name}" already exists`,
+      {
+        name,
+        group: type.group,
+        kind: type.plural,
+      },
+    );
   },
 
   conflict(type: StandinResourceType, name: string) {
     return failure(
       409,
       'Conflict',
-      `Operation cannot be fulfilled on ${qualifiedResource(type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      `Operation cannot be fulfilled on ${qualifiedResource(
+        type,
+      )} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
       { name, group: type.group, kind: type.plural },
     );
   },
@@ -104,22 +130,39 @@ export const statusErrors = {
     name: string,
     causes: Array<{ reason: string; message: string; field: string }>,
   ) {
-    const full = causes.map(c => (c.field ? `${c.field}: ${c.message}` : c.message));
+    const full = causes.map(c =>
+      c.field ? `${c.field}: ${c.message}` : c.message,
+    );
     const summary = full.length === 1 ? full[0] : `[${full.join(', ')}]`;
-    return failure(422, 'Invalid', `${qualifiedKind(type)} "${name}" is invalid: ${summary}`, {
-      name,
-      group: type.group,
-      kind: type.kind,
-      causes,
-    });
+    return failure(
+      422,
+      'Invalid',
+      `${qualifiedKind(type)} "${name}" is invalid: ${summary}`,
+      {
+        name,
+        group: type.group,
+        kind: type.kind,
+        causes,
+      },
+    );
   },
 
   badRequest: (message: string) => failure(400, 'BadRequest', message),
 
-  methodNotAllowed: () => failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'),
+  methodNotAllowed: () =>
+    failure(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    ),
 
   unsupportedMediaType: (contentType: string) =>
-    failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json (got "${contentType}")`),
+    failure(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json (got "${contentType}")`,
+    ),
 
-  internal: (message: string) => failure(500, 'InternalError', `Internal error occurred: ${message}`),
+  internal: (message: string) =>
+    failure(500, 'InternalError', `Internal error occurred: ${message}`),
 };

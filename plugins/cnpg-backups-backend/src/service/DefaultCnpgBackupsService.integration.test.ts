@@ -498,7 +498,9 @@ describe('DefaultCnpgBackupsService against the Kubernetes stand-in and S3', () 
       }),
     ).rejects.toMatchObject({
       name: 'ConflictError',
-      message: expect.stringContaining('Backup orders-manual-20250610120000 of db/orders is still pending'),
+      message: expect.stringContaining(
+        'Backup orders-manual-20250610120000 of db/orders is still pending',
+      ),
     });
     // Not a recovery Cluster: refused with a named reason before anything is sent.
     await expect(

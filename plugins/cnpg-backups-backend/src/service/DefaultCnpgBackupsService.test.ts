@@ -7,10 +7,7 @@ import {
   KubernetesUnavailableError,
 } from '../kubernetes';
 import { DefaultCnpgBackupsService } from './DefaultCnpgBackupsService';
-import {
-  KubernetesClientRegistry,
-  KubernetesReadCache,
-} from '../kubernetes';
+import { KubernetesClientRegistry, KubernetesReadCache } from '../kubernetes';
 import { ScanCache } from '../archive/ScanCache';
 import { StatusCache } from './StatusCache';
 import {
@@ -645,36 +642,55 @@ describe('DefaultCnpgBackupsService: an endpointURL that is not a URL', () => {
     ['allowed by a wildcard', ['*'], 'not a url'],
     ['a non-http scheme', ['*'], 'ftp://minio.minio.svc:9000'],
     ['a host-less URL', ['*'], 'http://'],
-  ])('is a named InvalidEndpointURL SourceError in the status (%s)', async (_case, allowed, endpointURL) => {
-    const client = seededClient('prod');
-    const store = objectStore();
-    store.spec!.configuration!.endpointURL = endpointURL;
-    client.objectStores = [store];
-    const { service } = setup({ clients: [client], allowed });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/orders' }) });
-    expect(res.errors).toEqual([]);
-    const [db] = res.databases;
-    expect(db.errors).toEqual([
-      expect.objectContaining({
-        source: 'config',
-        name: 'InvalidEndpointURL',
-        message: expect.stringContaining(`Invalid S3 endpoint URL ${JSON.stringify(endpointURL)}`),
-      }),
-    ]);
-    expect(db.errors.map(e => e.message).join()).not.toMatch(/TypeError|Invalid URL$/);
-  });
+  ])(
+    'is a named InvalidEndpointURL SourceError in the status (%s)',
+    async (_case, allowed, endpointURL) => {
+      const client = seededClient('prod');
+      const store = objectStore();
+      store.spec!.configuration!.endpointURL = endpointURL;
+      client.objectStores = [store];
+      const { service } = setup({ clients: [client], allowed });
+      const res = await service.getEntityStatus({
+        entity: entity({ 'cnpg.io/cluster': 'db/orders' }),
+      });
+      expect(res.errors).toEqual([]);
+      const [db] = res.databases;
+      expect(db.errors).toEqual([
+        expect.objectContaining({
+          source: 'config',
+          name: 'InvalidEndpointURL',
+          message: expect.stringContaining(
+            `Invalid S3 endpoint URL ${JSON.stringify(endpointURL)}`,
+          ),
+        }),
+      ]);
+      expect(db.errors.map(e => e.message).join()).not.toMatch(
+        /TypeError|Invalid URL$/,
+      );
+    },
+  );
 
   it('is named for the legacy barmanObjectStore form too', async () => {
     const client = seededClient('prod');
     client.clusters.push(
       pluginCluster('legacy', {
         plugins: [],
-        backup: { barmanObjectStore: { destinationPath: 's3://x', endpointURL: 'minio:9000 ', s3Credentials: { inheritFromIAMRole: true } } },
+        backup: {
+          barmanObjectStore: {
+            destinationPath: 's3://x',
+            endpointURL: 'minio:9000 ',
+            s3Credentials: { inheritFromIAMRole: true },
+          },
+        },
       } as any),
     );
     const { service } = setup({ clients: [client] });
-    const res = await service.getEntityStatus({ entity: entity({ 'cnpg.io/cluster': 'db/legacy' }) });
-    expect(res.databases[0].errors).toEqual([expect.objectContaining({ source: 'config', name: 'InvalidEndpointURL' })]);
+    const res = await service.getEntityStatus({
+      entity: entity({ 'cnpg.io/cluster': 'db/legacy' }),
+    });
+    expect(res.databases[0].errors).toEqual([
+      expect.objectContaining({ source: 'config', name: 'InvalidEndpointURL' }),
+    ]);
   });
 });
 
@@ -694,9 +710,17 @@ describe('DefaultCnpgBackupsService clusterSpec for the recovery builder', () =>
       } as any),
     ];
     const { service } = setup({ clients: [client] });
-    const db = await service.getDatabaseStatus({ kubernetesCluster: 'prod', namespace: 'db', name: 'orders' });
+    const db = await service.getDatabaseStatus({
+      kubernetesCluster: 'prod',
+      namespace: 'db',
+      name: 'orders',
+    });
     expect(db.clusterSpec?.bootstrap).toEqual({
-      initdb: { database: 'shop', owner: 'shop_owner', secret: { name: 'shop-credentials' } },
+      initdb: {
+        database: 'shop',
+        owner: 'shop_owner',
+        secret: { name: 'shop-credentials' },
+      },
     });
   });
 });

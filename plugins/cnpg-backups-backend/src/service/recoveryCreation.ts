@@ -25,7 +25,10 @@ import {
 } from '../kubernetes';
 import { toHttpError } from './errors';
 import type { ServerNameClaimant } from './types';
-import { declaredArchive, resolveRecoverySources } from '../archive/resolveArchive';
+import {
+  declaredArchive,
+  resolveRecoverySources,
+} from '../archive/resolveArchive';
 
 /** ObjectStores per namespace, read once per request. @internal */
 export class ObjectStoreIndex {

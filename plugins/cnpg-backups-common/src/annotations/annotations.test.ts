@@ -14,7 +14,10 @@ const entity = (annotations: Record<string, string>) => ({
 describe('parseCnpgClusterAnnotation', () => {
   it('parses several clusters, pinned and unpinned, and drops duplicates', () => {
     expect(
-      parseCnpgClusterAnnotation(' db/orders-db , prod-eu:db/orders-db ,db/orders-db', 'default'),
+      parseCnpgClusterAnnotation(
+        ' db/orders-db , prod-eu:db/orders-db ,db/orders-db',
+        'default',
+      ),
     ).toEqual([
       { kubernetesCluster: 'default', namespace: 'db', name: 'orders-db' },
       { kubernetesCluster: 'prod-eu', namespace: 'db', name: 'orders-db' },
@@ -32,9 +35,14 @@ describe('parseCnpgClusterAnnotation', () => {
     ['db/../etc', 'must be <namespace>/<name>'],
     ['db/orders_db', 'cluster name "orders_db"'],
     [' :db/x', '"" is not a valid Kubernetes cluster name'],
-    ['bad cluster:db/x', '"bad cluster" is not a valid Kubernetes cluster name'],
+    [
+      'bad cluster:db/x',
+      '"bad cluster" is not a valid Kubernetes cluster name',
+    ],
   ])('rejects %j with a specific message', (value, message) => {
-    expect(() => parseCnpgClusterAnnotation(value)).toThrow(InvalidAnnotationError);
+    expect(() => parseCnpgClusterAnnotation(value)).toThrow(
+      InvalidAnnotationError,
+    );
     expect(() => parseCnpgClusterAnnotation(value)).toThrow(message);
   });
 });
@@ -43,11 +51,16 @@ describe('getCnpgEntitySelector', () => {
   it('prefers the explicit annotation and applies the kubernetes-cluster default', () => {
     expect(
       getCnpgEntitySelector(
-        entity({ 'cnpg.io/cluster': 'db/orders', 'cnpg.io/kubernetes-cluster': 'prod' }),
+        entity({
+          'cnpg.io/cluster': 'db/orders',
+          'cnpg.io/kubernetes-cluster': 'prod',
+        }),
       ),
     ).toEqual({
       kind: 'explicit',
-      clusters: [{ kubernetesCluster: 'prod', namespace: 'db', name: 'orders' }],
+      clusters: [
+        { kubernetesCluster: 'prod', namespace: 'db', name: 'orders' },
+      ],
     });
   });
 
@@ -76,6 +89,8 @@ describe('getCnpgEntitySelector', () => {
   it('returns undefined and reports unavailability without annotations', () => {
     expect(getCnpgEntitySelector(entity({}))).toBeUndefined();
     expect(isCnpgBackupsAvailable(entity({}))).toBe(false);
-    expect(isCnpgBackupsAvailable(entity({ 'cnpg.io/cluster': 'db/x' }))).toBe(true);
+    expect(isCnpgBackupsAvailable(entity({ 'cnpg.io/cluster': 'db/x' }))).toBe(
+      true,
+    );
   });
 });

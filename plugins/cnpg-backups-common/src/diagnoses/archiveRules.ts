@@ -80,7 +80,10 @@ export function checksumIncompatibilityRule(
         )}\n`
       : `# add to the Cluster ${subjectOf(
           context,
-        )} (keep its other env entries):\nspec:\n  env:\n${indent(envYaml, 4)}\n`;
+        )} (keep its other env entries):\nspec:\n  env:\n${indent(
+          envYaml,
+          4,
+        )}\n`;
   return [
     {
       id: 'checksum-incompatibility',
@@ -130,7 +133,10 @@ function newestWalModified(
 const BARMAN_PLUGIN = BARMAN_CLOUD_PLUGIN_NAME;
 
 /** The next free serverName generation, as the recovery planner picks it. */
-function nextFreeServerName(serverName: string, context: DatabaseDiagnosisContext): string {
+function nextFreeServerName(
+  serverName: string,
+  context: DatabaseDiagnosisContext,
+): string {
   try {
     return chooseNextServerName({
       sourceServerName: serverName,
@@ -148,7 +154,10 @@ function s3Credentials(archive: ArchiveTarget): Record<string, unknown> {
   if (c.inheritFromIAMRole) return { inheritFromIAMRole: true };
   return {
     accessKeyId: c.accessKeyId ?? { name: '<secret>', key: 'ACCESS_KEY_ID' },
-    secretAccessKey: c.secretAccessKey ?? { name: '<secret>', key: 'ACCESS_SECRET_KEY' },
+    secretAccessKey: c.secretAccessKey ?? {
+      name: '<secret>',
+      key: 'ACCESS_SECRET_KEY',
+    },
     ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
     ...(c.region ? { region: c.region } : {}),
   };
@@ -165,15 +174,20 @@ function emptyArchiveSnippets(
   newServerName: string,
 ): { option1: string; option2: string } {
   const archive = context.archive;
-  const legacy = archive?.form === 'legacy' || (!archive && context.legacyArchive);
+  const legacy =
+    archive?.form === 'legacy' || (!archive && context.legacyArchive);
   const objectStoreName =
-    archive?.objectStoreName ?? context.pluginEntry?.objectStoreName ?? 'object-store';
+    archive?.objectStoreName ??
+    context.pluginEntry?.objectStoreName ??
+    'object-store';
   const legacyStore = (name: string): Record<string, unknown> => ({
     destinationPath: archive?.destinationPath ?? 's3://bucket/path',
     ...(archive?.endpointURL ? { endpointURL: archive.endpointURL } : {}),
     ...(archive?.endpointCA ? { endpointCA: archive.endpointCA } : {}),
     serverName: name,
-    s3Credentials: archive ? s3Credentials(archive) : { inheritFromIAMRole: true },
+    s3Credentials: archive
+      ? s3Credentials(archive)
+      : { inheritFromIAMRole: true },
   });
   const pluginEntry = (name: string) => ({
     name: BARMAN_PLUGIN,
@@ -182,7 +196,11 @@ function emptyArchiveSnippets(
   });
   const option1 = renderYamlDocument(
     legacy
-      ? { spec: { backup: { barmanObjectStore: { serverName: newServerName } } } }
+      ? {
+          spec: {
+            backup: { barmanObjectStore: { serverName: newServerName } },
+          },
+        }
       : { spec: { plugins: [pluginEntry(newServerName)] } },
     [
       'Option 1: archive to a new, empty serverName (edit the Cluster)',
@@ -194,7 +212,10 @@ function emptyArchiveSnippets(
   const recoveryCluster = {
     apiVersion: 'postgresql.cnpg.io/v1',
     kind: 'Cluster',
-    metadata: { name: `${newName}-restore`, namespace: context.cluster.namespace },
+    metadata: {
+      name: `${newName}-restore`,
+      namespace: context.cluster.namespace,
+    },
     spec: {
       instances: 1,
       storage: { size: storageSize },
@@ -202,7 +223,10 @@ function emptyArchiveSnippets(
         recovery: {
           source: 'origin',
           ...(context.cluster.database
-            ? { database: context.cluster.database, owner: context.cluster.owner ?? context.cluster.database }
+            ? {
+                database: context.cluster.database,
+                owner: context.cluster.owner ?? context.cluster.database,
+              }
             : {}),
         },
       },
@@ -264,7 +288,11 @@ export function expectedEmptyArchiveRule(
   // The planner's own choice of the next generation (`app-v3` → `app-v4`, never `app-v3-v2`),
   // skipping serverNames the cluster already recovers from.
   const newServerName = nextFreeServerName(serverName, context);
-  const { option1, option2 } = emptyArchiveSnippets(context, serverName, newServerName);
+  const { option1, option2 } = emptyArchiveSnippets(
+    context,
+    serverName,
+    newServerName,
+  );
   return [
     {
       id: 'expected-empty-archive',
@@ -432,10 +460,23 @@ export function archiveIsRecoverySourceRule(
           : ''
       }`,
     ],
-    fix: `Archive to a new serverName (e.g. "${nextFreeServerName(a.serverName, context)}") and keep "${source.serverName}" as the read-only recovery source; for plugin sources always set serverName explicitly.`,
+    fix: `Archive to a new serverName (e.g. "${nextFreeServerName(
+      a.serverName,
+      context,
+    )}") and keep "${
+      source.serverName
+    }" as the read-only recovery source; for plugin sources always set serverName explicitly.`,
     fixSnippet: renderYamlDocument(
       a.form === 'legacy'
-        ? { spec: { backup: { barmanObjectStore: { serverName: nextFreeServerName(a.serverName, context) } } } }
+        ? {
+            spec: {
+              backup: {
+                barmanObjectStore: {
+                  serverName: nextFreeServerName(a.serverName, context),
+                },
+              },
+            },
+          }
         : {
             spec: {
               plugins: [

@@ -12,7 +12,11 @@ import { planRecovery } from './planRecovery';
 import { validateRecoveryTarget } from './target';
 import type { RecoveryTargetKind } from './types';
 import { checkClusterWebhookRules } from './webhookRules';
-import { legacySource, pluginSource, statusFor } from './__fixtures__/recoveryFixtures';
+import {
+  legacySource,
+  pluginSource,
+  statusFor,
+} from './__fixtures__/recoveryFixtures';
 
 const hostile = fc.oneof(
   fc.string(),
@@ -33,7 +37,10 @@ const hostile = fc.oneof(
 
 /** Mostly a valid value, sometimes hostile: both paths get exercised. */
 function mostly(valid: string) {
-  return fc.oneof({ arbitrary: hostile, weight: 1 }, { arbitrary: fc.constant(valid), weight: 3 });
+  return fc.oneof(
+    { arbitrary: hostile, weight: 1 },
+    { arbitrary: fc.constant(valid), weight: 3 },
+  );
 }
 
 const VALID_TARGET_VALUE: Record<RecoveryTargetKind, string> = {
@@ -63,10 +70,21 @@ function attempt<T>(fn: () => T): Outcome<T> {
 }
 
 function isNamedRefusal(error: unknown): boolean {
-  return error instanceof RecoveryPlanError && error.name !== 'Error' && /Error$/.test(error.name);
+  return (
+    error instanceof RecoveryPlanError &&
+    error.name !== 'Error' &&
+    /Error$/.test(error.name)
+  );
 }
 
-const kinds = fc.constantFrom<RecoveryTargetKind>('latest', 'time', 'lsn', 'backup', 'name', 'xid');
+const kinds = fc.constantFrom<RecoveryTargetKind>(
+  'latest',
+  'time',
+  'lsn',
+  'backup',
+  'name',
+  'xid',
+);
 
 describe('recovery fuzzing', () => {
   it('builder: named error or valid, injection-free manifests', () => {
@@ -77,8 +95,16 @@ describe('recovery fuzzing', () => {
         mostly('orders-db-restore'),
         mostly('orders-db-v2'),
         mostly('../../base'),
-        kinds.chain(kind => fc.tuple(fc.constant(kind), mostly(VALID_TARGET_VALUE[kind]))),
-        (source, newClusterName, targetServerName, kustomizeBase, [kind, value]) => {
+        kinds.chain(kind =>
+          fc.tuple(fc.constant(kind), mostly(VALID_TARGET_VALUE[kind])),
+        ),
+        (
+          source,
+          newClusterName,
+          targetServerName,
+          kustomizeBase,
+          [kind, value],
+        ) => {
           const outcome = attempt(() =>
             buildRecoveryManifests({
               source,
@@ -89,7 +115,9 @@ describe('recovery fuzzing', () => {
                 targetLSN: value,
                 targetName: value,
                 targetXID: value,
-                backupId: ['name', 'xid', 'backup'].includes(kind) ? '20250601T020000' : undefined,
+                backupId: ['name', 'xid', 'backup'].includes(kind)
+                  ? '20250601T020000'
+                  : undefined,
               }),
               sourceServerName: 'src-server',
               targetServerName,
@@ -100,11 +128,24 @@ describe('recovery fuzzing', () => {
           const result = outcome.value;
           built++;
           return (
-            isDeepStrictEqual(singleDocument(result.files.recovery.content), result.recoveryCluster) &&
-            isDeepStrictEqual(singleDocument(result.files.afterRecovery.content), result.afterRecoveryCluster) &&
-            isDeepStrictEqual(singleDocument(result.files.kustomization.content), result.kustomization) &&
-            checkClusterWebhookRules(result.recoveryCluster, { requireRecovery: true }).length === 0 &&
-            checkClusterWebhookRules(result.afterRecoveryCluster, { forbidBootstrap: true }).length === 0
+            isDeepStrictEqual(
+              singleDocument(result.files.recovery.content),
+              result.recoveryCluster,
+            ) &&
+            isDeepStrictEqual(
+              singleDocument(result.files.afterRecovery.content),
+              result.afterRecoveryCluster,
+            ) &&
+            isDeepStrictEqual(
+              singleDocument(result.files.kustomization.content),
+              result.kustomization,
+            ) &&
+            checkClusterWebhookRules(result.recoveryCluster, {
+              requireRecovery: true,
+            }).length === 0 &&
+            checkClusterWebhookRules(result.afterRecoveryCluster, {
+              forbidBootstrap: true,
+            }).length === 0
           );
         },
       ),
@@ -122,7 +163,11 @@ describe('recovery fuzzing', () => {
         fc.oneof(
           hostile,
           fc
-            .date({ min: new Date('2025-05-31T00:00:00Z'), max: new Date('2025-06-03T00:00:00Z'), noInvalidDate: true })
+            .date({
+              min: new Date('2025-05-31T00:00:00Z'),
+              max: new Date('2025-06-03T00:00:00Z'),
+              noInvalidDate: true,
+            })
             .map(d => d.toISOString()),
         ),
         fc.option(mostly('orders-db-copy'), { nil: undefined }),
@@ -137,7 +182,9 @@ describe('recovery fuzzing', () => {
                 targetLSN: value,
                 targetName: value,
                 targetXID: value,
-                backupId: ['latest', 'time', 'lsn'].includes(kind) ? undefined : '20250602T020000',
+                backupId: ['latest', 'time', 'lsn'].includes(kind)
+                  ? undefined
+                  : '20250602T020000',
               },
               newClusterName,
               takenServerNames: taken,

@@ -19,7 +19,10 @@ function decodePointer(path: string): string[] {
  * Applies JSON 6902 operations to a deep copy of `document` and returns it.
  * @public
  */
-export function applyJsonPatch<T>(document: T, operations: JsonPatchOperation[]): T {
+export function applyJsonPatch<T>(
+  document: T,
+  operations: JsonPatchOperation[],
+): T {
   const result = JSON.parse(JSON.stringify(document));
   for (const operation of operations) {
     const parts = decodePointer(operation.path);
@@ -27,24 +30,32 @@ export function applyJsonPatch<T>(document: T, operations: JsonPatchOperation[])
     let parent: any = result;
     for (const part of parts) {
       if (parent === null || typeof parent !== 'object' || !(part in parent)) {
-        throw new RecoveryPlanError(`JSON patch path "${operation.path}" does not exist`);
+        throw new RecoveryPlanError(
+          `JSON patch path "${operation.path}" does not exist`,
+        );
       }
       parent = parent[part];
     }
     if (parent === null || typeof parent !== 'object') {
-      throw new RecoveryPlanError(`JSON patch path "${operation.path}" has no parent object`);
+      throw new RecoveryPlanError(
+        `JSON patch path "${operation.path}" has no parent object`,
+      );
     }
     const isArray = Array.isArray(parent);
     const index = last === '-' ? parent.length : Number(last);
     if (operation.op === 'remove' || operation.op === 'replace') {
-      if (isArray ? !(index >= 0 && index < parent.length) : !(last in parent)) {
+      if (
+        isArray ? !(index >= 0 && index < parent.length) : !(last in parent)
+      ) {
         throw new RecoveryPlanError(
           `JSON patch ${operation.op} of missing path "${operation.path}"`,
         );
       }
     }
     const value =
-      operation.op === 'remove' ? undefined : JSON.parse(JSON.stringify(operation.value));
+      operation.op === 'remove'
+        ? undefined
+        : JSON.parse(JSON.stringify(operation.value));
     if (operation.op === 'remove') {
       if (isArray) parent.splice(index, 1);
       else delete parent[last];

@@ -15,7 +15,10 @@ function stripControlCharacters(text: string): string {
  * Renders one object as a YAML document with a leading `#` comment block.
  * @public
  */
-export function renderYamlDocument(value: unknown, header: string[] = []): string {
+export function renderYamlDocument(
+  value: unknown,
+  header: string[] = [],
+): string {
   // YAML 1.1 rules make the library quote every string a 1.1 parser (go-yaml in kubectl)
   // could read as another type: timestamps, yes/no/on/off, octal-looking numbers.
   const doc = new Document(value, { version: '1.1' });

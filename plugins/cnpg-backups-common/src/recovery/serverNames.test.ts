@@ -20,20 +20,35 @@ describe('serverName generations', () => {
   });
 
   it('parses generations', () => {
-    expect(parseServerNameGeneration('app-v12')).toEqual({ stem: 'app', generation: 12 });
-    expect(parseServerNameGeneration('app')).toEqual({ stem: 'app', generation: 1 });
+    expect(parseServerNameGeneration('app-v12')).toEqual({
+      stem: 'app',
+      generation: 12,
+    });
+    expect(parseServerNameGeneration('app')).toEqual({
+      stem: 'app',
+      generation: 1,
+    });
   });
 
   it('refuses unsafe names', () => {
-    expect(() => nextServerNameGeneration('../x')).toThrow(InvalidRecoveryInputError);
+    expect(() => nextServerNameGeneration('../x')).toThrow(
+      InvalidRecoveryInputError,
+    );
   });
 
   it('skips taken names', () => {
-    expect(chooseNextServerName({ sourceServerName: 'app-v1', taken: [] })).toBe('app-v2');
     expect(
-      chooseNextServerName({ sourceServerName: 'app-v1', taken: ['app-v2', 'app-v3'] }),
+      chooseNextServerName({ sourceServerName: 'app-v1', taken: [] }),
+    ).toBe('app-v2');
+    expect(
+      chooseNextServerName({
+        sourceServerName: 'app-v1',
+        taken: ['app-v2', 'app-v3'],
+      }),
     ).toBe('app-v4');
-    expect(chooseNextServerName({ sourceServerName: 'app', taken: ['app-v2'] })).toBe('app-v3');
+    expect(
+      chooseNextServerName({ sourceServerName: 'app', taken: ['app-v2'] }),
+    ).toBe('app-v3');
   });
 
   it('gives up with a named error', () => {

@@ -44,7 +44,9 @@ export interface ChooseNextServerNameOptions {
  * (Barman paths are case-sensitive).
  * @public
  */
-export function chooseNextServerName(options: ChooseNextServerNameOptions): string {
+export function chooseNextServerName(
+  options: ChooseNextServerNameOptions,
+): string {
   const taken = new Set(options.taken);
   taken.add(options.sourceServerName);
   const maxAttempts = options.maxAttempts ?? 100;

@@ -38,10 +38,14 @@ function requiredBackupId(request: RecoveryTargetRequest, why: string): string {
  * @throws InvalidRecoveryTargetError (or RecoveryTimeWithoutZoneError) with the reason.
  * @public
  */
-export function validateRecoveryTarget(request: RecoveryTargetRequest): RecoveryTarget {
+export function validateRecoveryTarget(
+  request: RecoveryTargetRequest,
+): RecoveryTarget {
   if (!request || !KINDS.includes(request.kind as (typeof KINDS)[number])) {
     throw new InvalidRecoveryTargetError(
-      `Unknown target kind ${JSON.stringify(request?.kind)}; expected one of ${KINDS.join(', ')}`,
+      `Unknown target kind ${JSON.stringify(
+        request?.kind,
+      )}; expected one of ${KINDS.join(', ')}`,
     );
   }
   const exclusive = request.exclusive === true ? { exclusive: true } : {};
@@ -52,7 +56,9 @@ export function validateRecoveryTarget(request: RecoveryTargetRequest): Recovery
       return { kind: 'latest', ...pinned };
     case 'time':
       if (!request.targetTime) {
-        throw new InvalidRecoveryTargetError('targetTime is required for a time target');
+        throw new InvalidRecoveryTargetError(
+          'targetTime is required for a time target',
+        );
       }
       return {
         kind: 'time',
@@ -62,7 +68,9 @@ export function validateRecoveryTarget(request: RecoveryTargetRequest): Recovery
       };
     case 'lsn':
       if (!request.targetLSN) {
-        throw new InvalidRecoveryTargetError('targetLSN is required for an lsn target');
+        throw new InvalidRecoveryTargetError(
+          'targetLSN is required for an lsn target',
+        );
       }
       return {
         kind: 'lsn',
@@ -73,11 +81,16 @@ export function validateRecoveryTarget(request: RecoveryTargetRequest): Recovery
     case 'backup':
       return {
         kind: 'backup',
-        backupId: requiredBackupId(request, 'it names the base backup to restore'),
+        backupId: requiredBackupId(
+          request,
+          'it names the base backup to restore',
+        ),
       };
     case 'name':
       if (!request.targetName) {
-        throw new InvalidRecoveryTargetError('targetName is required for a name target');
+        throw new InvalidRecoveryTargetError(
+          'targetName is required for a name target',
+        );
       }
       return {
         kind: 'name',
@@ -89,7 +102,9 @@ export function validateRecoveryTarget(request: RecoveryTargetRequest): Recovery
       };
     case 'xid':
       if (!request.targetXID) {
-        throw new InvalidRecoveryTargetError('targetXID is required for an xid target');
+        throw new InvalidRecoveryTargetError(
+          'targetXID is required for an xid target',
+        );
       }
       return {
         kind: 'xid',
@@ -110,7 +125,9 @@ export function validateRecoveryTarget(request: RecoveryTargetRequest): Recovery
  * restore stops at the end of that backup instead of replaying all WAL after it.
  * @public
  */
-export function toCnpgRecoveryTarget(target: RecoveryTarget): CnpgRecoveryTarget | undefined {
+export function toCnpgRecoveryTarget(
+  target: RecoveryTarget,
+): CnpgRecoveryTarget | undefined {
   switch (target.kind) {
     case 'latest':
       return target.backupId ? { backupID: target.backupId } : undefined;

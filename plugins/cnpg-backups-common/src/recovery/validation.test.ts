@@ -32,7 +32,9 @@ describe('names', () => {
     ['', /non-empty/],
   ])('refuses cluster name %j', (name, message) => {
     expect(() => assertClusterName(name, 'newClusterName')).toThrow(message);
-    expect(() => assertClusterName(name, 'newClusterName')).toThrow(InvalidRecoveryInputError);
+    expect(() => assertClusterName(name, 'newClusterName')).toThrow(
+      InvalidRecoveryInputError,
+    );
   });
 
   it('names the field at fault', () => {
@@ -53,16 +55,26 @@ describe('names', () => {
     expect(() => assertNamespace('a/b')).toThrow(InvalidRecoveryInputError);
   });
 
-  it.each(['app', 'immich-database-v1', 'orders_db.v2', 'A1'])('accepts serverName %j', name => {
-    expect(assertServerName(name)).toBe(name);
-  });
-
-  it.each(['../app', 'a/b', 'a..b', 'a b', '.hidden', 'a\nb', 'a: b', 'a#b', ''])(
-    'refuses serverName %j',
+  it.each(['app', 'immich-database-v1', 'orders_db.v2', 'A1'])(
+    'accepts serverName %j',
     name => {
-      expect(() => assertServerName(name)).toThrow(InvalidRecoveryInputError);
+      expect(assertServerName(name)).toBe(name);
     },
   );
+
+  it.each([
+    '../app',
+    'a/b',
+    'a..b',
+    'a b',
+    '.hidden',
+    'a\nb',
+    'a: b',
+    'a#b',
+    '',
+  ])('refuses serverName %j', name => {
+    expect(() => assertServerName(name)).toThrow(InvalidRecoveryInputError);
+  });
 });
 
 describe('parseTargetTime', () => {
@@ -83,13 +95,14 @@ describe('parseTargetTime', () => {
     );
   });
 
-  it.each(['2025-06-01T09:15:00', '2025-06-01 09:15:00', '2025-06-01 09:15:00.5'])(
-    'refuses the zone-less %j with a named error',
-    input => {
-      expect(() => parseTargetTime(input)).toThrow(RecoveryTimeWithoutZoneError);
-      expect(() => parseTargetTime(input)).toThrow(/no time zone/);
-    },
-  );
+  it.each([
+    '2025-06-01T09:15:00',
+    '2025-06-01 09:15:00',
+    '2025-06-01 09:15:00.5',
+  ])('refuses the zone-less %j with a named error', input => {
+    expect(() => parseTargetTime(input)).toThrow(RecoveryTimeWithoutZoneError);
+    expect(() => parseTargetTime(input)).toThrow(/no time zone/);
+  });
 
   it.each([
     'yesterday',
@@ -109,21 +122,32 @@ describe('LSN, XID, restore point', () => {
     expect(normalizeTargetLsn('00000001/0000abcd')).toBe('1/ABCD');
   });
 
-  it.each(['3000060', '0/', 'x/1', '0/123456789', '0/1\n'])('refuses LSN %j', lsn => {
-    expect(() => normalizeTargetLsn(lsn)).toThrow(InvalidRecoveryTargetError);
-  });
+  it.each(['3000060', '0/', 'x/1', '0/123456789', '0/1\n'])(
+    'refuses LSN %j',
+    lsn => {
+      expect(() => normalizeTargetLsn(lsn)).toThrow(InvalidRecoveryTargetError);
+    },
+  );
 
   it('checks XIDs as 32-bit', () => {
     expect(assertTargetXid('4294967295')).toBe('4294967295');
     expect(assertTargetXid('007')).toBe('7');
-    expect(() => assertTargetXid('4294967296')).toThrow(InvalidRecoveryTargetError);
+    expect(() => assertTargetXid('4294967296')).toThrow(
+      InvalidRecoveryTargetError,
+    );
     expect(() => assertTargetXid('-1')).toThrow(InvalidRecoveryTargetError);
   });
 
   it('checks restore point names', () => {
-    expect(assertTargetName('barman_20250601T020002')).toBe('barman_20250601T020002');
-    expect(() => assertTargetName('a'.repeat(64))).toThrow(InvalidRecoveryTargetError);
-    expect(() => assertTargetName('before: migration')).toThrow(InvalidRecoveryTargetError);
+    expect(assertTargetName('barman_20250601T020002')).toBe(
+      'barman_20250601T020002',
+    );
+    expect(() => assertTargetName('a'.repeat(64))).toThrow(
+      InvalidRecoveryTargetError,
+    );
+    expect(() => assertTargetName('before: migration')).toThrow(
+      InvalidRecoveryTargetError,
+    );
     expect(() => assertTargetName('x\ny')).toThrow(InvalidRecoveryTargetError);
   });
 });
@@ -137,6 +161,8 @@ describe('toPostgresRecoveryTargetTime', () => {
   });
 
   it('refuses zone-less input', () => {
-    expect(() => toPostgresRecoveryTargetTime('2025-06-01 09:15:00')).toThrow(RecoveryTimeWithoutZoneError);
+    expect(() => toPostgresRecoveryTargetTime('2025-06-01 09:15:00')).toThrow(
+      RecoveryTimeWithoutZoneError,
+    );
   });
 });

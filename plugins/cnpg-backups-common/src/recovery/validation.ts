@@ -31,7 +31,10 @@ function describe(value: unknown): string {
 
 function requireString(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidRecoveryInputError(field, 'a non-empty string is required');
+    throw new InvalidRecoveryInputError(
+      field,
+      'a non-empty string is required',
+    );
   }
   return value;
 }
@@ -40,18 +43,25 @@ function requireString(field: string, value: unknown): string {
  * Checks a CNPG Cluster name: DNS-1035 label, at most 50 characters.
  * @public
  */
-export function assertClusterName(value: unknown, field = 'clusterName'): string {
+export function assertClusterName(
+  value: unknown,
+  field = 'clusterName',
+): string {
   const name = requireString(field, value);
   if (name.length > CNPG_CLUSTER_NAME_MAX_LENGTH) {
     throw new InvalidRecoveryInputError(
       field,
-      `${describe(name)} is ${name.length} characters long; CNPG allows at most ${CNPG_CLUSTER_NAME_MAX_LENGTH}`,
+      `${describe(name)} is ${
+        name.length
+      } characters long; CNPG allows at most ${CNPG_CLUSTER_NAME_MAX_LENGTH}`,
     );
   }
   if (!DNS_1035_LABEL.test(name)) {
     throw new InvalidRecoveryInputError(
       field,
-      `${describe(name)} is not a DNS-1035 label (lower-case letters, digits and "-", starting with a letter, ending with a letter or digit)`,
+      `${describe(
+        name,
+      )} is not a DNS-1035 label (lower-case letters, digits and "-", starting with a letter, ending with a letter or digit)`,
     );
   }
   return name;
@@ -75,7 +85,9 @@ export function assertObjectName(value: unknown, field: string): string {
   if (!isDns1123Subdomain(name)) {
     throw new InvalidRecoveryInputError(
       field,
-      `${describe(name)} is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")`,
+      `${describe(
+        name,
+      )} is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")`,
     );
   }
   return name;
@@ -86,7 +98,9 @@ export function assertBackupId(value: unknown, field = 'backupId'): string {
   const id = requireString(field, value);
   if (!BACKUP_ID.test(id)) {
     throw new InvalidRecoveryTargetError(
-      `${field} ${describe(id)} is not a Barman backup id (YYYYMMDDTHHMMSS, e.g. 20250601T020002)`,
+      `${field} ${describe(
+        id,
+      )} is not a Barman backup id (YYYYMMDDTHHMMSS, e.g. 20250601T020002)`,
     );
   }
   return id;
@@ -100,7 +114,9 @@ export function assertBackupId(value: unknown, field = 'backupId'): string {
 export function lsnToBigInt(value: string): bigint {
   if (!isLsn(value)) {
     throw new InvalidRecoveryTargetError(
-      `targetLSN ${describe(value)} is not a PostgreSQL LSN (two hex numbers separated by "/", e.g. 0/3000060)`,
+      `targetLSN ${describe(
+        value,
+      )} is not a PostgreSQL LSN (two hex numbers separated by "/", e.g. 0/3000060)`,
     );
   }
   return parseLsn(value);
@@ -110,7 +126,9 @@ export function lsnToBigInt(value: string): bigint {
 export function normalizeTargetLsn(value: unknown): string {
   const text = requireString('targetLSN', value);
   const numeric = lsnToBigInt(text);
-  return `${(numeric >> 32n).toString(16).toUpperCase()}/${(numeric & 0xffffffffn)
+  return `${(numeric >> 32n).toString(16).toUpperCase()}/${(
+    numeric & 0xffffffffn
+  )
     .toString(16)
     .toUpperCase()}`;
 }
@@ -129,9 +147,14 @@ export function assertTargetXid(value: unknown): string {
 /** Checks a restore point name (`pg_create_restore_point`), e.g. `barman_20250601T020002`. @public */
 export function assertTargetName(value: unknown): string {
   const text = requireString('targetName', value);
-  if (new TextEncoder().encode(text).length >= 64 || !RESTORE_POINT_NAME.test(text)) {
+  if (
+    new TextEncoder().encode(text).length >= 64 ||
+    !RESTORE_POINT_NAME.test(text)
+  ) {
     throw new InvalidRecoveryTargetError(
-      `targetName ${describe(text)} is not a usable restore point name (under 64 bytes; letters, digits, "_", "." and "-")`,
+      `targetName ${describe(
+        text,
+      )} is not a usable restore point name (under 64 bytes; letters, digits, "_", "." and "-")`,
     );
   }
   return text;
@@ -162,14 +185,18 @@ export function parseTargetTime(value: unknown): ParsedInstant {
       throw new InvalidRecoveryTargetError('targetTime must be a single line');
     }
     throw new InvalidRecoveryTargetError(
-      `targetTime ${describe(text)} is not a timestamp (use RFC 3339, e.g. 2025-06-01T09:15:00Z)`,
+      `targetTime ${describe(
+        text,
+      )} is not a timestamp (use RFC 3339, e.g. 2025-06-01T09:15:00Z)`,
     );
   }
   const [, y, mo, d, h, mi, s, fraction, zone] = match;
   if (!zone) {
     throw new RecoveryTimeWithoutZoneError(text);
   }
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(
+    Number,
+  );
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(wall);
   if (
@@ -180,7 +207,9 @@ export function parseTargetTime(value: unknown): ParsedInstant {
     minute > 59 ||
     second > 59
   ) {
-    throw new InvalidRecoveryTargetError(`targetTime ${describe(text)} is not a valid calendar time`);
+    throw new InvalidRecoveryTargetError(
+      `targetTime ${describe(text)} is not a valid calendar time`,
+    );
   }
   let offsetMinutes = 0;
   if (zone !== 'Z' && zone !== 'z') {
@@ -189,14 +218,17 @@ export function parseTargetTime(value: unknown): ParsedInstant {
     const zh = Number(digits.slice(0, 2));
     const zm = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
     if (zh > 23 || zm > 59) {
-      throw new InvalidRecoveryTargetError(`targetTime ${describe(text)} has an invalid zone offset`);
+      throw new InvalidRecoveryTargetError(
+        `targetTime ${describe(text)} has an invalid zone offset`,
+      );
     }
     offsetMinutes = sign * (zh * 60 + zm);
   }
   const epochSeconds = wall - offsetMinutes * 60_000;
   const utc = new Date(epochSeconds).toISOString().slice(0, 19);
   const frac = fraction ? fraction.replace(/0+$/, '') : '';
-  const epochMs = epochSeconds + (fraction ? Number(`0.${fraction}`) * 1000 : 0);
+  const epochMs =
+    epochSeconds + (fraction ? Number(`0.${fraction}`) * 1000 : 0);
   return { rfc3339: `${utc}${frac ? `.${frac}` : ''}Z`, epochMs };
 }
 

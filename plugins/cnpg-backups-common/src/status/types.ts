@@ -53,7 +53,13 @@ export interface ConditionSummary {
 export type ArchiveForm = 'plugin' | 'legacy';
 
 /** S3 provider presets. @public */
-export type S3Provider = 'aws' | 'r2' | 'hetzner' | 'rustfs' | 'minio' | 'generic';
+export type S3Provider =
+  | 'aws'
+  | 'r2'
+  | 'hetzner'
+  | 'rustfs'
+  | 'minio'
+  | 'generic';
 
 /** Where (and how) a database archives, as resolved from its Cluster and ObjectStore. @public */
 export interface ArchiveTarget {

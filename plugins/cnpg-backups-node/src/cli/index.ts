@@ -7,5 +7,10 @@ export {
   EXIT_FINDINGS,
   EXIT_USAGE_OR_CONNECTION,
 } from './inspect';
-export type { CliIo, InspectOptions, ServerNameLine, ServerNamesReport } from './inspect';
+export type {
+  CliIo,
+  InspectOptions,
+  ServerNameLine,
+  ServerNamesReport,
+} from './inspect';
 export { renderCatalogText, renderServerNamesText } from './textReport';

@@ -84,22 +84,32 @@ export interface CliIo {
   progressIntervalMs?: number;
 }
 
-function positiveInt(flag: string, value: string | undefined, fallback: number): number {
+function positiveInt(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new CliUsageError(`${flag} must be a positive integer, got "${value}"`);
+    throw new CliUsageError(
+      `${flag} must be a positive integer, got "${value}"`,
+    );
   }
   return n;
 }
 
-function credentialsFrom(env: NodeJS.ProcessEnv): S3StaticCredentials | undefined {
+function credentialsFrom(
+  env: NodeJS.ProcessEnv,
+): S3StaticCredentials | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId && !secretAccessKey) return undefined; // the standard AWS chain
   if (!accessKeyId || !secretAccessKey) {
     throw new CliUsageError(
-      `${accessKeyId ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY'} is set but ${
+      `${
+        accessKeyId ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY'
+      } is set but ${
         accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID'
       } is not: set both (or neither, to use the standard AWS credential chain)`,
     );
@@ -119,15 +129,29 @@ export function summarizeCatalog(
   const done = catalog.backups.filter(b => b.status === 'DONE');
   const last = done[done.length - 1];
   const timelines = catalog.wal.timelines.filter(t => t.lastSegment);
-  const count = (severity: string) => catalog.diagnoses.filter(d => d.severity === severity).length;
+  const count = (severity: string) =>
+    catalog.diagnoses.filter(d => d.severity === severity).length;
   return {
     serverName: catalog.serverName,
     hasBase: layout.hasBase,
     hasWals: layout.hasWals,
     backups: catalog.backups.length,
-    ...(last ? { lastBackup: { id: last.id, ...(last.endTime ? { endTime: last.endTime } : {}) } } : {}),
-    ...(timelines.length ? { lastWal: timelines[timelines.length - 1].lastSegment } : {}),
-    diagnoses: { error: count('error'), warning: count('warning'), info: count('info') },
+    ...(last
+      ? {
+          lastBackup: {
+            id: last.id,
+            ...(last.endTime ? { endTime: last.endTime } : {}),
+          },
+        }
+      : {}),
+    ...(timelines.length
+      ? { lastWal: timelines[timelines.length - 1].lastSegment }
+      : {}),
+    diagnoses: {
+      error: count('error'),
+      warning: count('warning'),
+      info: count('info'),
+    },
     scanComplete: catalog.scan.complete,
     scanErrors: [...new Set(catalog.scan.errors.map(e => e.name))],
   };
@@ -150,7 +174,9 @@ function formatProgress(p: ScanProgress, elapsedMs: number): string {
     : `serverNames under ${p.destination}`;
   const waiting =
     p.inFlight > 0
-      ? `, waiting for ${p.inFlight} answer(s)${p.lastKey ? ` (last: ${p.lastKey})` : ''}`
+      ? `, waiting for ${p.inFlight} answer(s)${
+          p.lastKey ? ` (last: ${p.lastKey})` : ''
+        }`
       : '';
   return `cnpg-backups: reading ${what}: ${p.keysListed.toLocaleString(
     'en-US',
@@ -184,7 +210,10 @@ function progressReporter(io: CliIo, enabled: boolean) {
  * 2 a usage or connection problem (also written to stderr).
  * @public
  */
-export async function runInspect(options: InspectOptions, io: CliIo): Promise<number> {
+export async function runInspect(
+  options: InspectOptions,
+  io: CliIo,
+): Promise<number> {
   const format = options.format ?? 'text';
   if (format !== 'json' && format !== 'text') {
     throw new CliUsageError(`--format must be json or text, got "${format}"`);
@@ -192,27 +221,41 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<nu
   parseDestination(options.destination); // named error before any request
   if (options.cluster !== undefined) {
     if (!options.serverName) {
-      throw new CliUsageError('--cluster needs --server-name: it names the Cluster archiving to that serverName');
+      throw new CliUsageError(
+        '--cluster needs --server-name: it names the Cluster archiving to that serverName',
+      );
     }
     if (!isDns1123Label(options.cluster)) {
       throw new CliUsageError(
-        `--cluster must be a Cluster name (lowercase letters, digits and "-", at most 63, starting and ending with a letter or digit), got ${JSON.stringify(options.cluster)}`,
+        `--cluster must be a Cluster name (lowercase letters, digits and "-", at most 63, starting and ending with a letter or digit), got ${JSON.stringify(
+          options.cluster,
+        )}`,
       );
     }
   }
-  const provider: S3Provider | undefined = options.provider ? parseS3Provider(options.provider) : undefined;
+  const provider: S3Provider | undefined = options.provider
+    ? parseS3Provider(options.provider)
+    : undefined;
   const concurrency = positiveInt('--concurrency', options.concurrency, 8);
-  const requestTimeoutMs = positiveInt('--request-timeout', options.requestTimeout, 30_000);
+  const requestTimeoutMs = positiveInt(
+    '--request-timeout',
+    options.requestTimeout,
+    30_000,
+  );
   const maxAttempts = positiveInt('--max-attempts', options.maxAttempts, 4);
   let caBundle: string | undefined;
   if (options.caFile) {
     try {
       caBundle = fs.readFileSync(options.caFile, 'utf8');
     } catch (error) {
-      throw new CliUsageError(`Cannot read --ca-file ${options.caFile}: ${(error as Error).message}`);
+      throw new CliUsageError(
+        `Cannot read --ca-file ${options.caFile}: ${(error as Error).message}`,
+      );
     }
     if (!caBundle.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new CliUsageError(`--ca-file ${options.caFile} holds no PEM certificate`);
+      throw new CliUsageError(
+        `--ca-file ${options.caFile} holds no PEM certificate`,
+      );
     }
   }
   const credentials = credentialsFrom(io.env);
@@ -225,7 +268,10 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<nu
     requestTimeoutMs,
     maxAttempts,
   });
-  const progress = progressReporter(io, options.progress ?? io.progress ?? false);
+  const progress = progressReporter(
+    io,
+    options.progress ?? io.progress ?? false,
+  );
   try {
     const scanner = BarmanArchiveScanner.create({
       client,
@@ -236,43 +282,76 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<nu
       const { catalog } = await scanner.scan({
         destination: options.destination,
         serverName: options.serverName,
-        ...(options.cluster !== undefined ? { clusterName: options.cluster } : {}),
+        ...(options.cluster !== undefined
+          ? { clusterName: options.cluster }
+          : {}),
       });
       const problems = connectionProblems(catalog);
       if (problems.length) {
         // Not a finding about the archive: a catalog built from a failed read would call the
         // archive empty or gapped and advise a base backup. Nothing goes to stdout.
-        io.stderr(`cnpg-backups: cannot read ${options.destination} (${options.serverName}):\n${problems.map(p => `  ${p}`).join('\n')}\n`);
+        io.stderr(
+          `cnpg-backups: cannot read ${options.destination} (${
+            options.serverName
+          }):\n${problems.map(p => `  ${p}`).join('\n')}\n`,
+        );
         return EXIT_USAGE_OR_CONNECTION;
       }
-      io.stdout(format === 'json' ? `${JSON.stringify(catalog, null, 2)}\n` : renderCatalogText(catalog));
-      return catalog.diagnoses.some(d => d.severity === 'error') ? EXIT_FINDINGS : EXIT_HEALTHY;
+      io.stdout(
+        format === 'json'
+          ? `${JSON.stringify(catalog, null, 2)}\n`
+          : renderCatalogText(catalog),
+      );
+      return catalog.diagnoses.some(d => d.severity === 'error')
+        ? EXIT_FINDINGS
+        : EXIT_HEALTHY;
     }
 
     let layouts;
     try {
-      layouts = await scanner.listServerNames({ destination: options.destination });
+      layouts = await scanner.listServerNames({
+        destination: options.destination,
+      });
     } catch (error) {
       const mapped = toS3AccessError(error);
-      io.stderr(`cnpg-backups: cannot list ${options.destination}: ${mapped.name}: ${mapped.message}\n`);
+      io.stderr(
+        `cnpg-backups: cannot list ${options.destination}: ${mapped.name}: ${mapped.message}\n`,
+      );
       return EXIT_USAGE_OR_CONNECTION;
     }
     const lines: ServerNameLine[] = [];
     let connectionFailure = false;
     // Scans one serverName at a time; each scan is itself parallel.
     for (const layout of layouts) {
-      const { catalog } = await scanner.scan({ destination: options.destination, serverName: layout.serverName });
+      const { catalog } = await scanner.scan({
+        destination: options.destination,
+        serverName: layout.serverName,
+      });
       lines.push(summarizeCatalog(catalog, layout));
       const problems = connectionProblems(catalog);
       if (problems.length) {
         connectionFailure = true;
-        io.stderr(`cnpg-backups: cannot fully read ${layout.serverName}:\n${problems.map(p => `  ${p}`).join('\n')}\n`);
+        io.stderr(
+          `cnpg-backups: cannot fully read ${layout.serverName}:\n${problems
+            .map(p => `  ${p}`)
+            .join('\n')}\n`,
+        );
       }
     }
-    const report: ServerNamesReport = { schemaVersion: 1, destination: options.destination, serverNames: lines };
-    io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderServerNamesText(options.destination, lines));
+    const report: ServerNamesReport = {
+      schemaVersion: 1,
+      destination: options.destination,
+      serverNames: lines,
+    };
+    io.stdout(
+      format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : renderServerNamesText(options.destination, lines),
+    );
     if (connectionFailure) return EXIT_USAGE_OR_CONNECTION;
-    return lines.some(l => l.diagnoses.error > 0) ? EXIT_FINDINGS : EXIT_HEALTHY;
+    return lines.some(l => l.diagnoses.error > 0)
+      ? EXIT_FINDINGS
+      : EXIT_HEALTHY;
   } finally {
     progress.stop();
     client.destroy();

@@ -2,7 +2,12 @@
  * Entry point of the `cnpg-backups` command line tool.
  */
 import { Command, CommanderError } from 'commander';
-import { CliIo, CliUsageError, EXIT_USAGE_OR_CONNECTION, runInspect } from './inspect';
+import {
+  CliIo,
+  CliUsageError,
+  EXIT_USAGE_OR_CONNECTION,
+  runInspect,
+} from './inspect';
 
 const USAGE_ERROR_NAMES = new Set([
   'CliUsageError',
@@ -26,7 +31,9 @@ export async function main(
 ): Promise<number> {
   let exitCode = 0;
   const program = new Command('cnpg-backups')
-    .description('Read CloudNativePG Barman Cloud backups straight from S3-compatible storage (read-only).')
+    .description(
+      'Read CloudNativePG Barman Cloud backups straight from S3-compatible storage (read-only).',
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
@@ -36,14 +43,26 @@ export async function main(
     .description(
       'List the serverNames under a destination, or report the backups, WAL timelines, recovery window and diagnoses of one serverName.',
     )
-    .requiredOption('--destination <s3url>', 'Barman destinationPath, s3://BUCKET[/PREFIX]')
-    .option('--server-name <name>', 'serverName folder to inspect; omit to list all serverNames')
+    .requiredOption(
+      '--destination <s3url>',
+      'Barman destinationPath, s3://BUCKET[/PREFIX]',
+    )
+    .option(
+      '--server-name <name>',
+      'serverName folder to inspect; omit to list all serverNames',
+    )
     .option(
       '--cluster <name>',
       'the CNPG Cluster archiving to --server-name, named by the fix commands (default: they say <cluster>; the serverName is not always the Cluster name)',
     )
-    .option('--endpoint <url>', 'S3 endpoint URL (MinIO, R2, Hetzner...); omit for AWS')
-    .option('--provider <provider>', 'aws | r2 | hetzner | rustfs | minio | generic (default: detected from --endpoint)')
+    .option(
+      '--endpoint <url>',
+      'S3 endpoint URL (MinIO, R2, Hetzner...); omit for AWS',
+    )
+    .option(
+      '--provider <provider>',
+      'aws | r2 | hetzner | rustfs | minio | generic (default: detected from --endpoint)',
+    )
     .option('--region <region>', 'region (default: from the provider)')
     .option('--ca-file <file>', 'PEM CA bundle to trust for the endpoint')
     .option('--format <format>', 'json | text', 'text')
@@ -52,10 +71,21 @@ export async function main(
       'parallel listings per scan, and as many parallel GETs',
       '8',
     )
-    .option('--request-timeout <ms>', 'time budget of one S3 request in milliseconds, retries included: no answer within it is an S3Timeout', '30000')
-    .option('--progress', 'report progress on stderr every 5 s (default when stderr is a terminal)')
+    .option(
+      '--request-timeout <ms>',
+      'time budget of one S3 request in milliseconds, retries included: no answer within it is an S3Timeout',
+      '30000',
+    )
+    .option(
+      '--progress',
+      'report progress on stderr every 5 s (default when stderr is a terminal)',
+    )
     .option('--no-progress', 'never report progress')
-    .option('--max-attempts <n>', 'attempts per request (retries on throttling, 5xx, network errors)', '4')
+    .option(
+      '--max-attempts <n>',
+      'attempts per request (retries on throttling, 5xx, network errors)',
+      '4',
+    )
     .addHelpText(
       'after',
       '\nCredentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), else the standard AWS chain.\nExit codes: 0 healthy, 1 a readable archive with a finding of severity error, 2 usage error or the archive could not be read (named error on stderr; progress goes to stderr too, never stdout).',

@@ -20,10 +20,18 @@ describe('crd-schemas.json', () => {
     }
     const regenerated = execFileSync(
       process.execPath,
-      [resolve(repoRoot, 'scripts/sync-crds.mjs'), '--print', '--crds', sharedCrds],
+      [
+        resolve(repoRoot, 'scripts/sync-crds.mjs'),
+        '--print',
+        '--crds',
+        sharedCrds,
+      ],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
-    const committed = readFileSync(resolve(__dirname, 'crd-schemas.json'), 'utf8');
+    const committed = readFileSync(
+      resolve(__dirname, 'crd-schemas.json'),
+      'utf8',
+    );
     expect(JSON.parse(committed)).toEqual(JSON.parse(regenerated));
     expect(committed).toBe(regenerated);
   });
@@ -39,7 +47,12 @@ describe('crd-schemas.json', () => {
       ['barmancloud.cnpg.io/v1', 'ObjectStore', 'objectstores', 'Namespaced'],
       ['postgresql.cnpg.io/v1', 'Backup', 'backups', 'Namespaced'],
       ['postgresql.cnpg.io/v1', 'Cluster', 'clusters', 'Namespaced'],
-      ['postgresql.cnpg.io/v1', 'ScheduledBackup', 'scheduledbackups', 'Namespaced'],
+      [
+        'postgresql.cnpg.io/v1',
+        'ScheduledBackup',
+        'scheduledbackups',
+        'Namespaced',
+      ],
     ]);
     for (const crd of listCnpgCrds()) {
       expect(crd.openAPIV3Schema.properties?.spec).toBeDefined();

@@ -46,7 +46,8 @@ function pruneNode(value: Json, schema: CrdSchemaNode): Json {
   if (!isPlainObject(value)) return value;
   if (schema['x-kubernetes-int-or-string']) return value;
 
-  const preserveUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  const preserveUnknown =
+    schema['x-kubernetes-preserve-unknown-fields'] === true;
   const additional =
     typeof schema.additionalProperties === 'object'
       ? schema.additionalProperties

@@ -28,7 +28,10 @@ const recoveryCluster = () => ({
     bootstrap: {
       recovery: {
         source: 'origin',
-        recoveryTarget: { targetTime: '2025-06-01T09:15:00Z' } as Record<string, unknown>,
+        recoveryTarget: { targetTime: '2025-06-01T09:15:00Z' } as Record<
+          string,
+          unknown
+        >,
       } as Record<string, unknown>,
     } as Record<string, unknown>,
     externalClusters: [
@@ -44,7 +47,10 @@ const recoveryCluster = () => ({
       {
         name: 'barman-cloud.cloudnative-pg.io',
         isWALArchiver: true,
-        parameters: { barmanObjectName: 's3-store', serverName: 'orders-db-restore' },
+        parameters: {
+          barmanObjectName: 's3-store',
+          serverName: 'orders-db-restore',
+        },
       },
     ] as Array<Record<string, unknown>>,
   } as Record<string, any>,
@@ -100,8 +106,18 @@ describe('validateCnpgResource', () => {
         pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
       },
     };
-    for (const manifest of [pluginCluster(), recoveryCluster(), objectStore(), pluginBackup(), scheduled]) {
-      expect(validateCnpgResource(manifest)).toEqual({ valid: true, errors: [], issues: [] });
+    for (const manifest of [
+      pluginCluster(),
+      recoveryCluster(),
+      objectStore(),
+      pluginBackup(),
+      scheduled,
+    ]) {
+      expect(validateCnpgResource(manifest)).toEqual({
+        valid: true,
+        errors: [],
+        issues: [],
+      });
     }
   });
 
@@ -122,9 +138,13 @@ describe('validateCnpgResource', () => {
       `spec.retentionPolicy: Invalid value: "30 days": spec.retentionPolicy in body should match '^[1-9][0-9]*[dwm]$'`,
     );
     expect(storeErrors).toContainEqual(
-      expect.stringMatching(/^spec\.configuration\.wal\.compression: Unsupported value: "brotli": supported values: .*"zstd"/),
+      expect.stringMatching(
+        /^spec\.configuration\.wal\.compression: Unsupported value: "brotli": supported values: .*"zstd"/,
+      ),
     );
-    expect(validateCnpgResource(backup).errors).toEqual(['spec.cluster: Required value']);
+    expect(validateCnpgResource(backup).errors).toEqual([
+      'spec.cluster: Required value',
+    ]);
   });
 
   it('rejects ObjectStore configuration.serverName with the CNPG CEL message', () => {
@@ -135,16 +155,24 @@ describe('validateCnpgResource', () => {
     expect(r.errors).toEqual([
       "spec.configuration.serverName: Forbidden: use the 'serverName' plugin parameter in the Cluster resource",
     ]);
-    expect(r.issues[0]).toMatchObject({ field: 'spec.configuration.serverName', reason: 'FieldValueForbidden' });
+    expect(r.issues[0]).toMatchObject({
+      field: 'spec.configuration.serverName',
+      reason: 'FieldValueForbidden',
+    });
   });
 
   it('rejects --log-level in instanceSidecarConfiguration.additionalContainerArgs', () => {
     const store = objectStore();
-    store.spec.instanceSidecarConfiguration.additionalContainerArgs = ['--endpoint-url-style=path', '--log-level=debug'];
+    store.spec.instanceSidecarConfiguration.additionalContainerArgs = [
+      '--endpoint-url-style=path',
+      '--log-level=debug',
+    ];
     expect(validateCnpgResource(store).errors).toEqual([
       'spec.instanceSidecarConfiguration.additionalContainerArgs: Forbidden: do not set --log-level in additionalContainerArgs; use spec.instanceSidecarConfiguration.logLevel',
     ]);
-    store.spec.instanceSidecarConfiguration.additionalContainerArgs = ['--endpoint-url-style=path'];
+    store.spec.instanceSidecarConfiguration.additionalContainerArgs = [
+      '--endpoint-url-style=path',
+    ];
     expect(validateCnpgResource(store).valid).toBe(true);
   });
 
@@ -168,28 +196,46 @@ describe('validateCnpgResource', () => {
   });
 
   it('applies webhook rules: backupID is required with targetName, targetXID and targetImmediate', () => {
-    for (const target of [{ targetName: 'barman_20250601T020002' }, { targetXID: '1234' }, { targetImmediate: true }]) {
+    for (const target of [
+      { targetName: 'barman_20250601T020002' },
+      { targetXID: '1234' },
+      { targetImmediate: true },
+    ]) {
       const c = recoveryCluster();
       c.spec.bootstrap.recovery.recoveryTarget = target;
       const r = validateCnpgResource(c);
       expect(r.valid).toBe(false);
-      expect(r.issues.map(i => i.field)).toEqual(['spec.bootstrap.recovery.recoveryTarget.backupID']);
-      c.spec.bootstrap.recovery.recoveryTarget = { ...target, backupID: '20250601T020002' };
+      expect(r.issues.map(i => i.field)).toEqual([
+        'spec.bootstrap.recovery.recoveryTarget.backupID',
+      ]);
+      c.spec.bootstrap.recovery.recoveryTarget = {
+        ...target,
+        backupID: '20250601T020002',
+      };
       expect(validateCnpgResource(c).errors).toEqual([]);
     }
   });
 
   it('applies webhook rules: at most one recovery target kind, and well-formed values', () => {
     const c = recoveryCluster();
-    c.spec.bootstrap.recovery.recoveryTarget = { targetTime: '2025-06-01 09:15:00+00', targetLSN: '0/3000060' };
+    c.spec.bootstrap.recovery.recoveryTarget = {
+      targetTime: '2025-06-01 09:15:00+00',
+      targetLSN: '0/3000060',
+    };
     expect(validateCnpgResource(c).errors).toEqual([
       expect.stringContaining('Recovery target options are mutually exclusive'),
     ]);
     c.spec.bootstrap.recovery.recoveryTarget = { targetTime: 'yesterday' };
-    expect(validateCnpgResource(c).errors).toEqual([expect.stringContaining('targetTime')]);
+    expect(validateCnpgResource(c).errors).toEqual([
+      expect.stringContaining('targetTime'),
+    ]);
     c.spec.bootstrap.recovery.recoveryTarget = { targetLSN: '3000060' };
-    expect(validateCnpgResource(c).errors).toEqual([expect.stringContaining('Invalid LSN')]);
-    c.spec.bootstrap.recovery.recoveryTarget = { targetTime: '2025-06-01 09:15:00' };
+    expect(validateCnpgResource(c).errors).toEqual([
+      expect.stringContaining('Invalid LSN'),
+    ]);
+    c.spec.bootstrap.recovery.recoveryTarget = {
+      targetTime: '2025-06-01 09:15:00',
+    };
     expect(validateCnpgResource(c).valid).toBe(true);
   });
 
@@ -209,14 +255,21 @@ describe('validateCnpgResource', () => {
     ]);
 
     const two = pluginCluster();
-    two.spec.plugins.push({ name: 'other.example.com', isWALArchiver: true, parameters: {} as any });
+    two.spec.plugins.push({
+      name: 'other.example.com',
+      isWALArchiver: true,
+      parameters: {} as any,
+    });
     expect(validateCnpgResource(two).errors).toEqual([
       'spec.plugins[1].isWALArchiver: Invalid value: true: only one enabled plugin can be the WAL archiver',
     ]);
 
     const legacy = pluginCluster() as any;
     legacy.spec.backup = {
-      barmanObjectStore: { destinationPath: 's3://b/p', s3Credentials: { inheritFromIAMRole: true } },
+      barmanObjectStore: {
+        destinationPath: 's3://b/p',
+        s3Credentials: { inheritFromIAMRole: true },
+      },
     };
     expect(validateCnpgResource(legacy).errors).toEqual([
       'spec.plugins[0].isWALArchiver: Invalid value: true: a WAL archiver plugin cannot be used together with spec.backup.barmanObjectStore',
@@ -226,10 +279,16 @@ describe('validateCnpgResource', () => {
   it('requires a DNS-1123 metadata.name and reports unsupported kinds and non-objects', () => {
     const c = pluginCluster();
     c.metadata.name = 'Orders_DB';
-    expect(validateCnpgResource(c).issues.map(i => i.field)).toEqual(['metadata.name']);
-    expect(validateCnpgResource({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } }).errors[0]).toContain(
-      'not a supported CNPG resource',
-    );
+    expect(validateCnpgResource(c).issues.map(i => i.field)).toEqual([
+      'metadata.name',
+    ]);
+    expect(
+      validateCnpgResource({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'x' },
+      }).errors[0],
+    ).toContain('not a supported CNPG resource');
     expect(validateCnpgResource('apiVersion: v1').valid).toBe(false);
     expect(validateCnpgResource(null).valid).toBe(false);
   });
@@ -238,7 +297,11 @@ describe('validateCnpgResource', () => {
 describe('validateCnpgUpdate', () => {
   it('forbids changing a Backup spec but allows status/label changes', () => {
     const before = pluginBackup();
-    const statusOnly = { ...pluginBackup(), metadata: { ...before.metadata, labels: { a: 'b' } }, status: { phase: 'completed' } };
+    const statusOnly = {
+      ...pluginBackup(),
+      metadata: { ...before.metadata, labels: { a: 'b' } },
+      status: { phase: 'completed' },
+    };
     expect(validateCnpgUpdate(before, statusOnly).valid).toBe(true);
     const changed = pluginBackup();
     changed.spec.cluster.name = 'other-db';
@@ -248,8 +311,14 @@ describe('validateCnpgUpdate', () => {
   });
 
   it('treats a defaulted field as unchanged (method defaults to barmanObjectStore)', () => {
-    const before = { ...pluginBackup(), spec: { cluster: { name: 'orders-db' } } };
-    const after = { ...pluginBackup(), spec: { cluster: { name: 'orders-db' }, method: 'barmanObjectStore' } };
+    const before = {
+      ...pluginBackup(),
+      spec: { cluster: { name: 'orders-db' } },
+    };
+    const after = {
+      ...pluginBackup(),
+      spec: { cluster: { name: 'orders-db' }, method: 'barmanObjectStore' },
+    };
     expect(validateCnpgUpdate(before, after).valid).toBe(true);
   });
 
@@ -264,7 +333,9 @@ describe('validateCnpgUpdate', () => {
     expect(validateCnpgUpdate(sb('a'), sb('b')).errors).toEqual([
       'spec.cluster: Invalid value: "object": cluster reference is immutable after creation',
     ]);
-    expect(validateCnpgUpdate(sb('a'), sb('a', 'weekly')).issues.map(i => i.field)).toEqual(['metadata.name']);
+    expect(
+      validateCnpgUpdate(sb('a'), sb('a', 'weekly')).issues.map(i => i.field),
+    ).toEqual(['metadata.name']);
   });
 });
 
@@ -279,9 +350,17 @@ describe('pruneUnknownFields / applyCrdDefaults', () => {
     const pruned = pruneUnknownFields(c);
     expect(pruned.spec).not.toHaveProperty('unknownTopLevel');
     expect(pruned.spec.plugins[0]).toEqual(pluginCluster().spec.plugins[0]);
-    expect(pruned.metadata).toEqual({ name: 'orders-db', namespace: 'db', labels: { 'backstage.io/kubernetes-id': 'orders' } });
+    expect(pruned.metadata).toEqual({
+      name: 'orders-db',
+      namespace: 'db',
+      labels: { 'backstage.io/kubernetes-id': 'orders' },
+    });
     expect(pruned.status).toEqual({ phase: 'Cluster in healthy state' });
-    expect(Object.keys(pruned).slice(0, 3)).toEqual(['apiVersion', 'kind', 'metadata']);
+    expect(Object.keys(pruned).slice(0, 3)).toEqual([
+      'apiVersion',
+      'kind',
+      'metadata',
+    ]);
   });
 
   it('respects x-kubernetes-preserve-unknown-fields while still pruning declared properties', () => {
@@ -291,10 +370,15 @@ describe('pruneUnknownFields / applyCrdDefaults', () => {
         free: {
           type: 'object',
           'x-kubernetes-preserve-unknown-fields': true,
-          properties: { typed: { type: 'object', properties: { a: { type: 'string' } } } },
+          properties: {
+            typed: { type: 'object', properties: { a: { type: 'string' } } },
+          },
         },
         strict: { type: 'object', properties: { a: { type: 'string' } } },
-        list: { type: 'array', items: { type: 'object', properties: { k: { type: 'string' } } } },
+        list: {
+          type: 'array',
+          items: { type: 'object', properties: { k: { type: 'string' } } },
+        },
       },
     };
     expect(
@@ -307,11 +391,18 @@ describe('pruneUnknownFields / applyCrdDefaults', () => {
         },
         schema,
       ),
-    ).toEqual({ free: { anything: { deep: 1 }, typed: { a: 'x' } }, strict: { a: 'x' }, list: [{ k: 'v' }] });
+    ).toEqual({
+      free: { anything: { deep: 1 }, typed: { a: 'x' } },
+      strict: { a: 'x' },
+      list: [{ k: 'v' }],
+    });
   });
 
   it('applies CRD defaults only where the parent exists', () => {
-    const b = applyCrdDefaults({ ...pluginBackup(), spec: { cluster: { name: 'x' } } }) as any;
+    const b = applyCrdDefaults({
+      ...pluginBackup(),
+      spec: { cluster: { name: 'x' } },
+    }) as any;
     expect(b.spec.method).toBe('barmanObjectStore');
     const s = applyCrdDefaults(objectStore()) as any;
     expect(s.spec.configuration.data.jobs).toBe(2);

@@ -7,7 +7,11 @@ import {
   isDns1123Subdomain,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { applyCrdDefaults } from './prune';
-import { checkImmutability, checkObjectStoreRules, CnpgValidationIssue } from './rules';
+import {
+  checkImmutability,
+  checkObjectStoreRules,
+  CnpgValidationIssue,
+} from './rules';
 import { CnpgCrdDefinition, findCnpgCrd, listCnpgCrds } from './schemas';
 
 /** Result of validating one manifest against the upstream CRD schema and the CEL/webhook rules. @public */
@@ -61,7 +65,9 @@ function valueAt(pointer: string, root: unknown): unknown {
   let cur: unknown = root;
   for (const seg of pointer.split('/').slice(1)) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+    cur = (cur as Record<string, unknown>)[
+      seg.replace(/~1/g, '/').replace(/~0/g, '~')
+    ];
   }
   return cur;
 }
@@ -79,7 +85,8 @@ function toIssue(err: ErrorObject, root: unknown): CnpgValidationIssue {
   const quoted = JSON.stringify(value) ?? 'null';
   switch (err.keyword) {
     case 'required': {
-      const missing = (err.params as { missingProperty: string }).missingProperty;
+      const missing = (err.params as { missingProperty: string })
+        .missingProperty;
       return required(field === '<root>' ? missing : `${field}.${missing}`);
     }
     case 'type': {
@@ -87,7 +94,9 @@ function toIssue(err: ErrorObject, root: unknown): CnpgValidationIssue {
       return {
         field,
         reason: 'FieldValueTypeInvalid',
-        message: `${field}: Invalid value: "${actual}": ${field} in body must be of type ${(err.params as { type: string }).type}: "${actual}"`,
+        message: `${field}: Invalid value: "${actual}": ${field} in body must be of type ${
+          (err.params as { type: string }).type
+        }: "${actual}"`,
       };
     }
     case 'enum': {
@@ -104,23 +113,30 @@ function toIssue(err: ErrorObject, root: unknown): CnpgValidationIssue {
       return invalid(
         field,
         value,
-        `${field} in body should match '${(err.params as { pattern: string }).pattern}'`,
+        `${field} in body should match '${
+          (err.params as { pattern: string }).pattern
+        }'`,
       );
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const p = err.params as { comparison: string; limit: number };
-      const word =
-        p.comparison.startsWith('>') ? 'greater than' : 'less than';
+      const word = p.comparison.startsWith('>') ? 'greater than' : 'less than';
       const orEqual = p.comparison.endsWith('=') ? ' or equal to' : '';
-      return invalid(field, value, `${field} in body should be ${word}${orEqual} ${p.limit}`);
+      return invalid(
+        field,
+        value,
+        `${field} in body should be ${word}${orEqual} ${p.limit}`,
+      );
     }
     case 'format':
       return invalid(
         field,
         value,
-        `${field} in body must be of type ${(err.params as { format: string }).format}: ${quoted}`,
+        `${field} in body must be of type ${
+          (err.params as { format: string }).format
+        }: ${quoted}`,
       );
     default:
       return invalid(field, value, `${field} ${err.message ?? 'is invalid'}`);
@@ -140,19 +156,17 @@ function collapseErrors(errors: ErrorObject[]): ErrorObject[] {
   );
 }
 
-
 function checkMetadata(obj: Record<string, unknown>): CnpgValidationIssue[] {
   const issues: CnpgValidationIssue[] = [];
   const metadata = obj.metadata as Record<string, unknown> | undefined;
   const name = metadata?.name;
   if (name === undefined || name === '') {
     if (!metadata?.generateName) {
-      issues.push(required('metadata.name', 'name or generateName is required'));
+      issues.push(
+        required('metadata.name', 'name or generateName is required'),
+      );
     }
-  } else if (
-    typeof name !== 'string' ||
-    !isDns1123Subdomain(name)
-  ) {
+  } else if (typeof name !== 'string' || !isDns1123Subdomain(name)) {
     issues.push(
       invalid(
         'metadata.name',
@@ -189,7 +203,9 @@ function result(issues: CnpgValidationIssue[]): CnpgValidationResult {
  */
 export function validateCnpgResource(obj: unknown): CnpgValidationResult {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-    return result([invalid('<root>', jsonType(obj), 'a manifest must be a JSON/YAML object')]);
+    return result([
+      invalid('<root>', jsonType(obj), 'a manifest must be a JSON/YAML object'),
+    ]);
   }
   const o = obj as Record<string, unknown>;
   const crd = findCnpgCrd(o.apiVersion as string, o.kind as string);
@@ -213,7 +229,8 @@ export function validateCnpgResource(obj: unknown): CnpgValidationResult {
       ...collapseErrors(validator.errors ?? []).map(e => toIssue(e, defaulted)),
     );
   }
-  if (crd.kind === 'ObjectStore') issues.push(...checkObjectStoreRules(defaulted));
+  if (crd.kind === 'ObjectStore')
+    issues.push(...checkObjectStoreRules(defaulted));
   if (crd.kind === 'Cluster') issues.push(...checkCnpgWebhookRules(defaulted));
   return result(issues);
 }
@@ -229,14 +246,20 @@ export function validateCnpgUpdate(
   newObj: unknown,
 ): CnpgValidationResult {
   const base = validateCnpgResource(newObj);
-  if (typeof oldObj !== 'object' || oldObj === null || typeof newObj !== 'object' || newObj === null) {
+  if (
+    typeof oldObj !== 'object' ||
+    oldObj === null ||
+    typeof newObj !== 'object' ||
+    newObj === null
+  ) {
     return base;
   }
   const o = applyCrdDefaults(oldObj as Record<string, unknown>);
   const n = applyCrdDefaults(newObj as Record<string, unknown>);
   const issues = [...base.issues];
   for (const key of ['apiVersion', 'kind'] as const) {
-    if (o[key] !== n[key]) issues.push(invalid(key, n[key], 'field is immutable'));
+    if (o[key] !== n[key])
+      issues.push(invalid(key, n[key], 'field is immutable'));
   }
   for (const key of ['name', 'namespace'] as const) {
     const ov = (o.metadata as Record<string, unknown> | undefined)?.[key];

@@ -316,8 +316,8 @@ describe('every fixSnippet of the bucket diagnoses (generated listings)', () => 
     fc.assert(
       fc.property(caseArb, serverNameArb, (c, fallbackCluster) => {
         const { input } = inputOf(c);
-        const { clusterName = fallbackCluster, ...bucketOnlyInput } = input as
-          typeof input & { clusterName?: string };
+        const { clusterName = fallbackCluster, ...bucketOnlyInput } =
+          input as typeof input & { clusterName?: string };
         const bucketOnly = buildCatalog(bucketOnlyInput);
         for (const d of bucketOnly.diagnoses) {
           expect(`${d.fix}\n${d.fixSnippet ?? ''}`).not.toContain(
@@ -328,7 +328,9 @@ describe('every fixSnippet of the bucket diagnoses (generated listings)', () => 
         expect(applyCatalogClusterName(bucketOnly, { clusterName })).toEqual(
           direct,
         );
-        if (direct.diagnoses.some(d => d.fix.includes(`backup ${clusterName} `)))
+        if (
+          direct.diagnoses.some(d => d.fix.includes(`backup ${clusterName} `))
+        )
           named += 1;
       }),
       { numRuns: 300, seed: 20250611 },

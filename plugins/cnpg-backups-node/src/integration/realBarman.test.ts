@@ -141,12 +141,9 @@ describe('Barman catalog vs. a real barman-cloud 3.4 archive (PostgreSQL 15, s3r
 
   // barman compresses `.history` like WAL: `00000002.history.bz2` is bzip2 and `00000003.history`
   // gzip here. Both are decoded (bzip2 by seek-bzip), so no HistoryContentUnavailable error.
-  it(
-    'reads every history file, whatever its compression (barman compresses .history like WAL: here bzip2 and gzip)',
-    () => {
-      expect(catalog.scan.errors).toEqual([]);
-    },
-  );
+  it('reads every history file, whatever its compression (barman compresses .history like WAL: here bzip2 and gzip)', () => {
+    expect(catalog.scan.errors).toEqual([]);
+  });
 
   it('lists exactly the backups barman-cloud-backup-list lists, with the same ids, names and statuses', () => {
     const ours = catalog.backups.map(b => ({

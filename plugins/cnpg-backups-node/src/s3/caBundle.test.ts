@@ -8,19 +8,63 @@ import type { AddressInfo } from 'node:net';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createS3Client } from './createS3Client';
 import { toS3AccessError } from './errors';
-import { startS3rver, S3rverHarness, S3RVER_CREDENTIALS } from './__testUtils__/s3rverHarness';
+import {
+  startS3rver,
+  S3rverHarness,
+  S3RVER_CREDENTIALS,
+} from './__testUtils__/s3rverHarness';
 
 const BUCKET = 'tls-backups';
 
 /** A private CA and a server certificate for 127.0.0.1 it signed, made with the openssl CLI. */
 function makeCertificates(dir: string) {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=cnpg-test-ca',
-    '-keyout', 'ca.key', '-out', 'ca.pem');
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr');
+  const run = (...args: string[]) =>
+    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=cnpg-test-ca',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  );
+  run(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  );
   fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2',
-    '-extfile', 'ext.cnf', '-out', 'server.pem');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+    '-out',
+    'server.pem',
+  );
   return {
     ca: fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8'),
     cert: fs.readFileSync(path.join(dir, 'server.pem'), 'utf8'),
@@ -40,19 +84,32 @@ describe('createS3Client with a custom CA bundle (endpointCA)', () => {
     const certs = makeCertificates(dir);
     ca = certs.ca;
     harness = await startS3rver({ buckets: [BUCKET] });
-    await harness.put(BUCKET, 'cnpg/db/wals/0000000100000000/000000010000000000000001.gz', 'w');
+    await harness.put(
+      BUCKET,
+      'cnpg/db/wals/0000000100000000/000000010000000000000001.gz',
+      'w',
+    );
     // A TLS front for s3rver, signed by the private CA: like MinIO with its own CA.
     const upstream = new URL(harness.endpoint);
-    tls = https.createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
-      const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        r => {
-          res.writeHead(r.statusCode ?? 500, r.headers);
-          r.pipe(res);
-        },
-      );
-      req.pipe(forward);
-    });
+    tls = https.createServer(
+      { cert: certs.cert, key: certs.key },
+      (req, res) => {
+        const forward = http.request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+          },
+          r => {
+            res.writeHead(r.statusCode ?? 500, r.headers);
+            r.pipe(res);
+          },
+        );
+        req.pipe(forward);
+      },
+    );
     await new Promise<void>(resolve => tls.listen(0, '127.0.0.1', resolve));
     endpoint = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
   }, 30_000);
@@ -65,7 +122,12 @@ describe('createS3Client with a custom CA bundle (endpointCA)', () => {
   });
 
   const list = (caBundle?: string) => {
-    const client = createS3Client({ endpoint, credentials: S3RVER_CREDENTIALS, caBundle, maxAttempts: 1 });
+    const client = createS3Client({
+      endpoint,
+      credentials: S3RVER_CREDENTIALS,
+      caBundle,
+      maxAttempts: 1,
+    });
     return client
       .send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'cnpg/' }))
       .finally(() => client.destroy());
@@ -73,7 +135,9 @@ describe('createS3Client with a custom CA bundle (endpointCA)', () => {
 
   it('trusts the endpoint when given its CA', async () => {
     const page = await list(ca);
-    expect(page.Contents?.map(c => c.Key)).toEqual(['cnpg/db/wals/0000000100000000/000000010000000000000001.gz']);
+    expect(page.Contents?.map(c => c.Key)).toEqual([
+      'cnpg/db/wals/0000000100000000/000000010000000000000001.gz',
+    ]);
   });
 
   it('refuses the endpoint without the CA, as S3Unreachable (certificate error)', async () => {

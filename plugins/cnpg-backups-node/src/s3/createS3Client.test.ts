@@ -58,7 +58,9 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
       new GetObjectCommand({ Bucket: BUCKET, Key: 'demo/keep.txt' }),
     );
     expect(await got.Body?.transformToString()).toBe('hello');
-    await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'demo/keep.txt' }));
+    await s3.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: 'demo/keep.txt' }),
+    );
     await s3.send(new HeadBucketCommand({ Bucket: BUCKET }));
     expect(counter.commands).toBe(4);
     expect(counter.httpRequests).toBe(4);
@@ -75,11 +77,17 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
     const s3 = client();
     await expect(
       s3.send(
-        new PutObjectCommand({ Bucket: BUCKET, Key: 'demo/evil.txt', Body: 'x' }),
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'demo/evil.txt',
+          Body: 'x',
+        }),
       ),
     ).rejects.toThrow(ReadOnlyViolationError);
     await expect(
-      s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'demo/keep.txt' })),
+      s3.send(
+        new DeleteObjectCommand({ Bucket: BUCKET, Key: 'demo/keep.txt' }),
+      ),
     ).rejects.toMatchObject({
       name: 'ReadOnlyViolationError',
       commandName: 'DeleteObjectCommand',
@@ -98,13 +106,20 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
     await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: 'demo/rw.txt', Body: 'x' }),
     );
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'demo/rw' }));
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'demo/rw' }),
+    );
     expect(listed.Contents?.map(c => c.Key)).toEqual(['demo/rw.txt']);
-    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'demo/rw.txt' }));
+    await s3.send(
+      new DeleteObjectCommand({ Bucket: BUCKET, Key: 'demo/rw.txt' }),
+    );
     s3.destroy();
   });
 
-  async function failure(s3: S3Client, command = new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'demo/' })) {
+  async function failure(
+    s3: S3Client,
+    command = new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'demo/' }),
+  ) {
     try {
       await s3.send(command as any);
     } catch (e) {
@@ -117,7 +132,11 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
     const counter = new S3RequestCounter();
     const s3 = client({ requestCounter: counter, maxAttempts: 4 });
     proxy.setRules([
-      { when: r => r.method === 'GET', action: { type: 'status', status: 503, code: 'SlowDown' }, times: 2 },
+      {
+        when: r => r.method === 'GET',
+        action: { type: 'status', status: 503, code: 'SlowDown' },
+        times: 2,
+      },
     ]);
     const list = await s3.send(
       new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'demo/' }),
@@ -138,7 +157,9 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
     [403, 'SignatureDoesNotMatch', 'SignatureDoesNotMatch'],
   ])('HTTP %i %s (every attempt) → %s', async (status, code, name) => {
     const s3 = client({ maxAttempts: 3 });
-    proxy.setRules([{ when: () => true, action: { type: 'status', status, code } }]);
+    proxy.setRules([
+      { when: () => true, action: { type: 'status', status, code } },
+    ]);
     const error = await failure(s3);
     expect(error.name).toBe(name);
     expect(error.key).toBe('demo/');
@@ -149,8 +170,16 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
 
   it('maps a HEAD 403 without a body to AccessDenied', async () => {
     const s3 = client({ maxAttempts: 1 });
-    proxy.setRules([{ when: () => true, action: { type: 'status', status: 403, code: 'AccessDenied' } }]);
-    const error = await failure(s3, new HeadObjectCommand({ Bucket: BUCKET, Key: 'demo/keep.txt' }) as any);
+    proxy.setRules([
+      {
+        when: () => true,
+        action: { type: 'status', status: 403, code: 'AccessDenied' },
+      },
+    ]);
+    const error = await failure(
+      s3,
+      new HeadObjectCommand({ Bucket: BUCKET, Key: 'demo/keep.txt' }) as any,
+    );
     expect(error.name).toBe('AccessDenied');
     s3.destroy();
   });
@@ -166,7 +195,11 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
 
   it('a server that never answers gives S3Timeout within the whole time budget, retries included', async () => {
     // Budget 1.2 s for 4 attempts: without the split, 4 attempts of 1.2 s would take 4.8 s.
-    const s3 = client({ maxAttempts: 4, requestTimeoutMs: 1_200, retryBaseDelayMs: 250 });
+    const s3 = client({
+      maxAttempts: 4,
+      requestTimeoutMs: 1_200,
+      retryBaseDelayMs: 250,
+    });
     proxy.setRules([{ when: () => true, action: { type: 'hang' } }]);
     const started = Date.now();
     const error = await failure(s3);
@@ -189,7 +222,9 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
   it('recovers from one connection reset by retrying', async () => {
     const s3 = client({ maxAttempts: 3 });
     proxy.setRules([{ when: () => true, action: { type: 'reset' }, times: 1 }]);
-    const list = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'demo/' }));
+    const list = await s3.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'demo/' }),
+    );
     expect(list.Contents).toHaveLength(1);
     s3.destroy();
   });
@@ -207,7 +242,10 @@ describe('createS3Client against a real S3 server (s3rver)', () => {
 
   it.each([
     ['truncated XML', { type: 'truncate', bytes: 120 } as const],
-    ['a non-XML body', { type: 'body', body: '<html><body>Gateway says hi' } as const],
+    [
+      'a non-XML body',
+      { type: 'body', body: '<html><body>Gateway says hi' } as const,
+    ],
   ])('maps %s to S3InvalidResponse', async (_label, action) => {
     const s3 = client({ maxAttempts: 1 });
     proxy.setRules([{ when: () => true, action }]);
@@ -235,6 +273,8 @@ describe('resolveRequestTimeBudget', () => {
   ])('never exceeds the budget it was given: %j', options => {
     const budget = resolveRequestTimeBudget(options);
     expect(budget.worstCaseMs).toBeLessThanOrEqual(options.requestTimeoutMs);
-    expect(budget.connectionTimeoutMs).toBeLessThanOrEqual(budget.attemptTimeoutMs);
+    expect(budget.connectionTimeoutMs).toBeLessThanOrEqual(
+      budget.attemptTimeoutMs,
+    );
   });
 });

@@ -110,7 +110,10 @@ export interface RequestTimeBudget {
 export function resolveRequestTimeBudget(
   options: Pick<
     CreateS3ClientOptions,
-    'requestTimeoutMs' | 'maxAttempts' | 'retryBaseDelayMs' | 'connectionTimeoutMs'
+    | 'requestTimeoutMs'
+    | 'maxAttempts'
+    | 'retryBaseDelayMs'
+    | 'connectionTimeoutMs'
   >,
 ): RequestTimeBudget {
   const baseDelay = Math.max(0, options.retryBaseDelayMs ?? 250);
@@ -259,7 +262,10 @@ export function guardReadOnly(client: S3Client): void {
  * Adds middleware that counts commands and HTTP attempts (retries included).
  * @public
  */
-export function countRequests(client: S3Client, counter: S3RequestCounter): void {
+export function countRequests(
+  client: S3Client,
+  counter: S3RequestCounter,
+): void {
   client.middlewareStack.add(
     <Output extends MetadataBearer>(
         next: InitializeHandler<any, Output>,
@@ -280,6 +286,10 @@ export function countRequests(client: S3Client, counter: S3RequestCounter): void
         counter.httpRequests += 1;
         return next(args);
       },
-    { step: 'finalizeRequest', priority: 'low', name: 'cnpgBackupsHttpCounter' },
+    {
+      step: 'finalizeRequest',
+      priority: 'low',
+      name: 'cnpgBackupsHttpCounter',
+    },
   );
 }

@@ -237,7 +237,9 @@ export function toS3AccessError(
   }
   // The code can be lost when the SDK re-wraps an error from another realm (Jest), so the
   // message is checked too.
-  const messageCode = /\b(E[A-Z_]{3,}|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(detail)?.[1];
+  const messageCode = /\b(E[A-Z_]{3,}|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(
+    detail,
+  )?.[1];
   if (
     NETWORK_ERROR_CODES.has(code) ||
     (messageCode && NETWORK_ERROR_CODES.has(messageCode)) ||
@@ -245,10 +247,15 @@ export function toS3AccessError(
   ) {
     return make('S3Unreachable', `Cannot reach the object store: ${detail}`);
   }
-  if (THROTTLING_NAMES.has(sdkName) || (status !== undefined && status >= 500)) {
+  if (
+    THROTTLING_NAMES.has(sdkName) ||
+    (status !== undefined && status >= 500)
+  ) {
     return make(
       'S3Unavailable',
-      `The object store is unavailable or throttling (HTTP ${status ?? '?'} ${sdkName}) and retries were exhausted: ${detail}`,
+      `The object store is unavailable or throttling (HTTP ${
+        status ?? '?'
+      } ${sdkName}) and retries were exhausted: ${detail}`,
     );
   }
   if (status === 403) {
@@ -269,5 +276,8 @@ export function toS3AccessError(
       `The object store sent a response that is not valid S3 XML: ${detail}`,
     );
   }
-  return make('S3Error', `S3 request failed: ${sdkName ? `${sdkName}: ` : ''}${detail}`);
+  return make(
+    'S3Error',
+    `S3 request failed: ${sdkName ? `${sdkName}: ` : ''}${detail}`,
+  );
 }

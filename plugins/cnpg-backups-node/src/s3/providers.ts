@@ -86,22 +86,39 @@ export function resolveProviderPreset(options: {
         checksums: 'WHEN_SUPPORTED',
       };
     case 'r2':
-      return { provider, region: 'auto', forcePathStyle: true, checksums: 'WHEN_REQUIRED' };
+      return {
+        provider,
+        region: 'auto',
+        forcePathStyle: true,
+        checksums: 'WHEN_REQUIRED',
+      };
     case 'hetzner': {
       const host = hostOf(options.endpoint);
       const label = host?.split('.')[0];
       const region =
-        label && host?.endsWith('your-objectstorage.com') && label !== 'your-objectstorage'
+        label &&
+        host?.endsWith('your-objectstorage.com') &&
+        label !== 'your-objectstorage'
           ? label
           : 'fsn1';
       // Hetzner documents virtual-hosted style, but path style works and keeps bucket names
       // with dots usable over TLS.
-      return { provider, region, forcePathStyle: true, checksums: 'WHEN_REQUIRED' };
+      return {
+        provider,
+        region,
+        forcePathStyle: true,
+        checksums: 'WHEN_REQUIRED',
+      };
     }
     case 'rustfs':
     case 'minio':
     case 'generic':
-      return { provider, region: 'us-east-1', forcePathStyle: true, checksums: 'WHEN_REQUIRED' };
+      return {
+        provider,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        checksums: 'WHEN_REQUIRED',
+      };
     default:
       throw new UnknownS3ProviderError(String(provider));
   }

@@ -218,10 +218,21 @@ describe('BarmanArchiveScanner against a real S3 server (s3rver)', () => {
       sizeScale: 0.0001,
     });
     // A sync tool put one segment and a history file in a folder of its own, plus a note.
-    await harness.put(BUCKET, `${root}wals/restore-copy/000000010000000000000009.bz2`, 'x');
-    await harness.put(BUCKET, `${root}wals/restore-copy/00000002.history`, '1\t0/9000000\tx');
+    await harness.put(
+      BUCKET,
+      `${root}wals/restore-copy/000000010000000000000009.bz2`,
+      'x',
+    );
+    await harness.put(
+      BUCKET,
+      `${root}wals/restore-copy/00000002.history`,
+      '1\t0/9000000\tx',
+    );
     await harness.put(BUCKET, `${root}wals/restore-copy/NOTES.txt`, 'junk');
-    await harness.remove(BUCKET, `${root}wals/0000000100000000/000000010000000000000009.bz2`);
+    await harness.remove(
+      BUCKET,
+      `${root}wals/0000000100000000/000000010000000000000009.bz2`,
+    );
     const { catalog } = await scanner.scan({
       destination: 's3://cnpg-backups/misplaced',
       serverName: 'mis-db',

@@ -14,7 +14,13 @@ export const testDiscovery = {
 export function pluginStatus(): DatabaseStatus {
   return {
     id: 'prod/shop/orders-db',
-    cluster: { kubernetesCluster: 'prod', namespace: 'shop', name: 'orders-db', instances: 2, conditions: [] },
+    cluster: {
+      kubernetesCluster: 'prod',
+      namespace: 'shop',
+      name: 'orders-db',
+      instances: 2,
+      conditions: [],
+    },
     health: {
       level: 'ok',
       summary: 'ok',
@@ -100,7 +106,9 @@ export function pluginStatus(): DatabaseStatus {
         incremental: false,
       },
     },
-    lineage: [{ serverName: 'orders-db', current: true, recoverySource: false }],
+    lineage: [
+      { serverName: 'orders-db', current: true, recoverySource: false },
+    ],
     diagnoses: [],
     errors: [],
     actions: {},
@@ -126,7 +134,15 @@ export function backendHandlers(options: {
   status?: DatabaseStatus;
   nonEmpty?: string[];
   /** serverName → the Clusters claiming it (the server-names answer's claimedBy). */
-  claimed?: Record<string, Array<{ kubernetesCluster: string; namespace: string; name: string; kind: string }>>;
+  claimed?: Record<
+    string,
+    Array<{
+      kubernetesCluster: string;
+      namespace: string;
+      name: string;
+      kind: string;
+    }>
+  >;
   /** Answer like a backend that predates claimedBy/available. */
   legacyServerNames?: boolean;
   existingClusters?: string[];
@@ -138,42 +154,75 @@ export function backendHandlers(options: {
 }) {
   const status = options.status ?? pluginStatus();
   return [
-    http.get(`${BACKEND_BASE_URL}/databases/:k8s/:ns/:name/status`, ({ params, request }) => {
-      options.authorizations?.push(request.headers.get('authorization') ?? '');
-      if (params.name !== status.cluster.name) {
-        return HttpResponse.json({ error: { name: 'NotFoundError', message: 'no' } }, { status: 404 });
-      }
-      return HttpResponse.json(status);
-    }),
-    http.get(`${BACKEND_BASE_URL}/databases/:k8s/:ns/:name/server-names/:serverName`, ({ params }) => {
-      const serverName = String(params.serverName);
-      const empty = !(options.nonEmpty ?? []).includes(serverName);
-      if (options.legacyServerNames) {
-        return HttpResponse.json({ serverName, empty, walObjects: empty ? 0 : 12 });
-      }
-      const claimedBy = options.claimed?.[serverName] ?? [];
-      return HttpResponse.json({
-        serverName,
-        empty,
-        walObjects: empty ? 0 : 12,
-        destinationPath: 's3://backups/shop',
-        claimedBy,
-        available: empty && claimedBy.length === 0,
-      });
-    }),
-    http.post(`${BACKEND_BASE_URL}/databases/:k8s/:ns/clusters`, async ({ request }) => {
-      const body = (await request.json()) as any;
-      if (options.createStatus && options.createStatus !== 201) {
-        return HttpResponse.json(
-          { error: { name: options.createStatus === 409 ? 'ConflictError' : 'NotAllowedError', message: options.createMessage ?? 'x' } },
-          { status: options.createStatus },
+    http.get(
+      `${BACKEND_BASE_URL}/databases/:k8s/:ns/:name/status`,
+      ({ params, request }) => {
+        options.authorizations?.push(
+          request.headers.get('authorization') ?? '',
         );
-      }
-      if ((options.existingClusters ?? []).includes(body.manifest?.metadata?.name)) {
-        return HttpResponse.json({ error: { name: 'ConflictError', message: 'exists' } }, { status: 409 });
-      }
-      options.created?.push(body);
-      return HttpResponse.json(body.manifest, { status: 201 });
-    }),
+        if (params.name !== status.cluster.name) {
+          return HttpResponse.json(
+            { error: { name: 'NotFoundError', message: 'no' } },
+            { status: 404 },
+          );
+        }
+        return HttpResponse.json(status);
+      },
+    ),
+    http.get(
+      `${BACKEND_BASE_URL}/databases/:k8s/:ns/:name/server-names/:serverName`,
+      ({ params }) => {
+        const serverName = String(params.serverName);
+        const empty = !(options.nonEmpty ?? []).includes(serverName);
+        if (options.legacyServerNames) {
+          return HttpResponse.json({
+            serverName,
+            empty,
+            walObjects: empty ? 0 : 12,
+          });
+        }
+        const claimedBy = options.claimed?.[serverName] ?? [];
+        return HttpResponse.json({
+          serverName,
+          empty,
+          walObjects: empty ? 0 : 12,
+          destinationPath: 's3://backups/shop',
+          claimedBy,
+          available: empty && claimedBy.length === 0,
+        });
+      },
+    ),
+    http.post(
+      `${BACKEND_BASE_URL}/databases/:k8s/:ns/clusters`,
+      async ({ request }) => {
+        const body = (await request.json()) as any;
+        if (options.createStatus && options.createStatus !== 201) {
+          return HttpResponse.json(
+            {
+              error: {
+                name:
+                  options.createStatus === 409
+                    ? 'ConflictError'
+                    : 'NotAllowedError',
+                message: options.createMessage ?? 'x',
+              },
+            },
+            { status: options.createStatus },
+          );
+        }
+        if (
+          (options.existingClusters ?? []).includes(
+            body.manifest?.metadata?.name,
+          )
+        ) {
+          return HttpResponse.json(
+            { error: { name: 'ConflictError', message: 'exists' } },
+            { status: 409 },
+          );
+        }
+        options.created?.push(body);
+        return HttpResponse.json(body.manifest, { status: 201 });
+      },
+    ),
   ];
 }

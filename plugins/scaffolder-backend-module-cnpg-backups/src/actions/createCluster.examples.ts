@@ -4,7 +4,8 @@ import yaml from 'yaml';
 /** Examples of `cnpg:cluster:create`. */
 export const examples: TemplateExample[] = [
   {
-    description: 'Create the recovery Cluster rendered by cnpg:recovery:manifest',
+    description:
+      'Create the recovery Cluster rendered by cnpg:recovery:manifest',
     example: yaml.stringify({
       steps: [
         {

@@ -19,7 +19,9 @@ import { examples } from './createCluster.examples';
  * exists to run a recovery, not to provision databases.
  * @public
  */
-export function createCnpgClusterCreateAction(options: CnpgRecoveryActionOptions) {
+export function createCnpgClusterCreateAction(
+  options: CnpgRecoveryActionOptions,
+) {
   const client = new CnpgBackupsBackendClient(options);
   return createTemplateAction({
     id: 'cnpg:cluster:create',
@@ -31,12 +33,27 @@ export function createCnpgClusterCreateAction(options: CnpgRecoveryActionOptions
       input: {
         entityRef: z =>
           z
-            .string({ description: 'Catalog entity that declares the source database (the permission is checked on it)' })
+            .string({
+              description:
+                'Catalog entity that declares the source database (the permission is checked on it)',
+            })
             .min(1),
-        kubernetesCluster: z => z.string({ description: 'Kubernetes cluster name as configured in Backstage' }).min(1),
-        namespace: z => z.string({ description: 'Namespace to create the Cluster in' }).min(1),
+        kubernetesCluster: z =>
+          z
+            .string({
+              description: 'Kubernetes cluster name as configured in Backstage',
+            })
+            .min(1),
+        namespace: z =>
+          z
+            .string({ description: 'Namespace to create the Cluster in' })
+            .min(1),
         manifest: z =>
-          z.record(z.string(), z.unknown()).describe('The Cluster object (the "manifest" output of cnpg:recovery:manifest)'),
+          z
+            .record(z.string(), z.unknown())
+            .describe(
+              'The Cluster object (the "manifest" output of cnpg:recovery:manifest)',
+            ),
       },
       output: {
         clusterName: z => z.string(),
@@ -55,7 +72,10 @@ export function createCnpgClusterCreateAction(options: CnpgRecoveryActionOptions
         );
       }
       // The same recovery-only rules the backend runs (structural part: no live facts here).
-      const { violations } = checkRecoveryClusterRequest({ manifest, namespace });
+      const { violations } = checkRecoveryClusterRequest({
+        manifest,
+        namespace,
+      });
       if (violations.length > 0) {
         throw new InputError(describeRecoveryViolations(violations));
       }
@@ -64,10 +84,14 @@ export function createCnpgClusterCreateAction(options: CnpgRecoveryActionOptions
         ...checkClusterWebhookRules(manifest, { requireRecovery: true }),
       ];
       if (problems.length > 0) {
-        throw new InputError(`RecoveryManifestInvalidError: ${problems.join('; ')}`);
+        throw new InputError(
+          `RecoveryManifestInvalidError: ${problems.join('; ')}`,
+        );
       }
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would create Cluster ${namespace}/${name} in "${kubernetesCluster}"`);
+        ctx.logger.info(
+          `Dry run: would create Cluster ${namespace}/${name} in "${kubernetesCluster}"`,
+        );
         ctx.output('clusterName', name);
         ctx.output('namespace', namespace);
         ctx.output('created', false);
@@ -77,10 +101,15 @@ export function createCnpgClusterCreateAction(options: CnpgRecoveryActionOptions
         entityRef: ctx.input.entityRef,
         kubernetesCluster,
         namespace,
-        manifest: { ...manifest, metadata: { ...manifest.metadata, namespace } },
+        manifest: {
+          ...manifest,
+          metadata: { ...manifest.metadata, namespace },
+        },
         credentials: await ctx.getInitiatorCredentials(),
       });
-      ctx.logger.info(`Created Cluster ${namespace}/${name} in "${kubernetesCluster}"; CNPG now runs the recovery`);
+      ctx.logger.info(
+        `Created Cluster ${namespace}/${name} in "${kubernetesCluster}"; CNPG now runs the recovery`,
+      );
       ctx.output('clusterName', name);
       ctx.output('namespace', namespace);
       ctx.output('created', true);

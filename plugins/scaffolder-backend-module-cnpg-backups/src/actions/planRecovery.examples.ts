@@ -23,7 +23,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Restore the state at the end of one base backup, into a named new cluster',
+    description:
+      'Restore the state at the end of one base backup, into a named new cluster',
     example: yaml.stringify({
       steps: [
         {

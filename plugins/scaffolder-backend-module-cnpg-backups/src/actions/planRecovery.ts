@@ -4,7 +4,10 @@
  * in the bucket AND declared by no Cluster nor claimed by a creation in flight (moving to the
  * next generation when it is not).
  */
-import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -26,13 +29,22 @@ export interface CnpgRecoveryActionOptions {
   auth: AuthService;
 }
 
-const TARGET_KINDS = ['latest', 'time', 'lsn', 'backup', 'name', 'xid'] as const;
+const TARGET_KINDS = [
+  'latest',
+  'time',
+  'lsn',
+  'backup',
+  'name',
+  'xid',
+] as const;
 
 /**
  * Creates the `cnpg:recovery:plan` action.
  * @public
  */
-export function createCnpgRecoveryPlanAction(options: CnpgRecoveryActionOptions) {
+export function createCnpgRecoveryPlanAction(
+  options: CnpgRecoveryActionOptions,
+) {
   const client = new CnpgBackupsBackendClient(options);
   return createTemplateAction({
     id: 'cnpg:recovery:plan',
@@ -42,30 +54,76 @@ export function createCnpgRecoveryPlanAction(options: CnpgRecoveryActionOptions)
     supportsDryRun: true,
     schema: {
       input: {
-        entityRef: z => z.string({ description: 'Catalog entity owning the database (for links)' }).optional(),
-        kubernetesCluster: z => z.string({ description: 'Kubernetes cluster name as configured in Backstage' }).min(1),
-        namespace: z => z.string({ description: 'Namespace of the CNPG Cluster' }).min(1),
-        cluster: z => z.string({ description: 'Name of the source CNPG Cluster' }).min(1),
+        entityRef: z =>
+          z
+            .string({
+              description: 'Catalog entity owning the database (for links)',
+            })
+            .optional(),
+        kubernetesCluster: z =>
+          z
+            .string({
+              description: 'Kubernetes cluster name as configured in Backstage',
+            })
+            .min(1),
+        namespace: z =>
+          z.string({ description: 'Namespace of the CNPG Cluster' }).min(1),
+        cluster: z =>
+          z.string({ description: 'Name of the source CNPG Cluster' }).min(1),
         targetKind: z =>
           z.enum(TARGET_KINDS, {
-            description: 'latest | time | lsn | backup (state at the end of a backup) | name (restore point) | xid',
+            description:
+              'latest | time | lsn | backup (state at the end of a backup) | name (restore point) | xid',
           }),
-        targetTime: z => z.string({ description: 'RFC 3339 time WITH zone, for targetKind=time' }).optional(),
-        targetLSN: z => z.string({ description: 'LSN such as 0/3000060, for targetKind=lsn' }).optional(),
+        targetTime: z =>
+          z
+            .string({
+              description: 'RFC 3339 time WITH zone, for targetKind=time',
+            })
+            .optional(),
+        targetLSN: z =>
+          z
+            .string({
+              description: 'LSN such as 0/3000060, for targetKind=lsn',
+            })
+            .optional(),
         backupId: z =>
-          z.string({ description: 'Barman backup id (YYYYMMDDTHHMMSS); required for backup, name and xid' }).optional(),
-        targetName: z => z.string({ description: 'Restore point name, for targetKind=name' }).optional(),
-        targetXID: z => z.string({ description: 'Transaction id, for targetKind=xid' }).optional(),
+          z
+            .string({
+              description:
+                'Barman backup id (YYYYMMDDTHHMMSS); required for backup, name and xid',
+            })
+            .optional(),
+        targetName: z =>
+          z
+            .string({ description: 'Restore point name, for targetKind=name' })
+            .optional(),
+        targetXID: z =>
+          z
+            .string({ description: 'Transaction id, for targetKind=xid' })
+            .optional(),
         newClusterName: z =>
-          z.string({ description: 'Name of the new Cluster (default <cluster>-restore)' }).optional(),
+          z
+            .string({
+              description:
+                'Name of the new Cluster (default <cluster>-restore)',
+            })
+            .optional(),
         storageSize: z =>
           z
-            .string({ description: 'Storage size, only used when the backend cannot return the source spec' })
+            .string({
+              description:
+                'Storage size, only used when the backend cannot return the source spec',
+            })
             .optional(),
       },
       output: {
-        plan: z => z.record(z.string(), z.unknown()).describe('The full recovery plan'),
-        sourceClusterSpec: z => z.record(z.string(), z.unknown()).describe('Spec the manifest copies from'),
+        plan: z =>
+          z.record(z.string(), z.unknown()).describe('The full recovery plan'),
+        sourceClusterSpec: z =>
+          z
+            .record(z.string(), z.unknown())
+            .describe('Spec the manifest copies from'),
         newClusterName: z => z.string(),
         sourceServerName: z => z.string(),
         targetServerName: z => z.string(),
@@ -96,7 +154,11 @@ export function createCnpgRecoveryPlanAction(options: CnpgRecoveryActionOptions)
 
       const taken: string[] = [];
       let plan: RecoveryPlan | undefined;
-      for (let attempt = 0; attempt < MAX_SERVER_NAME_ATTEMPTS && !plan; attempt++) {
+      for (
+        let attempt = 0;
+        attempt < MAX_SERVER_NAME_ATTEMPTS && !plan;
+        attempt++
+      ) {
         let candidate: RecoveryPlan;
         try {
           candidate = planRecovery({
@@ -128,23 +190,36 @@ export function createCnpgRecoveryPlanAction(options: CnpgRecoveryActionOptions)
             ...(claimedBy.length
               ? [
                   `is claimed by ${claimedBy
-                    .map(c => `${c.kind === 'creation' ? 'the recovery Cluster being created ' : 'Cluster '}${c.kubernetesCluster}/${c.namespace}/${c.name}`)
+                    .map(
+                      c =>
+                        `${
+                          c.kind === 'creation'
+                            ? 'the recovery Cluster being created '
+                            : 'Cluster '
+                        }${c.kubernetesCluster}/${c.namespace}/${c.name}`,
+                    )
                     .join(', ')}`,
                 ]
               : []),
           ];
           ctx.logger.info(
-            `serverName ${candidate.targetServerName} ${reasons.join(' and ') || 'is not available'}; trying the next generation`,
+            `serverName ${candidate.targetServerName} ${
+              reasons.join(' and ') || 'is not available'
+            }; trying the next generation`,
           );
           taken.push(candidate.targetServerName);
         }
       }
       if (!plan) {
         throw new InputError(
-          `ServerNameConflictError: no free (empty and unclaimed) archive serverName found after ${MAX_SERVER_NAME_ATTEMPTS} generations (tried ${taken.join(', ')})`,
+          `ServerNameConflictError: no free (empty and unclaimed) archive serverName found after ${MAX_SERVER_NAME_ATTEMPTS} generations (tried ${taken.join(
+            ', ',
+          )})`,
         );
       }
-      const source = resolveSourceClusterSpec(status, { storageSize: input.storageSize });
+      const source = resolveSourceClusterSpec(status, {
+        storageSize: input.storageSize,
+      });
       const warnings = [...plan.warnings, ...source.warnings];
       ctx.logger.info(
         `Recovery plan: ${plan.sourceCluster} (serverName ${plan.sourceServerName}) → ${plan.newClusterName}, ${plan.targetDescription}, base backup ${plan.baseBackup.id}, new archive serverName ${plan.targetServerName}`,

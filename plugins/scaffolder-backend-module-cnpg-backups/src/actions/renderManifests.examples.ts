@@ -4,7 +4,8 @@ import yaml from 'yaml';
 /** Examples of `cnpg:recovery:manifest`. */
 export const examples: TemplateExample[] = [
   {
-    description: 'Render the kubectl-create manifest of a plan made by cnpg:recovery:plan',
+    description:
+      'Render the kubectl-create manifest of a plan made by cnpg:recovery:plan',
     example: yaml.stringify({
       steps: [
         {
@@ -21,7 +22,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Render every file (manifest, after-recovery manifest, kustomize overlay) for a pull request',
+    description:
+      'Render every file (manifest, after-recovery manifest, kustomize overlay) for a pull request',
     example: yaml.stringify({
       steps: [
         {

@@ -27,7 +27,9 @@ type Json = Record<string, any>;
 function requirePlanField(plan: Json, field: string): string {
   const value = plan[field];
   if (typeof value !== 'string' || value.length === 0) {
-    throw new InputError(`plan.${field} is missing: pass the "plan" output of cnpg:recovery:plan`);
+    throw new InputError(
+      `plan.${field} is missing: pass the "plan" output of cnpg:recovery:plan`,
+    );
   }
   return value;
 }
@@ -43,13 +45,23 @@ export function validateRecoveryManifests(
   source: { name: string; namespace: string; spec: Record<string, unknown> },
 ): string[] {
   const problems: string[] = [];
-  const check = (label: string, obj: Json, rules: Parameters<typeof checkClusterWebhookRules>[1]) => {
+  const check = (
+    label: string,
+    obj: Json,
+    rules: Parameters<typeof checkClusterWebhookRules>[1],
+  ) => {
     const crd = validateCnpgResource(obj);
     problems.push(...crd.errors.map(e => `${label}: ${e}`));
-    problems.push(...checkClusterWebhookRules(obj, rules).map(e => `${label}: ${e}`));
+    problems.push(
+      ...checkClusterWebhookRules(obj, rules).map(e => `${label}: ${e}`),
+    );
   };
-  check('cluster-recovery.yaml', manifests.recoveryCluster, { requireRecovery: true });
-  check('cluster-after-recovery.yaml', manifests.afterRecoveryCluster, { forbidBootstrap: true });
+  check('cluster-recovery.yaml', manifests.recoveryCluster, {
+    requireRecovery: true,
+  });
+  check('cluster-after-recovery.yaml', manifests.afterRecoveryCluster, {
+    forbidBootstrap: true,
+  });
   // The overlay is checked by applying it to the source as kustomize would.
   const base = {
     apiVersion: 'postgresql.cnpg.io/v1',
@@ -58,7 +70,11 @@ export function validateRecoveryManifests(
     spec: source.spec,
   };
   try {
-    check('kustomize overlay result', applyJsonPatch(base, manifests.kustomizePatch), { requireRecovery: true });
+    check(
+      'kustomize overlay result',
+      applyJsonPatch(base, manifests.kustomizePatch),
+      { requireRecovery: true },
+    );
   } catch (error) {
     problems.push(`kustomize overlay: ${(error as Error).message}`);
   }
@@ -89,7 +105,7 @@ function readme(options: {
       `kubectl create -f ${directory}/${manifests.files.recovery.path}`,
       '```',
       '',
-      'Use `kubectl create`, never `kubectl apply` or a GitOps sync: CNPG\'s mutating webhook adds',
+      "Use `kubectl create`, never `kubectl apply` or a GitOps sync: CNPG's mutating webhook adds",
       '`bootstrap.initdb` to any Cluster it sees without recovery, and a server-side apply merges it in',
       '("Only one bootstrap method can be specified at a time"). Recovery only ever bootstraps a NEW Cluster.',
       '',
@@ -114,7 +130,9 @@ function readme(options: {
     'Never delete or "clean up" WAL in the archive to make a serverName reusable.',
     '',
   );
-  const warnings = [...new Set<string>([...(plan.warnings ?? []), ...manifests.warnings])];
+  const warnings = [
+    ...new Set<string>([...(plan.warnings ?? []), ...manifests.warnings]),
+  ];
   if (warnings.length > 0) {
     lines.push('## Warnings', '', ...warnings.map(w => `- ${w}`), '');
   }
@@ -134,19 +152,31 @@ export function createCnpgRecoveryManifestAction() {
     supportsDryRun: true,
     schema: {
       input: {
-        plan: z => z.record(z.string(), z.unknown()).describe('The "plan" output of cnpg:recovery:plan'),
+        plan: z =>
+          z
+            .record(z.string(), z.unknown())
+            .describe('The "plan" output of cnpg:recovery:plan'),
         sourceClusterSpec: z =>
-          z.record(z.string(), z.unknown()).describe('The "sourceClusterSpec" output of cnpg:recovery:plan'),
+          z
+            .record(z.string(), z.unknown())
+            .describe('The "sourceClusterSpec" output of cnpg:recovery:plan'),
         output: z =>
           z
             .enum(['kubectl', 'kustomize', 'pull-request'], {
-              description: 'kubectl: manifest for kubectl create; kustomize: overlay; pull-request: every file',
+              description:
+                'kubectl: manifest for kubectl create; kustomize: overlay; pull-request: every file',
             })
             .default('kubectl'),
         targetPath: z =>
-          z.string({ description: 'Workspace directory for the files' }).default('cnpg-recovery'),
+          z
+            .string({ description: 'Workspace directory for the files' })
+            .default('cnpg-recovery'),
         kustomizeBase: z =>
-          z.string({ description: 'Path of the source base, relative to the overlay' }).optional(),
+          z
+            .string({
+              description: 'Path of the source base, relative to the overlay',
+            })
+            .optional(),
       },
       output: {
         directory: z => z.string(),
@@ -187,7 +217,9 @@ export function createCnpgRecoveryManifestAction() {
       }
       const problems = validateRecoveryManifests(manifests, source);
       if (problems.length > 0) {
-        throw new InputError(`RecoveryManifestInvalidError: ${problems.join('; ')}`);
+        throw new InputError(
+          `RecoveryManifestInvalidError: ${problems.join('; ')}`,
+        );
       }
 
       const wanted = [manifests.files.afterRecovery];
@@ -203,17 +235,28 @@ export function createCnpgRecoveryManifestAction() {
         await fs.writeFile(absolute, file.content, 'utf8');
         written.push(relative);
       }
-      const command = `kubectl create -f ${nodePath.posix.join(directory, manifests.files.recovery.path)}`;
+      const command = `kubectl create -f ${nodePath.posix.join(
+        directory,
+        manifests.files.recovery.path,
+      )}`;
       ctx.logger.info(`Wrote ${written.join(', ')}`);
       ctx.output('directory', directory);
       ctx.output('files', written);
       ctx.output('recoveryManifest', manifests.files.recovery.content);
-      ctx.output('afterRecoveryManifest', manifests.files.afterRecovery.content);
+      ctx.output(
+        'afterRecoveryManifest',
+        manifests.files.afterRecovery.content,
+      );
       ctx.output('kustomization', manifests.files.kustomization.content);
-      ctx.output('manifest', JSON.parse(JSON.stringify(manifests.recoveryCluster)));
+      ctx.output(
+        'manifest',
+        JSON.parse(JSON.stringify(manifests.recoveryCluster)),
+      );
       ctx.output('command', command);
       ctx.output('readme', readmeText);
-      ctx.output('warnings', [...new Set<string>([...(plan.warnings ?? []), ...manifests.warnings])]);
+      ctx.output('warnings', [
+        ...new Set<string>([...(plan.warnings ?? []), ...manifests.warnings]),
+      ]);
     },
   });
 }

@@ -41,7 +41,9 @@ export function resolveSourceClusterSpec(
   }
   const spec: Record<string, unknown> = {
     instances: status.cluster.instances ?? 1,
-    ...(status.cluster.imageName ? { imageName: status.cluster.imageName } : {}),
+    ...(status.cluster.imageName
+      ? { imageName: status.cluster.imageName }
+      : {}),
     storage: { size: options.storageSize },
   };
   if (archive.form === 'plugin') {
@@ -49,7 +51,10 @@ export function resolveSourceClusterSpec(
       {
         name: BARMAN_CLOUD_PLUGIN_NAME,
         isWALArchiver: true,
-        parameters: { barmanObjectName: archive.objectStoreName, serverName: archive.serverName },
+        parameters: {
+          barmanObjectName: archive.objectStoreName,
+          serverName: archive.serverName,
+        },
       },
     ];
   } else {
@@ -63,9 +68,15 @@ export function resolveSourceClusterSpec(
         s3Credentials: credentials.inheritFromIAMRole
           ? { inheritFromIAMRole: true }
           : {
-              ...(credentials.accessKeyId ? { accessKeyId: credentials.accessKeyId } : {}),
-              ...(credentials.secretAccessKey ? { secretAccessKey: credentials.secretAccessKey } : {}),
-              ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+              ...(credentials.accessKeyId
+                ? { accessKeyId: credentials.accessKeyId }
+                : {}),
+              ...(credentials.secretAccessKey
+                ? { secretAccessKey: credentials.secretAccessKey }
+                : {}),
+              ...(credentials.sessionToken
+                ? { sessionToken: credentials.sessionToken }
+                : {}),
               ...(credentials.region ? { region: credentials.region } : {}),
             },
         ...(archive.walCompression && archive.walCompression !== 'none'

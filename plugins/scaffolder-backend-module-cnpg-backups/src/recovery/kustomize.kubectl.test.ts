@@ -11,7 +11,13 @@ import {
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { validateCnpgResource } from '@cnpg-backups/plugin-cnpg-backups-node';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yaml from 'yaml';
@@ -30,7 +36,9 @@ function ensureKubectl(): string {
   const r = spawnSync('bash', [ensureApt, 'kubectl'], { encoding: 'utf8' });
   const installed = findKubectl();
   if (!installed) {
-    throw new Error(`kubectl is not installed and could not be installed (scripts/ensure-apt.sh kubectl): ${r.stderr}`);
+    throw new Error(
+      `kubectl is not installed and could not be installed (scripts/ensure-apt.sh kubectl): ${r.stderr}`,
+    );
   }
   return installed;
 }
@@ -46,9 +54,19 @@ const sources: Array<[string, SourceCluster, string]> = [
         imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
         storage: { size: '10Gi', storageClass: 'hcloud-volumes' },
         walStorage: { size: '2Gi' },
-        bootstrap: { initdb: { database: 'awx', owner: 'awx', postInitSQL: ['CREATE EXTENSION IF NOT EXISTS pg_stat_statements;'] } },
+        bootstrap: {
+          initdb: {
+            database: 'awx',
+            owner: 'awx',
+            postInitSQL: ['CREATE EXTENSION IF NOT EXISTS pg_stat_statements;'],
+          },
+        },
         plugins: [
-          { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'hetzner-s3-store' } },
+          {
+            name: 'barman-cloud.cloudnative-pg.io',
+            isWALArchiver: true,
+            parameters: { barmanObjectName: 'hetzner-s3-store' },
+          },
         ],
       },
     },
@@ -68,8 +86,14 @@ const sources: Array<[string, SourceCluster, string]> = [
             destinationPath: 's3://postgres-backups/cnpg/immich',
             serverName: 'immich-database-v1',
             s3Credentials: {
-              accessKeyId: { name: 'cnpg-s3-credentials', key: 'AWS_ACCESS_KEY_ID' },
-              secretAccessKey: { name: 'cnpg-s3-credentials', key: 'AWS_SECRET_ACCESS_KEY' },
+              accessKeyId: {
+                name: 'cnpg-s3-credentials',
+                key: 'AWS_ACCESS_KEY_ID',
+              },
+              secretAccessKey: {
+                name: 'cnpg-s3-credentials',
+                key: 'AWS_SECRET_ACCESS_KEY',
+              },
             },
           },
         },
@@ -92,77 +116,102 @@ describe('kustomize overlay rendered by the real kubectl kustomize', () => {
     if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(sources)('%s form: overlay over the base = the recovery Cluster', (form, source, serverName) => {
-    const manifests = buildRecoveryManifests({
-      source,
-      newClusterName: `${source.name}-restore`,
-      target: validateRecoveryTarget({ kind: 'time', targetTime: '2025-06-01T11:15:00+02:00', backupId: '20250601T020000' }),
-      sourceServerName: serverName,
-      targetServerName: `${source.name}-v2`,
-      // one schedule the base holds, one the status knows but the base does not (no error).
-      scheduledBackups: [`${source.name}-daily`, 'not-in-base'],
-    });
-    const root = join(dir, form);
-    mkdirSync(join(root, 'base'), { recursive: true });
-    mkdirSync(join(root, 'overlays', 'recovery'), { recursive: true });
-    writeFileSync(
-      join(root, 'base', 'cluster.yaml'),
-      yaml.stringify({
+  it.each(sources)(
+    '%s form: overlay over the base = the recovery Cluster',
+    (form, source, serverName) => {
+      const manifests = buildRecoveryManifests({
+        source,
+        newClusterName: `${source.name}-restore`,
+        target: validateRecoveryTarget({
+          kind: 'time',
+          targetTime: '2025-06-01T11:15:00+02:00',
+          backupId: '20250601T020000',
+        }),
+        sourceServerName: serverName,
+        targetServerName: `${source.name}-v2`,
+        // one schedule the base holds, one the status knows but the base does not (no error).
+        scheduledBackups: [`${source.name}-daily`, 'not-in-base'],
+      });
+      const root = join(dir, form);
+      mkdirSync(join(root, 'base'), { recursive: true });
+      mkdirSync(join(root, 'overlays', 'recovery'), { recursive: true });
+      writeFileSync(
+        join(root, 'base', 'cluster.yaml'),
+        yaml.stringify({
+          apiVersion: 'postgresql.cnpg.io/v1',
+          kind: 'Cluster',
+          metadata: { name: source.name, namespace: source.namespace },
+          spec: source.spec,
+        }),
+      );
+      const schedule = (name: string, cluster: string) => ({
         apiVersion: 'postgresql.cnpg.io/v1',
-        kind: 'Cluster',
-        metadata: { name: source.name, namespace: source.namespace },
-        spec: source.spec,
-      }),
-    );
-    const schedule = (name: string, cluster: string) => ({
-      apiVersion: 'postgresql.cnpg.io/v1',
-      kind: 'ScheduledBackup',
-      metadata: { name, namespace: source.namespace },
-      spec: { schedule: '0 0 2 * * *', method: 'plugin', cluster: { name: cluster } },
-    });
-    writeFileSync(
-      join(root, 'base', 'scheduled.yaml'),
-      [
-        yaml.stringify(schedule(`${source.name}-daily`, source.name)),
-        // a schedule of ANOTHER cluster in the same base stays untouched
-        yaml.stringify(schedule('other-daily', 'other-cluster')),
-      ].join('---\n'),
-    );
-    writeFileSync(
-      join(root, 'base', 'kustomization.yaml'),
-      yaml.stringify({
-        apiVersion: 'kustomize.config.k8s.io/v1beta1',
-        kind: 'Kustomization',
-        resources: ['cluster.yaml', 'scheduled.yaml'],
-      }),
-    );
-    writeFileSync(join(root, 'overlays', 'recovery', 'kustomization.yaml'), manifests.files.kustomization.content);
+        kind: 'ScheduledBackup',
+        metadata: { name, namespace: source.namespace },
+        spec: {
+          schedule: '0 0 2 * * *',
+          method: 'plugin',
+          cluster: { name: cluster },
+        },
+      });
+      writeFileSync(
+        join(root, 'base', 'scheduled.yaml'),
+        [
+          yaml.stringify(schedule(`${source.name}-daily`, source.name)),
+          // a schedule of ANOTHER cluster in the same base stays untouched
+          yaml.stringify(schedule('other-daily', 'other-cluster')),
+        ].join('---\n'),
+      );
+      writeFileSync(
+        join(root, 'base', 'kustomization.yaml'),
+        yaml.stringify({
+          apiVersion: 'kustomize.config.k8s.io/v1beta1',
+          kind: 'Kustomization',
+          resources: ['cluster.yaml', 'scheduled.yaml'],
+        }),
+      );
+      writeFileSync(
+        join(root, 'overlays', 'recovery', 'kustomization.yaml'),
+        manifests.files.kustomization.content,
+      );
 
-    const run = spawnSync(kubectl, ['kustomize', join(root, 'overlays', 'recovery')], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const docs = yaml.parseAllDocuments(run.stdout).map(d => d.toJS());
-    expect(docs.map(d => `${d.kind}/${d.metadata.name}`).sort()).toEqual([
-      `Cluster/${source.name}-restore`,
-      `ScheduledBackup/${source.name}-restore-daily`,
-      'ScheduledBackup/other-daily',
-    ].sort());
-    const rendered = docs.find(d => d.kind === 'Cluster');
-    // No ScheduledBackup of the overlay still points at the old cluster.
-    const schedules = docs.filter(d => d.kind === 'ScheduledBackup');
-    expect(schedules.map(d => d.spec.cluster.name).sort()).toEqual(
-      [`${source.name}-restore`, 'other-cluster'].sort(),
-    );
-    for (const scheduled of schedules) {
-      expect(validateCnpgResource(scheduled).errors).toEqual([]);
-    }
-    expect(rendered.spec.bootstrap.recovery).toMatchObject({
-      database: source.spec.bootstrap && (source.spec.bootstrap as any).initdb.database,
-      owner: (source.spec.bootstrap as any).initdb.owner,
-    });
-    expect(rendered.metadata).toEqual({ name: `${source.name}-restore`, namespace: source.namespace });
-    expect(rendered.spec).toEqual(manifests.recoveryCluster.spec);
-    expect(rendered.spec.bootstrap.initdb).toBeUndefined();
-    expect(validateCnpgResource(rendered).errors).toEqual([]);
-  });
+      const run = spawnSync(
+        kubectl,
+        ['kustomize', join(root, 'overlays', 'recovery')],
+        { encoding: 'utf8' },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const docs = yaml.parseAllDocuments(run.stdout).map(d => d.toJS());
+      expect(docs.map(d => `${d.kind}/${d.metadata.name}`).sort()).toEqual(
+        [
+          `Cluster/${source.name}-restore`,
+          `ScheduledBackup/${source.name}-restore-daily`,
+          'ScheduledBackup/other-daily',
+        ].sort(),
+      );
+      const rendered = docs.find(d => d.kind === 'Cluster');
+      // No ScheduledBackup of the overlay still points at the old cluster.
+      const schedules = docs.filter(d => d.kind === 'ScheduledBackup');
+      expect(schedules.map(d => d.spec.cluster.name).sort()).toEqual(
+        [`${source.name}-restore`, 'other-cluster'].sort(),
+      );
+      for (const scheduled of schedules) {
+        expect(validateCnpgResource(scheduled).errors).toEqual([]);
+      }
+      expect(rendered.spec.bootstrap.recovery).toMatchObject({
+        database:
+          source.spec.bootstrap &&
+          (source.spec.bootstrap as any).initdb.database,
+        owner: (source.spec.bootstrap as any).initdb.owner,
+      });
+      expect(rendered.metadata).toEqual({
+        name: `${source.name}-restore`,
+        namespace: source.namespace,
+      });
+      expect(rendered.spec).toEqual(manifests.recoveryCluster.spec);
+      expect(rendered.spec.bootstrap.initdb).toBeUndefined();
+      expect(validateCnpgResource(rendered).errors).toEqual([]);
+    },
+  );
 });

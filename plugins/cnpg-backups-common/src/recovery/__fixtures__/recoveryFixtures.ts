@@ -14,14 +14,28 @@ export const pluginSource: SourceCluster = {
     imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2',
     postgresql: { parameters: { max_connections: '200', timezone: 'UTC' } },
     resources: { requests: { cpu: '500m', memory: '1Gi' } },
-    affinity: { enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname' },
+    affinity: {
+      enablePodAntiAffinity: true,
+      topologyKey: 'kubernetes.io/hostname',
+    },
     storage: { size: '10Gi', storageClass: 'hcloud-volumes' },
     walStorage: { size: '2Gi', storageClass: 'hcloud-volumes' },
     bootstrap: {
-      initdb: { database: 'awx', owner: 'awx', secret: { name: 'postgres-awx-owner' } },
+      initdb: {
+        database: 'awx',
+        owner: 'awx',
+        secret: { name: 'postgres-awx-owner' },
+      },
     },
     managed: {
-      roles: [{ name: 'awx', ensure: 'present', login: true, passwordSecret: { name: 'postgres-awx-owner' } }],
+      roles: [
+        {
+          name: 'awx',
+          ensure: 'present',
+          login: true,
+          passwordSecret: { name: 'postgres-awx-owner' },
+        },
+      ],
     },
     plugins: [
       {
@@ -50,8 +64,14 @@ export const legacySource: SourceCluster = {
         endpointURL: 'http://minio.storage:9000',
         serverName: 'immich-database-v1',
         s3Credentials: {
-          accessKeyId: { name: 'cnpg-s3-credentials', key: 'AWS_ACCESS_KEY_ID' },
-          secretAccessKey: { name: 'cnpg-s3-credentials', key: 'AWS_SECRET_ACCESS_KEY' },
+          accessKeyId: {
+            name: 'cnpg-s3-credentials',
+            key: 'AWS_ACCESS_KEY_ID',
+          },
+          secretAccessKey: {
+            name: 'cnpg-s3-credentials',
+            key: 'AWS_SECRET_ACCESS_KEY',
+          },
         },
         wal: { compression: 'gzip' },
         data: { compression: 'gzip' },
@@ -94,7 +114,11 @@ export function catalogWithGap(): BarmanCatalog {
         beginLsn: '0/2000028',
         endLsn: '0/2000138',
       }),
-      backup('20250601T030000', { status: 'FAILED', beginTime: '2025-06-01T03:00:00Z', error: 'failure uploading data (boom)' }),
+      backup('20250601T030000', {
+        status: 'FAILED',
+        beginTime: '2025-06-01T03:00:00Z',
+        error: 'failure uploading data (boom)',
+      }),
       backup('20250602T020000', {
         beginTime: '2025-06-02T02:00:00Z',
         endTime: '2025-06-02T02:00:10Z',
@@ -162,7 +186,9 @@ export function catalogWithGap(): BarmanCatalog {
   };
 }
 
-export function statusFor(catalog: BarmanCatalog = catalogWithGap()): Pick<
+export function statusFor(
+  catalog: BarmanCatalog = catalogWithGap(),
+): Pick<
   DatabaseStatus,
   'cluster' | 'archive' | 'recoverySources' | 'catalog' | 'lineage'
 > {
@@ -187,6 +213,8 @@ export function statusFor(catalog: BarmanCatalog = catalogWithGap()): Pick<
     },
     recoverySources: [],
     catalog,
-    lineage: [{ serverName: 'orders-db', current: true, recoverySource: false }],
+    lineage: [
+      { serverName: 'orders-db', current: true, recoverySource: false },
+    ],
   };
 }

@@ -59,7 +59,10 @@ export async function startFaultProxy(options: {
   const forward = (
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    transform?: (status: number, body: Buffer) => { status: number; body: Buffer },
+    transform?: (
+      status: number,
+      body: Buffer,
+    ) => { status: number; body: Buffer },
   ) => {
     const upstream = http.request(
       {
@@ -78,11 +81,17 @@ export async function startFaultProxy(options: {
         const chunks: Buffer[] = [];
         upstreamRes.on('data', c => chunks.push(c));
         upstreamRes.on('end', () => {
-          const out = transform(upstreamRes.statusCode ?? 500, Buffer.concat(chunks));
+          const out = transform(
+            upstreamRes.statusCode ?? 500,
+            Buffer.concat(chunks),
+          );
           const headers = { ...upstreamRes.headers };
           delete headers['content-length'];
           delete headers['transfer-encoding'];
-          res.writeHead(out.status, { ...headers, 'content-length': out.body.length });
+          res.writeHead(out.status, {
+            ...headers,
+            'content-length': out.body.length,
+          });
           res.end(out.body);
         });
       },

@@ -20,7 +20,9 @@ interface S3rverInstance {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
 }
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
+type S3rverConstructor = new (
+  options: Record<string, unknown>,
+) => S3rverInstance;
 
 export const S3RVER_CREDENTIALS = {
   accessKeyId: 'S3RVER',
@@ -81,7 +83,9 @@ export async function startS3rver(options: {
       );
     },
     async remove(bucket, key) {
-      await seedClient.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await seedClient.send(
+        new DeleteObjectCommand({ Bucket: bucket, Key: key }),
+      );
     },
     async close() {
       await front.close();
@@ -99,12 +103,15 @@ export async function runBounded<T>(
   task: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await task(item);
-    }
-  });
+  const workers = Array.from(
+    { length: Math.min(limit, items.length) },
+    async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        await task(item);
+      }
+    },
+  );
   await Promise.all(workers);
 }
 
@@ -119,7 +126,10 @@ export interface FixtureObject {
 
 /** Reads object-keys.txt of the real barman-cloud 3.4 sample (bucket cnpg-backups, prefix demo, serverName pg-demo). */
 export function readBarmanSampleKeys(): FixtureObject[] {
-  const text = fs.readFileSync(path.join(FIXTURE_DIR, 'object-keys.txt'), 'utf8');
+  const text = fs.readFileSync(
+    path.join(FIXTURE_DIR, 'object-keys.txt'),
+    'utf8',
+  );
   return text
     .split('\n')
     .filter(line => line.trim() !== '' && !line.startsWith('#'))
@@ -156,7 +166,10 @@ export async function seedBarmanSample(options: {
   const scale = options.sizeScale ?? 1;
   const objects = readBarmanSampleKeys().map(o => ({
     ...o,
-    key: o.key.replace(/^demo\/pg-demo\//, `${options.keyPrefix}${options.serverName}/`),
+    key: o.key.replace(
+      /^demo\/pg-demo\//,
+      `${options.keyPrefix}${options.serverName}/`,
+    ),
   }));
   const seeded: FixtureObject[] = [];
   await runBounded(objects, 8, async o => {
@@ -165,7 +178,10 @@ export async function seedBarmanSample(options: {
       ? readBarmanSampleBackupInfo(info[1])
       : new Uint8Array(Math.max(1, Math.round(o.size * scale)));
     await options.harness.put(options.bucket, o.key, body);
-    seeded.push({ ...o, size: typeof body === 'string' ? Buffer.byteLength(body) : body.length });
+    seeded.push({
+      ...o,
+      size: typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+    });
   });
   return seeded.sort((a, b) => (a.key < b.key ? -1 : 1));
 }
@@ -208,7 +224,13 @@ async function startDelimiterFront(options: {
       url.pathname.split('/').filter(Boolean).length === 1;
     if (!isDelimitedList) {
       const upstream = http.request(
-        { host: '127.0.0.1', port: options.rawPort, method: req.method, path: req.url, headers: req.headers },
+        {
+          host: '127.0.0.1',
+          port: options.rawPort,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
         upstreamRes => {
           res.writeHead(upstreamRes.statusCode ?? 500, upstreamRes.headers);
           upstreamRes.pipe(res);
@@ -223,14 +245,26 @@ async function startDelimiterFront(options: {
       const delimiter = q.get('delimiter')!;
       const maxKeys = Math.min(1000, Number(q.get('max-keys') ?? 1000));
       const token = q.get('continuation-token');
-      const after = token ? Buffer.from(token, 'base64').toString('utf8') : q.get('start-after') ?? '';
+      const after = token
+        ? Buffer.from(token, 'base64').toString('utf8')
+        : q.get('start-after') ?? '';
       // Entries in key order: objects and common prefixes.
-      const entries: Array<{ prefix?: string; key?: string; size?: number; lastModified?: Date; etag?: string }> = [];
+      const entries: Array<{
+        prefix?: string;
+        key?: string;
+        size?: number;
+        lastModified?: Date;
+        etag?: string;
+      }> = [];
       const seenPrefixes = new Set<string>();
       let upstreamToken: string | undefined;
       do {
         const page = await options.seedClient.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: upstreamToken }),
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ContinuationToken: upstreamToken,
+          }),
         );
         for (const o of page.Contents ?? []) {
           const key = o.Key!;
@@ -242,10 +276,17 @@ async function startDelimiterFront(options: {
               entries.push({ prefix: common });
             }
           } else {
-            entries.push({ key, size: o.Size, lastModified: o.LastModified, etag: o.ETag });
+            entries.push({
+              key,
+              size: o.Size,
+              lastModified: o.LastModified,
+              etag: o.ETag,
+            });
           }
         }
-        upstreamToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+        upstreamToken = page.IsTruncated
+          ? page.NextContinuationToken
+          : undefined;
       } while (upstreamToken);
       const remaining = entries.filter(e => (e.prefix ?? e.key!) > after);
       const pageEntries = remaining.slice(0, maxKeys);
@@ -254,31 +295,60 @@ async function startDelimiterFront(options: {
       const parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
-        `<Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix>`,
+        `<Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(
+          prefix,
+        )}</Prefix>`,
         `<KeyCount>${pageEntries.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>`,
-        `<Delimiter>${xmlEscape(delimiter)}</Delimiter><IsTruncated>${truncated}</IsTruncated>`,
+        `<Delimiter>${xmlEscape(
+          delimiter,
+        )}</Delimiter><IsTruncated>${truncated}</IsTruncated>`,
         truncated && last
-          ? `<NextContinuationToken>${Buffer.from(last.prefix ?? last.key!).toString('base64')}</NextContinuationToken>`
+          ? `<NextContinuationToken>${Buffer.from(
+              last.prefix ?? last.key!,
+            ).toString('base64')}</NextContinuationToken>`
           : '',
         ...pageEntries
           .filter(e => e.key)
           .map(
             e =>
-              `<Contents><Key>${xmlEscape(e.key!)}</Key><LastModified>${e.lastModified?.toISOString()}</LastModified><ETag>${xmlEscape(e.etag ?? '')}</ETag><Size>${e.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+              `<Contents><Key>${xmlEscape(
+                e.key!,
+              )}</Key><LastModified>${e.lastModified?.toISOString()}</LastModified><ETag>${xmlEscape(
+                e.etag ?? '',
+              )}</ETag><Size>${
+                e.size
+              }</Size><StorageClass>STANDARD</StorageClass></Contents>`,
           ),
         ...pageEntries
           .filter(e => e.prefix)
-          .map(e => `<CommonPrefixes><Prefix>${xmlEscape(e.prefix!)}</Prefix></CommonPrefixes>`),
+          .map(
+            e =>
+              `<CommonPrefixes><Prefix>${xmlEscape(
+                e.prefix!,
+              )}</Prefix></CommonPrefixes>`,
+          ),
         '</ListBucketResult>',
       ];
       const body = parts.join('');
-      res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        'content-type': 'application/xml',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 500;
+      const status =
+        (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+          ?.httpStatusCode ?? 500;
       const code = (error as Error).name;
-      const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(String((error as Error).message))}</Message></Error>`;
-      res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${xmlEscape(
+        code,
+      )}</Code><Message>${xmlEscape(
+        String((error as Error).message),
+      )}</Message></Error>`;
+      res.writeHead(status, {
+        'content-type': 'application/xml',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     }
   });
