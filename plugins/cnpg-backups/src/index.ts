@@ -11,6 +11,7 @@ export {
 } from './plugin';
 export type { EntityCnpgBackupsCardProps } from './components/EntityCnpgBackupsCard';
 export type { EntityCnpgBackupsContentProps } from './components/EntityCnpgBackupsContent';
+export type { FleetFilters, FleetPageProps } from './components/FleetPage';
 export { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
 export type {
   CnpgBackupsApi,

@@ -10,6 +10,7 @@ import { cnpgBackupsApiRef, CnpgBackupsClient } from './api';
 import type { EntityCnpgBackupsCardProps } from './components/EntityCnpgBackupsCard';
 import type { EntityCnpgBackupsContentProps } from './components/EntityCnpgBackupsContent';
 import { fleetRouteRef, rootRouteRef } from './routes';
+import type { FleetPageProps } from './components/FleetPage';
 
 /** The CNPG Backups frontend plugin (legacy frontend system). @public */
 export const cnpgBackupsPlugin = createPlugin({
@@ -70,10 +71,11 @@ export const EntityCnpgBackupsContent: (
  * `<Route path="/cnpg-databases" element={<CnpgFleetPage />} />`, and add a sidebar item.
  * @public
  */
-export const CnpgFleetPage = cnpgBackupsPlugin.provide(
-  createRoutableExtension({
-    name: 'CnpgFleetPage',
-    component: () => import('./components/FleetPage').then(m => m.FleetPage),
-    mountPoint: fleetRouteRef,
-  }),
-);
+export const CnpgFleetPage: (props: FleetPageProps) => JSX.Element =
+  cnpgBackupsPlugin.provide(
+    createRoutableExtension({
+      name: 'CnpgFleetPage',
+      component: () => import('./components/FleetPage').then(m => m.FleetPage),
+      mountPoint: fleetRouteRef,
+    }),
+  );

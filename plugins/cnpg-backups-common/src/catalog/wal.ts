@@ -114,7 +114,7 @@ export function parseWalName(name: string): WalSegmentParts {
   return { timeline, log, segment };
 }
 
-/** Whether `name` is a valid 24-hex WAL segment name with a timeline >= 1. @public */
+/** Whether `name` is a valid 24-hex WAL segment name with a timeline of 1 or more. @public */
 export function isWalName(name: unknown): name is string {
   if (typeof name !== 'string' || name.length !== 24) return false;
   const timeline = hex8(name, 0);
@@ -227,7 +227,7 @@ export function prevWalName(
   );
 }
 
-/** Number of segments from `from` to `to` inclusive on one timeline (0 if `to` < `from`). @public */
+/** Number of segments from `from` to `to` inclusive on one timeline (0 when `to` is before `from`). @public */
 export function walDistance(
   from: string,
   to: string,

@@ -68,7 +68,7 @@ function fleetQuery(request: FleetRequest): URLSearchParams {
 
 /**
  * Default {@link CnpgBackupsApi} implementation. Every non-2xx answer throws
- * `ResponseError` (@backstage/errors) carrying the backend's error body.
+ * `ResponseError` (from `@backstage/errors`) carrying the backend's error body.
  * @public
  */
 export class CnpgBackupsClient implements CnpgBackupsApi {

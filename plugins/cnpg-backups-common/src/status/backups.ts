@@ -19,7 +19,8 @@ export const IN_PROGRESS_BACKUP_PHASES: ReadonlySet<string> = new Set([
   'finalizing',
 ]);
 
-type BackupSides = Pick<ReconciledBackup, 'bucket' | 'resource'>;
+/** The two sides of a reconciled backup that date it: the bucket's backup.info and the Backup CR. @public */
+export type BackupSides = Pick<ReconciledBackup, 'bucket' | 'resource'>;
 
 /** barman's backup.info status → severity; anything else (INCOMPLETE, WAITING_FOR_WALS…) is unknown. */
 const BUCKET_SEVERITY: Partial<Record<string, BackupSeverity>> = {

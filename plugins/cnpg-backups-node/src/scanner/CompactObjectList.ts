@@ -187,7 +187,7 @@ export class CompactObjectList {
     return copy;
   }
 
-  /** Appends lightweight {@link ArchiveObject} views (keys built on access) to `out`, minus `skip` keys. */
+  /** Appends lightweight `ArchiveObject` views (keys built on access) to `out`, minus `skip` keys. */
   appendViews(out: ArchiveObject[], skip?: ReadonlySet<string>): void {
     for (let i = 0; i < this.#length; i++) {
       if (skip?.size && skip.has(this.base + this.name(i))) continue;
