@@ -6,14 +6,20 @@
  */
 import type {
   AuthService,
+  BackstageCredentials,
   DiscoveryService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   planRecovery,
+  type DatabaseRef,
+  type DatabaseStatus,
   type RecoveryPlan,
+  type RecoveryTargetRequest,
   type RecoveryTargetKind,
+  type ServerNameEmptinessResponse,
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { CnpgBackupsBackendClient } from './CnpgBackupsBackendClient';
 import { rethrowAsInputError } from './errors';
@@ -37,6 +43,106 @@ const TARGET_KINDS = [
   'name',
   'xid',
 ] as const;
+
+/** The requested target, empty strings (template defaults) read as absent. */
+function toTargetRequest(input: {
+  targetKind: string;
+  targetTime?: string;
+  targetLSN?: string;
+  backupId?: string;
+  targetName?: string;
+  targetXID?: string;
+}): RecoveryTargetRequest {
+  return {
+    kind: input.targetKind as RecoveryTargetKind,
+    targetTime: input.targetTime || undefined,
+    targetLSN: input.targetLSN || undefined,
+    backupId: input.backupId || undefined,
+    targetName: input.targetName || undefined,
+    targetXID: input.targetXID || undefined,
+  };
+}
+
+/** Why a serverName is not free: WAL objects in the bucket, and/or who claims it. */
+function unavailableReasons(check: ServerNameEmptinessResponse): string[] {
+  const claimedBy = Array.isArray(check.claimedBy) ? check.claimedBy : [];
+  return [
+    ...(check.empty ? [] : [`holds ${check.walObjects} WAL object(s)`]),
+    ...(claimedBy.length
+      ? [
+          `is claimed by ${claimedBy
+            .map(
+              c =>
+                `${
+                  c.kind === 'creation'
+                    ? 'the recovery Cluster being created '
+                    : 'Cluster '
+                }${c.kubernetesCluster}/${c.namespace}/${c.name}`,
+            )
+            .join(', ')}`,
+        ]
+      : []),
+  ];
+}
+
+/** Whether the backend's answer says the serverName is empty and unclaimed. */
+function isServerNameFree(check: ServerNameEmptinessResponse): boolean {
+  const claimedBy = Array.isArray(check.claimedBy) ? check.claimedBy : [];
+  return typeof check.available === 'boolean'
+    ? check.available && check.empty === true
+    : check.empty === true && claimedBy.length === 0;
+}
+
+/**
+ * Runs the planner, then asks the backend whether the chosen serverName is really free, moving
+ * to the next generation until one is (at most {@link MAX_SERVER_NAME_ATTEMPTS} tries).
+ */
+async function planWithFreeServerName(options: {
+  client: CnpgBackupsBackendClient;
+  database: DatabaseRef;
+  credentials: BackstageCredentials;
+  status: DatabaseStatus;
+  target: RecoveryTargetRequest;
+  newClusterName?: string;
+  logger: LoggerService;
+}): Promise<RecoveryPlan> {
+  const { client, database, credentials, status, target, logger } = options;
+  const taken: string[] = [];
+  for (let attempt = 0; attempt < MAX_SERVER_NAME_ATTEMPTS; attempt++) {
+    let candidate: RecoveryPlan;
+    try {
+      candidate = planRecovery({
+        status,
+        target,
+        newClusterName: options.newClusterName,
+        takenServerNames: taken,
+      });
+    } catch (error) {
+      rethrowAsInputError(error);
+    }
+    // The catalog only knows the serverNames it scanned: ask the bucket itself, and who
+    // declares the name (a Cluster whose archive is still empty claims it all the same).
+    const check = await client.checkServerName({
+      database,
+      serverName: candidate.targetServerName,
+      credentials,
+    });
+    if (isServerNameFree(check)) {
+      return candidate;
+    }
+    logger.info(
+      `serverName ${candidate.targetServerName} ${
+        unavailableReasons(check).join(' and ') || 'is not available'
+      }; trying the next generation`,
+    );
+    taken.push(candidate.targetServerName);
+  }
+  throw new InputError(
+    `ServerNameConflictError: no free (empty and unclaimed) archive serverName found after ${MAX_SERVER_NAME_ATTEMPTS} generations (tried ${taken.join(
+      ', ',
+    )})`,
+  );
+}
 
 /**
  * Creates the `cnpg:recovery:plan` action.
@@ -143,80 +249,17 @@ export function createCnpgRecoveryPlanAction(
       };
       const credentials = await ctx.getInitiatorCredentials();
       const status = await client.getStatus({ database, credentials });
-      const target = {
-        kind: input.targetKind as RecoveryTargetKind,
-        targetTime: input.targetTime || undefined,
-        targetLSN: input.targetLSN || undefined,
-        backupId: input.backupId || undefined,
-        targetName: input.targetName || undefined,
-        targetXID: input.targetXID || undefined,
-      };
+      const target = toTargetRequest(input);
 
-      const taken: string[] = [];
-      let plan: RecoveryPlan | undefined;
-      for (
-        let attempt = 0;
-        attempt < MAX_SERVER_NAME_ATTEMPTS && !plan;
-        attempt++
-      ) {
-        let candidate: RecoveryPlan;
-        try {
-          candidate = planRecovery({
-            status,
-            target,
-            newClusterName: input.newClusterName || undefined,
-            takenServerNames: taken,
-          });
-        } catch (error) {
-          rethrowAsInputError(error);
-        }
-        // The catalog only knows the serverNames it scanned: ask the bucket itself, and who
-        // declares the name (a Cluster whose archive is still empty claims it all the same).
-        const check = await client.checkServerName({
-          database,
-          serverName: candidate.targetServerName,
-          credentials,
-        });
-        const claimedBy = Array.isArray(check.claimedBy) ? check.claimedBy : [];
-        const available =
-          typeof check.available === 'boolean'
-            ? check.available && check.empty === true
-            : check.empty === true && claimedBy.length === 0;
-        if (available) {
-          plan = candidate;
-        } else {
-          const reasons = [
-            ...(check.empty ? [] : [`holds ${check.walObjects} WAL object(s)`]),
-            ...(claimedBy.length
-              ? [
-                  `is claimed by ${claimedBy
-                    .map(
-                      c =>
-                        `${
-                          c.kind === 'creation'
-                            ? 'the recovery Cluster being created '
-                            : 'Cluster '
-                        }${c.kubernetesCluster}/${c.namespace}/${c.name}`,
-                    )
-                    .join(', ')}`,
-                ]
-              : []),
-          ];
-          ctx.logger.info(
-            `serverName ${candidate.targetServerName} ${
-              reasons.join(' and ') || 'is not available'
-            }; trying the next generation`,
-          );
-          taken.push(candidate.targetServerName);
-        }
-      }
-      if (!plan) {
-        throw new InputError(
-          `ServerNameConflictError: no free (empty and unclaimed) archive serverName found after ${MAX_SERVER_NAME_ATTEMPTS} generations (tried ${taken.join(
-            ', ',
-          )})`,
-        );
-      }
+      const plan = await planWithFreeServerName({
+        client,
+        database,
+        credentials,
+        status,
+        target,
+        newClusterName: input.newClusterName || undefined,
+        logger: ctx.logger,
+      });
       const source = resolveSourceClusterSpec(status, {
         storageSize: input.storageSize,
       });
