@@ -5,6 +5,7 @@
 import { InputError } from '@backstage/errors';
 import {
   FLEET_HEALTH_LEVELS,
+  FLEET_LIST_FILTERS,
   FLEET_SORT_KEYS,
   type FleetHealthLevel,
   type FleetPage,
@@ -19,15 +20,8 @@ export const FLEET_MAX_LIMIT = 500;
 const MAX_VALUES = 50;
 const MAX_VALUE_LENGTH = 256;
 
-const LIST_PARAMS = [
-  'owner',
-  'system',
-  'health',
-  'provider',
-  'diagnosis',
-] as const;
 const KNOWN_PARAMS = new Set<string>([
-  ...LIST_PARAMS,
+  ...FLEET_LIST_FILTERS,
   'offset',
   'limit',
   'sort',
