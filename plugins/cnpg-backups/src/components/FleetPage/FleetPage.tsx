@@ -23,7 +23,7 @@ export type { FleetFilters } from './useFleetQuery';
 
 const PAGE_SIZE = 20;
 
-/** Props of {@link FleetPage}. */
+/** Props of the fleet page (`CnpgFleetPage`). @public */
 export interface FleetPageProps {
   /** Initial filters (tests, deep links). */
   initialFilters?: Partial<FleetFilters>;

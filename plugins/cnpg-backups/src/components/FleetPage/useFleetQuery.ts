@@ -7,7 +7,7 @@ import type {
 } from '@cnpg-backups/plugin-cnpg-backups-common';
 import type { CnpgBackupsApi, FleetRequest } from '../../api';
 
-/** The filters of the page (sent to `GET /fleet`). */
+/** The filters of the fleet page (sent to `GET /fleet`). @public */
 export interface FleetFilters {
   health: FleetHealthLevel[];
   owner?: string;
