@@ -30,6 +30,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
@@ -117,6 +118,19 @@ class FleetS3 {
       };
     return this.#server(m[1]).send(command);
   }
+}
+
+/**
+ * The heap still reachable after a full GC (when run with --expose-gc, as `yarn bench:fleet`
+ * does), else the used heap as is: what the backend keeps between refreshes.
+ */
+function retained(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+  return getHeapStatistics().used_heap_size;
 }
 
 function capturingLogger(lines: string[]): RootLoggerService {
@@ -319,6 +333,7 @@ async function main() {
       await new Promise(r => setTimeout(r, 100));
     }
     clearInterval(sampler);
+    const retainedHeap = retained();
     const line = logs.filter(l => l.includes('fleet refreshed')).pop()!;
     const result = JSON.parse(line.slice(line.indexOf('{')));
     return {
@@ -329,6 +344,7 @@ async function main() {
       unowned: result.unowned as number,
       s3Requests: s3.requests - requests0,
       peakRss,
+      retainedHeap,
     };
   };
 
@@ -336,7 +352,14 @@ async function main() {
     `fleet bench: ${DATABASES} databases × ${WAL} WAL (+100 backups each), concurrency ${CONCURRENCY}`,
   );
   const s0 = await storage();
+  const heap0 = retained();
   const full = await refresh();
+  if (process.env.CNPG_BENCH_HEAPSNAPSHOT)
+    console.log(
+      `heap snapshot: ${writeHeapSnapshot(
+        process.env.CNPG_BENCH_HEAPSNAPSHOT,
+      )}`,
+    );
   const s1 = await storage();
   console.log(
     `full refresh: ${formatMs(full.durationMs)}, ${
@@ -444,6 +467,16 @@ async function main() {
         verdicts.add('rss', peakRss <= 512 * 1024 * 1024),
       ],
       [
+        'heap retained after GC: before / after full / after incremental (per database)',
+        `${formatMB(heap0)} / ${formatMB(full.retainedHeap)} / ${formatMB(
+          incremental.retainedHeap,
+        )} (${((incremental.retainedHeap - heap0) / DATABASES / 1024).toFixed(
+          0,
+        )} KB)`,
+        '',
+        '',
+      ],
+      [
         `GET /fleet warm, ${CLIENTS} clients, ${REQUESTS} req: p50/p95/p99`,
         `${formatMs(p(50))} / ${formatMs(p(95))} / ${formatMs(p(99))}`,
         'p95 ≤ 100 ms',
@@ -495,6 +528,12 @@ async function main() {
       bound: incrementalBound,
     },
     peakRssMB: peakRss / 1024 / 1024,
+    retainedHeapMB: {
+      before: heap0 / 1024 / 1024,
+      afterFull: full.retainedHeap / 1024 / 1024,
+      afterIncremental: incremental.retainedHeap / 1024 / 1024,
+      perDatabaseKB: (incremental.retainedHeap - heap0) / DATABASES / 1024,
+    },
     page: {
       p50Ms: p(50),
       p95Ms: p(95),

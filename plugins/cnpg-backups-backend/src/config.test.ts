@@ -14,6 +14,26 @@ describe('readCnpgBackupsConfig', () => {
     expect(settings.refresh.enabled).toBe(true);
   });
 
+  it('keeps 2000 scan states by default (a 1,000-database fleet pass stays incremental), reads cache.maxScanStates and names a bad one', () => {
+    expect(readCnpgBackupsConfig(new ConfigReader({})).maxScanStates).toBe(
+      2000,
+    );
+    expect(
+      readCnpgBackupsConfig(
+        new ConfigReader({ cnpgBackups: { cache: { maxScanStates: 5000 } } }),
+      ).maxScanStates,
+    ).toBe(5000);
+    for (const bad of [-1, 1.5, 2_000_000]) {
+      expect(() =>
+        readCnpgBackupsConfig(
+          new ConfigReader({ cnpgBackups: { cache: { maxScanStates: bad } } }),
+        ),
+      ).toThrow(
+        `cnpgBackups.cache.maxScanStates must be an integer from 0 to 1000000, got ${bad}`,
+      );
+    }
+  });
+
   it('never keeps a status longer than the scan it embeds', () => {
     const settings = readCnpgBackupsConfig(
       new ConfigReader({

@@ -7,6 +7,7 @@ import {
   type BackgroundRefreshConfig,
 } from './service/BackgroundRefresh';
 import { DEFAULT_STATUS_TTL_SECONDS } from './service/StatusCache';
+import { DEFAULT_MAX_SCAN_STATES } from './archive/ScanCache';
 
 /** The plugin's settings, with their defaults applied. */
 export interface CnpgBackupsConfig {
@@ -17,6 +18,11 @@ export interface CnpgBackupsConfig {
    * (`cache.statusTtlSeconds`), never longer than a scan: a status embeds the catalog.
    */
   statusTtlSeconds: number;
+  /**
+   * Folders whose incremental scan state is kept in memory (`cache.maxScanStates`, default
+   * 2000): must cover the fleet, or the fleet refresh rescans every bucket in full.
+   */
+  maxScanStates: number;
   /** S3 requests in flight per scan (`scan.concurrency`); undefined = the reader's default. */
   scanConcurrency?: number;
   /** Upper bound for one bucket operation (`scan.timeoutSeconds`); undefined = 60 s. */
@@ -33,12 +39,25 @@ export function readCnpgBackupsConfig(config: Config): CnpgBackupsConfig {
       DEFAULT_STATUS_TTL_SECONDS,
     scanTtlSeconds,
   );
+  const maxScanStates =
+    config.getOptionalNumber('cnpgBackups.cache.maxScanStates') ??
+    DEFAULT_MAX_SCAN_STATES;
+  if (
+    !Number.isInteger(maxScanStates) ||
+    maxScanStates < 0 ||
+    maxScanStates > 1_000_000
+  ) {
+    throw new Error(
+      `cnpgBackups.cache.maxScanStates must be an integer from 0 to 1000000, got ${maxScanStates}`,
+    );
+  }
   const timeoutSeconds = config.getOptionalNumber(
     'cnpgBackups.scan.timeoutSeconds',
   );
   return {
     scanTtlSeconds,
     statusTtlSeconds,
+    maxScanStates,
     scanConcurrency: config.getOptionalNumber('cnpgBackups.scan.concurrency'),
     // 0 (like unset) keeps the default.
     scanTimeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined,

@@ -110,6 +110,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             cache: deps.cache,
             logger,
             ttlSeconds: settings.scanTtlSeconds,
+            maxScanStates: settings.maxScanStates,
           }),
           statusCache,
           kubernetesReads,

@@ -150,4 +150,109 @@ describe('ScanCache', () => {
     ]);
     expect(compute).toHaveBeenCalledTimes(1);
   });
+
+  describe('incremental states over a fleet (issue 12)', () => {
+    const pass = async (cache: ScanCache, folders: number) => {
+      const previous: unknown[] = [];
+      for (let i = 0; i < folders; i++) {
+        await cache.getCatalog({
+          key: `f${i}`,
+          refresh: true,
+          scan: async prev => {
+            previous.push(prev);
+            return { catalog: fakeCatalog(`f${i}`), state: { folder: i } };
+          },
+        });
+      }
+      return previous;
+    };
+
+    it('keeps 1,000 folders of state by default, so a second fleet pass is incremental for every folder', async () => {
+      let now = 0;
+      const cache = ScanCache.create({ ttlSeconds: 60, now: () => now });
+      await pass(cache, 1000);
+      now = 300_000; // the next refresh, 5 minutes later
+      const previous = await pass(cache, 1000);
+      expect(previous.filter(p => p === undefined)).toHaveLength(0);
+      expect(previous[999]).toEqual({ folder: 999 });
+    });
+
+    it('honours maxScanStates (least recently scanned dropped first)', async () => {
+      let now = 0;
+      const cache = ScanCache.create({
+        ttlSeconds: 60,
+        maxScanStates: 3,
+        now: () => now,
+      });
+      await pass(cache, 4);
+      expect(cache.heldStates).toBe(3);
+      now = 300_000;
+      const previous: unknown[] = [];
+      for (const i of [1, 2, 3, 0]) {
+        await cache.getCatalog({
+          key: `f${i}`,
+          refresh: true,
+          scan: async prev => {
+            previous.push(prev);
+            return { catalog: fakeCatalog(`f${i}`), state: { folder: i } };
+          },
+        });
+      }
+      expect(previous).toEqual([
+        { folder: 1 },
+        { folder: 2 },
+        { folder: 3 },
+        undefined,
+      ]);
+    });
+
+    it('rejects a bad maxScanStates by name', () => {
+      expect(() =>
+        ScanCache.create({ ttlSeconds: 60, maxScanStates: -1 }),
+      ).toThrow(/maxScanStates must be a non-negative integer, got -1/);
+    });
+
+    it('drops the catalogs past the TTL but keeps their states', async () => {
+      let now = 0;
+      const cache = ScanCache.create({ ttlSeconds: 60, now: () => now });
+      await pass(cache, 10);
+      expect(cache.heldCatalogs).toBe(10);
+      now = 61_000;
+      await pass(cache, 1);
+      expect(cache.heldStates).toBe(10);
+      expect(cache.heldCatalogs).toBe(1);
+    });
+
+    it('shares a catalog as one JSON text and reads it back equal', async () => {
+      const store = new Map<string, unknown>();
+      const shared = {
+        get: async (k: string) => store.get(k),
+        set: async (k: string, v: unknown) => void store.set(k, v),
+      };
+      const a = ScanCache.create({ ttlSeconds: 60, cache: shared as any });
+      const b = ScanCache.create({ ttlSeconds: 60, cache: shared as any });
+      await a.getCatalog({
+        key: 'k',
+        scan: async () => ({ catalog: fakeCatalog('a'), state: 1 }),
+      });
+      expect(store.get('scan:k')).toEqual({
+        json: JSON.stringify(fakeCatalog('a')),
+      });
+      const scan = jest.fn();
+      await expect(b.getCatalog({ key: 'k', scan })).resolves.toEqual(
+        fakeCatalog('a'),
+      );
+      expect(scan).not.toHaveBeenCalled();
+      // A value in another shape (an older writer) is a miss, not a crash.
+      store.set('scan:k', fakeCatalog('old'));
+      const c = ScanCache.create({ ttlSeconds: 60, cache: shared as any });
+      await c.getCatalog({
+        key: 'k',
+        scan: async () => ({ catalog: fakeCatalog('c'), state: 1 }),
+      });
+      expect(store.get('scan:k')).toEqual({
+        json: JSON.stringify(fakeCatalog('c')),
+      });
+    });
+  });
 });

@@ -5,6 +5,13 @@
  *  - the shared Backstage cache (coreServices.cache): the catalog as JSON with a TTL, so other
  *    replicas reuse a result instead of scanning again.
  * `refresh` forces a new scan, incremental when this process holds the previous state.
+ *
+ * Memory (issue 12, fleet of 1,000 databases): the incremental state is kept for up to
+ * `maxScanStates` folders (`cnpgBackups.cache.maxScanStates`, default 2000, so a whole fleet
+ * pass reuses every state), but the catalog next to it only for the TTL (it is dropped once
+ * stale: a later request rescans anyway). What goes to the shared cache is one JSON text, not
+ * the object: Backstage's in-memory store serialises objects by string concatenation
+ * (json-buffer), which kept ~20,000 rope fragments (~700 KB) per 10k-WAL catalog alive.
  */
 import type {
   CacheService,
@@ -12,8 +19,12 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { BarmanCatalog } from '@cnpg-backups/plugin-cnpg-backups-common';
 
+/** Default of `cnpgBackups.cache.maxScanStates`. @public */
+export const DEFAULT_MAX_SCAN_STATES = 2000;
+
 interface LocalEntry {
-  catalog: BarmanCatalog;
+  /** Dropped once older than the TTL; the state is kept. */
+  catalog?: BarmanCatalog;
   state: unknown;
   storedAt: number;
 }
@@ -23,7 +34,12 @@ export interface ScanCacheOptions {
   cache?: CacheService;
   logger?: LoggerService;
   ttlSeconds: number;
-  /** Max folders whose incremental state is kept in memory. Default 500. */
+  /**
+   * Max folders whose incremental state is kept in memory (least recently scanned dropped
+   * first). Default {@link DEFAULT_MAX_SCAN_STATES}.
+   */
+  maxScanStates?: number;
+  /** @deprecated use maxScanStates */
   maxLocalEntries?: number;
   now?: () => number;
 }
@@ -46,7 +62,16 @@ export class ScanCache {
     this.#cache = options.cache;
     this.#logger = options.logger;
     this.#ttlMs = Math.max(0, options.ttlSeconds) * 1000;
-    this.#maxLocal = options.maxLocalEntries ?? 500;
+    const max =
+      options.maxScanStates ??
+      options.maxLocalEntries ??
+      DEFAULT_MAX_SCAN_STATES;
+    if (!Number.isInteger(max) || max < 0) {
+      throw new RangeError(
+        `cnpgBackups.cache.maxScanStates must be a non-negative integer, got ${max}`,
+      );
+    }
+    this.#maxLocal = max;
     this.#now = options.now ?? Date.now;
   }
 
@@ -69,7 +94,7 @@ export class ScanCache {
     if (inflight) return inflight as Promise<BarmanCatalog>;
     if (!options.refresh) {
       const local = this.#local.get(cacheKey);
-      if (local && this.#now() - local.storedAt < this.#ttlMs)
+      if (local?.catalog && this.#now() - local.storedAt < this.#ttlMs)
         return local.catalog;
     }
     const promise = (async () => {
@@ -118,9 +143,28 @@ export class ScanCache {
     return promise;
   }
 
+  /** How many folders' incremental states are held (for tests and the bench). */
+  get heldStates(): number {
+    return this.#local.size;
+  }
+
+  /** How many folders' catalogs are held (within the TTL). */
+  get heldCatalogs(): number {
+    let n = 0;
+    for (const entry of this.#local.values()) if (entry.catalog) n++;
+    return n;
+  }
+
   #remember(key: string, entry: LocalEntry) {
     this.#local.delete(key);
+    if (this.#maxLocal === 0) return;
     this.#local.set(key, entry);
+    // Entries are in storedAt order: drop the catalogs past the TTL, oldest first.
+    const staleBefore = this.#now() - this.#ttlMs;
+    for (const old of this.#local.values()) {
+      if (old.storedAt > staleBefore) break;
+      old.catalog = undefined;
+    }
     while (this.#local.size > this.#maxLocal) {
       const oldest = this.#local.keys().next().value;
       if (oldest === undefined) break;
@@ -131,7 +175,15 @@ export class ScanCache {
   async #sharedGet<T>(key: string): Promise<T | undefined> {
     if (!this.#cache || this.#ttlMs === 0) return undefined;
     try {
-      return (await this.#cache.get(key)) as T | undefined;
+      const stored = await this.#cache.get(key);
+      // Written by #sharedSet as one JSON text; anything else (an older writer) is a miss.
+      if (
+        typeof stored !== 'object' ||
+        stored === null ||
+        typeof (stored as { json?: unknown }).json !== 'string'
+      )
+        return undefined;
+      return JSON.parse((stored as { json: string }).json) as T;
     } catch (error) {
       this.#logger?.warn('CNPG backups cache read failed', {
         key,
@@ -144,7 +196,11 @@ export class ScanCache {
   async #sharedSet(key: string, value: unknown): Promise<void> {
     if (!this.#cache || this.#ttlMs === 0) return;
     try {
-      await this.#cache.set(key, value as any, { ttl: this.#ttlMs });
+      await this.#cache.set(
+        key,
+        { json: JSON.stringify(value) },
+        { ttl: this.#ttlMs },
+      );
     } catch (error) {
       this.#logger?.warn('CNPG backups cache write failed', {
         key,

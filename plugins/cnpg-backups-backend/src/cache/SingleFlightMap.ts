@@ -33,7 +33,14 @@ export class SingleFlightMap<T> {
   set(key: string, value: T, ttlMs: number): void {
     this.#entries.delete(key);
     if (ttlMs <= 0) return;
-    this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
+    const now = this.#now();
+    this.#entries.set(key, { value, expiresAt: now + ttlMs });
+    // Expired entries are otherwise only dropped when read: sweep from the oldest (entries
+    // share one TTL, so insertion order is expiry order) until one is still valid.
+    for (const [oldKey, entry] of this.#entries) {
+      if (entry.expiresAt > now) break;
+      this.#entries.delete(oldKey);
+    }
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;

@@ -130,7 +130,7 @@ describe('StatusCache', () => {
     await a.getStatus({ id: 'k/ns/a', build: async () => status('k/ns/a') });
     expect(shared.set).toHaveBeenCalledWith(
       'status:k/ns/a',
-      { status: status('k/ns/a'), storedAt: 0 },
+      { json: JSON.stringify(status('k/ns/a')), storedAt: 0 },
       { ttl: 15_000 },
     );
     now = 10_000;

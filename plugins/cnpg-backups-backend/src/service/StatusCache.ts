@@ -53,6 +53,12 @@ interface SharedStatus {
   storedAt: number;
 }
 
+/** What the shared cache holds: the status as JSON text. */
+interface SharedStatusText {
+  json: string;
+  storedAt: number;
+}
+
 /** Options for {@link StatusCache.create}. @public */
 export interface StatusCacheOptions {
   /** The shared Backstage cache (other replicas); optional. */
@@ -204,9 +210,19 @@ export class StatusCache {
   async #sharedGet(id: string): Promise<SharedStatus | undefined> {
     if (!this.#cache || this.#ttlMs === 0) return undefined;
     try {
-      return (await this.#cache.get(`status:${id}`)) as
-        | SharedStatus
+      // One JSON text (see #sharedSet); anything else (an older writer) is a miss.
+      const stored = (await this.#cache.get(`status:${id}`)) as
+        | Partial<SharedStatusText>
         | undefined;
+      if (
+        typeof stored?.json !== 'string' ||
+        typeof stored.storedAt !== 'number'
+      )
+        return undefined;
+      return {
+        status: JSON.parse(stored.json) as DatabaseStatus,
+        storedAt: stored.storedAt,
+      };
     } catch (error) {
       this.#logger?.warn('CNPG backups status cache read failed', {
         id,
@@ -219,7 +235,12 @@ export class StatusCache {
   async #sharedSet(id: string, status: DatabaseStatus): Promise<void> {
     if (!this.#cache || this.#ttlMs === 0) return;
     try {
-      const value: SharedStatus = { status, storedAt: this.#now() };
+      // One JSON text, not the object: Backstage's in-memory store serialises objects by
+      // string concatenation, keeping thousands of rope fragments per status alive.
+      const value: SharedStatusText = {
+        json: JSON.stringify(status),
+        storedAt: this.#now(),
+      };
       await this.#cache.set(`status:${id}`, value as any, { ttl: this.#ttlMs });
     } catch (error) {
       this.#logger?.warn('CNPG backups status cache write failed', {
