@@ -34,6 +34,17 @@ describe('readCnpgBackupsConfig', () => {
     }
   });
 
+  it('treats an unset or memory backend.cache.store as in-process, any other store as shared', () => {
+    const read = (backend?: object) =>
+      readCnpgBackupsConfig(new ConfigReader(backend ? { backend } : {}))
+        .sharedCacheInProcess;
+    expect(read()).toBe(true);
+    expect(read({ cache: { store: 'memory' } })).toBe(true);
+    expect(read({ cache: { store: 'redis', connection: 'redis://r' } })).toBe(
+      false,
+    );
+  });
+
   it('never keeps a status longer than the scan it embeds', () => {
     const settings = readCnpgBackupsConfig(
       new ConfigReader({

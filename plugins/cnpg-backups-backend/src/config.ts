@@ -23,6 +23,12 @@ export interface CnpgBackupsConfig {
    * 2000): must cover the fleet, or the fleet refresh rescans every bucket in full.
    */
   maxScanStates: number;
+  /**
+   * True when Backstage's cache service is this process's memory (`backend.cache.store`
+   * unset or `memory`): no other replica reads it, so catalogs and statuses are not copied
+   * into it (the in-process layers hold them already).
+   */
+  sharedCacheInProcess: boolean;
   /** S3 requests in flight per scan (`scan.concurrency`); undefined = the reader's default. */
   scanConcurrency?: number;
   /** Upper bound for one bucket operation (`scan.timeoutSeconds`); undefined = 60 s. */
@@ -58,6 +64,9 @@ export function readCnpgBackupsConfig(config: Config): CnpgBackupsConfig {
     scanTtlSeconds,
     statusTtlSeconds,
     maxScanStates,
+    sharedCacheInProcess:
+      (config.getOptionalString('backend.cache.store') ?? 'memory') ===
+      'memory',
     scanConcurrency: config.getOptionalNumber('cnpgBackups.scan.concurrency'),
     // 0 (like unset) keeps the default.
     scanTimeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined,

@@ -87,8 +87,10 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         for (const endpoint of extensions.endpoints)
           endpointPolicy.register(endpoint);
 
+        // With the in-memory cache store, statuses and catalogs stay in the in-process
+        // layers only (a serialised copy in the same memory would double them).
         const statusCache = StatusCache.create({
-          cache: deps.cache,
+          cache: settings.sharedCacheInProcess ? undefined : deps.cache,
           logger,
           ttlSeconds: settings.statusTtlSeconds,
         });
@@ -111,6 +113,7 @@ export const cnpgBackupsPlugin = createBackendPlugin({
             logger,
             ttlSeconds: settings.scanTtlSeconds,
             maxScanStates: settings.maxScanStates,
+            shareCatalogs: !settings.sharedCacheInProcess,
           }),
           statusCache,
           kubernetesReads,

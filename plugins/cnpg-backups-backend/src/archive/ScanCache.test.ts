@@ -255,4 +255,23 @@ describe('ScanCache', () => {
       });
     });
   });
+
+  it('keeps catalogs out of the shared cache when told to (in-process store), serverName lists still shared', async () => {
+    const store = new Map<string, unknown>();
+    const shared = {
+      get: async (k: string) => store.get(k),
+      set: async (k: string, v: unknown) => void store.set(k, v),
+    };
+    const cache = ScanCache.create({
+      ttlSeconds: 60,
+      cache: shared as any,
+      shareCatalogs: false,
+    });
+    await cache.getCatalog({
+      key: 'k',
+      scan: async () => ({ catalog: fakeCatalog('a'), state: 1 }),
+    });
+    await cache.getJson({ key: 'names', compute: async () => ['db-1'] });
+    expect([...store.keys()]).toEqual(['json:names']);
+  });
 });

@@ -41,6 +41,12 @@ export interface ScanCacheOptions {
   maxScanStates?: number;
   /** @deprecated use maxScanStates */
   maxLocalEntries?: number;
+  /**
+   * Whether catalogs go to the shared cache (default true). False when that cache is this
+   * process's memory (`backend.cache.store: memory`): the local layer already holds them, a
+   * second, serialised copy per folder would only double the memory.
+   */
+  shareCatalogs?: boolean;
   now?: () => number;
 }
 
@@ -50,6 +56,7 @@ export class ScanCache {
   readonly #logger?: LoggerService;
   readonly #ttlMs: number;
   readonly #maxLocal: number;
+  readonly #shareCatalogs: boolean;
   readonly #now: () => number;
   readonly #local = new Map<string, LocalEntry>();
   readonly #inflight = new Map<string, Promise<unknown>>();
@@ -72,6 +79,7 @@ export class ScanCache {
       );
     }
     this.#maxLocal = max;
+    this.#shareCatalogs = options.shareCatalogs ?? true;
     this.#now = options.now ?? Date.now;
   }
 
@@ -98,7 +106,7 @@ export class ScanCache {
         return local.catalog;
     }
     const promise = (async () => {
-      if (!options.refresh) {
+      if (!options.refresh && this.#shareCatalogs) {
         const shared = await this.#sharedGet<BarmanCatalog>(cacheKey);
         if (shared) return shared;
       }
@@ -106,7 +114,7 @@ export class ScanCache {
       const result = await options.scan(previous);
       this.#remember(cacheKey, { ...result, storedAt: this.#now() });
       // A partial scan is not worth sharing: the next request should try again.
-      if (result.catalog.scan.complete)
+      if (result.catalog.scan.complete && this.#shareCatalogs)
         await this.#sharedSet(cacheKey, result.catalog);
       return result.catalog;
     })();
