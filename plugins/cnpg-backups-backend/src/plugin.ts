@@ -19,18 +19,13 @@ import {
   type HttpCnpgKubernetesClient,
   KubernetesReadCache,
 } from './kubernetes';
-import {
-  RecentlyRequestedDatabases,
-  recordRequestedDatabases,
-  scheduleBackgroundRefresh,
-} from './service/BackgroundRefresh';
+import { setupBackgroundRefresh } from './service/BackgroundRefresh';
 import { DefaultCnpgBackupsService } from './service/DefaultCnpgBackupsService';
 import { ScanCache } from './archive/ScanCache';
 import { StatusCache } from './service/StatusCache';
 import { createRouter } from './router';
 import { setupFleet } from './fleet/setupFleet';
 import { setupOwnerSignals } from './notifications/setupOwnerSignals';
-import type { CnpgBackupsService } from './service/types';
 
 /**
  * The CNPG Backups backend plugin.
@@ -123,22 +118,13 @@ export const cnpgBackupsPlugin = createBackendPlugin({
         });
 
         // Background refresh (one replica at a time) of the databases people look at.
-        const refresh = settings.refresh;
-        let served: CnpgBackupsService = service;
-        if (refresh.enabled) {
-          const requested = new RecentlyRequestedDatabases({
-            cache: deps.cache,
-            requestedWithin: refresh.requestedWithin,
-          });
-          served = recordRequestedDatabases(service, requested, logger);
-          await scheduleBackgroundRefresh({
-            scheduler: deps.scheduler,
-            config: refresh,
-            service,
-            requested,
-            logger,
-          });
-        }
+        const served = await setupBackgroundRefresh({
+          config: settings.refresh,
+          service,
+          cache: deps.cache,
+          scheduler: deps.scheduler,
+          logger,
+        });
 
         // Fleet: every database's snapshot, refreshed in the background (global scope).
         const fleet = await setupFleet({

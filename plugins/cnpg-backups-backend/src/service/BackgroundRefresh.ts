@@ -271,3 +271,30 @@ export async function scheduleBackgroundRefresh(options: {
     },
   });
 }
+
+/**
+ * Wires the background refresh when it is enabled: schedules the task and returns the service
+ * that records which databases people look at; without it, the service itself.
+ */
+export async function setupBackgroundRefresh(options: {
+  config: BackgroundRefreshConfig;
+  service: CnpgBackupsService;
+  cache: CacheService;
+  scheduler: SchedulerService;
+  logger: LoggerService;
+}): Promise<CnpgBackupsService> {
+  const { config, service, logger } = options;
+  if (!config.enabled) return service;
+  const requested = new RecentlyRequestedDatabases({
+    cache: options.cache,
+    requestedWithin: config.requestedWithin,
+  });
+  await scheduleBackgroundRefresh({
+    scheduler: options.scheduler,
+    config,
+    service,
+    requested,
+    logger,
+  });
+  return recordRequestedDatabases(service, requested, logger);
+}
