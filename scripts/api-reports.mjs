@@ -8,6 +8,9 @@
 //                                       when a package has an API Extractor warning it is not allowed to have
 //
 // Reads the declarations `yarn tsc` emits into dist-types/: run `yarn tsc` before this script.
+// The reports are generated from a FULL type-check, as CI's fresh clone does: an incremental `tsc` can create
+// literal types in another order and print a union such as 'kubectl' | 'kustomize' | 'pull-request' in a
+// different order. If --ci flags only a reordered union locally, delete dist-types/ and run `yarn tsc` again.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
