@@ -11,7 +11,7 @@ import {
   catalogBackup,
   objectStore,
   pluginCluster,
-} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
+} from '../service/__testUtils__/fixtures';
 import { ArchiveAccess } from './ArchiveAccess';
 import { ArchiveReaderPool } from './ArchiveReaderPool';
 import { ArchiveTargetResolver } from './ArchiveTargetResolver';

@@ -2,10 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { SourceError } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { KubernetesForbiddenError } from '../kubernetes';
 import { FakeKubernetesClient } from '../service/__testUtils__/fakes';
-import {
-  objectStore,
-  pluginCluster,
-} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
+import { objectStore, pluginCluster } from '../service/__testUtils__/fixtures';
 import {
   ArchiveTargetResolver,
   type AttemptRead,

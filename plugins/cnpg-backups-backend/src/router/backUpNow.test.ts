@@ -17,10 +17,7 @@ import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,
 } from '../service/__testUtils__/fakes';
-import {
-  objectStore,
-  pluginCluster,
-} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
+import { objectStore, pluginCluster } from '../service/__testUtils__/fixtures';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',

@@ -27,7 +27,7 @@ import {
   catalogBackup,
   objectStore,
   pluginCluster,
-} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
+} from '../service/__testUtils__/fixtures';
 
 async function setup() {
   const client = new FakeKubernetesClient('prod');

@@ -28,7 +28,7 @@ import {
   objectStore,
   pluginCluster,
   scheduled,
-} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
+} from './__testUtils__/fixtures';
 
 const logger = {
   info: jest.fn(),

@@ -23,7 +23,7 @@ import {
   SECRET_ACCESS_KEY,
   objectStore,
   pluginCluster,
-} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
+} from './__testUtils__/fixtures';
 
 const logger = {
   info: () => {},

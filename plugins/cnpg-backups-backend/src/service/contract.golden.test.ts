@@ -41,7 +41,7 @@ import {
   objectStore,
   pluginCluster,
   scheduled,
-} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
+} from './__testUtils__/fixtures';
 
 const GOLDEN_DIR = path.join(__dirname, '__fixtures__', 'contract');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

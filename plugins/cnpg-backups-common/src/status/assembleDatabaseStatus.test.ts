@@ -11,7 +11,7 @@ import {
   objectStore,
   pluginCluster,
   scheduled,
-} from '../testUtils';
+} from './__testUtils__/fixtures';
 import type { ArchiveTarget } from './types';
 
 const archive = (serverName = 'orders'): ArchiveTarget => ({

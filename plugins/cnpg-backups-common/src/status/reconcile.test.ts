@@ -7,7 +7,7 @@ import {
   catalogBackup,
   objectStore,
   pluginCluster,
-} from '../testUtils';
+} from './__testUtils__/fixtures';
 import type { ArchiveTarget, ScheduleSummary } from './types';
 
 const archive = (form: 'plugin' | 'legacy' = 'plugin'): ArchiveTarget => ({
