@@ -9,7 +9,7 @@
 #         test-output/e2e-backend.log. Exit code: Playwright's.
 #
 # Environment: E2E_PORT (default 7007), E2E_SKIP_BUILD=1 to reuse an existing build,
-#              E2E_GREP=<regex> to run some tests only,
+#              E2E_GREP=<regex> to run some tests only, E2E_ARGS=<more Playwright arguments>,
 #              E2E_EXTRA_CONFIG=<path relative to the repo> one more app-config file for the backend.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -97,7 +97,7 @@ log "Portal up after $(( $(date +%s) - start )) s"
 
 # 4. Playwright (the tests wait for the catalog to ingest the demo entities themselves).
 set +e
-E2E_PORT="$PORT" yarn playwright test --config playwright.config.ts ${E2E_GREP:+--grep "$E2E_GREP"}
+E2E_PORT="$PORT" yarn playwright test --config playwright.config.ts ${E2E_GREP:+--grep "$E2E_GREP"} ${E2E_ARGS:-}
 rc=$?
 set -e
 log "Screenshots: $(ls "$OUT/screenshots" | wc -l) in test-output/screenshots"

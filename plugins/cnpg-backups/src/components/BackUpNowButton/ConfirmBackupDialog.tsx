@@ -1,10 +1,10 @@
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import type { DatabaseStatus } from '@cnpg-backups/plugin-cnpg-backups-common';
+import { FocusSafeDialog } from '../FocusSafeDialog';
 
 /** Asks for confirmation, naming the cluster, namespace, Kubernetes cluster and method. */
 export function ConfirmBackupDialog(props: {
@@ -15,7 +15,11 @@ export function ConfirmBackupDialog(props: {
 }) {
   const { open, database, onCancel, onConfirm } = props;
   return (
-    <Dialog open={open} onClose={onCancel} aria-labelledby="back-up-now-title">
+    <FocusSafeDialog
+      open={open}
+      onClose={onCancel}
+      aria-labelledby="back-up-now-title"
+    >
       <DialogTitle id="back-up-now-title">
         Back up {database.cluster.name} now?
       </DialogTitle>
@@ -36,6 +40,6 @@ export function ConfirmBackupDialog(props: {
           Create backup
         </Button>
       </DialogActions>
-    </Dialog>
+    </FocusSafeDialog>
   );
 }

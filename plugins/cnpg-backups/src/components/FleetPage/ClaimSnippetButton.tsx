@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { CodeSnippet } from '@backstage/core-components';
+import { FocusSafeDialog } from '../FocusSafeDialog';
 
 /** Props of {@link ClaimSnippetButton}. */
 export interface ClaimSnippetButtonProps {
@@ -46,7 +46,7 @@ export function ClaimSnippetButton(props: ClaimSnippetButtonProps) {
       >
         Claim…
       </Button>
-      <Dialog
+      <FocusSafeDialog
         open={open}
         onClose={() => setOpen(false)}
         aria-labelledby={titleId}
@@ -66,7 +66,7 @@ export function ClaimSnippetButton(props: ClaimSnippetButtonProps) {
         <DialogActions>
           <Button onClick={() => setOpen(false)}>Close</Button>
         </DialogActions>
-      </Dialog>
+      </FocusSafeDialog>
     </>
   );
 }

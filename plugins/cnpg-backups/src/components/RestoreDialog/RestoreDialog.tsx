@@ -1,5 +1,4 @@
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
@@ -22,6 +21,7 @@ import {
 } from '../../lib/restoreLink';
 import { formatLocal, formatUtc } from '../../lib/time';
 import { useRestoreTarget } from './useRestoreTarget';
+import { FocusSafeDialog } from '../FocusSafeDialog';
 
 /** Props of {@link RestoreDialog}. */
 export interface RestoreDialogProps {
@@ -52,7 +52,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
   };
 
   return (
-    <Dialog
+    <FocusSafeDialog
       open={open}
       onClose={onClose}
       aria-labelledby="restore-title"
@@ -151,6 +151,6 @@ export function RestoreDialog(props: RestoreDialogProps) {
           Open recovery template
         </Button>
       </DialogActions>
-    </Dialog>
+    </FocusSafeDialog>
   );
 }

@@ -1,0 +1,1 @@
+export { FocusSafeDialog } from './FocusSafeDialog';
