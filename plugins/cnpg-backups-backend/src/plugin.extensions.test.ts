@@ -19,7 +19,7 @@ import {
   catalogBackup,
   objectStore,
   pluginCluster,
-} from './service/__testUtils__/fixtures';
+} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
 
 // A pinned instant far from the fixtures' NOW, so the status can only carry it through the clock point.
 const PINNED = new Date('2031-02-28T23:30:00Z');

@@ -11,7 +11,7 @@ import {
   catalogBackup,
   objectStore,
   pluginCluster,
-} from '../service/__testUtils__/fixtures';
+} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
 import { ArchiveAccess } from './ArchiveAccess';
 import { ArchiveReaderPool } from './ArchiveReaderPool';
 import { ArchiveTargetResolver } from './ArchiveTargetResolver';

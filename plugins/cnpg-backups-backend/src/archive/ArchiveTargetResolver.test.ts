@@ -2,7 +2,10 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { SourceError } from '@cnpg-backups/plugin-cnpg-backups-common';
 import { KubernetesForbiddenError } from '../kubernetes';
 import { FakeKubernetesClient } from '../service/__testUtils__/fakes';
-import { objectStore, pluginCluster } from '../service/__testUtils__/fixtures';
+import {
+  objectStore,
+  pluginCluster,
+} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
 import {
   ArchiveTargetResolver,
   type AttemptRead,

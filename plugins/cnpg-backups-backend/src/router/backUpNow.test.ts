@@ -17,7 +17,10 @@ import {
   FakeArchiveReaderFactory,
   FakeKubernetesClient,
 } from '../service/__testUtils__/fakes';
-import { objectStore, pluginCluster } from '../service/__testUtils__/fixtures';
+import {
+  objectStore,
+  pluginCluster,
+} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',

@@ -27,7 +27,7 @@ import {
   catalogBackup,
   objectStore,
   pluginCluster,
-} from '../service/__testUtils__/fixtures';
+} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
 
 async function setup() {
   const client = new FakeKubernetesClient('prod');

@@ -28,7 +28,7 @@ import {
   objectStore,
   pluginCluster,
   scheduled,
-} from './__testUtils__/fixtures';
+} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
 
 const logger = {
   info: jest.fn(),

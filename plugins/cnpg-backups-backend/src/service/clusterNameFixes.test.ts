@@ -23,7 +23,7 @@ import {
   SECRET_ACCESS_KEY,
   objectStore,
   pluginCluster,
-} from './__testUtils__/fixtures';
+} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
 
 const logger = {
   info: () => {},

@@ -41,7 +41,7 @@ import {
   objectStore,
   pluginCluster,
   scheduled,
-} from './__testUtils__/fixtures';
+} from '@cnpg-backups/plugin-cnpg-backups-common/testUtils';
 
 const GOLDEN_DIR = path.join(__dirname, '__fixtures__', 'contract');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

@@ -11,7 +11,7 @@ import {
   objectStore,
   pluginCluster,
   scheduled,
-} from './__testUtils__/fixtures';
+} from '../testUtils';
 import type { ArchiveTarget } from './types';
 
 const archive = (serverName = 'orders'): ArchiveTarget => ({

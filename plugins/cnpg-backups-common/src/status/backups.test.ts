@@ -1,6 +1,6 @@
 import { backupDisplay, backupTime, lastBackup } from './backups';
 import type { ReconciledBackup } from './types';
-import { catalogBackup } from './__testUtils__/fixtures';
+import { catalogBackup } from '../testUtils';
 
 const cr = (
   phase: string | undefined,

@@ -7,7 +7,7 @@ import {
   catalogBackup,
   objectStore,
   pluginCluster,
-} from './__testUtils__/fixtures';
+} from '../testUtils';
 import type { ArchiveTarget, ScheduleSummary } from './types';
 
 const archive = (form: 'plugin' | 'legacy' = 'plugin'): ArchiveTarget => ({

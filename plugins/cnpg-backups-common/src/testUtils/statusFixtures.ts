@@ -1,16 +1,25 @@
-/* Realistic CNPG objects for the status tests (the same shapes as the backend's service fixtures). */
-import type { BarmanCatalog, CatalogBackup } from '../../catalog/types';
+/*
+ * Realistic CNPG objects and a Barman catalog for status tests, shared by -common's own tests and the
+ * backend's service tests through the `testUtils` entry point.
+ */
+// Types through the package's main entry (a self-reference), so this entry point re-declares none of them.
 import type {
+  BarmanCatalog,
+  CatalogBackup,
   CnpgBackup,
   CnpgCluster,
   CnpgObjectStore,
   CnpgScheduledBackup,
-} from '../../kubernetes/resources';
+} from '@cnpg-backups/plugin-cnpg-backups-common';
 
+/** Test fixture `NOW`. @public */
 export const NOW = new Date('2025-06-10T12:00:00Z');
+/** Test fixture `SECRET_ACCESS_KEY`. @public */
 export const SECRET_ACCESS_KEY = 'SUPER-SECRET-zq8JfX2-never-leaks';
+/** Test fixture `ACCESS_KEY_ID`. @public */
 export const ACCESS_KEY_ID = 'AKIA-DISTINCTIVE-4711';
 
+/** Test fixture `pluginCluster`. @public */
 export function pluginCluster(
   name: string,
   overrides: Partial<CnpgCluster['spec']> = {},
@@ -61,6 +70,7 @@ export function pluginCluster(
   };
 }
 
+/** Test fixture `objectStore`. @public */
 export function objectStore(
   overrides: Partial<CnpgObjectStore> = {},
 ): CnpgObjectStore {
@@ -94,6 +104,7 @@ export function objectStore(
   };
 }
 
+/** Test fixture `scheduled`. @public */
 export function scheduled(
   cluster: string,
   schedule = '0 0 2 * * *',
@@ -109,6 +120,7 @@ export function scheduled(
   };
 }
 
+/** Test fixture `backupCr`. @public */
 export function backupCr(
   cluster: string,
   backupId: string | undefined,
@@ -127,6 +139,7 @@ export function backupCr(
   };
 }
 
+/** Test fixture `catalogBackup`. @public */
 export function catalogBackup(
   id: string,
   endTime: string,
@@ -145,6 +158,7 @@ export function catalogBackup(
   };
 }
 
+/** Test fixture `catalog`. @public */
 export function catalog(
   serverName: string,
   backups: CatalogBackup[],
