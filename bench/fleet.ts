@@ -4,7 +4,7 @@
  *   yarn bench:fleet                      # 1,000 databases × 10,000 WAL each
  *   yarn bench:fleet --databases 100      # reduced, for quick runs (also --wal N, --concurrency N)
  *
- * What runs (all in this process, real HTTP between the parts):
+ * What runs (two processes, real HTTP between the parts; the verdict is the backend process's RSS):
  *  - Kubernetes: the demo package's real Kubernetes stand-in (REST conventions, CRD validation), seeded
  *    with N copies of the demo database cnpg-main (Secret, ObjectStore, Cluster, ScheduledBackup), one
  *    per namespace `fleet-<i>`, each with its own serverName `db-<i>` in `s3://bench/catalog`; 90 % are
@@ -14,12 +14,16 @@
  *    by the real BarmanArchiveScanner through the plugin's archive extension point. Why not s3rver: seeding
  *    10,000,000 keys into it takes about 14 hours here (the catalog bench seeds 111,600 keys in ~9 min), and
  *    s3rver's CPU (15-20 s per 100k keys listed) would share this machine's 2 cores with the backend.
- *  - The real plugin (startTestBackend) on a SQLite file database (real database service); its scheduled
+ *  - The real plugin (startTestBackend) on a SQLite file database (real database service), in a child
+ *    process of its own (bench/fleetBackendChild.ts, forked with the same `-r nodeTransform` loader, driven
+ *    over IPC), together with the fake S3 (which holds nothing per key); this process holds the Kubernetes
+ *    stand-in and the load generator. Its scheduled
  *    fleet task is run on demand through the mock scheduler's triggerTask; the clock pinned through the
  *    clock extension point (advanced 5 min per refresh).
  * Measures:
  *  1. one full fleet refresh (triggered via the scheduler, concurrency bound `cnpgBackups.fleet.concurrency`):
- *     wall time (the refresher's own durationMs), S3 requests, peak RSS sampled every 50 ms (target ≤ 512 MB);
+ *     wall time (the refresher's own durationMs), S3 requests, the backend process's peak RSS sampled every
+ *     50 ms inside it (target ≤ 512 MB; the harness process's RSS is printed for information);
  *  2. after K=10 new WAL per database, one incremental refresh: S3 requests per database
  *     (target ≤ 3 + K/1000);
  *  3. GET /api/cnpg-backups/fleet over HTTP, 20 concurrent clients, mixed pages/sorts/filters, warm:
@@ -28,45 +32,25 @@
  *     refresh with the default history interval (60 min) and with one row per refresh.
  * Writes test-output/bench-fleet.json; the last line is `SUMMARY: <target> PASS|FAIL, ...`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
+import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  type LoggerService,
-  type RootLoggerService,
-} from '@backstage/backend-plugin-api';
-import { databaseServiceFactory } from '@backstage/backend-defaults/database';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
-import cnpgBackupsPlugin from '@cnpg-backups/plugin-cnpg-backups-backend';
-import {
-  BarmanArchiveScanner,
-  cnpgBackupsArchiveExtensionPoint,
-  cnpgBackupsClockExtensionPoint,
-  cnpgBackupsKubernetesExtensionPoint,
-  type ArchiveReaderFactory,
-} from '@cnpg-backups/plugin-cnpg-backups-node';
 import { KubernetesStandin } from '@cnpg-backups/plugin-cnpg-backups-backend-module-demo/testUtils';
 import { MemoryObjectStore } from '../plugins/cnpg-backups-backend-module-demo/src/s3/MemoryObjectStore';
 import { buildDemoDatabases } from '../plugins/cnpg-backups-backend-module-demo/src/scenarios';
-import { EPOCH, FakeS3, PREFIX, syntheticBackups } from './catalogSynthetic';
+import { EPOCH, PREFIX } from './catalogSynthetic';
+import type { FleetChildInit, FleetChildRefresh } from './fleetBackendChild';
 import { LoadGenerator, failedRequests } from './lib/load';
 import {
   formatMB,
   formatMs,
   percentile,
   printTable,
+  ROOT,
   Verdicts,
   writeBenchJson,
 } from './lib/stats';
 
-const FLEET_TASK = 'cnpg-backups-fleet-refresh';
 const NEW_WAL = 10;
 const CLIENTS = 20;
 const REQUESTS = 2000;
@@ -85,68 +69,50 @@ function argNumber(flag: string, fallback: number): number {
   return v;
 }
 
-/** Routes each request to the FakeS3 of the serverName in its key/prefix; counts every request. */
-class FleetS3 {
-  requests = 0;
-  readonly #servers = new Map<string, FakeS3>();
-  readonly #backups: ReturnType<typeof syntheticBackups>;
-  walCount: number;
-  constructor(walCount: number) {
-    this.walCount = walCount;
-    // 100 backups spread over the WAL, shared by every serverName (the fake computes the rest).
-    this.#backups = syntheticBackups(walCount);
+/** The backend child process (bench/fleetBackendChild.ts), one request at a time over IPC. */
+class BackendChild {
+  readonly #child: ChildProcess;
+  #next = 1;
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: any) => void; reject: (e: Error) => void }
+  >();
+  constructor() {
+    this.#child = fork(join(__dirname, 'fleetBackendChild.ts'), [], {
+      cwd: ROOT,
+      execArgv: [
+        '--expose-gc',
+        '-r',
+        '@backstage/cli/config/nodeTransform.cjs',
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.#child.on('message', (m: any) => {
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      if (m.error) p.reject(new Error(`backend child: ${m.error}`));
+      else p.resolve(m.value);
+    });
+    this.#child.on('exit', code => {
+      for (const p of this.#pending.values())
+        p.reject(new Error(`backend child exited ${code}`));
+      this.#pending.clear();
+    });
   }
-  #server(name: string): FakeS3 {
-    let s = this.#servers.get(name);
-    if (!s || (s as any).walCount !== this.walCount) {
-      s = new FakeS3(name, this.walCount, this.#backups);
-      this.#servers.set(name, s);
-    }
-    return s;
+  get pid(): number {
+    return this.#child.pid!;
   }
-  async send(command: unknown): Promise<unknown> {
-    this.requests++;
-    const input = (command as { input: Record<string, any> }).input;
-    const path: string = input.Key ?? input.Prefix ?? '';
-    const m = new RegExp(`^${PREFIX}/([^/]+)/`).exec(path);
-    if (!m)
-      return {
-        Contents: [],
-        CommonPrefixes: [],
-        IsTruncated: false,
-        KeyCount: 0,
-      };
-    return this.#server(m[1]).send(command);
+  request<T>(type: string, payload: Record<string, unknown> = {}): Promise<T> {
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#child.send({ id, type, ...payload });
+    });
   }
-}
-
-/**
- * The heap still reachable after a full GC (when run with --expose-gc, as `yarn bench:fleet`
- * does), else the used heap as is: what the backend keeps between refreshes.
- */
-function retained(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc) {
-    gc();
-    gc();
+  kill() {
+    if (this.#child.exitCode === null) this.#child.kill();
   }
-  return getHeapStatistics().used_heap_size;
-}
-
-function capturingLogger(lines: string[]): RootLoggerService {
-  const write = (level: string) => (message: string, meta?: unknown) => {
-    if (process.env.CNPG_BENCH_DEBUG) console.error(level, message, meta);
-    if (message.includes('fleet refreshed') || level === 'error')
-      lines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
-  };
-  const logger: LoggerService = {
-    error: write('error'),
-    warn: write('warn'),
-    info: write('info'),
-    debug: () => undefined,
-    child: () => logger,
-  };
-  return logger as RootLoggerService;
 }
 
 async function main() {
@@ -203,179 +169,66 @@ async function main() {
     }
   }
 
-  const s3 = new FleetS3(WAL);
-  const archiveReaders: ArchiveReaderFactory = {
-    create() {
-      const scanner = BarmanArchiveScanner.create({
-        client: s3 as any,
-        concurrency: 8,
-        now,
-      });
-      return {
-        scan: o => scanner.scan(o as any),
-        listServerNames: o => scanner.listServerNames(o),
-        isServerNameEmpty: o => scanner.isServerNameEmpty(o),
-      };
-    },
+  const harnessRss = { before: process.memoryUsage().rss, peak: 0 };
+  const harnessSampler = setInterval(() => {
+    harnessRss.peak = Math.max(harnessRss.peak, process.memoryUsage().rss);
+  }, 200);
+  const child = new BackendChild();
+  process.on('exit', () => child.kill());
+  const init: FleetChildInit = {
+    standinUrl: standin.url,
+    standinToken: standin.token,
+    declaredEndpoint: template.declaredEndpoint,
+    entities,
+    wal: WAL,
+    concurrency: CONCURRENCY,
+    historyIntervalMinutes: HISTORY_INTERVAL_MINUTES,
+    nowMs,
   };
-  let scheduler: { triggerTask(id: string): Promise<void> } | undefined;
-  let knex: any;
-  const benchModule = createBackendModule({
-    pluginId: 'cnpg-backups',
-    moduleId: 'bench-fleet',
-    register(env) {
-      env.registerInit({
-        deps: {
-          kubernetes: cnpgBackupsKubernetesExtensionPoint,
-          archive: cnpgBackupsArchiveExtensionPoint,
-          clock: cnpgBackupsClockExtensionPoint,
-          sched: coreServices.scheduler,
-          database: coreServices.database,
-        },
-        async init({ kubernetes, archive, clock, sched, database }) {
-          kubernetes.addCluster({
-            name: 'fleet',
-            url: standin.url,
-            token: standin.token,
-            authProvider: 'serviceAccount',
-          });
-          archive.addEndpoint({
-            url: template.declaredEndpoint,
-            connectUrl: 'http://127.0.0.1:1',
-            provider: 'generic',
-            region: 'us-east-1',
-          });
-          archive.setArchiveReaderFactory(archiveReaders);
-          clock.setClock(now);
-          scheduler = sched;
-          knex = await database.getClient();
-        },
-      });
-    },
-  });
-
-  const dbDir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
-  const logs: string[] = [];
-  const backend = await startTestBackend({
-    features: [
-      cnpgBackupsPlugin,
-      benchModule,
-      databaseServiceFactory,
-      // The plugin's own scheduled task, run on demand (triggerTask runs its fn and awaits it).
-      mockServices.scheduler.factory(),
-      catalogServiceMock.factory({ entities }),
-      createServiceFactory({
-        service: coreServices.rootLogger,
-        deps: {},
-        factory: () => capturingLogger(logs),
-      }),
-      createServiceFactory({
-        service: coreServices.logger,
-        deps: {},
-        factory: () => capturingLogger(logs),
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            database: {
-              client: 'better-sqlite3',
-              connection: { directory: dbDir },
-            },
-          },
-          cnpgBackups: {
-            refresh: { enabled: false },
-            fleet: {
-              concurrency: CONCURRENCY,
-              historyIntervalMinutes: HISTORY_INTERVAL_MINUTES,
-              refresh: {
-                frequency: { hours: 24 },
-                initialDelay: { hours: 24 },
-                timeout: { hours: 1 },
-              },
-            },
-          },
-        },
-      }),
-    ],
-  });
-  const baseUrl = `http://127.0.0.1:${
-    (backend.server.address() as AddressInfo).port
-  }`;
-
-  const storage = async () => {
-    const one = async (sql: string) =>
-      Object.values((await knex.raw(sql))[0])[0] as number;
-    return {
-      databases: Number(await one('SELECT count(*) FROM cnpg_fleet_databases')),
-      history: Number(await one('SELECT count(*) FROM cnpg_fleet_history')),
-      refreshes: Number(await one('SELECT count(*) FROM cnpg_fleet_refreshes')),
-      bytes:
-        Number(await one('PRAGMA page_count')) *
-          Number(await one('PRAGMA page_size')) -
-        Number(await one('PRAGMA freelist_count')) *
-          Number(await one('PRAGMA page_size')),
-    };
-  };
-
-  /** Triggers the scheduled task and waits for its log line; samples RSS meanwhile. */
-  const refresh = async () => {
-    const before = logs.filter(l => l.includes('fleet refreshed')).length;
-    const requests0 = s3.requests;
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 50);
-    const started = performance.now();
-    await scheduler!.triggerTask(FLEET_TASK);
-    while (logs.filter(l => l.includes('fleet refreshed')).length === before) {
-      if (logs.some(l => l.startsWith('error')))
-        throw new Error(logs.filter(l => l.startsWith('error')).join('\n'));
-      await new Promise(r => setTimeout(r, 100));
-    }
-    clearInterval(sampler);
-    const retainedHeap = retained();
-    const line = logs.filter(l => l.includes('fleet refreshed')).pop()!;
-    const result = JSON.parse(line.slice(line.indexOf('{')));
-    return {
-      wallMs: performance.now() - started,
-      durationMs: result.durationMs as number,
-      databases: result.databases as number,
-      failures: result.failures as number,
-      unowned: result.unowned as number,
-      s3Requests: s3.requests - requests0,
-      peakRss,
-      retainedHeap,
-    };
-  };
+  const ready = await child.request<{
+    port: number;
+    retainedHeap: number;
+    rss: number;
+  }>('init', { init });
+  const baseUrl = `http://127.0.0.1:${ready.port}`;
+  const storage = () =>
+    child.request<{
+      databases: number;
+      history: number;
+      refreshes: number;
+      bytes: number;
+    }>('storage');
+  const refresh = () => child.request<FleetChildRefresh>('refresh');
 
   console.log(
-    `fleet bench: ${DATABASES} databases × ${WAL} WAL (+100 backups each), concurrency ${CONCURRENCY}`,
+    `fleet bench: ${DATABASES} databases × ${WAL} WAL (+100 backups each), concurrency ${CONCURRENCY}; backend in process ${child.pid}`,
   );
   const s0 = await storage();
-  const heap0 = retained();
-  const rss0 = process.memoryUsage().rss;
+  const heap0 = ready.retainedHeap;
+  const rss0 = ready.rss;
   const full = await refresh();
   if (process.env.CNPG_BENCH_HEAPSNAPSHOT)
     console.log(
-      `heap snapshot: ${writeHeapSnapshot(
-        process.env.CNPG_BENCH_HEAPSNAPSHOT,
+      `heap snapshot (backend process): ${await child.request<string>(
+        'heapsnapshot',
+        { file: process.env.CNPG_BENCH_HEAPSNAPSHOT },
       )}`,
     );
   const s1 = await storage();
   console.log(
     `full refresh: ${formatMs(full.durationMs)}, ${
       full.s3Requests
-    } S3 requests`,
+    } S3 requests, backend peak RSS ${formatMB(full.peakRss)}`,
   );
 
   nowMs += REFRESH_MINUTES * 60_000;
-  s3.walCount = WAL + NEW_WAL;
+  await child.request('set', { nowMs, walCount: WAL + NEW_WAL });
   const incremental = await refresh();
   const s2 = await storage();
   console.log(
     `incremental refresh: ${formatMs(incremental.durationMs)}, ${
       incremental.s3Requests
-    } S3 requests`,
+    } S3 requests, backend peak RSS ${formatMB(incremental.peakRss)}`,
   );
 
   // The fleet page: 20 clients, warm, mixed queries (what the page sends).
@@ -424,6 +277,8 @@ async function main() {
   };
   const bytesPerDay = rowsPerDay.history * historyBytesPerRow;
 
+  clearInterval(harnessSampler);
+  const stopped = await child.request<{ maxRss: number }>('stop');
   const verdicts = new Verdicts();
   printTable(
     ['measure', 'value', 'target', 'verdict'],
@@ -462,10 +317,31 @@ async function main() {
         verdicts.add('incremental', perDbIncremental <= incrementalBound),
       ],
       [
-        'peak RSS during refreshes (RSS before the first: harness + idle backend)',
-        `${formatMB(peakRss)} (${formatMB(rss0)})`,
+        'backend process peak RSS during refreshes: full / incremental (idle before the first)',
+        `${formatMB(full.peakRss)} / ${formatMB(
+          incremental.peakRss,
+        )} (${formatMB(rss0)})`,
         '≤ 512 MB',
         verdicts.add('rss', peakRss <= 512 * 1024 * 1024),
+      ],
+      [
+        'backend at its RSS peak: V8 heap size / used, off-heap (external)',
+        [full, incremental]
+          .map(
+            r =>
+              `${formatMB(r.atPeak.heapTotal)} / ${formatMB(
+                r.atPeak.heapUsed,
+              )}, ${formatMB(r.atPeak.external)}`,
+          )
+          .join(' ; '),
+        'information',
+        '',
+      ],
+      [
+        'harness process RSS (Kubernetes stand-in, load generator): before backend / peak',
+        `${formatMB(harnessRss.before)} / ${formatMB(harnessRss.peak)}`,
+        'information',
+        '',
       ],
       [
         'heap retained after GC: before / after full / after incremental (per database)',
@@ -530,6 +406,19 @@ async function main() {
     },
     peakRssMB: peakRss / 1024 / 1024,
     rssBeforeMB: rss0 / 1024 / 1024,
+    backendProcess: {
+      peakRssMB: peakRss / 1024 / 1024,
+      idleRssMB: rss0 / 1024 / 1024,
+      rssAfterGcMB: {
+        afterFull: full.rssAfterGc / 1024 / 1024,
+        afterIncremental: incremental.rssAfterGc / 1024 / 1024,
+      },
+      lifetimeMaxRssMB: stopped.maxRss / 1024 / 1024,
+    },
+    harnessRssMB: {
+      before: harnessRss.before / 1024 / 1024,
+      peak: harnessRss.peak / 1024 / 1024,
+    },
     retainedHeapMB: {
       before: heap0 / 1024 / 1024,
       afterFull: full.retainedHeap / 1024 / 1024,
@@ -552,9 +441,7 @@ async function main() {
       bytesPerDay,
     },
   });
-  await backend.stop();
   await standin.stop();
-  rmSync(dbDir, { recursive: true, force: true });
   console.log(verdicts.line());
   if (!verdicts.allPass) process.exitCode = 1;
 }
