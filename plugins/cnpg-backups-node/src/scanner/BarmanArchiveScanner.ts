@@ -16,6 +16,7 @@ import { assembleScan } from './assembleScan';
 import { listBase, readBaseFiles } from './baseListing';
 import { readHistoryFiles } from './historyFiles';
 import { mergeWalListing } from './mergeWal';
+import { openScanState } from './scanStatePacking';
 import type {
   BarmanArchiveScannerOptions,
   ScannerLogger,
@@ -214,12 +215,13 @@ export class BarmanArchiveScanner {
     const startedMonotonic = performance.now();
     const session = this.#session(options.destination, options.serverName);
     // Same archive: its cached backup.info/history texts stay usable whatever its age.
+    // Opened: its cached texts unpacked once for this scan (states are kept packed).
     const sameArchive =
       options.previous &&
       options.previous.version === 2 &&
       options.previous.destination === options.destination &&
       options.previous.serverName === options.serverName
-        ? options.previous
+        ? openScanState(options.previous)
         : undefined;
     // Incremental only from a complete, recent listing: WAL deleted in the middle of the
     // archive (a manual delete, retention that removed no backup) is only seen by a full one.
@@ -260,6 +262,7 @@ export class BarmanArchiveScanner {
       startedMonotonic,
       now: () => this.#readClock(),
       previous,
+      opened: sameArchive,
       listing,
       files,
       wal,

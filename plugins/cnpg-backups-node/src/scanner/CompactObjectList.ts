@@ -4,8 +4,19 @@
  * several hundred MB as SDK response objects.
  */
 import type { ArchiveObject } from '@cnpg-backups/plugin-cnpg-backups-common';
+import {
+  ByteReader,
+  ByteWriter,
+  readNumbers,
+  writeNumbers,
+} from './packedColumns';
 
 const INITIAL_CAPACITY = 64;
+const NO_SEGMENTS = new Uint32Array(0);
+const NO_SUFFIXES = new Uint8Array(0);
+const NO_NUMBERS = new Float64Array(0);
+const PACK_ORDERED = 1;
+const PACK_NAMES = 2;
 
 /**
  * Copies a string into fresh storage. Strings the SDK's XML parser hands out are slices of
@@ -57,6 +68,9 @@ class ArchiveObjectView implements ArchiveObject {
  * Objects under one base key (`wals/0000000100000000/`, `base/`, `wals/`), names relative
  * to it. Appends are O(1); {@link CompactObjectList.finish} sorts and removes duplicates
  * only when the input was not already strictly ascending (S3 lists in key order).
+ *
+ * {@link CompactObjectList.pack} stores a list that is kept but not read (a scan state between
+ * scans) as a few bytes per object (see packedColumns.ts); the next read unpacks it.
  * @public
  */
 export class CompactObjectList {
@@ -76,6 +90,10 @@ export class CompactObjectList {
   #ordered = true;
   #lastPushed?: string;
   #encodedSuffix = 0;
+  /** The packed form of the current content, once {@link CompactObjectList.pack} made it. */
+  #packed?: Uint8Array;
+  /** True while only #packed holds the content (the arrays are dropped). */
+  #dormant = false;
 
   constructor(base: string) {
     this.base = base;
@@ -89,6 +107,8 @@ export class CompactObjectList {
 
   /** Appends one object; `name` is relative to {@link CompactObjectList.base}. */
   push(name: string, size: number, lastModifiedMs: number): void {
+    if (this.#dormant) this.#unpack();
+    this.#packed = undefined;
     const i = this.#length;
     if (i === this.#sizes.length) this.#grow();
     if (this.#lastPushed !== undefined && !(name > this.#lastPushed))
@@ -111,6 +131,7 @@ export class CompactObjectList {
   }
 
   name(i: number): string {
+    if (this.#dormant) this.#unpack();
     const stored = this.#names?.[i];
     if (stored !== undefined) return stored;
     const segment = this.#segments[i];
@@ -124,9 +145,11 @@ export class CompactObjectList {
     );
   }
   size(i: number): number {
+    if (this.#dormant) this.#unpack();
     return this.#sizes[i];
   }
   lastModifiedMs(i: number): number {
+    if (this.#dormant) this.#unpack();
     return this.#mtimes[i];
   }
   /** Greatest name, or undefined when empty (after {@link CompactObjectList.finish}). */
@@ -140,6 +163,7 @@ export class CompactObjectList {
    */
   finish(): number {
     if (this.#ordered) return 0;
+    if (this.#dormant) this.#unpack();
     const n = this.#length;
     const names = Array.from({ length: n }, (_, i) => this.name(i));
     const order = Array.from({ length: n }, (_, i) => i);
@@ -160,6 +184,19 @@ export class CompactObjectList {
 
   /** A copy that later appends do not affect (for incremental scans). */
   clone(): CompactObjectList {
+    if (this.#dormant) {
+      // The copy unpacks the same bytes; this list stays packed.
+      const copy = new CompactObjectList(this.base);
+      copy.#packed = this.#packed;
+      copy.#length = this.#length;
+      copy.#ordered = this.#ordered;
+      copy.#dormant = true;
+      copy.#segments = NO_SEGMENTS;
+      copy.#suffixes = NO_SUFFIXES;
+      copy.#sizes = NO_NUMBERS;
+      copy.#mtimes = NO_NUMBERS;
+      return copy;
+    }
     const copy = new CompactObjectList(this.base);
     copy.#adopt(this);
     copy.#names = this.#names?.slice();
@@ -167,11 +204,13 @@ export class CompactObjectList {
     copy.#suffixes = this.#suffixes.slice();
     copy.#sizes = this.#sizes.slice();
     copy.#mtimes = this.#mtimes.slice();
+    copy.#packed = this.#packed;
     return copy;
   }
 
   /** Appends every object of `other` (names relative to this list's base, which must be the same). */
   appendFrom(other: CompactObjectList): void {
+    if (other.#dormant) other.#unpack();
     for (let i = 0; i < other.#length; i++) {
       this.push(other.name(i), other.#sizes[i], other.#mtimes[i]);
     }
@@ -208,6 +247,8 @@ export class CompactObjectList {
   }
 
   #adopt(other: CompactObjectList) {
+    this.#packed = other.#packed;
+    this.#dormant = other.#dormant;
     this.#names = other.#names;
     this.#length = other.#length;
     this.#segments = other.#segments;
@@ -246,8 +287,87 @@ export class CompactObjectList {
     return -1;
   }
 
+  /**
+   * Keeps the content as packed bytes only (a few per object: names of plain WAL segments as
+   * number deltas, sizes and times as deltas, runs where they repeat) and drops the arrays.
+   * Reads and appends unpack it again, exactly. Returns the packed size in bytes.
+   */
+  pack(): number {
+    if (!this.#dormant) {
+      this.#packed ??= this.#encodePacked();
+      this.#dormant = true;
+      this.#names = undefined;
+      this.#segments = NO_SEGMENTS;
+      this.#suffixes = NO_SUFFIXES;
+      this.#sizes = NO_NUMBERS;
+      this.#mtimes = NO_NUMBERS;
+      this.#lastPushed = undefined;
+    }
+    return this.#packed!.length;
+  }
+
+  /** Whether the list is held packed right now (see {@link CompactObjectList.pack}). */
+  get packed(): boolean {
+    return this.#dormant;
+  }
+
+  #encodePacked(): Uint8Array {
+    const n = this.#length;
+    const out = new ByteWriter();
+    const names = this.#names;
+    out.byte((this.#ordered ? PACK_ORDERED : 0) | (names ? PACK_NAMES : 0));
+    out.varint(n);
+    if (names) {
+      for (let i = 0; i < n; i++) {
+        const name = names[i];
+        if (name === undefined) {
+          out.byte(0);
+        } else {
+          out.byte(1);
+          out.utf8(name);
+        }
+      }
+    }
+    writeNumbers(out, n, i => this.#segments[i]);
+    writeNumbers(out, n, i => this.#suffixes[i]);
+    writeNumbers(out, n, i => this.#sizes[i]);
+    writeNumbers(out, n, i => this.#mtimes[i]);
+    return out.toBytes();
+  }
+
+  #unpack() {
+    const input = new ByteReader(this.#packed!);
+    const flags = input.byte();
+    const n = input.varint();
+    if (n !== this.#length) throw new RangeError('packed length mismatch');
+    const capacity = Math.max(n, 1);
+    let names: Array<string | undefined> | undefined;
+    if (flags & PACK_NAMES) {
+      names = new Array<string | undefined>(n);
+      for (let i = 0; i < n; i++)
+        names[i] = input.byte() === 1 ? input.utf8() : undefined;
+    }
+    const segments = new Uint32Array(capacity);
+    const suffixes = new Uint8Array(capacity);
+    const sizes = new Float64Array(capacity);
+    const mtimes = new Float64Array(capacity);
+    readNumbers(input, n, (i, v) => (segments[i] = v));
+    readNumbers(input, n, (i, v) => (suffixes[i] = v));
+    readNumbers(input, n, (i, v) => (sizes[i] = v));
+    readNumbers(input, n, (i, v) => (mtimes[i] = v));
+    if (!input.done) throw new RangeError('packed data too long');
+    this.#names = names;
+    this.#segments = segments;
+    this.#suffixes = suffixes;
+    this.#sizes = sizes;
+    this.#mtimes = mtimes;
+    this.#ordered = (flags & PACK_ORDERED) !== 0;
+    this.#dormant = false;
+    this.#lastPushed = n > 0 ? this.name(n - 1) : undefined;
+  }
+
   #grow() {
-    const capacity = this.#sizes.length * 2;
+    const capacity = Math.max(INITIAL_CAPACITY, this.#sizes.length * 2);
     const segments = new Uint32Array(capacity);
     segments.set(this.#segments);
     this.#segments = segments;

@@ -13,6 +13,7 @@ import type { ArchiveSession } from './ArchiveSession';
 import type { BaseFiles, BaseListing } from './baseListing';
 import { archiveObjectsOf, CompactObjectList } from './CompactObjectList';
 import type { MergedWal } from './mergeWal';
+import { packScanState } from './scanStatePacking';
 import type {
   CachedObjectText,
   ScannerLogger,
@@ -81,6 +82,8 @@ export function assembleScan(options: {
   now: () => number;
   /** The previous state when the scan is incremental. */
   previous: ScanState | undefined;
+  /** The previous state of the same archive as this scan opened it (see scanStatePacking). */
+  opened?: ScanState;
   listing: BaseListing;
   files: BaseFiles;
   wal: WalListing;
@@ -155,22 +158,26 @@ export function assembleScan(options: {
     complete: ctx.complete,
     incremental: previous !== undefined,
   });
+  // Kept packed between scans (built after the catalog, which read the lists unpacked).
   return {
     catalog,
-    state: {
-      version: 2,
-      destination,
-      serverName,
-      scannedAt,
-      hashDirs: merged.hashDirs,
-      walTop: merged.walTop,
-      lastWalName: merged.lastWalName,
-      walComplete: wal.walComplete,
-      backupIds: options.listing.backupIds,
-      backupInfos: files.backupInfos,
-      keepAnnotations: files.keepAnnotations,
-      historyFiles,
-      maxTimeline,
-    },
+    state: packScanState(
+      {
+        version: 2,
+        destination,
+        serverName,
+        scannedAt,
+        hashDirs: merged.hashDirs,
+        walTop: merged.walTop,
+        lastWalName: merged.lastWalName,
+        walComplete: wal.walComplete,
+        backupIds: options.listing.backupIds,
+        backupInfos: files.backupInfos,
+        keepAnnotations: files.keepAnnotations,
+        historyFiles,
+        maxTimeline,
+      },
+      options.opened,
+    ),
   };
 }
