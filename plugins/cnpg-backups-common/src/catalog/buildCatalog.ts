@@ -38,6 +38,7 @@ import {
   sortDiagnoses,
 } from './build/archiveDiagnoses';
 import { SortedTimeline, sortTimeline } from './build/walIndex';
+import { ownStrings } from './ownStrings';
 
 /** One object of the listing, key RELATIVE to `<prefix>/<serverName>/`. @public */
 export interface ArchiveObject {
@@ -226,7 +227,8 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     (_, i) => listing.compressionMask & (1 << i),
   );
 
-  return {
+  // Strings of its own: the catalog is cached, its inputs (backup.info texts) are not.
+  return ownStrings({
     schemaVersion: 1,
     destination: input.destination,
     serverName,
@@ -235,5 +237,5 @@ export function buildCatalog(input: BuildCatalogInput): BarmanCatalog {
     recoveryWindow,
     diagnoses: sortDiagnoses(diagnoses),
     scan,
-  };
+  });
 }
