@@ -168,8 +168,9 @@ describe('FleetRefresher', () => {
     expect(result.databases).toBe(16);
     expect(result.failures).toBe(1);
     expect(w.maxInFlight()).toBe(3);
+    // Fresh statuses, not kept in the status cache (a whole fleet of them would only cost memory).
     expect(w.service.getDatabaseStatus).toHaveBeenCalledWith(
-      expect.objectContaining({ refresh: true }),
+      expect.objectContaining({ refresh: true, keep: false }),
     );
     const { rows } = await w.store.latestRows();
     const byId = new Map(rows.map(r => [r.databaseId, r]));

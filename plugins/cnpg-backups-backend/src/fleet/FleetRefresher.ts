@@ -235,6 +235,8 @@ export class FleetRefresher {
       namespace: item.cluster.metadata.namespace!,
       name: item.cluster.metadata.name,
       refresh: true,
+      // A whole fleet of statuses kept for the status TTL would only cost memory (issue 12).
+      keep: false,
     });
     return toDatabaseSnapshot({
       status,

@@ -183,6 +183,8 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
     client: CnpgKubernetesClient;
     cluster: CnpgCluster;
     refresh?: boolean;
+    /** False: not kept in the status cache (see CnpgBackupsService.getDatabaseStatus). */
+    keep?: boolean;
   }): Promise<DatabaseStatus> {
     return this.#statusCache.getStatus({
       id: StatusCache.databaseKey({
@@ -191,6 +193,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         name: options.cluster.metadata.name,
       }),
       refresh: options.refresh,
+      keep: options.keep,
       build: () => this.#buildStatus(options),
     });
   }
@@ -288,7 +291,7 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
   // ---------------------------------------------------------------- one database
 
   async getDatabaseStatus(
-    options: DatabaseRef & { refresh?: boolean },
+    options: DatabaseRef & { refresh?: boolean; keep?: boolean },
   ): Promise<DatabaseStatus> {
     const client = this.#cachedReads(
       this.#kubernetes.require(options.kubernetesCluster),
@@ -311,7 +314,12 @@ export class DefaultCnpgBackupsService implements CnpgBackupsService {
         }),
       ]);
     }
-    return this.#cachedStatus({ client, cluster, refresh: options.refresh });
+    return this.#cachedStatus({
+      client,
+      cluster,
+      refresh: options.refresh,
+      keep: options.keep,
+    });
   }
 
   getServerNameEmptiness(

@@ -34,6 +34,25 @@ describe('StatusCache', () => {
     expect(build).toHaveBeenCalledTimes(2);
   });
 
+  it('keep: false builds a fresh status and keeps none, dropping the one it replaces', async () => {
+    const cache = StatusCache.create({ ttlSeconds: 15 });
+    const build = jest.fn(async () => status('k/ns/a'));
+    const kept = await cache.getStatus({ id: 'k/ns/a', build });
+    const fresh = await cache.getStatus({
+      id: 'k/ns/a',
+      refresh: true,
+      keep: false,
+      build,
+    });
+    expect(fresh).not.toBe(kept);
+    // Nothing kept: the next plain request builds again.
+    const next = await cache.getStatus({ id: 'k/ns/a', build });
+    expect(next).not.toBe(fresh);
+    expect(next).not.toBe(kept);
+    expect(build).toHaveBeenCalledTimes(3);
+    expect(await cache.getStatus({ id: 'k/ns/a', build })).toBe(next);
+  });
+
   it('builds once for concurrent requests (single-flight), refresh included', async () => {
     const cache = StatusCache.create({ ttlSeconds: 15 });
     let release!: () => void;

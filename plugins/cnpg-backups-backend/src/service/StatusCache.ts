@@ -127,6 +127,11 @@ export class StatusCache {
   getStatus(options: {
     id: string;
     refresh?: boolean;
+    /**
+     * False: the status built is not kept in process (a refresh still drops the entry it
+     * replaces; the shared cache is written as usual). Default true.
+     */
+    keep?: boolean;
     build: () => Promise<DatabaseStatus>;
   }): Promise<DatabaseStatus> {
     const refresh = Boolean(options.refresh);
@@ -143,6 +148,7 @@ export class StatusCache {
       const status = await options.build();
       const healthy = status.errors.length === 0;
       if (healthy) await this.#sharedSet(options.id, status);
+      if (options.keep === false) return { value: status, ttlMs: 0 };
       return { value: status, ttlMs: healthy ? this.#ttlMs : this.#errorTtlMs };
     });
   }

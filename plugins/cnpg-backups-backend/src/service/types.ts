@@ -34,9 +34,15 @@ export interface CnpgBackupsService {
     refresh?: boolean;
   }): Promise<EntityBackupStatusResponse>;
 
-  /** @throws NotFoundError when the Kubernetes cluster is not configured or the Cluster does not exist. */
+  /**
+   * `keep: false` leaves the status out of this process's status cache (it is computed as
+   * usual, and a refresh still drops the entry it replaces): the fleet refresh computes every
+   * database's status once per run, and keeping a whole fleet of them for the TTL only costs
+   * memory (issue 12). Default true.
+   * @throws NotFoundError when the Kubernetes cluster is not configured or the Cluster does not exist.
+   */
   getDatabaseStatus(
-    options: DatabaseRef & { refresh?: boolean },
+    options: DatabaseRef & { refresh?: boolean; keep?: boolean },
   ): Promise<DatabaseStatus>;
 
   /** Whether `serverName` is free in the database's archive store (recovery planning). */
