@@ -45,6 +45,24 @@ describe('ScanCache', () => {
     expect(new Set(results).size).toBe(1);
   });
 
+  it('keeps the catalog packed: a hit within the TTL is an equal, fresh copy', async () => {
+    const cache = ScanCache.create({ ttlSeconds: 60 });
+    const scanned = fakeCatalog('a');
+    scanned.diagnoses.push({
+      id: 'x',
+      severity: 'warning',
+      title: 'ü ✓ 日本',
+    } as any);
+    const scan = jest.fn(async () => ({ catalog: scanned, state: {} }));
+    expect(await cache.getCatalog({ key: 'k', scan })).toBe(scanned);
+    const hit = await cache.getCatalog({ key: 'k', scan });
+    const again = await cache.getCatalog({ key: 'k', scan });
+    expect(scan).toHaveBeenCalledTimes(1);
+    expect(hit).toEqual(scanned);
+    expect(hit).not.toBe(scanned);
+    expect(again).not.toBe(hit);
+  });
+
   it('serves from memory within the TTL and rescans after it, passing the previous state', async () => {
     let now = 0;
     const cache = ScanCache.create({ ttlSeconds: 60, now: () => now });
