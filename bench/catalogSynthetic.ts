@@ -105,6 +105,13 @@ export class FakeS3 {
     private readonly backups: SyntheticBackup[],
     /** Latency added to every request, to model a remote store where a page costs the same whatever its size. */
     private readonly delayMs = 0,
+    /**
+     * Objects as a real archive has them: each WAL's LastModified one minute after the previous
+     * one's plus 0-29 s (whole seconds, as S3 lists them) and a gzip size of 2-11 MB that differs
+     * from segment to segment. Without it every object has the same time (EPOCH) and size
+     * (16 MiB), which makes anything that compresses the listing look better than it would be.
+     */
+    private readonly varied = false,
   ) {}
 
   async send(command: unknown): Promise<unknown> {
@@ -182,13 +189,29 @@ export class FakeS3 {
     const slice = keys.slice(0, maxKeys);
     const truncated = keys.length > maxKeys;
     return {
-      Contents: slice.map(Key => ({
-        Key,
-        Size: Key.endsWith('backup.info')
-          ? this.backupInfoSize(Key)
-          : 16 * 1024 * 1024,
-        LastModified: lastModified,
-      })),
+      Contents: slice.map(Key => {
+        if (Key.endsWith('backup.info'))
+          return {
+            Key,
+            Size: this.backupInfoSize(Key),
+            LastModified: lastModified,
+          };
+        const wal = this.varied
+          ? /\/([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})\.gz$/.exec(Key)
+          : null;
+        if (!wal)
+          return { Key, Size: 16 * 1024 * 1024, LastModified: lastModified };
+        const index =
+          parseInt(wal[2], 16) * SEGMENTS_PER_LOG + parseInt(wal[3], 16);
+        const hash = Math.imul(index, 2654435761) >>> 0;
+        return {
+          Key,
+          Size: 2_000_000 + (hash % 9_000_000),
+          LastModified: new Date(
+            EPOCH + index * 60_000 + ((hash >>> 8) % 30) * 1000,
+          ),
+        };
+      }),
       IsTruncated: truncated,
       NextContinuationToken: truncated ? slice[slice.length - 1] : undefined,
       KeyCount: slice.length,
