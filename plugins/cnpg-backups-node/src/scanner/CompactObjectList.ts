@@ -184,19 +184,7 @@ export class CompactObjectList {
 
   /** A copy that later appends do not affect (for incremental scans). */
   clone(): CompactObjectList {
-    if (this.#dormant) {
-      // The copy unpacks the same bytes; this list stays packed.
-      const copy = new CompactObjectList(this.base);
-      copy.#packed = this.#packed;
-      copy.#length = this.#length;
-      copy.#ordered = this.#ordered;
-      copy.#dormant = true;
-      copy.#segments = NO_SEGMENTS;
-      copy.#suffixes = NO_SUFFIXES;
-      copy.#sizes = NO_NUMBERS;
-      copy.#mtimes = NO_NUMBERS;
-      return copy;
-    }
+    // A packed list's arrays are empty: the copy shares its bytes and unpacks them on its own.
     const copy = new CompactObjectList(this.base);
     copy.#adopt(this);
     copy.#names = this.#names?.slice();
@@ -204,7 +192,6 @@ export class CompactObjectList {
     copy.#suffixes = this.#suffixes.slice();
     copy.#sizes = this.#sizes.slice();
     copy.#mtimes = this.#mtimes.slice();
-    copy.#packed = this.#packed;
     return copy;
   }
 
