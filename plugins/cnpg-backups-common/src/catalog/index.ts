@@ -47,6 +47,7 @@ export type {
 export { MAX_HISTORY_FILE_LENGTH, parseHistoryFile } from './history';
 export type { TimelineHistory, TimelineHistoryEntry } from './history';
 export { buildCatalog } from './buildCatalog';
+export { ownString } from './ownStrings';
 export { applyCatalogClusterName } from './diagnoses';
 export type { ArchiveObject, BuildCatalogInput } from './buildCatalog';
 export {

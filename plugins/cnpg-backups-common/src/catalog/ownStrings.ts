@@ -6,7 +6,11 @@
  * catalog) alive (issue 12, found in a heap snapshot of the fleet bench).
  */
 
-/** A flat copy of `value` that references no other string. */
+/**
+ * A flat copy of `value` that references no other string (for strings kept long after the
+ * text they were cut from, e.g. names from a parsed S3 listing).
+ * @public
+ */
 export function ownString(value: string): string {
   // `' ' + value` is a rope; slicing it flattens it into a new string of its own.
   return value.length < 13 ? value : ` ${value}`.slice(1);

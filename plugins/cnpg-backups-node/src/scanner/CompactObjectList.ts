@@ -4,6 +4,7 @@
  * several hundred MB as SDK response objects.
  */
 import type { ArchiveObject } from '@cnpg-backups/plugin-cnpg-backups-common';
+import { ownString } from '@cnpg-backups/plugin-cnpg-backups-common';
 import {
   ByteReader,
   ByteWriter,
@@ -17,18 +18,6 @@ const NO_SUFFIXES = new Uint8Array(0);
 const NO_NUMBERS = new Float64Array(0);
 const PACK_ORDERED = 1;
 const PACK_NAMES = 2;
-
-/**
- * Copies a string into fresh storage. Strings the SDK's XML parser hands out are slices of
- * the whole response body; keeping one slice alive keeps the ~300 KB body alive, so a long
- * listing would retain every page it read. Short strings (under 13 chars) are never sliced.
- * @internal
- */
-export function detachString(value: string): string {
-  return value.length < 13
-    ? value
-    : Buffer.from(value, 'utf8').toString('utf8');
-}
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) =>
   b.toString(16).toUpperCase().padStart(2, '0'),
@@ -119,7 +108,9 @@ export class CompactObjectList {
       // Allocated on the first name that cannot be encoded: a hash directory of plain WAL
       // segments never needs it.
       this.#names ??= new Array<string | undefined>(i).fill(undefined);
-      this.#names.push(detachString(name));
+      // Our own copy: a name the SDK's XML parser hands out is a slice of the whole ~300 KB
+      // response body, and keeping it would keep every page of a long listing alive.
+      this.#names.push(ownString(name));
     } else {
       this.#names?.push(undefined);
       this.#segments[i] = segment;
