@@ -1,5 +1,6 @@
 /* Test helpers: a healthy baseline context to mutate per test. Not exported from the package. */
-import type { BarmanCatalog, CatalogBackup } from '../catalog/types';
+import type { BarmanCatalog } from '../catalog/types';
+import { catalogBackup as backup } from '../testUtils/statusFixtures';
 import type { ArchiveTarget, ScheduleSummary } from '../status/types';
 import type { DatabaseDiagnosisContext } from './types';
 
@@ -28,23 +29,8 @@ export function archiveTarget(
   };
 }
 
-export function backup(
-  id: string,
-  endTime: string,
-  overrides: Partial<CatalogBackup> = {},
-): CatalogBackup {
-  return {
-    id,
-    status: 'DONE',
-    beginTime: endTime,
-    endTime,
-    storedBytes: 1000,
-    objectCount: 2,
-    walSegmentSize: 16777216,
-    restorable: true,
-    ...overrides,
-  };
-}
+/** A DONE, restorable catalog backup (the package's `catalogBackup` test fixture). */
+export { backup };
 
 export function catalog(overrides: Partial<BarmanCatalog> = {}): BarmanCatalog {
   return {
